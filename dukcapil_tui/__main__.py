@@ -1,0 +1,3 @@
+from dukcapil_tui.cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""The ``dukcapil`` command. With no subcommand it opens the TUI on the configured database.
+
+Subcommands import what they need inside their own body so that ``dukcapil --help`` and
+scripted work stay fast and never load Textual.
+"""
+
+from __future__ import annotations
+
+import click
+
+from dukcapil_tui import __version__
+from dukcapil_tui.cli.common import State, lang_option, pass_state
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dukcapil")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="DUKCAPIL_DB",
+              help="Database file (default: the data directory; env DUKCAPIL_DB).")
+@lang_option
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None, lang: str | None) -> None:
+    """dukcapil-tui: the working ledger of a Dukcapil office.
+
+    Without a subcommand, opens the terminal interface on the office database.
+    """
+    state = ctx.ensure_object(State)
+    state.db_option = db_path
+    state.set_language(lang)
+    if ctx.invoked_subcommand is None:
+        from dukcapil_tui.cli.run import run_tui
+
+        run_tui(state)
+
+
+def main() -> None:
+    cli(obj=State())
+
+
+from dukcapil_tui.cli import office, residents, users  # noqa: E402  (registers subcommands)
+
+cli.add_command(office.locate)
+cli.add_command(office.init)
+cli.add_command(office.demo)
+cli.add_command(office.check)
+cli.add_command(office.backup)
+cli.add_command(office.restore)
+cli.add_command(residents.nik)
+cli.add_command(residents.import_group)
+cli.add_command(users.users)
+
+__all__ = ["cli", "main", "pass_state"]

@@ -1,0 +1,90 @@
+"""Shared pieces of the command line: state, options, opening the database, messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from dukcapil_tui import config as configmod
+from dukcapil_tui import i18n, paths
+
+
+@dataclass
+class State:
+    db_option: str | None = None
+    config: configmod.Config = field(default_factory=configmod.load)
+
+    def set_language(self, lang: str | None) -> None:
+        i18n.set_language(lang or self.config.language or "id")
+
+    @property
+    def db_path(self) -> Path:
+        return paths.resolve_db_path(self.db_option or self.config.database or None)
+
+    @property
+    def workstation(self) -> str:
+        return self.config.workstation_code
+
+
+pass_state = click.make_pass_decorator(State, ensure=True)
+
+
+def lang_option(func):
+    return click.option(
+        "--lang", type=click.Choice(i18n.LANGUAGES), default=None,
+        help="Interface language: id (Bahasa Indonesia, default) or en.",
+    )(func)
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(message, err=True)
+    raise SystemExit(code)
+
+
+def open_db(state: State, path: Path | None = None):
+    """Open the office database or exit with a clear message."""
+    from dukcapil_tui import db as dbmod
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services.office import is_initialised
+
+    path = path or state.db_path
+    if not path.exists():
+        fail(t("app.no_database", path=path))
+    try:
+        database = dbmod.open_database(path, backup_dir=paths.backup_dir())
+    except dbmod.DatabaseError as exc:
+        fail(str(exc))
+    if not is_initialised():
+        fail(t("db.not_initialised", path=path))
+    return database
+
+
+def cli_actor(state: State):
+    """Command-line work is attributed to the operating-system account on this workstation.
+
+    Whoever can run commands on the office machine can read and write the database file
+    anyway, so the command line acts with admin rights; the audit log names the OS account
+    (``cli:<account>``) and the workstation.
+    """
+    import getpass
+
+    from dukcapil_tui.services.context import Actor
+
+    try:
+        account = getpass.getuser()
+    except (OSError, KeyError):
+        account = "unknown"
+    return Actor(None, f"cli:{account}", "admin", state.workstation, f"cli:{account}")
+
+
+def report_service_error(exc: Exception) -> None:
+    """Print a refused operation the way the user should read it, then exit non-zero."""
+    from dukcapil_tui.domain.problems import ValidationError
+    from dukcapil_tui.i18n import t
+
+    if isinstance(exc, ValidationError):
+        lines = [t("error.validation")] + [f"  - {m}" for m in exc.problems.values()]
+        fail("\n".join(lines))
+    fail(str(exc))

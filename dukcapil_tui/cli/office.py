@@ -1,0 +1,153 @@
+"""Office set-up and upkeep: locate, init, demo, check, backup, restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dukcapil_tui import paths
+from dukcapil_tui.cli.common import State, fail, open_db, pass_state, report_service_error
+
+
+@click.command()
+@pass_state
+def locate(state: State) -> None:
+    """Print where the database, settings, backups, exports and log live."""
+    where = paths.locations(state.db_path)
+    for label, value in (
+        ("database", where.database),
+        ("config", where.config),
+        ("backups", where.backups),
+        ("exports", where.exports),
+        ("log", where.log),
+        ("demo", paths.demo_db_path()),
+    ):
+        click.echo(f"{label:<9} {value}")
+
+
+def _read_password_file(path: str) -> str:
+    text = Path(path).read_text(encoding="utf-8")
+    return text.splitlines()[0] if text else ""
+
+
+@click.command()
+@click.option("--office", "office_name", required=True, help='Office name, e.g. "Disdukcapil Kabupaten Lombok Tengah".')
+@click.option("--region", "region_code", required=True, help="Regency code (Kemendagri), e.g. 52.02.")
+@click.option("--timezone", default="Asia/Makassar", show_default=True, help="Office time zone (WIB Asia/Jakarta, WITA Asia/Makassar, WIT Asia/Jayapura).")
+@click.option("--admin", "admin_username", default="admin", show_default=True, help="Username of the first administrator.")
+@click.option("--admin-name", "admin_full_name", default="Administrator", show_default=True, help="Full name of the first administrator.")
+@click.option("--admin-password-file", type=click.Path(exists=True, dir_okay=False), help="Read the admin password from the first line of this file (for scripts).")
+@pass_state
+def init(state: State, office_name: str, region_code: str, timezone: str, admin_username: str,
+         admin_full_name: str, admin_password_file: str | None) -> None:
+    """Create an empty office database: schema, regions, settings, first admin."""
+    from dukcapil_tui.domain.problems import ValidationError
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services.context import ServiceError
+    from dukcapil_tui.services.office import database_exists, init_office
+
+    path = state.db_path
+    if database_exists(path):
+        fail(t("db.exists", path=path))
+    if admin_password_file:
+        password = _read_password_file(admin_password_file)
+    else:
+        password = click.prompt(t("login.password") + f" ({admin_username})", hide_input=True,
+                                confirmation_prompt=True)
+    try:
+        init_office(
+            path, office_name=office_name, region_code=region_code, timezone=timezone,
+            admin_username=admin_username, admin_full_name=admin_full_name,
+            admin_password=password, workstation=state.workstation,
+        )
+    except (ServiceError, ValidationError) as exc:
+        report_service_error(exc)
+    from dukcapil_tui.services import regions
+
+    index = regions.index()
+    click.echo(t("init.done", path=path, office=office_name, kecamatan=len(index.kecamatan),
+                 desa=len(index.desa_codes), admin=admin_username))
+
+
+@click.command()
+@click.option("--residents", "resident_count", default=20_000, show_default=True, type=click.IntRange(100, 2_000_000), help="How many residents to generate.")
+@click.option("--fresh", is_flag=True, help="Throw away the demo database and build it anew.")
+@click.option("--build-only", is_flag=True, help="Build (or reuse) the demo database, print its path, do not open the TUI.")
+@click.option("--seed", default=20261122, show_default=True, help="Random seed (the same seed gives the same data).")
+@pass_state
+def demo(state: State, resident_count: int, fresh: bool, build_only: bool, seed: int) -> None:
+    """Build (first time) or reopen a demo office database and open the TUI on it."""
+    from dukcapil_tui.demo.builder import DEMO_LOGINS, build_demo, demo_is_current
+    from dukcapil_tui.i18n import t
+
+    path = Path(state.db_option) if state.db_option else paths.demo_db_path()
+    if fresh or not demo_is_current(path):
+        with click.progressbar(length=resident_count, label=t("demo.building", path=path)) as bar:
+            build_demo(path, residents=resident_count, seed=seed, workstation="DEMO", progress=bar.update)
+    else:
+        click.echo(t("demo.reusing", path=path))
+    click.echo(t("demo.logins"))
+    for username, password, role in DEMO_LOGINS:
+        click.echo(f"  {username:<10} {password:<12} {role}")
+    if build_only:
+        click.echo(str(path))
+        return
+    state.db_option = str(path)
+    from dukcapil_tui.cli.run import run_tui
+
+    run_tui(state)
+
+
+@click.command()
+@pass_state
+def check(state: State) -> None:
+    """Run SQLite's integrity check and the app's invariants; non-zero exit on problems."""
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services.check import run_checks
+
+    open_db(state)
+    problems = run_checks()
+    if problems:
+        click.echo(t("check.problems", count=len(problems)))
+        for problem in problems:
+            click.echo(f"  - {problem}")
+        raise SystemExit(1)
+    click.echo(t("check.ok"))
+
+
+@click.command()
+@click.option("--to", "directory", type=click.Path(file_okay=False), help="Folder for the copy (default: the backups folder).")
+@pass_state
+def backup(state: State, directory: str | None) -> None:
+    """Copy the live database with SQLite's online backup API (safe while others work)."""
+    from dukcapil_tui import db as dbmod
+    from dukcapil_tui.i18n import t
+
+    database = open_db(state)
+    target = dbmod.backup(database, Path(directory) if directory else paths.backup_dir())
+    click.echo(t("backup.done", path=target))
+
+
+@click.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_state
+def restore(state: State, source: str, yes: bool) -> None:
+    """Replace the database with a backup copy (the current file is backed up first)."""
+    from dukcapil_tui import db as dbmod
+    from dukcapil_tui.i18n import t
+
+    target = state.db_path
+    if not yes:
+        click.confirm(t("restore.confirm", target=target, source=source), abort=True)
+    if target.exists():
+        database = dbmod.open_database(target, migrate=False)
+        saved = dbmod.backup(database, paths.backup_dir(), reason="pre-restore")
+        database.close()
+        click.echo(t("backup.done", path=saved))
+    try:
+        dbmod.restore(Path(source), target)
+    except dbmod.DatabaseError as exc:
+        fail(str(exc))
+    click.echo(t("restore.done", target=target, source=source))

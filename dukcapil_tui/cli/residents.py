@@ -1,0 +1,93 @@
+"""Residents from the command line: reading a NIK, importing a listing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state, report_service_error
+
+
+@click.command()
+@click.argument("value")
+@pass_state
+def nik(state: State, value: str) -> None:
+    """Print what a NIK says (region, birth date, sex) and any warnings.
+
+    Exits 1 for an invalid NIK. Works without a database; with one, the region is named.
+    """
+    from datetime import date
+
+    from dukcapil_tui.domain import nik as nik_rules
+    from dukcapil_tui.domain.formatting import format_date
+    from dukcapil_tui.domain.residents import sex_label
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import regions
+
+    known = frozenset(r.code for r in regions.bundled_rows() if r.level == "kecamatan")
+    names = {r.code: r.name for r in regions.bundled_rows()}
+    reading = nik_rules.parse(value, today=date.today(), known_kecamatan=known)
+    click.echo(f"NIK                {reading.nik}")
+    if reading.valid:
+        region = names.get(reading.kecamatan_code)
+        regency = names.get(reading.regency_code)
+        place = f"Kec. {region}, {regency}" if region else t("nik.unknown_region")
+        click.echo(f"{t('nik.region'):<18} {reading.kecamatan_code} {place}")
+        click.echo(f"{t('nik.birth_date'):<18} {format_date(reading.birth_date)}")
+        click.echo(f"{t('nik.sex'):<18} {sex_label(reading.sex)}")
+        click.echo(f"{t('nik.sequence'):<18} {reading.sequence}")
+    for problem in reading.errors:
+        click.echo(f"{t('nik.error')}: {problem.message}")
+    for problem in reading.warnings:
+        click.echo(f"{t('nik.warning')}: {problem.message}")
+    click.echo(t("nik.valid") if reading.valid else t("nik.invalid"))
+    if not reading.valid:
+        raise SystemExit(1)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import listings (CSV or XLSX)."""
+
+
+@import_group.command("residents")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--report-dir", type=click.Path(file_okay=False), help="Where to write the rejected-rows report (default: the exports folder).")
+@pass_state
+def import_residents_cmd(state: State, file: str, report_dir: str | None) -> None:
+    """Insert or update residents by NIK from a SIAK-like listing.
+
+    Columns: NIK, NAMA, TMPT_LHR, TGL_LHR, JENIS_KLMIN, KODE_DESA, ALAMAT, RT, RW, STAT_KWN,
+    STATUS_REKAM (see docs/import.md for accepted names and values).
+    """
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import settings
+    from dukcapil_tui.services.context import ServiceError
+    from dukcapil_tui.services.resident_import import import_residents
+
+    if not Path(file).exists():
+        fail(t("import.unreadable", path=file, reason="file not found"))
+    open_db(state)
+    actor = cli_actor(state)
+    try:
+        with click.progressbar(length=_estimate_rows(Path(file)), label=t("import.reading", name=Path(file).name)) as bar:
+            result = import_residents(actor, file, today=settings.office_today(),
+                                      report_dir=Path(report_dir) if report_dir else None, progress=bar.update)
+    except ServiceError as exc:
+        report_service_error(exc)
+    click.echo(result.summary)
+    if result.rejected:
+        for r in result.rejected[:20]:
+            click.echo("  " + t("import.rejected_line", line=r.line, field=r.field, reason=r.reason))
+        if len(result.rejected) > 20:
+            click.echo(f"  … (+{len(result.rejected) - 20})")
+        click.echo(t("import.report_written", path=result.report_path))
+        raise SystemExit(1)
+
+
+def _estimate_rows(path: Path) -> int:
+    if path.suffix.lower() == ".csv":
+        with path.open("rb") as handle:
+            return max(1, sum(1 for _ in handle) - 1)
+    return 1

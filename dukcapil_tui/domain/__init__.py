@@ -1,0 +1,1 @@
+"""Pure rules with no database: NIK, residents, passwords, formatting."""

@@ -1,0 +1,280 @@
+"""Resident rules: enumerations, wajib KTP, and validation of resident input."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from dukcapil_tui.domain import nik as nik_rules
+from dukcapil_tui.domain.problems import Problem
+from dukcapil_tui.i18n import t
+
+SEXES = ("L", "P")
+MARITAL_STATUSES = ("belum_kawin", "kawin", "cerai_hidup", "cerai_mati")
+RECORDING_STATUSES = ("belum", "sudah")
+
+WAJIB_KTP_AGE = 17
+RECORDING_MIN_AGE = 16  # biometrics may be recorded from 16; the card is printed from 17
+
+MAX_NAME = 100
+MAX_PLACE = 60
+MAX_ADDRESS = 200
+
+
+def age_on(birth_date: date, on: date) -> int:
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def years_ago(on: date, years: int) -> date:
+    """The same calendar day ``years`` earlier (29 February falls back to the 28th)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class WajibKtp:
+    required: bool
+    reason: str
+
+
+def wajib_ktp(birth_date: date, marital_status: str, on: date) -> WajibKtp:
+    """UU 24/2013 Pasal 63: age 17 or over, or married or previously married."""
+    age = age_on(birth_date, on)
+    if age >= WAJIB_KTP_AGE:
+        return WajibKtp(True, t("wajib.reason_age", age=age))
+    if marital_status != "belum_kawin":
+        return WajibKtp(True, t("wajib.reason_married", status=marital_label(marital_status), age=age))
+    return WajibKtp(False, t("wajib.reason_too_young", age=age, min=WAJIB_KTP_AGE))
+
+
+def sex_label(sex: str) -> str:
+    return t(f"sex.{sex}")
+
+
+def marital_label(status: str) -> str:
+    return t(f"marital.{status}")
+
+
+def recording_label(status: str) -> str:
+    return t(f"recording.{status}")
+
+
+# --- parsing the way SIAK exports and people type values ---------------------------------
+
+_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d")
+
+_SEX_ALIASES = {
+    "L": "L", "LK": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "LAKI": "L", "1": "L", "M": "L", "MALE": "L",
+    "P": "P", "PR": "P", "PEREMPUAN": "P", "WANITA": "P", "2": "P", "F": "P", "FEMALE": "P",
+}
+_MARITAL_ALIASES = {
+    "BELUM KAWIN": "belum_kawin", "BELUM_KAWIN": "belum_kawin", "B": "belum_kawin", "1": "belum_kawin",
+    "KAWIN": "kawin", "K": "kawin", "2": "kawin",
+    "KAWIN TERCATAT": "kawin", "KAWIN BELUM TERCATAT": "kawin", "KAWIN TIDAK TERCATAT": "kawin",
+    "CERAI HIDUP": "cerai_hidup", "CERAI_HIDUP": "cerai_hidup", "CH": "cerai_hidup", "3": "cerai_hidup",
+    "CERAI MATI": "cerai_mati", "CERAI_MATI": "cerai_mati", "CM": "cerai_mati", "4": "cerai_mati",
+}
+_RECORDING_ALIASES = {
+    "SUDAH REKAM": "sudah", "SUDAH": "sudah", "SUDAH_REKAM": "sudah", "S": "sudah", "1": "sudah",
+    "Y": "sudah", "YA": "sudah", "REKAM": "sudah", "SUDAH PEREKAMAN": "sudah",
+    "BELUM REKAM": "belum", "BELUM": "belum", "BELUM_REKAM": "belum", "B": "belum", "0": "belum",
+    "T": "belum", "TIDAK": "belum", "": "belum",
+}
+
+
+def parse_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    text = text.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} ", text) else text
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _alias(value: object, table: Mapping[str, str]) -> str | None:
+    return table.get(" ".join(str(value or "").strip().upper().split()))
+
+
+def parse_sex(value: object) -> str | None:
+    return _alias(value, _SEX_ALIASES)
+
+
+def parse_marital(value: object) -> str | None:
+    return _alias(value, _MARITAL_ALIASES)
+
+
+def parse_recording(value: object) -> str | None:
+    return _alias(value, _RECORDING_ALIASES)
+
+
+def _clean_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _clean_number(value: object) -> str:
+    text = _clean_text(value)
+    return text.lstrip("0") .zfill(3) if text.isdigit() else text
+
+
+def normalise_desa_code(value: object) -> str:
+    """Accept ``52.02.04.2009`` and ``5202042009``; return the dotted form."""
+    text = _clean_text(value).replace(" ", "")
+    digits = text.replace(".", "")
+    if digits.isdigit() and len(digits) == 10:
+        return f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:10]}"
+    return text
+
+
+@dataclass
+class ResidentInput:
+    nik: str
+    name: str
+    birth_place: str
+    birth_date: date
+    sex: str
+    desa_code: str
+    address: str
+    rt: str
+    rw: str
+    marital_status: str
+    recording_status: str
+
+    @property
+    def kecamatan_code(self) -> str:
+        return self.desa_code[:8]
+
+
+FIELDS = (
+    "nik", "name", "birth_place", "birth_date", "sex", "desa_code",
+    "address", "rt", "rw", "marital_status", "recording_status",
+)
+
+
+def field_label(name: str) -> str:
+    return t(f"resident.field.{name}")
+
+
+def validate(
+    raw: Mapping[str, object],
+    *,
+    known_desa: Container[str],
+    known_kecamatan: Container[str] | None = None,
+    today: date | None = None,
+) -> tuple[ResidentInput | None, dict[str, str], list[Problem]]:
+    """Check raw resident input (from a form or an import row).
+
+    Returns the cleaned input (None if any field is wrong), the errors per field, and the
+    warnings (the NIK's reading disagrees with the record, which is allowed).
+    """
+    today = today or date.today()
+    errors: dict[str, str] = {}
+
+    nik = nik_rules.normalise(_clean_text(raw.get("nik")))
+    name = _clean_text(raw.get("name")).upper()
+    birth_place = _clean_text(raw.get("birth_place")).upper()
+    address = _clean_text(raw.get("address")).upper()
+    rt = _clean_number(raw.get("rt"))
+    rw = _clean_number(raw.get("rw"))
+
+    if not name:
+        errors["name"] = t("field.required", field=field_label("name"))
+    elif len(name) > MAX_NAME:
+        errors["name"] = t("field.too_long", field=field_label("name"), max=MAX_NAME)
+    elif not re.match(r"^[A-Z .,'\-]+$", name):
+        errors["name"] = t("resident.bad_name", field=field_label("name"))
+    if len(birth_place) > MAX_PLACE:
+        errors["birth_place"] = t("field.too_long", field=field_label("birth_place"), max=MAX_PLACE)
+    if len(address) > MAX_ADDRESS:
+        errors["address"] = t("field.too_long", field=field_label("address"), max=MAX_ADDRESS)
+    for key in ("rt", "rw"):
+        value = rt if key == "rt" else rw
+        if value and not (value.isdigit() and len(value) <= 3):
+            errors[key] = t("field.digits", field=field_label(key), max=3)
+
+    raw_birth = raw.get("birth_date")
+    birth_date = parse_date(raw_birth)
+    if raw_birth in (None, ""):
+        errors["birth_date"] = t("field.required", field=field_label("birth_date"))
+    elif birth_date is None:
+        errors["birth_date"] = t("field.bad_date", field=field_label("birth_date"))
+    elif birth_date > today:
+        errors["birth_date"] = t("field.future_date", field=field_label("birth_date"))
+
+    def choice(key: str, parser, allowed: tuple[str, ...], labeller) -> str | None:
+        value = raw.get(key)
+        parsed = value if value in allowed else parser(value)
+        if parsed is None:
+            if str(value or "").strip() == "":
+                errors[key] = t("field.required", field=field_label(key))
+            else:
+                errors[key] = t(
+                    "field.bad_choice",
+                    field=field_label(key),
+                    value=str(value).strip(),
+                    choices=", ".join(labeller(a) for a in allowed),
+                )
+        return parsed
+
+    sex = choice("sex", parse_sex, SEXES, sex_label)
+    marital = choice("marital_status", parse_marital, MARITAL_STATUSES, marital_label)
+    recording = choice("recording_status", parse_recording, RECORDING_STATUSES, recording_label)
+
+    desa_code = normalise_desa_code(raw.get("desa_code"))
+    if not desa_code:
+        errors["desa_code"] = t("field.required", field=field_label("desa_code"))
+    elif desa_code not in known_desa:
+        errors["desa_code"] = t("resident.unknown_desa", code=desa_code)
+
+    warnings: list[Problem] = []
+    if not nik:
+        errors["nik"] = t("field.required", field=field_label("nik"))
+    else:
+        reading = nik_rules.parse(
+            nik,
+            today=today,
+            known_kecamatan=known_kecamatan,
+            recorded_birth_date=birth_date if "birth_date" not in errors else None,
+            recorded_sex=sex,
+        )
+        if reading.errors:
+            errors["nik"] = reading.errors[0].message
+        warnings = reading.warnings
+
+    if (
+        recording == "sudah"
+        and birth_date is not None
+        and "birth_date" not in errors
+        and age_on(birth_date, today) < RECORDING_MIN_AGE
+    ):
+        errors["recording_status"] = t("resident.too_young_recorded", min=RECORDING_MIN_AGE)
+
+    if errors:
+        return None, errors, warnings
+    return (
+        ResidentInput(
+            nik=nik, name=name, birth_place=birth_place, birth_date=birth_date, sex=sex,
+            desa_code=desa_code, address=address, rt=rt, rw=rw,
+            marital_status=marital, recording_status=recording,
+        ),
+        {},
+        warnings,
+    )

@@ -1,0 +1,102 @@
+"""Every file location the app uses, in one place.
+
+Locations come from platformdirs. Two environment variables override them:
+``DUKCAPIL_HOME`` puts every location under one folder (handy for a USB stick, a test, or
+an office that keeps its data on a separate disk), and ``DUKCAPIL_DB`` (or ``--db``) names the
+database file. Directories are created when something is written, never at import.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "dukcapil-tui"
+DB_FILENAME = "dukcapil.sqlite3"
+DEMO_DB_FILENAME = "demo.sqlite3"
+
+
+def _home() -> Path | None:
+    home = os.environ.get("DUKCAPIL_HOME")
+    return Path(home).expanduser() if home else None
+
+
+def data_dir() -> Path:
+    home = _home()
+    if home:
+        return home / "data"
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def config_dir() -> Path:
+    home = _home()
+    if home:
+        return home / "config"
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
+def log_dir() -> Path:
+    home = _home()
+    if home:
+        return home / "logs"
+    import platformdirs
+
+    return platformdirs.user_log_path(APP_NAME, appauthor=False)
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def default_db_path() -> Path:
+    return data_dir() / DB_FILENAME
+
+
+def demo_db_path() -> Path:
+    return data_dir() / DEMO_DB_FILENAME
+
+
+def backup_dir() -> Path:
+    return data_dir() / "backups"
+
+
+def export_dir() -> Path:
+    return data_dir() / "exports"
+
+
+def log_file() -> Path:
+    return log_dir() / "dukcapil.log"
+
+
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The database to open: ``--db`` first, then ``DUKCAPIL_DB``, then the default."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("DUKCAPIL_DB")
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()
+
+
+@dataclass(frozen=True)
+class Locations:
+    database: Path
+    config: Path
+    backups: Path
+    exports: Path
+    log: Path
+
+
+def locations(db: str | os.PathLike | None = None) -> Locations:
+    return Locations(
+        database=resolve_db_path(db),
+        config=config_file(),
+        backups=backup_dir(),
+        exports=export_dir(),
+        log=log_file(),
+    )

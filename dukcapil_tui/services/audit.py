@@ -1,0 +1,46 @@
+"""The append-only audit log. Called by services inside their own transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from dukcapil_tui.models import AuditLog
+from dukcapil_tui.services.context import Actor, now_utc
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def diff(before: dict, after: dict) -> dict:
+    """Fields that changed, as ``{field: [old, new]}``."""
+    return {
+        key: [_plain(before.get(key)), _plain(after.get(key))]
+        for key in after
+        if before.get(key) != after.get(key)
+    }
+
+
+def record(actor: Actor, action: str, entity: str, entity_id: object = None, changes: dict | None = None) -> AuditLog:
+    return AuditLog.create(
+        at=now_utc(),
+        user=actor.user_id,
+        username=actor.username,
+        workstation=actor.workstation,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        changes=json.dumps({k: _plain(v) for k, v in (changes or {}).items()}, ensure_ascii=False, default=str),
+    )
+
+
+def recent(limit: int = 100, entity: str | None = None, entity_id: object = None) -> list[AuditLog]:
+    query = AuditLog.select().order_by(AuditLog.id.desc()).limit(limit)
+    if entity:
+        query = query.where(AuditLog.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditLog.entity_id == str(entity_id))
+    return list(query)

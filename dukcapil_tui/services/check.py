@@ -1,0 +1,83 @@
+"""``dukcapil check``: SQLite's own integrity check plus the app's invariants.
+
+Each invariant is a function returning readable problems; add new ones to ``INVARIANTS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from dukcapil_tui import db as dbmod
+from dukcapil_tui.db import database
+from dukcapil_tui.domain import nik as nik_rules
+from dukcapil_tui.domain import residents as rules
+from dukcapil_tui.migrations import LATEST_VERSION
+from dukcapil_tui.models import AppUser, Resident
+from dukcapil_tui.services import settings
+
+MAX_LISTED = 20
+
+
+def _schema() -> list[str]:
+    problems = []
+    version = dbmod.schema_version(database.obj)
+    if version != LATEST_VERSION:
+        problems.append(f"schema version {version}, expected {LATEST_VERSION}")
+    triggers = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    for name in ("audit_log_no_update", "audit_log_no_delete"):
+        if name not in triggers:
+            problems.append(f"trigger {name} is missing: the audit log is not protected")
+    journal = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
+    if journal.lower() != "wal":
+        problems.append(f"journal_mode is {journal}, expected wal")
+    return problems
+
+
+def _office() -> list[str]:
+    problems = []
+    if not settings.get("region_code"):
+        problems.append("setting region_code is empty")
+    if not settings.get("office_name"):
+        problems.append("setting office_name is empty")
+    if not AppUser.select().where((AppUser.role == "admin") & (AppUser.active == True)).exists():  # noqa: E712
+        problems.append("no active admin user: nobody can manage users or approve")
+    return problems
+
+
+def _residents() -> list[str]:
+    problems: list[str] = []
+    today = settings.office_today()
+    youngest_recordable = rules.years_ago(today, rules.RECORDING_MIN_AGE)
+    too_young = (
+        Resident.select(Resident.nik)
+        .where((Resident.recording_status == "sudah") & (Resident.birth_date > youngest_recordable))
+        .tuples()
+    )
+    count = too_young.count()
+    if count:
+        sample = ", ".join(r[0][:6] + "…" for r in too_young.limit(5))
+        problems.append(f"{count} resident(s) recorded before age {rules.RECORDING_MIN_AGE} ({sample})")
+    bad = []
+    for (nik,) in Resident.select(Resident.nik).tuples().iterator():
+        if not nik_rules.parse(nik, today=today).valid:
+            bad.append(nik)
+    if bad:
+        problems.append(f"{len(bad)} resident(s) with an invalid NIK, e.g. id prefix " + ", ".join(n[:6] + "…" for n in bad[:5]))
+    return problems
+
+
+INVARIANTS: list[tuple[str, Callable[[], list[str]]]] = [
+    ("schema", _schema),
+    ("office", _office),
+    ("residents", _residents),
+]
+
+
+def run_checks() -> list[str]:
+    problems = [f"integrity: {p}" for p in dbmod.integrity_problems(database.obj)][:MAX_LISTED]
+    for name, check in INVARIANTS:
+        problems += [f"{name}: {p}" for p in check()]
+    return problems
+
+

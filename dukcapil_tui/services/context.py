@@ -1,0 +1,51 @@
+"""Who is acting, from which workstation; errors every service may raise; the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from dukcapil_tui.i18n import t
+
+ROLES = ("admin", "loket", "cetak", "blangko")
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    username: str
+    role: str
+    workstation: str
+    full_name: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+def system_actor(workstation: str) -> Actor:
+    """The actor for set-up work done from the command line before any user exists."""
+    return Actor(user_id=None, username="system", role="admin", workstation=workstation, full_name="System")
+
+
+class ServiceError(Exception):
+    """An operation was refused; the message is ready for the user."""
+
+
+class PermissionDenied(ServiceError):
+    pass
+
+
+class NotFound(ServiceError):
+    pass
+
+
+def require_role(actor: Actor, action_key: str, *roles: str) -> None:
+    allowed = roles or ("admin",)
+    if actor.role not in allowed:
+        raise PermissionDenied(t("error.permission", role=actor.role, action=t(action_key)))
+
+
+def now_utc() -> datetime:
+    """Naive UTC, the way timestamps are stored. Tests monkeypatch this one function."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,72 @@
+"""Setting up an office database: schema, regions, settings, first administrator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dukcapil_tui import db as dbmod
+from dukcapil_tui.db import database
+from dukcapil_tui.i18n import t
+from dukcapil_tui.models import AppUser
+from dukcapil_tui.services import audit, regions, settings
+from dukcapil_tui.services.context import Actor, ServiceError, system_actor
+from dukcapil_tui.services.users import create_user
+
+
+def database_exists(path: Path) -> bool:
+    """A file that already holds a schema (an empty file is not a database yet)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    return True
+
+
+def init_office(
+    path: Path,
+    *,
+    office_name: str,
+    region_code: str,
+    timezone: str,
+    admin_username: str,
+    admin_full_name: str,
+    admin_password: str,
+    workstation: str,
+) -> Actor:
+    """Create a new office database. Refuses when ``path`` already holds one."""
+    path = Path(path)
+    if database_exists(path):
+        raise ServiceError(t("db.exists", path=path))
+    office_name = " ".join((office_name or "").split())
+    if not office_name:
+        raise ServiceError(t("field.required", field=t("settings.office_name")))
+    settings.validate_timezone(timezone)
+    region_rows = regions.rows_for_regency(region_code)  # refuses unknown codes before creating a file
+    from dukcapil_tui.services.users import validate_new_user
+
+    dbmod.open_database(path, create=True)
+    problems = validate_new_user(admin_username.strip().lower(), admin_full_name, "admin", admin_password)
+    if problems:
+        database.close()
+        path.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        from dukcapil_tui.domain.problems import ValidationError
+
+        raise ValidationError(problems)
+    system = system_actor(workstation)
+    regency_name = next(r.name for r in region_rows if r.code == region_code)
+    with database.atomic("IMMEDIATE"):
+        regions.load_regency(region_code)
+        for key, value in (
+            ("office_name", office_name),
+            ("region_code", region_code),
+            ("region_name", regency_name),
+            ("timezone", timezone),
+        ):
+            settings._write(system, key, value)
+        audit.record(system, "office.init", "office", region_code, {"office_name": office_name})
+        admin = create_user(system, admin_username, admin_full_name, "admin", admin_password)
+    return Actor(admin.id, admin.username, "admin", workstation, admin.full_name)
+
+
+def is_initialised() -> bool:
+    return bool(settings.get("region_code")) and AppUser.select().exists()

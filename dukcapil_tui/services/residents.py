@@ -1,0 +1,262 @@
+"""The resident register: look-ups, paged search, create and edit."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from peewee import Tuple, fn
+
+from dukcapil_tui.db import database
+from dukcapil_tui.domain import nik as nik_rules
+from dukcapil_tui.domain import residents as rules
+from dukcapil_tui.domain.problems import Problem, ValidationError
+from dukcapil_tui.i18n import t
+from dukcapil_tui.models import Resident
+from dukcapil_tui.services import audit, regions
+from dukcapil_tui.services.context import Actor, NotFound, ServiceError, now_utc, require_role
+
+EDITOR_ROLES = ("admin", "loket")
+PAGE_SIZE = 100
+
+LIST_COLUMNS = (
+    Resident.id, Resident.nik, Resident.name, Resident.sex, Resident.birth_date,
+    Resident.desa_code, Resident.marital_status, Resident.recording_status,
+)
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    id: int
+    nik: str
+    name: str
+    sex: str
+    birth_date: date
+    desa_code: str
+    marital_status: str
+    recording_status: str
+
+
+@dataclass(frozen=True)
+class ResidentQuery:
+    text: str = ""
+    kecamatan_code: str | None = None
+    desa_code: str | None = None
+
+    @property
+    def digits(self) -> str | None:
+        """The NIK (or NIK prefix) searched for, when the text is only digits."""
+        cleaned = nik_rules.normalise(self.text)
+        return cleaned if cleaned.isdigit() else None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[ResidentRow]
+    has_more: bool
+    next_cursor: tuple | None
+    order: str = "name"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search(query: ResidentQuery, after: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
+    """One page of residents, keyset-paged so that any page costs the same at 1 M rows.
+
+    Digits search the NIK (exact for 16 digits, prefix otherwise) in NIK order; other text is
+    a case-insensitive name prefix in name order.
+    """
+    select = Resident.select(*LIST_COLUMNS)
+    conditions = []
+    if query.desa_code:
+        conditions.append(Resident.desa_code == query.desa_code)
+    elif query.kecamatan_code:
+        conditions.append(Resident.kecamatan_code == query.kecamatan_code)
+
+    digits = query.digits
+    if digits:
+        order = "nik"
+        if len(digits) == 16:
+            conditions.append(Resident.nik == digits)
+        else:
+            upper = digits[:-1] + chr(ord(digits[-1]) + 1)
+            conditions.append((Resident.nik >= digits) & (Resident.nik < upper))
+        if after:
+            conditions.append(Resident.nik > after[0])
+        ordering = [Resident.nik]
+    else:
+        order = "name"
+        text = " ".join(query.text.split()).upper()
+        if text:
+            conditions.append(Resident.name ** (_escape_like(text) + "%"))
+        if after:
+            conditions.append(Tuple(Resident.name, Resident.id) > Tuple(*after))
+        ordering = [Resident.name, Resident.id]
+
+    for condition in conditions:
+        select = select.where(condition)
+    raw = list(select.order_by(*ordering).limit(limit + 1).tuples())
+    has_more = len(raw) > limit
+    rows = [ResidentRow(*r) for r in raw[:limit]]
+    cursor = None
+    if has_more and rows:
+        last = rows[-1]
+        cursor = (last.nik,) if order == "nik" else (last.name, last.id)
+    return Page(rows=rows, has_more=has_more, next_cursor=cursor, order=order)
+
+
+def get(resident_id: int) -> Resident:
+    resident = Resident.get_or_none(Resident.id == resident_id)
+    if resident is None:
+        raise NotFound(t("error.not_found", entity=t("resident.entity")))
+    return resident
+
+
+def find_by_nik(nik: str) -> Resident | None:
+    return Resident.get_or_none(Resident.nik == nik_rules.normalise(nik))
+
+
+@dataclass(frozen=True)
+class ResidentView:
+    """Everything the detail view shows, computed once."""
+
+    resident: Resident
+    reading: nik_rules.NikReading
+    wajib: rules.WajibKtp
+    age: int
+    desa_name: str
+    kecamatan_name: str
+    region_name: str
+
+
+def view(resident_id: int, on: date) -> ResidentView:
+    resident = get(resident_id)
+    index = regions.index()
+    reading = nik_rules.parse(
+        resident.nik,
+        today=on,
+        known_kecamatan=regions.known_kecamatan_everywhere(),
+        recorded_birth_date=resident.birth_date,
+        recorded_sex=resident.sex,
+    )
+    return ResidentView(
+        resident=resident,
+        reading=reading,
+        wajib=rules.wajib_ktp(resident.birth_date, resident.marital_status, on),
+        age=rules.age_on(resident.birth_date, on),
+        desa_name=index.name(resident.desa_code),
+        kecamatan_name=index.name(resident.kecamatan_code),
+        region_name=kecamatan_name_anywhere(reading.kecamatan_code),
+    )
+
+
+def kecamatan_name_anywhere(code: str) -> str:
+    name = regions.index().names.get(code)
+    if name:
+        return name
+    for row in regions.bundled_rows():
+        if row.code == code:
+            return row.name
+    return ""
+
+
+def _validate(raw: dict, today: date) -> tuple[rules.ResidentInput, list[Problem]]:
+    index = regions.index()
+    cleaned, errors, warnings = rules.validate(
+        raw,
+        known_desa=index.desa_codes,
+        known_kecamatan=regions.known_kecamatan_everywhere(),
+        today=today,
+    )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned, warnings
+
+
+def _values(data: rules.ResidentInput) -> dict:
+    return {
+        "nik": data.nik, "name": data.name, "birth_place": data.birth_place,
+        "birth_date": data.birth_date, "sex": data.sex, "desa_code": data.desa_code,
+        "kecamatan_code": data.kecamatan_code, "address": data.address, "rt": data.rt,
+        "rw": data.rw, "marital_status": data.marital_status,
+        "recording_status": data.recording_status,
+    }
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    resident: Resident
+    warnings: list[Problem] = field(default_factory=list)
+    changed: bool = True
+
+
+def create(actor: Actor, raw: dict, today: date) -> SaveResult:
+    require_role(actor, "action.edit_residents", *EDITOR_ROLES)
+    data, warnings = _validate(raw, today)
+    with database.atomic("IMMEDIATE"):
+        existing = find_by_nik(data.nik)
+        if existing is not None:
+            raise ValidationError({"nik": t("resident.duplicate_nik", nik=data.nik, name=existing.name)})
+        now = now_utc()
+        values = _values(data)
+        resident = Resident.create(
+            uuid=str(uuid.uuid4()), workstation=actor.workstation, created_at=now, updated_at=now, **values
+        )
+        audit.record(actor, "resident.create", "resident", resident.id, {k: [None, v] for k, v in values.items()})
+    return SaveResult(resident, warnings)
+
+
+def update(actor: Actor, resident_id: int, raw: dict, today: date) -> SaveResult:
+    require_role(actor, "action.edit_residents", *EDITOR_ROLES)
+    data, warnings = _validate(raw, today)
+    with database.atomic("IMMEDIATE"):
+        resident = get(resident_id)
+        if data.nik != resident.nik:
+            other = find_by_nik(data.nik)
+            if other is not None:
+                raise ValidationError({"nik": t("resident.duplicate_nik", nik=data.nik, name=other.name)})
+        values = _values(data)
+        before = {k: getattr(resident, k) for k in values}
+        changes = audit.diff(before, values)
+        if not changes:
+            return SaveResult(resident, warnings, changed=False)
+        Resident.update(updated_at=now_utc(), **values).where(Resident.id == resident_id).execute()
+        audit.record(actor, "resident.update", "resident", resident_id, changes)
+    return SaveResult(get(resident_id), warnings)
+
+
+def to_form(resident: Resident) -> dict:
+    """A resident's values in the shape ``create``/``update`` accept."""
+    return {
+        "nik": resident.nik, "name": resident.name, "birth_place": resident.birth_place,
+        "birth_date": resident.birth_date.strftime("%d-%m-%Y"), "sex": resident.sex,
+        "desa_code": resident.desa_code, "address": resident.address, "rt": resident.rt,
+        "rw": resident.rw, "marital_status": resident.marital_status,
+        "recording_status": resident.recording_status,
+    }
+
+
+@dataclass(frozen=True)
+class Summary:
+    residents: int
+    wajib_ktp: int
+    recorded: int
+    recorded_wajib: int
+    on: date
+
+
+def summary(on: date) -> Summary:
+    cutoff = rules.years_ago(on, rules.WAJIB_KTP_AGE)
+    wajib = (Resident.birth_date <= cutoff) | (Resident.marital_status != "belum_kawin")
+    recorded = Resident.recording_status == "sudah"
+    row = Resident.select(
+        fn.COUNT(Resident.id),
+        fn.SUM(wajib.cast("INTEGER")),
+        fn.SUM(recorded.cast("INTEGER")),
+        fn.SUM((wajib & recorded).cast("INTEGER")),
+    ).tuples().get()
+    total, w, r, rw = (v or 0 for v in row)
+    return Summary(total, w, r, rw, on)
