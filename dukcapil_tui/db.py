@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
+import peewee
 from peewee import DatabaseProxy, SqliteDatabase
 
+from dukcapil_tui.i18n import t
 from dukcapil_tui.migrations import LATEST_VERSION, MIGRATIONS
 
 database = DatabaseProxy()
@@ -50,23 +53,42 @@ def open_database(
     """
     path = Path(path)
     if not create and not path.exists():
-        raise DatabaseError(f"Database not found: {path}")
+        raise DatabaseError(t("db.not_found", path=path))
+    if not create:
+        _refuse_foreign(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = make_database(path)
     database.initialize(db)
-    db.connect(reuse_if_open=True)
-    version = schema_version(db)
+    try:
+        db.connect(reuse_if_open=True)
+        version = schema_version(db)
+    except peewee.DatabaseError as exc:  # not an SQLite file, damaged, or not readable
+        db.close()
+        raise DatabaseError(t("db.unreadable", path=path, reason=exc)) from None
     if version > LATEST_VERSION:
         db.close()
-        raise DatabaseError(
-            f"Database {path} has schema version {version}, newer than this program "
-            f"({LATEST_VERSION}). Update dukcapil-tui."
-        )
+        raise DatabaseError(t("db.too_new", path=path, version=version, latest=LATEST_VERSION))
     if migrate and version < LATEST_VERSION:
         if version > 0 and backup_dir is not None:
             backup(db, backup_dir, reason=f"pre-migration-v{version}")
         run_migrations(db)
     return db
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Refuse, before our pragmas touch it, a file that is not an SQLite database or that
+    belongs to another program (tables but no schema version): never migrate those."""
+    try:
+        conn = sqlite3.connect(str(path))
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(t("db.unreadable", path=path, reason=exc)) from None
+    if version == 0 and objects:
+        raise DatabaseError(t("db.foreign", path=path))
 
 
 def run_migrations(db: SqliteDatabase) -> list[int]:
@@ -85,15 +107,30 @@ def run_migrations(db: SqliteDatabase) -> list[int]:
 
 def backup(db: SqliteDatabase, directory: Path, reason: str = "manual") -> Path:
     """Copy the live database with SQLite's online backup API and keep the newest few."""
+    return _backup_from(db.connection(), Path(db.database), directory, reason)
+
+
+def _backup_target(directory: Path, stem: str, reason: str) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    stem = Path(db.database).stem
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    target = directory / f"{stem}_{stamp}_{reason}.sqlite3"
-    source = db.connection()
-    with sqlite3.connect(str(target)) as dest:
-        source.backup(dest)
-    dest.close()
-    _rotate(directory, stem)
+    return directory / f"{stem}_{stamp}_{reason}.sqlite3"
+
+
+def _backup_from(source: sqlite3.Connection, path: Path, directory: Path, reason: str) -> Path:
+    target = _backup_target(directory, path.stem, reason)
+    try:
+        _copy_into(source, target)
+        # The copy carries the live file's WAL flag; make it one self-contained file, so that
+        # reading it later leaves no -wal/-shm files beside it.
+        copy = sqlite3.connect(str(target))
+        try:
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    _rotate(directory, path.stem)
     return target
 
 
@@ -103,16 +140,69 @@ def _rotate(directory: Path, stem: str) -> None:
         old.unlink(missing_ok=True)
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+
+
+def check_backup(source: Path) -> None:
+    """Refuse a file that is not a sound dukcapil-tui database, before anything is replaced."""
+    try:
+        src = _read_only(source)
+        try:
+            result = src.execute("PRAGMA integrity_check").fetchone()[0]
+            version = src.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            src.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(t("db.backup_damaged", path=source, reason=exc)) from None
+    if result != "ok":
+        raise DatabaseError(t("db.backup_damaged", path=source, reason=result))
+    if version < 1:
+        raise DatabaseError(t("db.backup_foreign", path=source))
+
+
+def save_copy(path: Path, directory: Path, reason: str) -> Path:
+    """Keep a copy of ``path`` before it is replaced: through the backup API when the file
+    opens, byte for byte when it is too damaged to open."""
+    path = Path(path)
+    try:
+        source = sqlite3.connect(str(path))
+        try:
+            return _backup_from(source, path, directory, reason)
+        finally:
+            source.close()
+    except sqlite3.DatabaseError:
+        target = _backup_target(directory, path.stem, reason + "-damaged")
+        shutil.copyfile(path, target)
+        _rotate(directory, path.stem)
+        return target
+
+
 def restore(source: Path, target: Path) -> None:
-    """Replace ``target`` with the backup ``source`` (checked first), using the backup API."""
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src:
-        result = src.execute("PRAGMA integrity_check").fetchone()[0]
-        if result != "ok":
-            raise DatabaseError(f"Backup {source} is damaged: {result}")
-        with sqlite3.connect(str(target)) as dest:
-            src.backup(dest)
+    """Replace ``target`` with the backup ``source`` (checked first), using the backup API.
+
+    A target too damaged for SQLite to write into is removed and written anew; the caller
+    keeps a copy of it first (``save_copy``).
+    """
+    check_backup(source)
+    src = _read_only(source)
+    try:
+        try:
+            _copy_into(src, Path(target))
+        except sqlite3.DatabaseError:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(target) + suffix).unlink(missing_ok=True)
+            _copy_into(src, Path(target))
+    finally:
+        src.close()
+
+
+def _copy_into(src: sqlite3.Connection, target: Path) -> None:
+    dest = sqlite3.connect(str(target))
+    try:
+        src.backup(dest)
+    finally:
         dest.close()
-    src.close()
 
 
 def integrity_problems(db: SqliteDatabase) -> list[str]:

@@ -63,15 +63,20 @@ def _read_csv(path: Path, aliases: Mapping[str, str]) -> Table:
         headers = next(reader)
     except StopIteration:
         raise TabularError("empty file") from None
+    except csv.Error as exc:
+        raise TabularError(f"line {reader.line_num}: {exc}") from None
     columns = _canonical(headers, aliases)
     total = max(0, sum(1 for line in text.splitlines()[1:] if line.strip()))
 
     def rows() -> Iterator[tuple[int, dict[str, object]]]:
-        for cells in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            yield line, dict(zip(columns, cells))
+        try:
+            for cells in reader:
+                line = reader.line_num
+                if not any(c.strip() for c in cells):
+                    continue
+                yield line, dict(zip(columns, cells))
+        except csv.Error as exc:  # e.g. a field over the csv module's size limit
+            raise TabularError(f"line {reader.line_num}: {exc}") from None
 
     return Table(path, columns, rows(), total)
 
@@ -98,11 +103,14 @@ def _read_xlsx(path: Path, aliases: Mapping[str, str]) -> Table:
     total = max(0, (sheet.max_row or header_line) - header_line)
 
     def rows() -> Iterator[tuple[int, dict[str, object]]]:
+        line = header_line
         try:
             for line, cells in enumerate(iterator, start=header_line + 1):
                 if all(c in (None, "") for c in cells):
                     continue
                 yield line, dict(zip(columns, cells))
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet fails in many ways mid-read
+            raise TabularError(f"line {line + 1}: {type(exc).__name__}: {exc}") from None
         finally:
             workbook.close()
 

@@ -47,10 +47,10 @@ def open_db(state: State, path: Path | None = None):
     """Open the office database or exit with a clear message."""
     from dukcapil_tui import db as dbmod
     from dukcapil_tui.i18n import t
-    from dukcapil_tui.services.office import is_initialised
+    from dukcapil_tui.services.office import database_exists, is_initialised
 
     path = path or state.db_path
-    if not path.exists():
+    if not database_exists(path):  # an empty file is no database either: never migrate it here
         fail(t("app.no_database", path=path))
     try:
         database = dbmod.open_database(path, backup_dir=paths.backup_dir())

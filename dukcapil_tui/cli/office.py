@@ -80,9 +80,14 @@ def demo(state: State, resident_count: int, fresh: bool, build_only: bool, seed:
     """Build (first time) or reopen a demo office database and open the TUI on it."""
     from dukcapil_tui.demo.builder import DEMO_LOGINS, build_demo, demo_is_current
     from dukcapil_tui.i18n import t
+    from dukcapil_tui.services.office import database_exists
 
     path = Path(state.db_option) if state.db_option else paths.demo_db_path()
-    if fresh or not demo_is_current(path):
+    current = demo_is_current(path)
+    if not current and path != paths.demo_db_path() and database_exists(path):
+        # --db or DUKCAPIL_DB may name the office's real database: never build over it.
+        fail(t("demo.not_demo", path=path))
+    if fresh or not current:
         with click.progressbar(length=resident_count, label=t("demo.building", path=path)) as bar:
             build_demo(path, residents=resident_count, seed=seed, workstation="DEMO", progress=bar.update)
     else:
@@ -139,12 +144,14 @@ def restore(state: State, source: str, yes: bool) -> None:
     from dukcapil_tui.i18n import t
 
     target = state.db_path
+    try:
+        dbmod.check_backup(Path(source))
+    except dbmod.DatabaseError as exc:
+        fail(str(exc))
     if not yes:
         click.confirm(t("restore.confirm", target=target, source=source), abort=True)
-    if target.exists():
-        database = dbmod.open_database(target, migrate=False)
-        saved = dbmod.backup(database, paths.backup_dir(), reason="pre-restore")
-        database.close()
+    if target.exists() and target.stat().st_size > 0:
+        saved = dbmod.save_copy(target, paths.backup_dir(), reason="pre-restore")
         click.echo(t("backup.done", path=saved))
     try:
         dbmod.restore(Path(source), target)

@@ -79,6 +79,7 @@ _MARITAL_ALIASES = {
     "KAWIN": "kawin", "K": "kawin", "2": "kawin",
     "KAWIN TERCATAT": "kawin", "KAWIN BELUM TERCATAT": "kawin", "KAWIN TIDAK TERCATAT": "kawin",
     "CERAI HIDUP": "cerai_hidup", "CERAI_HIDUP": "cerai_hidup", "CH": "cerai_hidup", "3": "cerai_hidup",
+    "CERAI HIDUP TERCATAT": "cerai_hidup", "CERAI HIDUP BELUM TERCATAT": "cerai_hidup",
     "CERAI MATI": "cerai_mati", "CERAI_MATI": "cerai_mati", "CM": "cerai_mati", "4": "cerai_mati",
 }
 _RECORDING_ALIASES = {
@@ -107,7 +108,8 @@ def parse_date(value: object) -> date | None:
 
 
 def _alias(value: object, table: Mapping[str, str]) -> str | None:
-    return table.get(" ".join(str(value or "").strip().upper().split()))
+    # Case, runs of spaces and underscores do not matter: "Belum_Kawin" is "BELUM KAWIN".
+    return table.get(" ".join(str(value or "").replace("_", " ").upper().split()))
 
 
 def parse_sex(value: object) -> str | None:
@@ -212,7 +214,7 @@ def validate(
 
     raw_birth = raw.get("birth_date")
     birth_date = parse_date(raw_birth)
-    if raw_birth in (None, ""):
+    if str(raw_birth or "").strip() == "":
         errors["birth_date"] = t("field.required", field=field_label("birth_date"))
     elif birth_date is None:
         errors["birth_date"] = t("field.bad_date", field=field_label("birth_date"))

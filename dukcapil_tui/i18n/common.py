@@ -52,6 +52,17 @@ MESSAGES = {
         "A database already exists at {path}; init refused so no data is overwritten. "
         "Use --db for another location.",
     ),
+    "db.unreadable": (
+        "Berkas {path} tidak dapat dibuka sebagai basis data: {reason}",
+        "{path} cannot be opened as a database: {reason}",
+    ),
+    "db.too_new": (
+        "Basis data {path} berversi skema {version}, lebih baru dari program ini ({latest}). Perbarui dukcapil-tui.",
+        "Database {path} has schema version {version}, newer than this program ({latest}). Update dukcapil-tui.",
+    ),
+    "db.foreign": ("{path} adalah basis data program lain, bukan basis data dukcapil-tui.", "{path} is another program's database, not a dukcapil-tui one."),
+    "db.backup_damaged": ("Cadangan {path} rusak atau bukan basis data: {reason}", "Backup {path} is damaged or not a database: {reason}"),
+    "db.backup_foreign": ("{path} bukan cadangan basis data dukcapil-tui.", "{path} is not a dukcapil-tui database backup."),
     "db.not_initialised": ("Basis data {path} belum diinisialisasi (jalankan `dukcapil init`).", "Database {path} is not initialised (run `dukcapil init`)."),
     "check.ok": ("Basis data sehat: tidak ada masalah ditemukan.", "Database healthy: no problems found."),
     "check.problems": ("Ditemukan {count} masalah:", "Found {count} problem(s):"),
@@ -76,8 +87,42 @@ MESSAGES.update({
     ),
     "demo.building": ("Membangun basis data contoh {path}", "Building demo database {path}"),
     "demo.reusing": ("Memakai basis data contoh yang ada: {path} (--fresh untuk membangun ulang)", "Reusing the demo database: {path} (--fresh to rebuild)"),
+    "demo.not_demo": (
+        "{path} berisi basis data yang bukan data contoh; `dukcapil demo` tidak akan menimpanya. "
+        "Pilih berkas lain dengan --db.",
+        "{path} holds a database that is not a demo; `dukcapil demo` will not overwrite it. "
+        "Choose another file with --db.",
+    ),
     "demo.logins": ("Akun contoh (nama pengguna, kata sandi, peran):", "Demo logins (username, password, role):"),
     "backup.done": ("Cadangan tersimpan: {path}", "Backup written: {path}"),
     "restore.confirm": ("Ganti {target} dengan cadangan {source}?", "Replace {target} with backup {source}?"),
     "restore.done": ("{target} dipulihkan dari {source}.", "{target} restored from {source}."),
+})
+
+MESSAGES.update({
+    "help.everywhere": ("di mana saja", "everywhere"),
+    "help.this_screen": ("layar ini", "this screen"),
+    "help.this_field": ("kolom yang aktif", "the focused field"),
+    "section.residents_help": ("Cari, lihat, tambah dan ubah data penduduk", "Search, view, add and edit residents"),
+    "palette.open_section": ("Buka {section}", "Open {section}"),
+    "palette.help": ("Tampilkan tombol yang aktif (F1)", "Show the active keys (F1)"),
+    "palette.logout": ("Keluar dari akun ini dan kembali ke layar masuk", "Log out and return to the login screen"),
+    "palette.language": ("Bahasa: English", "Language: Bahasa Indonesia"),
+    "palette.language_help": ("Ganti bahasa tampilan (disimpan untuk komputer ini)", "Switch the interface language (saved for this workstation)"),
+    "palette.main": ("Menu utama", "Main menu"),
+    "palette.main_help": ("Kembali ke menu utama", "Back to the main menu"),
+    "palette.quit_help": ("Tutup aplikasi", "Close the application"),
+    "main.open": ("Buka", "Open"),
+    "main.loading": ("Menghitung…", "Counting…"),
+    "main.no_office": ("(kantor belum diatur)", "(office not set)"),
+})
+
+# Textual's own binding descriptions, so that the F1 help reads in one language.
+MESSAGES.update({
+    "Focus Next": ("Kolom berikut", "Next field"),
+    "Focus Previous": ("Kolom sebelumnya", "Previous field"),
+})
+
+MESSAGES.update({
+    "form.problems": ("Data belum benar: {count} kolom perlu diperbaiki (lihat pesan merah).", "Please correct {count} field(s) (see the messages in red)."),
 })

@@ -105,3 +105,9 @@ MESSAGES = {
     "import.reading": ("Membaca {name}", "Reading {name}"),
     "import.rejected_line": ("baris {line}, {field}: {reason}", "line {line}, {field}: {reason}"),
 }
+
+MESSAGES.update({
+    "residents.col.sex": ("JK", "Sex"),
+    "residents.col.birth_date": ("Tgl lahir", "Born"),
+    "residents.col.recording": ("Rekam", "Recorded"),
+})

@@ -6,7 +6,8 @@ import json
 from datetime import date, datetime
 
 from dukcapil_tui.models import AuditLog
-from dukcapil_tui.services.context import Actor, now_utc
+from dukcapil_tui.services import context
+from dukcapil_tui.services.context import Actor
 
 
 def _plain(value: object) -> object:
@@ -26,7 +27,7 @@ def diff(before: dict, after: dict) -> dict:
 
 def record(actor: Actor, action: str, entity: str, entity_id: object = None, changes: dict | None = None) -> AuditLog:
     return AuditLog.create(
-        at=now_utc(),
+        at=context.now_utc(),
         user=actor.user_id,
         username=actor.username,
         workstation=actor.workstation,

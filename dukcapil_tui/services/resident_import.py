@@ -18,8 +18,8 @@ from pathlib import Path
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.i18n import t
-from dukcapil_tui.services import audit, regions
-from dukcapil_tui.services.context import Actor, ServiceError, now_utc, require_role
+from dukcapil_tui.services import audit, context, regions
+from dukcapil_tui.services.context import Actor, ServiceError, require_role
 from dukcapil_tui.tabular import TabularError, open_table
 
 CHUNK = 5_000
@@ -119,7 +119,7 @@ def import_residents(
     seen: dict[str, int] = {}
     chunk: list[tuple[int, rules.ResidentInput]] = []
 
-    for line, row in table.rows:
+    for line, row in _rows(table):
         result.total += 1
         raw = {fieldname: row.get(column) for column, fieldname in COLUMNS.items()}
         if not raw["desa_code"] and has_siak_parts:
@@ -153,10 +153,19 @@ def import_residents(
     return result
 
 
+def _rows(table):
+    """The table's rows; a file that breaks part-way is refused with its reason (the chunks
+    committed before stay, and running the import again resumes it)."""
+    try:
+        yield from table.rows
+    except TabularError as exc:
+        raise ServiceError(t("import.unreadable", path=table.path, reason=exc)) from None
+
+
 def _apply(actor: Actor, path: Path, chunk: list[tuple[int, rules.ResidentInput]], result: ImportResult,
            keep_recording: bool) -> None:
     """Write one chunk in one transaction, with one audit entry describing it."""
-    now = str(now_utc())
+    now = str(context.now_utc())
     with database.atomic("IMMEDIATE"):
         niks = [c.nik for _, c in chunk]
         existing: dict[str, tuple] = {}
@@ -212,7 +221,7 @@ def write_report(result: ImportResult, directory: Path | None) -> Path:
 
     directory = directory or paths.export_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = now_utc().strftime("%Y%m%d-%H%M%S")
+    stamp = context.now_utc().strftime("%Y%m%d-%H%M%S")
     target = directory / f"impor-penduduk_{result.path.stem}_{stamp}_ditolak.csv"
     with target.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,8 +15,8 @@ from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.problems import Problem, ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Resident
-from dukcapil_tui.services import audit, regions
-from dukcapil_tui.services.context import Actor, NotFound, ServiceError, now_utc, require_role
+from dukcapil_tui.services import audit, context, regions
+from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
 
 EDITOR_ROLES = ("admin", "loket")
 PAGE_SIZE = 100
@@ -63,11 +64,34 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# SQLite's NOCASE collation folds the ASCII letters only; this folds the same way.
+_NOCASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _prefix_end(prefix: str) -> str | None:
+    """The least string above every string that starts with ``prefix``, under NOCASE (and
+    under BINARY for digits): ``prefix`` with its last character moved one up."""
+    code = ord(prefix[-1].translate(_NOCASE)) + 1
+    if ord("A") <= code <= ord("Z"):  # after "@": NOCASE reads "A" as "a", so go past "Z"
+        code = ord("[")
+    elif 0xD800 <= code <= 0xDFFF:  # surrogates cannot be stored
+        code = 0xE000
+    elif code > 0x10FFFF:
+        return None
+    return prefix[:-1] + chr(code)
+
+
 def search(query: ResidentQuery, after: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
     """One page of residents, keyset-paged so that any page costs the same at 1 M rows.
 
     Digits search the NIK (exact for 16 digits, prefix otherwise) in NIK order; other text is
     a case-insensitive name prefix in name order.
+
+    A prefix is a range (``>= prefix AND < end``) on the indexed column; on later pages the
+    cursor replaces the prefix as the lower bound. SQLite seeks to one lower bound only, and
+    when it took the prefix (as it always does for ``LIKE``), a page deep in a long prefix
+    walked every row before it. The name range compares under the column's NOCASE collation,
+    which selects exactly the rows a case-insensitive ``LIKE 'prefix%'`` does.
     """
     select = Resident.select(*LIST_COLUMNS)
     conditions = []
@@ -82,16 +106,22 @@ def search(query: ResidentQuery, after: tuple | None = None, limit: int = PAGE_S
         if len(digits) == 16:
             conditions.append(Resident.nik == digits)
         else:
-            upper = digits[:-1] + chr(ord(digits[-1]) + 1)
-            conditions.append((Resident.nik >= digits) & (Resident.nik < upper))
+            conditions.append(Resident.nik < _prefix_end(digits))
+            if not (after and after[0] >= digits):
+                conditions.append(Resident.nik >= digits)
         if after:
             conditions.append(Resident.nik > after[0])
         ordering = [Resident.nik]
     else:
         order = "name"
         text = " ".join(query.text.split()).upper()
-        if text:
+        end = _prefix_end(text) if text else None
+        if text and end is None:  # nothing sorts above it (never so for a real name)
             conditions.append(Resident.name ** (_escape_like(text) + "%"))
+        elif text:
+            conditions.append(Resident.name < end)
+            if not (after and after[0].translate(_NOCASE) >= text.translate(_NOCASE)):
+                conditions.append(Resident.name >= text)
         if after:
             conditions.append(Tuple(Resident.name, Resident.id) > Tuple(*after))
         ordering = [Resident.name, Resident.id]
@@ -200,7 +230,7 @@ def create(actor: Actor, raw: dict, today: date) -> SaveResult:
         existing = find_by_nik(data.nik)
         if existing is not None:
             raise ValidationError({"nik": t("resident.duplicate_nik", nik=data.nik, name=existing.name)})
-        now = now_utc()
+        now = context.now_utc()
         values = _values(data)
         resident = Resident.create(
             uuid=str(uuid.uuid4()), workstation=actor.workstation, created_at=now, updated_at=now, **values
@@ -223,7 +253,7 @@ def update(actor: Actor, resident_id: int, raw: dict, today: date) -> SaveResult
         changes = audit.diff(before, values)
         if not changes:
             return SaveResult(resident, warnings, changed=False)
-        Resident.update(updated_at=now_utc(), **values).where(Resident.id == resident_id).execute()
+        Resident.update(updated_at=context.now_utc(), **values).where(Resident.id == resident_id).execute()
         audit.record(actor, "resident.update", "resident", resident_id, changes)
     return SaveResult(get(resident_id), warnings)
 

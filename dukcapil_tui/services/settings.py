@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dukcapil_tui.db import database
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Setting
-from dukcapil_tui.services import audit
-from dukcapil_tui.services.context import Actor, ServiceError, now_utc, require_role
+from dukcapil_tui.services import audit, context
+from dukcapil_tui.services.context import Actor, ServiceError, require_role
 
 DEFAULTS = {
     "office_name": "",
@@ -64,7 +64,7 @@ def office_timezone() -> str:
 def office_now() -> datetime:
     from dukcapil_tui.domain.formatting import to_local
 
-    return to_local(now_utc(), office_timezone())
+    return to_local(context.now_utc(), office_timezone())
 
 
 def office_today() -> date:

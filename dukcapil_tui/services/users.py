@@ -11,13 +11,12 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain import passwords
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import AppUser
-from dukcapil_tui.services import audit
+from dukcapil_tui.services import audit, context
 from dukcapil_tui.services.context import (
     ROLES,
     Actor,
     NotFound,
     ServiceError,
-    now_utc,
     require_role,
 )
 from dukcapil_tui.domain.problems import ValidationError
@@ -52,7 +51,7 @@ def create_user(actor: Actor, username: str, full_name: str, role: str, password
             full_name=full_name.strip(),
             role=role,
             password_hash=passwords.hash_password(password),
-            created_at=now_utc(),
+            created_at=context.now_utc(),
         )
         audit.record(actor, "user.create", "user", user.id, {"username": username, "role": role})
     return user
@@ -113,7 +112,7 @@ def authenticate(username: str, password: str, workstation: str) -> LoginResult:
     username = (username or "").strip().lower()
     if not username or not password:
         return LoginResult(None, t("login.empty"))
-    now = now_utc()
+    now = context.now_utc()
     with database.atomic("IMMEDIATE"):
         user = AppUser.get_or_none(AppUser.username == username)
         if user is None:

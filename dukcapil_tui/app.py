@@ -1,0 +1,171 @@
+"""The Textual application: start-up, login, global keys, the command palette, errors.
+
+Screens own their handlers and workers; this file stays thin (STYLE.md §11).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from dukcapil_tui import config as configmod
+from dukcapil_tui import db as dbmod
+from dukcapil_tui import i18n, paths
+from dukcapil_tui.db import database
+from dukcapil_tui.i18n import t
+from dukcapil_tui.screens.base import translate_bindings
+from dukcapil_tui.screens.sections import SECTIONS, Section, sections_for
+from dukcapil_tui.services.context import Actor
+
+
+class DukcapilApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "Dukcapil TUI"
+    BINDINGS = [
+        Binding("f1", "help", "app.help", id="help"),
+        Binding("ctrl+q", "quit", "app.quit", priority=True, id="quit"),
+        *[Binding(s.key, f"open_section('{s.id}')", s.title_key, id=f"section-{s.id}") for s in SECTIONS],
+    ]
+
+    def __init__(self, db_path: Path | str, workstation: str | None = None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.db_path = Path(db_path)
+        self.workstation = workstation or configmod.load().workstation_code
+        self.actor: Actor | None = None
+        self.office_settings: dict[str, str] = {}
+
+    # --- start-up ----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        try:
+            dbmod.open_database(self.db_path, backup_dir=paths.backup_dir())
+            from dukcapil_tui.services import settings
+
+            self.office_settings = settings.all_settings()
+        except dbmod.DatabaseError as exc:
+            self.exit(return_code=2, message=str(exc))
+            return
+        finally:
+            if database.obj is not None:
+                database.close()  # workers open their own connections
+        self.title = self.office_settings.get("office_name") or t("app.title")
+        from dukcapil_tui.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen())
+
+    @property
+    def office_name(self) -> str:
+        return self.office_settings.get("office_name", "")
+
+    @property
+    def timezone(self) -> str:
+        return self.office_settings.get("timezone", "Asia/Makassar")
+
+    def today(self) -> date:
+        """The office's local date (no database needed)."""
+        from dukcapil_tui.domain.formatting import to_local
+        from dukcapil_tui.services import context
+
+        return to_local(context.now_utc(), self.timezone).date()
+
+    # --- session -----------------------------------------------------------------------
+    def logged_in(self, actor: Actor) -> None:
+        from dukcapil_tui.screens.main import MainScreen
+
+        self.actor = actor
+        self.sub_title = f"{actor.display_name} · {t('role.' + actor.role)}"
+        self.switch_screen(MainScreen())
+
+    def action_logout(self) -> None:
+        from dukcapil_tui.screens.login import LoginScreen
+
+        self.actor = None
+        self.sub_title = ""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(LoginScreen())
+
+    def action_main_menu(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_section":
+            section = _section(str(parameters[0]))
+            return self.actor is not None and section is not None and self.actor.role in section.roles
+        if action in ("logout", "main_menu"):
+            return self.actor is not None
+        return True
+
+    def action_open_section(self, section_id: str) -> None:
+        section = _section(section_id)
+        if section is None or self.actor is None or self.actor.role not in section.roles:
+            return
+        current = self.screen
+        if getattr(current, "section_id", None) == section_id:
+            return
+        self.action_main_menu()
+        self.push_screen(section.factory())
+
+    # --- help, palette, language ----------------------------------------------------
+    def action_help(self) -> None:
+        from dukcapil_tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        title = getattr(self.screen, "screen_title", "") or self.title
+        self.push_screen(HelpScreen(self.screen.active_bindings, title))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if self.actor is not None:
+            for section in sections_for(self.actor.role):
+                yield SystemCommand(
+                    t("palette.open_section", section=t(section.title_key)),
+                    t(section.help_key),
+                    lambda s=section.id: self.action_open_section(s),
+                )
+            yield SystemCommand(t("palette.main"), t("palette.main_help"), self.action_main_menu)
+            yield SystemCommand(t("app.logout"), t("palette.logout"), self.action_logout)
+        yield SystemCommand(t("app.help"), t("palette.help"), self.action_help)
+        yield SystemCommand(t("palette.language"), t("palette.language_help"), self.action_toggle_language)
+        yield SystemCommand(t("app.quit"), t("palette.quit_help"), self.action_quit)
+
+    def action_toggle_language(self) -> None:
+        language = "en" if i18n.get_language() == "id" else "id"
+        i18n.set_language(language)
+        cfg = configmod.load()
+        cfg.language = language
+        try:
+            configmod.save(cfg)
+        except OSError:
+            pass
+        translate_bindings(self)
+        # Rebuild the visible screens in the new language.
+        if self.actor is not None:
+            self.action_main_menu()
+            self.logged_in(self.actor)
+        else:
+            from dukcapil_tui.screens.login import LoginScreen
+
+            self.switch_screen(LoginScreen())
+
+    # --- errors ------------------------------------------------------------------------
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        from dukcapil_tui.widgets.messages import ErrorModal
+
+        error = event.worker.error
+        self.push_screen(ErrorModal(t("app.error_title"), f"{type(error).__name__}: {error}"))
+
+
+def _section(section_id: str) -> Section | None:
+    return next((s for s in SECTIONS if s.id == section_id), None)

@@ -1,0 +1,1 @@
+"""One screen per module; each owns its handlers and workers."""

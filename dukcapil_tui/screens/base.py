@@ -1,0 +1,50 @@
+"""What every screen shares: translated bindings, database workers, error display."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen, ScreenResultType
+
+from dukcapil_tui.db import database
+from dukcapil_tui.i18n import has, t
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Binding descriptions are i18n keys; show them in the current language.
+
+    Bindings are declared once per class, but the language is chosen at run time, so each
+    instance gets its own copy, translated from the class's untranslated bindings (so it can
+    be called again after the language changes).
+    """
+    source = type(node)._merged_bindings
+    if source is None:
+        return
+    node._bindings.key_to_bindings = {
+        key: [
+            replace(b, description=t(b.description), tooltip=t(b.tooltip) if has(b.tooltip) else b.tooltip)
+            if has(b.description)
+            else b
+            for b in bindings
+        ]
+        for key, bindings in source.key_to_bindings.items()
+    }
+
+
+def in_db(fn, *args, **kwargs):
+    """Run ``fn`` on this thread's own connection (call it from thread workers only)."""
+    with database.connection_context():
+        return fn(*args, **kwargs)
+
+
+class BaseScreen(Screen):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)
+
+
+class BaseModal(ModalScreen[ScreenResultType]):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)

@@ -1,0 +1,82 @@
+"""The main screen: who is working where, the sections they may open, the office at a glance."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets.option_list import Option
+
+from dukcapil_tui.domain.formatting import format_date, format_int, format_percent
+from dukcapil_tui.i18n import t
+from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.screens.sections import sections_for
+from dukcapil_tui.services import residents, settings
+from dukcapil_tui.widgets.tiles import StatTile
+
+
+class MainScreen(BaseScreen):
+    screen_title = ""
+
+    class SummaryLoaded(Message):
+        def __init__(self, summary: residents.Summary) -> None:
+            super().__init__()
+            self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        actor = self.app.actor
+        yield Header()
+        with Vertical(id="main-body"):
+            with Horizontal(id="main-who"):
+                yield Label(t("main.user", name=actor.display_name, role=t("role." + actor.role)), id="main-user")
+                yield Label(t("main.workstation", code=actor.workstation), id="main-workstation")
+            yield Label(t("main.sections"), classes="section-title")
+            menu = OptionList(id="main-menu")
+            for section in sections_for(actor.role):
+                key = self.app.get_key_display(_binding_for(self.app, section.id))
+                menu.add_option(Option(f"{key:>4}  {t(section.title_key)} — {t(section.help_key)}", id=section.id))
+            yield menu
+            yield Label(t("main.summary"), classes="section-title", id="summary-title")
+            with Horizontal(id="main-tiles"):
+                yield StatTile(t("main.residents_total"), id="tile-residents")
+                yield StatTile(t("main.wajib_total"), id="tile-wajib")
+                yield StatTile(t("main.recorded_total"), id="tile-recorded")
+                yield StatTile(t("main.coverage"), id="tile-coverage")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.screen_title = t("main.sections")
+        self.query_one("#main-menu", OptionList).focus()
+        self.load_summary()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.load_summary()
+
+    @work(thread=True, exclusive=True, group="main-summary", exit_on_error=False)
+    def load_summary(self) -> None:
+        summary = in_db(lambda: residents.summary(settings.office_today()))
+        self.post_message(self.SummaryLoaded(summary))
+
+    @on(SummaryLoaded)
+    def _show_summary(self, message: SummaryLoaded) -> None:
+        s = message.summary
+        self.query_one("#summary-title", Label).update(f"{t('main.summary')} · {t('main.as_of', date=format_date(s.on))}")
+        self.query_one("#tile-residents", StatTile).set_value(format_int(s.residents))
+        self.query_one("#tile-wajib", StatTile).set_value(format_int(s.wajib_ktp))
+        self.query_one("#tile-recorded", StatTile).set_value(format_int(s.recorded_wajib))
+        self.query_one("#tile-coverage", StatTile).set_value(format_percent(s.recorded_wajib, s.wajib_ktp))
+
+    @on(OptionList.OptionSelected, "#main-menu")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        self.app.action_open_section(event.option.id)
+
+
+def _binding_for(app, section_id: str):
+    for bindings in app._bindings.key_to_bindings.values():
+        for binding in bindings:
+            if binding.id == f"section-{section_id}":
+                return binding
+    raise LookupError(section_id)

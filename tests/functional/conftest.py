@@ -1,0 +1,71 @@
+"""Functional tests drive the real app with key presses against a small demo office."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dukcapil_tui.db import database
+
+DEMO_RESIDENTS = 400
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    from dukcapil_tui.demo.builder import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    build_demo(path, residents=DEMO_RESIDENTS, seed=7, today=date(2026, 11, 22))
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path) -> Path:
+    """A private copy of the demo office for one test."""
+    target = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_template, target)
+    return target
+
+
+@pytest.fixture
+def app(demo_db):
+    from dukcapil_tui.app import DukcapilApp
+
+    return DukcapilApp(db_path=demo_db, workstation="LOKET-01")
+
+
+def query_db(path: Path, sql: str, *params):
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and their messages be handled."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+async def login(pilot, username: str = "admin", password: str = "dukcapil") -> None:
+    await settle(pilot)
+    await type_text(pilot, username)
+    await pilot.press("enter")
+    await type_text(pilot, password)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@pytest.fixture(autouse=True)
+def _close_db():
+    yield
+    if database.obj is not None:
+        database.close()
