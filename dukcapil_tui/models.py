@@ -77,3 +77,89 @@ class AuditLog(BaseModel):
 
 
 ALL_MODELS = [Setting, Region, AppUser, Resident, AuditLog]
+
+
+class Service(BaseModel):
+    code = CharField(unique=True)
+    name = CharField()
+    prefix = CharField(unique=True)
+    daily_quota = IntegerField(null=True)
+    records_biometrics = BooleanField(default=False)
+    card_reason = CharField(null=True)
+    active = BooleanField(default=True)
+    sort_order = IntegerField(default=0)
+
+
+class Counter(BaseModel):
+    number = IntegerField(primary_key=True)
+    name = CharField()
+    service_codes = CharField(default="")
+    active = BooleanField(default=True)
+
+    @property
+    def codes(self) -> list[str]:
+        return [c for c in self.service_codes.split(",") if c]
+
+
+class Ticket(BaseModel):
+    uuid = CharField(unique=True)
+    service = ForeignKeyField(Service, column_name="service_id", backref="tickets")
+    day = DateField()
+    number = IntegerField()
+    resident = ForeignKeyField(Resident, null=True, column_name="resident_id", backref="tickets")
+    visitor_name = CharField(default="")
+    priority = CharField(null=True)
+    channel = CharField()
+    notes = TextField(default="")
+    status = CharField()
+    counter = IntegerField(null=True)
+    recalls = IntegerField(default=0)
+    booked_at = DateTimeField(null=True)
+    checked_in_at = DateTimeField(null=True)
+    queued_at = DateTimeField()
+    hold_reason = TextField(default="")
+    outcome = CharField(null=True)
+    outcome_note = TextField(default="")
+    device = CharField(default="")
+    transferred_from = ForeignKeyField("self", null=True, column_name="transferred_from_id", backref="transfers")
+    carried_over = BooleanField(default=False)
+    created_at = DateTimeField()
+    workstation = CharField()
+
+
+class TicketEvent(BaseModel):
+    ticket = ForeignKeyField(Ticket, column_name="ticket_id", backref="events")
+    at = DateTimeField()
+    event = CharField()
+    from_status = CharField(null=True)
+    to_status = CharField()
+    username = CharField()
+    counter = IntegerField(null=True)
+    detail = TextField(default="{}")
+
+
+class Card(BaseModel):
+    uuid = CharField(unique=True)
+    resident = ForeignKeyField(Resident, column_name="resident_id", backref="cards")
+    reason = CharField()
+    recorded_at = DateTimeField()
+    recorded_where = CharField()
+    ticket = ForeignKeyField(Ticket, null=True, column_name="ticket_id", backref="cards")
+    central_status = CharField()
+    office_status = CharField()
+    workstation = CharField()
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class CardEvent(BaseModel):
+    card = ForeignKeyField(Card, column_name="card_id", backref="events")
+    at = DateTimeField()
+    central_status = CharField()
+    office_status = CharField()
+    username = CharField()
+    source = CharField()
+    note = TextField(default="")
+
+
+ALL_MODELS += [Service, Counter, Ticket, TicketEvent, Card, CardEvent]

@@ -541,4 +541,6 @@ def test_a_database_from_a_newer_program_is_refused(office):
     conn.close()
     result = invoke("check")
     assert_clean_exit(result, 2)
-    assert "berversi skema 99, lebih baru dari program ini (1)" in result.stderr
+    from dukcapil_tui.migrations import LATEST_VERSION
+
+    assert f"berversi skema 99, lebih baru dari program ini ({LATEST_VERSION})" in result.stderr

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from peewee import Tuple, fn
+from peewee import SQL, NodeList, Tuple, fn
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import nik as nik_rules
@@ -95,12 +95,19 @@ def search(query: ResidentQuery, after: tuple | None = None, limit: int = PAGE_S
     """
     select = Resident.select(*LIST_COLUMNS)
     conditions = []
+    digits = query.digits
     if query.desa_code:
         conditions.append(Resident.desa_code == query.desa_code)
     elif query.kecamatan_code:
-        conditions.append(Resident.kecamatan_code == query.kecamatan_code)
+        kecamatan = Resident.kecamatan_code
+        if digits:
+            # NIK order within a kecamatan: walk the NIK index and check the kecamatan, rather
+            # than fetch and sort the whole kecamatan (100-250 ms at 1 M residents) for every
+            # page. The unary "+" keeps SQLite off the kecamatan index. (A desa is small enough
+            # to sort.)
+            kecamatan = NodeList((SQL("+"), kecamatan), glue="")
+        conditions.append(kecamatan == query.kecamatan_code)
 
-    digits = query.digits
     if digits:
         order = "nik"
         if len(digits) == 16:
