@@ -142,6 +142,8 @@ class Card(BaseModel):
     uuid = CharField(unique=True)
     resident = ForeignKeyField(Resident, column_name="resident_id", backref="cards")
     reason = CharField()
+    priority = BooleanField(default=False)
+    status_changed_at = DateTimeField(null=True)
     recorded_at = DateTimeField()
     recorded_where = CharField()
     ticket = ForeignKeyField(Ticket, null=True, column_name="ticket_id", backref="cards")
@@ -163,3 +165,103 @@ class CardEvent(BaseModel):
 
 
 ALL_MODELS += [Service, Counter, Ticket, TicketEvent, Card, CardEvent]
+
+
+class PrintBatch(BaseModel):
+    created_at = DateTimeField()
+    username = CharField()
+    workstation = CharField()
+    size = IntegerField()
+    closed_at = DateTimeField(null=True)
+
+
+class PrintJob(BaseModel):
+    batch = ForeignKeyField(PrintBatch, column_name="batch_id", backref="jobs")
+    card = ForeignKeyField(Card, column_name="card_id", backref="print_jobs")
+    result = CharField(null=True)
+    reason = CharField(null=True)
+    at = DateTimeField(null=True)
+    username = CharField(null=True)
+
+
+class Handover(BaseModel):
+    card = ForeignKeyField(Card, column_name="card_id", unique=True, backref="handovers")
+    at = DateTimeField()
+    collected_by = CharField()
+    collector_name = CharField()
+    relation = CharField(default="")
+    receipt_no = CharField(unique=True)
+    id_checked = BooleanField()
+    username = CharField()
+    workstation = CharField()
+
+
+class Suket(BaseModel):
+    uuid = CharField(unique=True)
+    number = CharField(unique=True)
+    year = IntegerField()
+    seq = IntegerField()
+    resident = ForeignKeyField(Resident, column_name="resident_id", backref="sukets")
+    card = ForeignKeyField(Card, column_name="card_id", backref="sukets")
+    issued_at = DateTimeField()
+    username = CharField()
+    status = CharField()
+    closed_at = DateTimeField(null=True)
+    closed_reason = CharField(null=True)
+
+
+class BlangkoMovement(BaseModel):
+    uuid = CharField(unique=True)
+    at = DateTimeField()
+    day = DateField()
+    kind = CharField()
+    quantity = IntegerField()
+    reference = CharField(default="")
+    source = CharField(default="")
+    note = TextField(default="")
+    card = ForeignKeyField(Card, null=True, column_name="card_id", backref="movements")
+    username = CharField()
+    workstation = CharField()
+
+
+class BlangkoMonth(BaseModel):
+    month = CharField(primary_key=True)
+    closed_at = DateTimeField()
+    username = CharField()
+    closing_balance = IntegerField()
+
+
+class Destruction(BaseModel):
+    berita_acara_no = CharField(unique=True)
+    day = DateField()
+    at = DateTimeField()
+    username = CharField()
+    count = IntegerField()
+
+
+class SpoiledCard(BaseModel):
+    at = DateTimeField()
+    day = DateField()
+    nik = CharField(null=True)
+    card = ForeignKeyField(Card, null=True, column_name="card_id", backref="spoils")
+    reason = CharField()
+    movement = ForeignKeyField(BlangkoMovement, column_name="movement_id", backref="spoils")
+    destruction = ForeignKeyField(Destruction, null=True, column_name="destruction_id", backref="cards")
+    username = CharField()
+
+
+class StockCount(BaseModel):
+    at = DateTimeField()
+    day = DateField()
+    counted = IntegerField()
+    computed = IntegerField()
+    note = TextField(default="")
+    username = CharField()
+    status = CharField()
+    decided_by = CharField(null=True)
+    decided_at = DateTimeField(null=True)
+    movement = ForeignKeyField(BlangkoMovement, null=True, column_name="movement_id", backref="counts")
+
+
+ALL_MODELS += [PrintBatch, PrintJob, Handover, Suket, BlangkoMovement, BlangkoMonth, Destruction, SpoiledCard,
+               StockCount]

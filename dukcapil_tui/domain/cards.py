@@ -1,0 +1,105 @@
+"""Card rules with no database: central statuses and the office status they imply, the
+moves the centre may make, Suket numbering, and the blank-card ledger's movement kinds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+CENTRAL_STATUSES = (
+    "BIO_CAPTURED", "SENT_FOR_ENROLLMENT", "PRINT_READY_RECORD", "DUPLICATE_RECORD",
+    "ADJUDICATE_RECORD", "ENROLL_FAILURE_AT_REGIONAL", "ENROLL_FAILURE_AT_CENTRAL",
+    "CARD_PRINTED", "CARD_ISSUED",
+)
+OFFICE_STATUSES = ("waiting_prr", "ready_to_print", "printed", "handed_over", "needs_rerecording")
+REASONS = ("baru", "rusak", "hilang", "perubahan_data", "pindah_datang")
+
+_FAILURES = ("DUPLICATE_RECORD", "ENROLL_FAILURE_AT_REGIONAL", "ENROLL_FAILURE_AT_CENTRAL")
+
+# What the centre may say next, given what it said last. Staff may also re-enter the same
+# status (no change) and the centre may skip SENT_FOR_ENROLLMENT in a listing.
+CENTRAL_MOVES: dict[str, tuple[str, ...]] = {
+    "BIO_CAPTURED": ("SENT_FOR_ENROLLMENT", "PRINT_READY_RECORD", "ADJUDICATE_RECORD", *_FAILURES),
+    "SENT_FOR_ENROLLMENT": ("PRINT_READY_RECORD", "ADJUDICATE_RECORD", *_FAILURES),
+    "ADJUDICATE_RECORD": ("PRINT_READY_RECORD", *_FAILURES),
+    "PRINT_READY_RECORD": ("CARD_PRINTED", "DUPLICATE_RECORD"),
+    "DUPLICATE_RECORD": (),
+    "ENROLL_FAILURE_AT_REGIONAL": (),
+    "ENROLL_FAILURE_AT_CENTRAL": (),
+    "CARD_PRINTED": ("CARD_ISSUED",),
+    "CARD_ISSUED": (),
+}
+
+
+def office_status_for(central: str) -> str:
+    if central == "PRINT_READY_RECORD":
+        return "ready_to_print"
+    if central in _FAILURES:
+        return "needs_rerecording"
+    if central == "CARD_PRINTED":
+        return "printed"
+    if central == "CARD_ISSUED":
+        return "handed_over"
+    return "waiting_prr"
+
+
+def can_move(current: str, new: str) -> bool:
+    return new == current or new in CENTRAL_MOVES.get(current, ())
+
+
+def normalise_status(value: object) -> str | None:
+    """Accept SIAK's spellings: 'PRR', 'print ready record', 'CARD PRINTED'."""
+    text = "_".join(str(value or "").strip().upper().replace("-", " ").split())
+    aliases = {"PRR": "PRINT_READY_RECORD", "PRINT_READY": "PRINT_READY_RECORD", "SENT": "SENT_FOR_ENROLLMENT",
+               "DUPLICATE": "DUPLICATE_RECORD", "ADJUDICATE": "ADJUDICATE_RECORD", "PRINTED": "CARD_PRINTED",
+               "ISSUED": "CARD_ISSUED"}
+    text = aliases.get(text, text)
+    return text if text in CENTRAL_STATUSES else None
+
+
+AGE_BUCKETS = ((0, 7, "0–7"), (8, 30, "8–30"), (31, 90, "31–90"), (91, None, "> 90"))
+
+
+def age_bucket(days: int) -> str:
+    for low, high, label in AGE_BUCKETS:
+        if days >= low and (high is None or days <= high):
+            return label
+    return AGE_BUCKETS[0][2]
+
+
+# --- blangko ledger --------------------------------------------------------------------------
+# kind -> sign of the quantity (+1 in, -1 out, 0 either: a count adjustment)
+MOVEMENT_KINDS = {
+    "receipt": 1,
+    "loan_in": 1,
+    "returned": 1,      # blanks handed back (e.g. a loan repaid to us)
+    "print_ok": -1,
+    "print_failed": -1,
+    "damaged": -1,
+    "loan_out": -1,
+    "adjustment": 0,
+}
+SPOIL_REASONS = ("gagal_cetak", "chip_rusak", "rusak_fisik")
+DEFAULT_REORDER_THRESHOLD = 1000
+FORECAST_DAYS = 14
+
+
+def signed_quantity(kind: str, quantity: int) -> int:
+    sign = MOVEMENT_KINDS[kind]
+    return quantity if sign == 0 else sign * abs(quantity)
+
+
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+DEFAULT_SUKET_PATTERN = "470/{seq:04d}/DKPS/{month_roman}/{year}"
+
+
+def suket_number(pattern: str, seq: int, on: date) -> str:
+    """Format a Suket number; raises KeyError/ValueError/IndexError on a broken pattern."""
+    return pattern.format(seq=seq, month=on.month, month_roman=ROMAN_MONTHS[on.month - 1], year=on.year,
+                          day=on.day)
+
+
+def working_days(end: date, days: int) -> int:
+    """Monday–Friday days among the ``days`` calendar days ending on ``end``."""
+    from datetime import timedelta
+
+    return sum(1 for i in range(days) if (end - timedelta(days=i)).weekday() < 5)

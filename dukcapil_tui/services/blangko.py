@@ -1,0 +1,257 @@
+"""The blank-card ledger: signed movements whose sum is the stock, which never goes negative.
+
+Movements are append-only (database triggers refuse UPDATE and DELETE) and a closed month
+accepts none (a trigger refuses those too); corrections are new movements. Print results
+write their movement inside the printing transaction (see ``services.printing``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from peewee import fn
+
+from dukcapil_tui.db import database
+from dukcapil_tui.domain import cards as rules
+from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.i18n import t
+from dukcapil_tui.models import BlangkoMonth, BlangkoMovement, Card, Destruction, SpoiledCard, StockCount
+from dukcapil_tui.services import audit, context, settings
+from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
+
+KEEPER_ROLES = ("admin", "blangko")
+
+
+def balance(until: date | None = None) -> int:
+    query = BlangkoMovement.select(fn.COALESCE(fn.SUM(BlangkoMovement.quantity), 0))
+    if until is not None:
+        query = query.where(BlangkoMovement.day <= until)
+    return query.scalar()
+
+
+def month_of(day: date) -> str:
+    return day.strftime("%Y-%m")
+
+
+def is_closed(day: date) -> bool:
+    return BlangkoMonth.select().where(BlangkoMonth.month == month_of(day)).exists()
+
+
+def append(actor: Actor, kind: str, quantity: int, *, reference: str = "", source: str = "", note: str = "",
+           card_id: int | None = None, day: date | None = None) -> BlangkoMovement:
+    """Add one movement; call inside the caller's IMMEDIATE transaction. Refuses a closed
+    month and a stock that would go below zero, with the numbers."""
+    day = day or settings.office_today()
+    if is_closed(day):
+        raise ServiceError(t("blangko.month_closed", month=month_of(day)))
+    signed = rules.signed_quantity(kind, quantity)
+    if signed == 0:
+        raise ValidationError({"quantity": t("blangko.zero_quantity")})
+    current = balance()
+    if current + signed < 0:
+        raise ServiceError(t("blangko.not_enough", needed=-signed, stock=current))
+    movement = BlangkoMovement.create(
+        uuid=str(uuid.uuid4()), at=context.now_utc(), day=day, kind=kind, quantity=signed,
+        reference=reference.strip(), source=source.strip(), note=note.strip(), card=card_id,
+        username=actor.username, workstation=actor.workstation,
+    )
+    audit.record(actor, f"blangko.{kind}", "blangko_movement", movement.id,
+                 {"quantity": signed, "reference": reference or None, "balance": [current, current + signed]})
+    return movement
+
+
+def _positive(quantity: object, field: str = "quantity") -> int:
+    text = str(quantity if quantity is not None else "").strip().replace(".", "")
+    if not text.isdigit() or int(text) <= 0:
+        raise ValidationError({field: t("blangko.bad_quantity")})
+    return int(text)
+
+
+def _required(value: str, field: str, label_key: str) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise ValidationError({field: t("field.required", field=t(label_key))})
+    return value
+
+
+def receive(actor: Actor, quantity: object, document_no: str, source: str, note: str = "",
+            day: date | None = None) -> BlangkoMovement:
+    """A lot received from Kemendagri or the province, with its document number."""
+    require_role(actor, "action.keep_stock", *KEEPER_ROLES)
+    qty = _positive(quantity)
+    document_no = _required(document_no, "reference", "blangko.field.document_no")
+    source = _required(source, "source", "blangko.field.source")
+    with database.atomic("IMMEDIATE"):
+        return append(actor, "receipt", qty, reference=document_no, source=source, note=note, day=day)
+
+
+def loan(actor: Actor, direction: str, quantity: object, office: str, reference: str = "", note: str = "",
+         day: date | None = None) -> BlangkoMovement:
+    """Blanks lent to (``out``) or borrowed from (``in``) another office."""
+    require_role(actor, "action.keep_stock", *KEEPER_ROLES)
+    if direction not in ("in", "out"):
+        raise ValidationError({"direction": t("blangko.bad_direction")})
+    qty = _positive(quantity)
+    office = _required(office, "source", "blangko.field.office")
+    with database.atomic("IMMEDIATE"):
+        return append(actor, f"loan_{direction}", qty, reference=reference, source=office, note=note, day=day)
+
+
+def returned(actor: Actor, quantity: object, source: str, reference: str = "", note: str = "") -> BlangkoMovement:
+    require_role(actor, "action.keep_stock", *KEEPER_ROLES)
+    qty = _positive(quantity)
+    source = _required(source, "source", "blangko.field.source")
+    with database.atomic("IMMEDIATE"):
+        return append(actor, "returned", qty, reference=reference, source=source, note=note)
+
+
+def spoil(actor: Actor, kind: str, reason: str, *, nik: str | None = None, card_id: int | None = None,
+          note: str = "") -> SpoiledCard:
+    """One spoiled blank (called inside a transaction): the movement and the register entry."""
+    if reason not in rules.SPOIL_REASONS:
+        raise ValidationError({"reason": t("field.bad_choice", field=t("blangko.field.reason"), value=reason,
+                                           choices=", ".join(t(f"blangko.spoil.{r}") for r in rules.SPOIL_REASONS))})
+    movement = append(actor, kind, 1, reference=reason, note=note, card_id=card_id)
+    return SpoiledCard.create(at=movement.at, day=movement.day, nik=nik, card=card_id, reason=reason,
+                              movement=movement.id, username=actor.username)
+
+
+def damaged(actor: Actor, reason: str = "rusak_fisik", nik: str | None = None, note: str = "") -> SpoiledCard:
+    """A blank damaged outside printing (dropped, bent, a chip found dead in stock)."""
+    require_role(actor, "action.keep_stock", *KEEPER_ROLES, "cetak")
+    with database.atomic("IMMEDIATE"):
+        return spoil(actor, "damaged", reason, nik=nik, note=note)
+
+
+# --- stock count (opname) ----------------------------------------------------------------
+
+def record_count(actor: Actor, counted: object, note: str = "") -> StockCount:
+    require_role(actor, "action.keep_stock", *KEEPER_ROLES)
+    text = str(counted if counted is not None else "").strip().replace(".", "")
+    if not text.isdigit():
+        raise ValidationError({"counted": t("blangko.bad_count")})
+    with database.atomic("IMMEDIATE"):
+        count = StockCount.create(at=context.now_utc(), day=settings.office_today(), counted=int(text),
+                                  computed=balance(), note=note.strip(), username=actor.username, status="pending")
+        audit.record(actor, "blangko.count", "stock_count", count.id,
+                     {"counted": count.counted, "computed": count.computed})
+    return count
+
+
+def decide_count(actor: Actor, count_id: int, approve: bool) -> StockCount:
+    """The head approves (an adjustment movement of the variance is written) or rejects."""
+    require_role(actor, "action.approve", "admin")
+    with database.atomic("IMMEDIATE"):
+        count = StockCount.get_or_none(StockCount.id == count_id)
+        if count is None:
+            raise NotFound(t("error.not_found", entity=t("blangko.count")))
+        if count.status != "pending":
+            raise ServiceError(t("blangko.count_decided", status=t(f"blangko.count_status.{count.status}")))
+        movement = None
+        variance = count.counted - count.computed
+        if approve and variance:
+            movement = append(actor, "adjustment", variance, reference=f"opname #{count.id}",
+                              note=count.note)
+        StockCount.update(status="approved" if approve else "rejected", decided_by=actor.username,
+                          decided_at=context.now_utc(), movement=movement.id if movement else None
+                          ).where(StockCount.id == count.id).execute()
+        audit.record(actor, "blangko.count_" + ("approve" if approve else "reject"), "stock_count", count.id,
+                     {"variance": variance})
+    return StockCount.get_by_id(count_id)
+
+
+def pending_counts() -> list[StockCount]:
+    return list(StockCount.select().where(StockCount.status == "pending").order_by(StockCount.id))
+
+
+# --- months, spoiled cards, destruction --------------------------------------------------------
+
+def close_month(actor: Actor, month: str) -> BlangkoMonth:
+    """Lock a month: no movement dated in it is accepted afterwards."""
+    require_role(actor, "action.approve", "admin")
+    try:
+        year, mon = (int(part) for part in month.split("-"))
+        first = date(year, mon, 1)
+    except (ValueError, TypeError):
+        raise ValidationError({"month": t("blangko.bad_month", month=month)}) from None
+    today = settings.office_today()
+    if (first.year, first.month) >= (today.year, today.month):
+        raise ServiceError(t("blangko.month_not_over", month=month))
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    with database.atomic("IMMEDIATE"):
+        if BlangkoMonth.select().where(BlangkoMonth.month == month).exists():
+            raise ServiceError(t("blangko.month_closed", month=month))
+        closing = balance(until=last)
+        row = BlangkoMonth.create(month=month, closed_at=context.now_utc(), username=actor.username,
+                                  closing_balance=closing)
+        audit.record(actor, "blangko.close_month", "blangko_month", month, {"closing_balance": closing})
+    return row
+
+
+def spoiled_waiting_destruction() -> list[SpoiledCard]:
+    return list(SpoiledCard.select().where(SpoiledCard.destruction.is_null()).order_by(SpoiledCard.id))
+
+
+def destroy(actor: Actor, berita_acara_no: str, day: date, spoiled_ids: list[int] | None = None) -> Destruction:
+    """Record the destruction of spoiled cards (all those waiting, or the ones given) under a
+    berita acara."""
+    require_role(actor, "action.approve", "admin")
+    number = _required(berita_acara_no, "berita_acara_no", "blangko.field.berita_acara")
+    with database.atomic("IMMEDIATE"):
+        if Destruction.select().where(Destruction.berita_acara_no == number).exists():
+            raise ValidationError({"berita_acara_no": t("blangko.ba_taken", number=number)})
+        query = SpoiledCard.select().where(SpoiledCard.destruction.is_null() & (SpoiledCard.day <= day))
+        if spoiled_ids is not None:
+            query = query.where(SpoiledCard.id.in_(spoiled_ids))
+        ids = [s.id for s in query]
+        if not ids:
+            raise ServiceError(t("blangko.nothing_to_destroy"))
+        row = Destruction.create(berita_acara_no=number, day=day, at=context.now_utc(), username=actor.username,
+                                 count=len(ids))
+        SpoiledCard.update(destruction=row.id).where(SpoiledCard.id.in_(ids)).execute()
+        audit.record(actor, "blangko.destroy", "destruction", row.id, {"count": len(ids), "berita_acara": number})
+    return row
+
+
+# --- forecast ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Forecast:
+    balance: int
+    prints_per_day: float
+    days_left: float | None
+    ready_to_print: int
+    shortfall: int
+    threshold: int
+
+    @property
+    def below_threshold(self) -> bool:
+        return self.balance < self.threshold
+
+
+def reorder_threshold() -> int:
+    value = settings.get("reorder_threshold")
+    return int(value) if value.isdigit() else rules.DEFAULT_REORDER_THRESHOLD
+
+
+def forecast(today: date | None = None) -> Forecast:
+    """Average blanks used per working day over the last 14 days, days of stock left, and the
+    shortfall against the cards ready to print."""
+    today = today or settings.office_today()
+    start = today - timedelta(days=rules.FORECAST_DAYS - 1)
+    used = -(BlangkoMovement.select(fn.COALESCE(fn.SUM(BlangkoMovement.quantity), 0))
+             .where(BlangkoMovement.kind.in_(("print_ok", "print_failed")) & (BlangkoMovement.day >= start)
+                    & (BlangkoMovement.day <= today)).scalar())
+    per_day = used / max(1, rules.working_days(today, rules.FORECAST_DAYS))
+    stock = balance()
+    ready = Card.select().where(Card.office_status == "ready_to_print").count()
+    return Forecast(
+        balance=stock,
+        prints_per_day=per_day,
+        days_left=(stock / per_day) if per_day else None,
+        ready_to_print=ready,
+        shortfall=max(0, ready - stock),
+        threshold=reorder_threshold(),
+    )

@@ -1,0 +1,207 @@
+"""Printing batches, print results, and handing cards over.
+
+A batch takes up to N cards ready to print (priority first, then oldest). Each result is one
+transaction with its ledger movement: a good print uses one blank and the card becomes
+printed; a failed print spoils one blank (registered) and the card stays ready to print.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dukcapil_tui.db import database
+from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.i18n import t
+from dukcapil_tui.models import Card, CardEvent, Handover, PrintBatch, PrintJob, Resident, Suket
+from dukcapil_tui.services import audit, blangko, context
+from dukcapil_tui.services.cards import card_by_nik
+from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
+
+PRINT_ROLES = ("admin", "cetak")
+HANDOVER_ROLES = ("admin", "cetak", "loket")
+FAIL_REASONS = ("gagal_cetak", "chip_rusak")
+MAX_BATCH = 500
+
+
+def _open_job_cards():
+    return (PrintJob.select(PrintJob.card).join(PrintBatch)
+            .where(PrintBatch.closed_at.is_null() & PrintJob.result.is_null()))
+
+
+def create_batch(actor: Actor, size: object) -> PrintBatch:
+    require_role(actor, "action.print", *PRINT_ROLES)
+    text = str(size if size is not None else "").strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_BATCH:
+        raise ValidationError({"size": t("printing.bad_size", max=MAX_BATCH)})
+    wanted = int(text)
+    with database.atomic("IMMEDIATE"):
+        cards = list(
+            Card.select(Card.id).where((Card.office_status == "ready_to_print") & Card.id.not_in(_open_job_cards()))
+            .order_by(Card.priority.desc(), Card.recorded_at, Card.id).limit(wanted)
+        )
+        if not cards:
+            raise ServiceError(t("printing.nothing_ready"))
+        stock = blangko.balance()
+        if len(cards) > stock:
+            raise ServiceError(t("printing.not_enough_blanks", needed=len(cards), stock=stock))
+        batch = PrintBatch.create(created_at=context.now_utc(), username=actor.username,
+                                  workstation=actor.workstation, size=len(cards))
+        PrintJob.insert_many([{"batch": batch.id, "card": c.id} for c in cards]).execute()
+        audit.record(actor, "print.batch", "print_batch", batch.id, {"cards": len(cards), "stock": stock})
+    return batch
+
+
+@dataclass(frozen=True)
+class JobRow:
+    job_id: int
+    card_id: int
+    nik: str
+    name: str
+    reason: str
+    recorded_at: datetime
+    result: str | None
+    fail_reason: str | None
+
+
+def batch_jobs(batch_id: int) -> list[JobRow]:
+    query = (PrintJob.select(PrintJob.id, Card.id, Resident.nik, Resident.name, Card.reason, Card.recorded_at,
+                             PrintJob.result, PrintJob.reason)
+             .join(Card).join(Resident).where(PrintJob.batch == batch_id).order_by(PrintJob.id).tuples())
+    return [JobRow(*row) for row in query]
+
+
+def open_batches() -> list[PrintBatch]:
+    return list(PrintBatch.select().where(PrintBatch.closed_at.is_null()).order_by(PrintBatch.id))
+
+
+def record_result(actor: Actor, job_id: int, ok: bool, fail_reason: str | None = None) -> PrintJob:
+    """One card's print result, with its blank movement, in one transaction."""
+    require_role(actor, "action.print", *PRINT_ROLES)
+    if not ok and fail_reason not in FAIL_REASONS:
+        raise ValidationError({"reason": t("field.bad_choice", field=t("printing.field.fail_reason"),
+                                           value=fail_reason or "-",
+                                           choices=", ".join(t(f"blangko.spoil.{r}") for r in FAIL_REASONS))})
+    with database.atomic("IMMEDIATE"):
+        job = PrintJob.get_or_none(PrintJob.id == job_id)
+        if job is None:
+            raise NotFound(t("error.not_found", entity=t("printing.job")))
+        if job.result is not None:
+            raise ServiceError(t("printing.already_recorded"))
+        if job.batch.closed_at is not None:
+            raise ServiceError(t("printing.batch_closed"))
+        card = job.card
+        if card.office_status != "ready_to_print":
+            raise ServiceError(t("printing.card_not_ready", status=t(f"cards.office.{card.office_status}")))
+        now = context.now_utc()
+        nik = card.resident.nik
+        if ok:
+            blangko.append(actor, "print_ok", 1, reference=f"batch {job.batch_id}", card_id=card.id)
+            Card.update(office_status="printed", status_changed_at=now, updated_at=now).where(Card.id == card.id).execute()
+            CardEvent.create(card=card.id, at=now, central_status=card.central_status, office_status="printed",
+                             username=actor.username, source="print", note=f"batch {job.batch_id}")
+        else:
+            blangko.spoil(actor, "print_failed", fail_reason, nik=nik, card_id=card.id, note=f"batch {job.batch_id}")
+            CardEvent.create(card=card.id, at=now, central_status=card.central_status, office_status="ready_to_print",
+                             username=actor.username, source="print", note=fail_reason)
+        PrintJob.update(result="ok" if ok else "failed", reason=fail_reason, at=now, username=actor.username
+                        ).where(PrintJob.id == job.id).execute()
+        audit.record(actor, "print.result", "card", card.id, {"ok": ok, "reason": fail_reason, "job": job.id})
+    return PrintJob.get_by_id(job_id)
+
+
+def close_batch(actor: Actor, batch_id: int) -> PrintBatch:
+    """Close a batch; cards left without a result go back to the pool (skipped)."""
+    require_role(actor, "action.print", *PRINT_ROLES)
+    with database.atomic("IMMEDIATE"):
+        batch = PrintBatch.get_or_none(PrintBatch.id == batch_id)
+        if batch is None:
+            raise NotFound(t("error.not_found", entity=t("printing.batch")))
+        if batch.closed_at is not None:
+            raise ServiceError(t("printing.batch_closed"))
+        skipped = PrintJob.update(result="skipped", at=context.now_utc(), username=actor.username).where(
+            (PrintJob.batch == batch_id) & PrintJob.result.is_null()).execute()
+        PrintBatch.update(closed_at=context.now_utc()).where(PrintBatch.id == batch_id).execute()
+        audit.record(actor, "print.batch_close", "print_batch", batch_id, {"skipped": skipped})
+    return PrintBatch.get_by_id(batch_id)
+
+
+# --- handover ----------------------------------------------------------------------------------
+
+RELATIONS = ("suami", "istri", "ayah", "ibu", "anak", "saudara", "lainnya")
+_RECEIPT = re.compile(r"^[A-Za-z0-9/.\-]{1,40}$")
+
+
+def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, relation: str = "",
+             receipt_no: str, id_checked: bool) -> Handover:
+    """Hand a printed card over. Closes the resident's open Suket. Twice is impossible."""
+    require_role(actor, "action.handover", *HANDOVER_ROLES)
+    problems = {}
+    collector_name = " ".join((collector_name or "").split()).upper()
+    receipt_no = (receipt_no or "").strip()
+    if collected_by not in ("resident", "family"):
+        problems["collected_by"] = t("handover.bad_collector")
+    if collected_by == "family":
+        if relation not in RELATIONS:
+            problems["relation"] = t("field.bad_choice", field=t("handover.field.relation"), value=relation or "-",
+                                     choices=", ".join(RELATIONS))
+        if not collector_name:
+            problems["collector_name"] = t("field.required", field=t("handover.field.collector_name"))
+    if not _RECEIPT.match(receipt_no):
+        problems["receipt_no"] = t("handover.bad_receipt")
+    if not id_checked:
+        problems["id_checked"] = t("handover.id_not_checked")
+    if problems:
+        raise ValidationError(problems)
+    with database.atomic("IMMEDIATE"):
+        try:
+            card = card_by_nik(nik)
+        except NotFound:
+            resident = Resident.get_or_none(Resident.nik == nik)
+            done = (Card.select().where((Card.resident == resident.id) & (Card.office_status == "handed_over")).exists()
+                    if resident else False)
+            if done:
+                raise ServiceError(t("handover.already")) from None
+            raise
+        if card.office_status != "printed":
+            raise ServiceError(t("handover.not_printed", status=t(f"cards.office.{card.office_status}")))
+        if Handover.select().where(Handover.receipt_no == receipt_no).exists():
+            raise ValidationError({"receipt_no": t("handover.receipt_taken", number=receipt_no)})
+        now = context.now_utc()
+        name = card.resident.name if collected_by == "resident" else collector_name
+        row = Handover.create(card=card.id, at=now, collected_by=collected_by, collector_name=name,
+                              relation=relation if collected_by == "family" else "", receipt_no=receipt_no,
+                              id_checked=True, username=actor.username, workstation=actor.workstation)
+        Card.update(office_status="handed_over", status_changed_at=now, updated_at=now).where(Card.id == card.id).execute()
+        CardEvent.create(card=card.id, at=now, central_status=card.central_status, office_status="handed_over",
+                         username=actor.username, source="handover", note=receipt_no)
+        closed = Suket.update(status="closed", closed_at=now, closed_reason="handover").where(
+            (Suket.card == card.id) & (Suket.status == "open")).execute()
+        audit.record(actor, "card.handover", "card", card.id,
+                     {"collected_by": collected_by, "relation": relation or None, "receipt_no": receipt_no,
+                      "suket_closed": closed})
+    return row
+
+
+@dataclass(frozen=True)
+class Uncollected:
+    card_id: int
+    nik: str
+    name: str
+    printed_at: datetime
+    days: int
+
+
+def uncollected(older_than_days: int, today: date) -> list[Uncollected]:
+    """Printed cards nobody has collected for more than N days (to call or visit them)."""
+    cutoff = datetime.combine(today - timedelta(days=older_than_days), datetime.min.time())
+    rows = []
+    for card_id, nik, name, printed_at in (
+        Card.select(Card.id, Resident.nik, Resident.name, Card.status_changed_at).join(Resident)
+        .where((Card.office_status == "printed") & (Card.status_changed_at < cutoff))
+        .order_by(Card.status_changed_at).tuples()
+    ):
+        at = printed_at if isinstance(printed_at, datetime) else datetime.fromisoformat(str(printed_at))
+        rows.append(Uncollected(card_id, nik, name, at, (today - at.date()).days))
+    return rows
