@@ -164,6 +164,9 @@ class DukcapilApp(App):
         from dukcapil_tui.widgets.messages import ErrorModal
 
         error = event.worker.error
+        from dukcapil_tui.logs import get
+
+        get("tui").error("worker %s failed: %s", event.worker.name, type(error).__name__, exc_info=error)
         self.push_screen(ErrorModal(t("app.error_title"), f"{type(error).__name__}: {error}"))
 
 

@@ -2,8 +2,8 @@
 
 Office-wide settings (office name, region, time zone, thresholds) live in the database so
 that every workstation sharing it agrees; this file holds what belongs to one machine: the
-interface language, the workstation code stamped on records it creates, and the database
-it opens by default.
+interface language, the workstation code stamped on records it creates, the database
+it opens by default, and the queue counter (loket) it usually serves.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class Config:
     language: str = "id"
     workstation: str = ""
     database: str = ""
+    counter: str = ""  # the counter (loket) number this workstation usually serves
 
     @property
     def workstation_code(self) -> str:

@@ -32,6 +32,12 @@ class DatabaseError(Exception):
     """A database could not be opened or upgraded; the message is for the user."""
 
 
+def _log():
+    from dukcapil_tui.logs import get
+
+    return get("db")
+
+
 def make_database(path: Path | str) -> SqliteDatabase:
     return SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
 
@@ -70,8 +76,10 @@ def open_database(
         raise DatabaseError(t("db.too_new", path=path, version=version, latest=LATEST_VERSION))
     if migrate and version < LATEST_VERSION:
         if version > 0 and backup_dir is not None:
-            backup(db, backup_dir, reason=f"pre-migration-v{version}")
-        run_migrations(db)
+            saved = backup(db, backup_dir, reason=f"pre-migration-v{version}")
+            _log().info("backup before migration: %s", saved.name)
+        applied = run_migrations(db)
+        _log().info("schema of %s upgraded from v%s with migrations %s", path.name, version, applied)
     return db
 
 

@@ -200,6 +200,14 @@ MIGRATIONS.append(
             "ALTER TABLE card ADD COLUMN status_changed_at DATETIME",
             "CREATE INDEX card_ready ON card (office_status, priority DESC, recorded_at, id)",
             "CREATE INDEX card_recorded ON card (recorded_at, id)",
+            # Where the resident lived when recorded, so the backlog filters by kecamatan on one index.
+            "ALTER TABLE card ADD COLUMN kecamatan_code TEXT NOT NULL DEFAULT ''",
+            """UPDATE card SET kecamatan_code =
+               (SELECT r.kecamatan_code FROM resident r WHERE r.id = card.resident_id)""",
+            """CREATE TRIGGER card_kecamatan AFTER INSERT ON card WHEN NEW.kecamatan_code = ''
+               BEGIN UPDATE card SET kecamatan_code =
+                   (SELECT r.kecamatan_code FROM resident r WHERE r.id = NEW.resident_id) WHERE id = NEW.id; END""",
+            "CREATE INDEX card_kecamatan ON card (kecamatan_code, recorded_at, id)",
             """CREATE TABLE print_batch (
                 id INTEGER PRIMARY KEY,
                 created_at DATETIME NOT NULL,
@@ -318,6 +326,24 @@ MIGRATIONS.append(
                ('suket_forbid_when_stock', '0'),
                ('reorder_threshold', '1000')
                ON CONFLICT (key) DO NOTHING""",
+        ],
+    )
+)
+
+MIGRATIONS.append(
+    (
+        4,
+        "laporan: per-desa wajib KTP figures imported as the capaian denominator",
+        [
+            """CREATE TABLE wajib_ktp_figure (
+                desa_code TEXT PRIMARY KEY REFERENCES region (code),
+                male INTEGER NOT NULL CHECK (male >= 0),
+                female INTEGER NOT NULL CHECK (female >= 0),
+                note TEXT NOT NULL DEFAULT '',
+                source_file TEXT NOT NULL,
+                imported_at DATETIME NOT NULL,
+                username TEXT NOT NULL
+            )""",
         ],
     )
 )

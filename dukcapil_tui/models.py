@@ -144,6 +144,7 @@ class Card(BaseModel):
     reason = CharField()
     priority = BooleanField(default=False)
     status_changed_at = DateTimeField(null=True)
+    kecamatan_code = CharField(default="")  # where the resident lived when recorded (set by a trigger)
     recorded_at = DateTimeField()
     recorded_where = CharField()
     ticket = ForeignKeyField(Ticket, null=True, column_name="ticket_id", backref="cards")
@@ -265,3 +266,19 @@ class StockCount(BaseModel):
 
 ALL_MODELS += [PrintBatch, PrintJob, Handover, Suket, BlangkoMovement, BlangkoMonth, Destruction, SpoiledCard,
                StockCount]
+
+
+class WajibKtpFigure(BaseModel):
+    """Per-desa wajib KTP counts imported from outside (e.g. DAK2), the capaian denominator
+    of an office whose resident register is incomplete."""
+
+    desa_code = CharField(primary_key=True)
+    male = IntegerField()
+    female = IntegerField()
+    note = TextField(default="")
+    source_file = CharField()
+    imported_at = DateTimeField()
+    username = CharField()
+
+
+ALL_MODELS += [WajibKtpFigure]

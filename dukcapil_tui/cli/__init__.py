@@ -33,10 +33,13 @@ def cli(ctx: click.Context, db_path: str | None, lang: str | None) -> None:
 
 
 def main() -> None:
+    from dukcapil_tui import logs
+
+    logs.setup()
     cli(obj=State())
 
 
-from dukcapil_tui.cli import office, residents, users  # noqa: E402  (registers subcommands)
+from dukcapil_tui.cli import board, cetak, export, office, queue, residents, users  # noqa: E402  (registers subcommands)
 
 cli.add_command(office.locate)
 cli.add_command(office.init)
@@ -46,6 +49,15 @@ cli.add_command(office.backup)
 cli.add_command(office.restore)
 cli.add_command(residents.nik)
 cli.add_command(residents.import_group)
+residents.import_group.add_command(queue.import_bookings_cmd)
+cli.add_command(queue.queue_group)
 cli.add_command(users.users)
+cli.add_command(board.board)
+cli.add_command(export.export)
+cli.add_command(export.target)
+residents.import_group.add_command(export.import_wajib_ktp)
+residents.import_group.add_command(cetak.import_statuses_cmd)
+cli.add_command(cetak.blangko_group)
+cli.add_command(cetak.backlog)
 
 __all__ = ["cli", "main", "pass_state"]

@@ -128,7 +128,6 @@ def _bulk_load(table: str) -> Iterator[None]:
         (table,),
     ).fetchall()
     database.execute_sql("PRAGMA synchronous = OFF")
-    database.execute_sql("PRAGMA cache_size = -262144")
     with database.atomic():
         for name, _sql in indexes:
             database.execute_sql(f'DROP INDEX "{name}"')

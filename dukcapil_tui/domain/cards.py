@@ -10,18 +10,19 @@ CENTRAL_STATUSES = (
     "ADJUDICATE_RECORD", "ENROLL_FAILURE_AT_REGIONAL", "ENROLL_FAILURE_AT_CENTRAL",
     "CARD_PRINTED", "CARD_ISSUED",
 )
-OFFICE_STATUSES = ("waiting_prr", "ready_to_print", "printed", "handed_over", "needs_rerecording")
+OFFICE_STATUSES = ("waiting_prr", "ready_to_print", "printed", "handed_over", "needs_rerecording", "replaced")
 REASONS = ("baru", "rusak", "hilang", "perubahan_data", "pindah_datang")
 
 _FAILURES = ("DUPLICATE_RECORD", "ENROLL_FAILURE_AT_REGIONAL", "ENROLL_FAILURE_AT_CENTRAL")
 
 # What the centre may say next, given what it said last. Staff may also re-enter the same
-# status (no change) and the centre may skip SENT_FOR_ENROLLMENT in a listing.
+# status (no change) and a listing may skip a step: SENT_FOR_ENROLLMENT, or CARD_PRINTED when
+# it is read after the card was issued.
 CENTRAL_MOVES: dict[str, tuple[str, ...]] = {
     "BIO_CAPTURED": ("SENT_FOR_ENROLLMENT", "PRINT_READY_RECORD", "ADJUDICATE_RECORD", *_FAILURES),
     "SENT_FOR_ENROLLMENT": ("PRINT_READY_RECORD", "ADJUDICATE_RECORD", *_FAILURES),
     "ADJUDICATE_RECORD": ("PRINT_READY_RECORD", *_FAILURES),
-    "PRINT_READY_RECORD": ("CARD_PRINTED", "DUPLICATE_RECORD"),
+    "PRINT_READY_RECORD": ("CARD_PRINTED", "CARD_ISSUED", "DUPLICATE_RECORD"),
     "DUPLICATE_RECORD": (),
     "ENROLL_FAILURE_AT_REGIONAL": (),
     "ENROLL_FAILURE_AT_CENTRAL": (),

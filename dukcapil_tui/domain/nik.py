@@ -16,6 +16,7 @@ from datetime import date
 from dukcapil_tui.domain.problems import Problem
 
 _DIGITS16 = re.compile(r"^\d{16}$")
+_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class NikReading:
 
 def normalise(raw: str) -> str:
     """Strip the spaces, dots and dashes people type or paste around a NIK."""
-    return re.sub(r"[\s.\-]", "", raw or "")
+    return _SEPARATORS.sub("", raw or "")
 
 
 def looks_like_nik(text: str) -> bool:

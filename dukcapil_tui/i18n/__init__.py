@@ -7,11 +7,11 @@ language; a missing key returns the key itself so a gap shows instead of crashin
 
 from __future__ import annotations
 
-from dukcapil_tui.i18n import cetak, common, queue, queue_ui, residents, users
+from dukcapil_tui.i18n import cetak, cetak_ui, common, queue, queue_ui, reports, residents, users
 
 LANGUAGES = ("id", "en")
 _CATALOG: dict[str, tuple[str, str]] = {}
-for _module in (common, residents, users, queue, queue_ui, cetak):
+for _module in (common, residents, users, queue, queue_ui, cetak, cetak_ui, reports):
     _overlap = _CATALOG.keys() & _module.MESSAGES.keys()
     assert not _overlap, f"duplicate i18n keys: {_overlap}"
     _CATALOG.update(_module.MESSAGES)

@@ -126,3 +126,7 @@ MESSAGES.update({
 MESSAGES.update({
     "form.problems": ("Data belum benar: {count} kolom perlu diperbaiki (lihat pesan merah).", "Please correct {count} field(s) (see the messages in red)."),
 })
+
+MESSAGES.update({
+    "form.submit": ("Simpan", "Save"),
+})

@@ -13,7 +13,7 @@ from dukcapil_tui.domain.formatting import format_date, format_int, format_perce
 from dukcapil_tui.i18n import t
 from dukcapil_tui.screens.base import BaseScreen, in_db
 from dukcapil_tui.screens.sections import sections_for
-from dukcapil_tui.services import residents, settings
+from dukcapil_tui.services import blangko, residents
 from dukcapil_tui.widgets.tiles import StatTile
 
 
@@ -21,9 +21,10 @@ class MainScreen(BaseScreen):
     screen_title = ""
 
     class SummaryLoaded(Message):
-        def __init__(self, summary: residents.Summary) -> None:
+        def __init__(self, summary: residents.Summary, forecast: blangko.Forecast) -> None:
             super().__init__()
             self.summary = summary
+            self.forecast = forecast
 
     def compose(self) -> ComposeResult:
         actor = self.app.actor
@@ -44,6 +45,8 @@ class MainScreen(BaseScreen):
                 yield StatTile(t("main.wajib_total"), id="tile-wajib")
                 yield StatTile(t("main.recorded_total"), id="tile-recorded")
                 yield StatTile(t("main.coverage"), id="tile-coverage")
+                yield StatTile(t("backlog.stock"), id="tile-blangko")
+            yield Label("", id="main-warning")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -57,8 +60,9 @@ class MainScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="main-summary", exit_on_error=False)
     def load_summary(self) -> None:
-        summary = in_db(lambda: residents.summary(settings.office_today()))
-        self.post_message(self.SummaryLoaded(summary))
+        today = self.app.today()
+        summary, forecast = in_db(lambda: (residents.summary(today), blangko.forecast(today)))
+        self.post_message(self.SummaryLoaded(summary, forecast))
 
     @on(SummaryLoaded)
     def _show_summary(self, message: SummaryLoaded) -> None:
@@ -68,6 +72,11 @@ class MainScreen(BaseScreen):
         self.query_one("#tile-wajib", StatTile).set_value(format_int(s.wajib_ktp))
         self.query_one("#tile-recorded", StatTile).set_value(format_int(s.recorded_wajib))
         self.query_one("#tile-coverage", StatTile).set_value(format_percent(s.recorded_wajib, s.wajib_ktp))
+        f = message.forecast
+        self.query_one("#tile-blangko", StatTile).set_value(format_int(f.balance))
+        warning = (t("blangko.below_threshold", stock=format_int(f.balance), threshold=format_int(f.threshold))
+                   if f.below_threshold else "")
+        self.query_one("#main-warning", Label).update(warning)
 
     @on(OptionList.OptionSelected, "#main-menu")
     def _open(self, event: OptionList.OptionSelected) -> None:

@@ -27,8 +27,59 @@ def _residents() -> Screen:
     return ResidentsScreen()
 
 
+def _backlog() -> Screen:
+    from dukcapil_tui.screens.backlog import BacklogScreen
+
+    return BacklogScreen()
+
+
+def _handover() -> Screen:
+    from dukcapil_tui.screens.handover import HandoverScreen
+
+    return HandoverScreen()
+
+
+def _blangko() -> Screen:
+    from dukcapil_tui.screens.blangko import BlangkoScreen
+
+    return BlangkoScreen()
+
+
+def _queue_desk() -> Screen:
+    from dukcapil_tui.screens.queue_desk import DeskScreen
+
+    return DeskScreen()
+
+
+def _counter() -> Screen:
+    from dukcapil_tui.screens.queue_counter import CounterScreen
+
+    return CounterScreen()
+
+
+def _queue_summary() -> Screen:
+    from dukcapil_tui.screens.queue_summary import QueueSummaryScreen
+
+    return QueueSummaryScreen()
+
+
+def _queue_catalog() -> Screen:
+    from dukcapil_tui.screens.queue_catalog import CatalogScreen
+
+    return CatalogScreen()
+
+
+# The queue (antrian) takes F4–F6, and F10 for its admin catalogue; the queue screens bind no
+# F-key that opens a section. (Inside Penduduk, F3/F4/F5 stay new/edit/reload.)
 SECTIONS: tuple[Section, ...] = (
     Section("residents", "f2", "residents.title", "section.residents_help", ("admin", "loket", "cetak", "blangko"), _residents),
+    Section("queue_desk", "f4", "queue_ui.desk_title", "queue_ui.desk_help", ("admin", "loket"), _queue_desk),
+    Section("counter", "f5", "queue_ui.counter_title", "queue_ui.counter_help", ("admin", "loket"), _counter),
+    Section("queue_summary", "f6", "queue_ui.summary_title", "queue_ui.summary_help", ("admin", "loket"), _queue_summary),
+    Section("cetak", "f7", "section.cetak", "section.cetak_help", ("admin", "cetak"), _backlog),
+    Section("penyerahan", "f8", "section.penyerahan", "section.penyerahan_help", ("admin", "cetak", "loket"), _handover),
+    Section("blangko", "f9", "section.blangko", "section.blangko_help", ("admin", "blangko", "cetak"), _blangko),
+    Section("queue_catalog", "f10", "queue_ui.catalog_title", "queue_ui.catalog_help", ("admin",), _queue_catalog),
 )
 
 

@@ -7,6 +7,7 @@ write their movement inside the printing transaction (see ``services.printing``)
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -43,12 +44,24 @@ def append(actor: Actor, kind: str, quantity: int, *, reference: str = "", sourc
            card_id: int | None = None, day: date | None = None) -> BlangkoMovement:
     """Add one movement; call inside the caller's IMMEDIATE transaction. Refuses a closed
     month and a stock that would go below zero, with the numbers."""
-    day = day or settings.office_today()
+    today = settings.office_today()
+    day = day or today
+    if day > today:
+        raise ValidationError({"day": t("blangko.future_day")})
     if is_closed(day):
         raise ServiceError(t("blangko.month_closed", month=month_of(day)))
     signed = rules.signed_quantity(kind, quantity)
     if signed == 0:
         raise ValidationError({"quantity": t("blangko.zero_quantity")})
+    if signed < 0 and day < today:
+        # An outflow dated back must not have made any later day's stock negative.
+        later = database.execute_sql(
+            "SELECT MIN(running) FROM (SELECT SUM(SUM(quantity)) OVER (ORDER BY day) AS running, day "
+            "FROM blangko_movement GROUP BY day) WHERE day > ?", (day.isoformat(),)).fetchone()[0]
+        floor = balance(until=day) if later is None else min(balance(until=day), later)
+        if floor + signed < 0:
+            raise ServiceError(t("blangko.not_enough_then", day=day.strftime("%d-%m-%Y"), needed=-signed,
+                                 stock=max(floor, 0)))
     current = balance()
     if current + signed < 0:
         raise ServiceError(t("blangko.not_enough", needed=-signed, stock=current))
@@ -62,29 +75,50 @@ def append(actor: Actor, kind: str, quantity: int, *, reference: str = "", sourc
     return movement
 
 
-def _positive(quantity: object, field: str = "quantity") -> int:
-    text = str(quantity if quantity is not None else "").strip().replace(".", "")
-    if not text.isdigit() or int(text) <= 0:
-        raise ValidationError({field: t("blangko.bad_quantity")})
-    return int(text)
+_WHOLE = re.compile(r"^(\d+|\d{1,3}(\.\d{3})+)$")  # 1000 or 1.000 (Indonesian thousands), never 1.5
 
 
-def _required(value: str, field: str, label_key: str) -> str:
-    value = " ".join((value or "").split())
-    if not value:
-        raise ValidationError({field: t("field.required", field=t(label_key))})
-    return value
+def _whole(quantity: object) -> int | None:
+    if isinstance(quantity, bool):
+        return None
+    if isinstance(quantity, int):
+        return quantity
+    text = str(quantity if quantity is not None else "").strip()
+    return int(text.replace(".", "")) if _WHOLE.match(text) else None
+
+
+def _positive(quantity: object) -> int | None:
+    value = _whole(quantity)
+    return value if value is not None and value > 0 else None
+
+
+def _check(values: dict[str, object], required: dict[str, str]) -> dict:
+    """Validate every field at once: ``quantity`` must be a positive whole number, the
+    ``required`` ones (field -> label key) non-empty. Raises with all problems together."""
+    problems: dict[str, str] = {}
+    cleaned: dict = {}
+    if "quantity" in values:
+        cleaned["quantity"] = _positive(values["quantity"])
+        if cleaned["quantity"] is None:
+            problems["quantity"] = t("blangko.bad_quantity")
+    for name, label_key in required.items():
+        cleaned[name] = " ".join(str(values.get(name) or "").split())
+        if not cleaned[name]:
+            problems[name] = t("field.required", field=t(label_key))
+    if problems:
+        raise ValidationError(problems)
+    return cleaned
 
 
 def receive(actor: Actor, quantity: object, document_no: str, source: str, note: str = "",
             day: date | None = None) -> BlangkoMovement:
     """A lot received from Kemendagri or the province, with its document number."""
     require_role(actor, "action.keep_stock", *KEEPER_ROLES)
-    qty = _positive(quantity)
-    document_no = _required(document_no, "reference", "blangko.field.document_no")
-    source = _required(source, "source", "blangko.field.source")
+    v = _check({"quantity": quantity, "document_no": document_no, "source": source},
+               {"document_no": "blangko.field.document_no", "source": "blangko.field.source"})
     with database.atomic("IMMEDIATE"):
-        return append(actor, "receipt", qty, reference=document_no, source=source, note=note, day=day)
+        return append(actor, "receipt", v["quantity"], reference=v["document_no"], source=v["source"], note=note,
+                      day=day)
 
 
 def loan(actor: Actor, direction: str, quantity: object, office: str, reference: str = "", note: str = "",
@@ -93,18 +127,17 @@ def loan(actor: Actor, direction: str, quantity: object, office: str, reference:
     require_role(actor, "action.keep_stock", *KEEPER_ROLES)
     if direction not in ("in", "out"):
         raise ValidationError({"direction": t("blangko.bad_direction")})
-    qty = _positive(quantity)
-    office = _required(office, "source", "blangko.field.office")
+    v = _check({"quantity": quantity, "office": office}, {"office": "blangko.field.office"})
     with database.atomic("IMMEDIATE"):
-        return append(actor, f"loan_{direction}", qty, reference=reference, source=office, note=note, day=day)
+        return append(actor, f"loan_{direction}", v["quantity"], reference=reference, source=v["office"], note=note,
+                      day=day)
 
 
 def returned(actor: Actor, quantity: object, source: str, reference: str = "", note: str = "") -> BlangkoMovement:
     require_role(actor, "action.keep_stock", *KEEPER_ROLES)
-    qty = _positive(quantity)
-    source = _required(source, "source", "blangko.field.source")
+    v = _check({"quantity": quantity, "source": source}, {"source": "blangko.field.source"})
     with database.atomic("IMMEDIATE"):
-        return append(actor, "returned", qty, reference=reference, source=source, note=note)
+        return append(actor, "returned", v["quantity"], reference=reference, source=v["source"], note=note)
 
 
 def spoil(actor: Actor, kind: str, reason: str, *, nik: str | None = None, card_id: int | None = None,
@@ -129,11 +162,11 @@ def damaged(actor: Actor, reason: str = "rusak_fisik", nik: str | None = None, n
 
 def record_count(actor: Actor, counted: object, note: str = "") -> StockCount:
     require_role(actor, "action.keep_stock", *KEEPER_ROLES)
-    text = str(counted if counted is not None else "").strip().replace(".", "")
-    if not text.isdigit():
+    value = _whole(counted)
+    if value is None or value < 0:
         raise ValidationError({"counted": t("blangko.bad_count")})
     with database.atomic("IMMEDIATE"):
-        count = StockCount.create(at=context.now_utc(), day=settings.office_today(), counted=int(text),
+        count = StockCount.create(at=context.now_utc(), day=settings.office_today(), counted=value,
                                   computed=balance(), note=note.strip(), username=actor.username, status="pending")
         audit.record(actor, "blangko.count", "stock_count", count.id,
                      {"counted": count.counted, "computed": count.computed})
@@ -172,10 +205,11 @@ def close_month(actor: Actor, month: str) -> BlangkoMonth:
     """Lock a month: no movement dated in it is accepted afterwards."""
     require_role(actor, "action.approve", "admin")
     try:
-        year, mon = (int(part) for part in month.split("-"))
+        year, mon = (int(part) for part in str(month).strip().split("-"))
         first = date(year, mon, 1)
     except (ValueError, TypeError):
         raise ValidationError({"month": t("blangko.bad_month", month=month)}) from None
+    month = month_of(first)  # "2026-1" -> "2026-01", the key the closed-month trigger reads
     today = settings.office_today()
     if (first.year, first.month) >= (today.year, today.month):
         raise ServiceError(t("blangko.month_not_over", month=month))
@@ -198,7 +232,8 @@ def destroy(actor: Actor, berita_acara_no: str, day: date, spoiled_ids: list[int
     """Record the destruction of spoiled cards (all those waiting, or the ones given) under a
     berita acara."""
     require_role(actor, "action.approve", "admin")
-    number = _required(berita_acara_no, "berita_acara_no", "blangko.field.berita_acara")
+    number = _check({"berita_acara_no": berita_acara_no},
+                    {"berita_acara_no": "blangko.field.berita_acara"})["berita_acara_no"]
     with database.atomic("IMMEDIATE"):
         if Destruction.select().where(Destruction.berita_acara_no == number).exists():
             raise ValidationError({"berita_acara_no": t("blangko.ba_taken", number=number)})
@@ -255,3 +290,11 @@ def forecast(today: date | None = None) -> Forecast:
         shortfall=max(0, ready - stock),
         threshold=reorder_threshold(),
     )
+
+
+def movements_page(before_id: int | None = None, limit: int = 50) -> list[BlangkoMovement]:
+    """The ledger, newest first, keyset-paged on id."""
+    query = BlangkoMovement.select().order_by(BlangkoMovement.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(BlangkoMovement.id < before_id)
+    return list(query)

@@ -88,8 +88,10 @@ def import_bookings(actor: Actor, path: Path | str) -> BookingResult:
             problem = ("TANGGAL", t("booking.past_day", day=day.strftime("%d-%m-%Y")))
         elif slot is None:
             problem = ("JAM", t("booking.bad_time", value=row.get("JAM")))
-        elif service is None or not service.active:
+        elif service is None:
             problem = ("LAYANAN", t("queue.unknown_service", code=row.get("LAYANAN")))
+        elif not service.active:
+            problem = ("LAYANAN", t("queue.service_inactive", service=service.name))
         elif not nik_rules.parse(nik, today=today).valid:
             problem = ("NIK", nik_rules.parse(nik, today=today).errors[0].message)
         if problem:

@@ -70,6 +70,10 @@ def save_service(actor: Actor, values: dict, service_id: int | None = None) -> S
                                     choices=", ".join(rules.CARD_REASONS))
     if records and card_reason is None:
         problems["card_reason"] = t("service.card_reason_needed")
+    try:
+        sort_order = int(str(values.get("sort_order") or 0).strip())
+    except ValueError:
+        problems["sort_order"] = t("service.bad_sort_order")
     with database.atomic("IMMEDIATE"):
         others = Service.select().where(Service.id != (service_id or 0))
         if "code" not in problems and others.where(Service.code == code).exists():
@@ -81,7 +85,7 @@ def save_service(actor: Actor, values: dict, service_id: int | None = None) -> S
         fields = {
             "code": code, "name": name, "prefix": prefix, "daily_quota": quota,
             "records_biometrics": records, "card_reason": card_reason if records else None,
-            "active": bool(values.get("active", True)), "sort_order": int(values.get("sort_order") or 0),
+            "active": bool(values.get("active", True)), "sort_order": sort_order,
         }
         if service_id is None:
             service = Service.create(**fields)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dukcapil_tui.db import database
+from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, CardEvent, Handover, PrintBatch, PrintJob, Resident, Suket
@@ -44,7 +45,12 @@ def create_batch(actor: Actor, size: object) -> PrintBatch:
         if not cards:
             raise ServiceError(t("printing.nothing_ready"))
         stock = blangko.balance()
-        if len(cards) > stock:
+        # Blanks the cards of other open batches will use are not free for this one.
+        reserved = _open_job_cards().count()
+        if len(cards) > stock - reserved:
+            if reserved:
+                raise ServiceError(t("printing.not_enough_blanks_reserved", needed=len(cards), stock=stock,
+                                     reserved=reserved))
             raise ServiceError(t("printing.not_enough_blanks", needed=len(cards), stock=stock))
         batch = PrintBatch.create(created_at=context.now_utc(), username=actor.username,
                                   workstation=actor.workstation, size=len(cards))
@@ -105,6 +111,8 @@ def record_result(actor: Actor, job_id: int, ok: bool, fail_reason: str | None =
             blangko.spoil(actor, "print_failed", fail_reason, nik=nik, card_id=card.id, note=f"batch {job.batch_id}")
             CardEvent.create(card=card.id, at=now, central_status=card.central_status, office_status="ready_to_print",
                              username=actor.username, source="print", note=fail_reason)
+        if ok:
+            fail_reason = None
         PrintJob.update(result="ok" if ok else "failed", reason=fail_reason, at=now, username=actor.username
                         ).where(PrintJob.id == job.id).execute()
         audit.record(actor, "print.result", "card", card.id, {"ok": ok, "reason": fail_reason, "job": job.id})
@@ -158,7 +166,7 @@ def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, 
         try:
             card = card_by_nik(nik)
         except NotFound:
-            resident = Resident.get_or_none(Resident.nik == nik)
+            resident = Resident.get_or_none(Resident.nik == nik_rules.normalise(nik))
             done = (Card.select().where((Card.resident == resident.id) & (Card.office_status == "handed_over")).exists()
                     if resident else False)
             if done:
@@ -176,8 +184,9 @@ def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, 
         Card.update(office_status="handed_over", status_changed_at=now, updated_at=now).where(Card.id == card.id).execute()
         CardEvent.create(card=card.id, at=now, central_status=card.central_status, office_status="handed_over",
                          username=actor.username, source="handover", note=receipt_no)
+        # The resident's open Suket, even one issued for an earlier card of theirs (re-recorded).
         closed = Suket.update(status="closed", closed_at=now, closed_reason="handover").where(
-            (Suket.card == card.id) & (Suket.status == "open")).execute()
+            (Suket.resident == card.resident_id) & (Suket.status == "open")).execute()
         audit.record(actor, "card.handover", "card", card.id,
                      {"collected_by": collected_by, "relation": relation or None, "receipt_no": receipt_no,
                       "suket_closed": closed})

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
+from dukcapil_tui.domain.formatting import format_date
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, CardEvent, Resident, Service, Ticket, TicketEvent
@@ -187,6 +188,15 @@ def position(ticket: Ticket) -> int:
 
 # --- the counter ----------------------------------------------------------------------------
 
+def _refuse_if_busy(counter: int, except_id: int | None = None) -> None:
+    """A counter serves one resident at a time: it finishes, holds or transfers first."""
+    holding = (Ticket.select(Ticket, Service).join(Service)
+               .where((Ticket.day == settings.office_today()) & (Ticket.counter == counter)
+                      & Ticket.status.in_(("called", "serving")) & (Ticket.id != (except_id or 0))).first())
+    if holding is not None:
+        raise ServiceError(t("queue.counter_busy", counter=counter, label=ticket_label(holding)))
+
+
 def claim_next(actor: Actor, counter: int) -> Ticket | None:
     """Call the next waiting ticket for this counter, or None when nobody is waiting.
 
@@ -195,6 +205,7 @@ def claim_next(actor: Actor, counter: int) -> Ticket | None:
     """
     require_role(actor, "action.serve_counter", *DESK_ROLES)
     with database.atomic("IMMEDIATE"):
+        _refuse_if_busy(counter)
         service_ids = catalog.counter_service_ids(counter)
         if not service_ids:
             return None
@@ -231,7 +242,9 @@ def call_specific(actor: Actor, ticket_id: int, counter: int, reason: str) -> Ti
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError({"reason": t("field.required", field=t("queue.field.reason"))})
-    return _move(actor, ticket_id, "call_specific", counter, {"reason": reason}, counter=counter, recalls=0)
+    with database.atomic("IMMEDIATE"):
+        _refuse_if_busy(counter, except_id=ticket_id)
+        return _move(actor, ticket_id, "call_specific", counter, {"reason": reason}, counter=counter, recalls=0)
 
 
 def recall(actor: Actor, ticket_id: int, counter: int) -> Ticket:
@@ -271,6 +284,9 @@ def unhold(actor: Actor, ticket_id: int, counter: int | None = None) -> Ticket:
 def check_in(actor: Actor, ticket_id: int) -> Ticket:
     """A booked resident arrived: the ticket joins the queue (at the front once the slot comes)."""
     require_role(actor, "action.take_ticket", *DESK_ROLES)
+    ticket = get_ticket(ticket_id)
+    if ticket.status == "booked" and ticket.day != settings.office_today():
+        raise ServiceError(t("queue.checkin_wrong_day", label=ticket_label(ticket), day=format_date(ticket.day)))
     now = context.now_utc()
     return _move(actor, ticket_id, "check_in", None, checked_in_at=now, queued_at=now)
 
@@ -335,6 +351,17 @@ def _record_biometrics(actor: Actor, ticket: Ticket, service: Service) -> Card:
     if age < resident_rules.RECORDING_MIN_AGE:
         raise ServiceError(t("queue.warn_too_young", age=age, min=resident_rules.RECORDING_MIN_AGE))
     now = context.now_utc()
+    previous = (Card.select().where((Card.resident == resident.id)
+                                    & Card.office_status.in_(("waiting_prr", "ready_to_print", "printed",
+                                                              "needs_rerecording")))
+                .order_by(Card.id.desc()).first())
+    if previous is not None and previous.office_status != "needs_rerecording":
+        raise ServiceError(t("queue.card_open", status=t(f"cards.office.{previous.office_status}")))
+    if previous is not None:
+        # Re-recorded after a duplicate or failed enrolment: the old card is replaced.
+        Card.update(office_status="replaced", updated_at=now).where(Card.id == previous.id).execute()
+        CardEvent.create(card=previous.id, at=now, central_status=previous.central_status, office_status="replaced",
+                         username=actor.username, source="perekaman", note=rules.label(service.prefix, ticket.number))
     if resident.recording_status != "sudah":
         Resident.update(recording_status="sudah", updated_at=now).where(Resident.id == resident.id).execute()
         audit.record(actor, "resident.update", "resident", resident.id,
@@ -366,6 +393,8 @@ def end_of_day(actor: Actor, day: date, carry_over: bool) -> DayClosed:
     day (flagged, so they do not distort that day's statistics). Bookings never checked in
     are closed either way."""
     require_role(actor, "action.end_of_day", "admin", "loket")
+    if day > settings.office_today():
+        raise ServiceError(t("queue.close_future_day", day=format_date(day)))
     closed = carried = 0
     with database.atomic("IMMEDIATE"):
         open_tickets = list(

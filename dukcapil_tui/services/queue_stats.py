@@ -6,6 +6,8 @@ from collections import Counter as Tally
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from peewee import fn
+
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.models import Service, Ticket, TicketEvent
 from dukcapil_tui.services import catalog
@@ -51,7 +53,8 @@ class ServiceDay:
 def day_summary(day: date) -> list[ServiceDay]:
     """Per service: tickets, outcomes, no-shows, and waiting/service times (median, p90).
 
-    Waiting runs from joining the queue (or checking in) to the first call; service from the
+    Waiting runs from joining the queue (checking in; for a transfer, the transfer: the new
+    ticket keeps the old arrival time for its place only) to the first call; service from the
     start at the counter (or the call, when nobody pressed start) to the finish. Tickets
     carried over from an earlier day are counted but left out of the times.
     """
@@ -88,7 +91,7 @@ def day_summary(day: date) -> list[ServiceDay]:
             continue
         mine = events.get(ticket.id, [])
         called = next((e for e in mine if e.event in ("call", "call_specific")), None)
-        joined = _dt(ticket.checked_in_at or ticket.queued_at)
+        joined = _dt(ticket.created_at if ticket.transferred_from_id else ticket.checked_in_at or ticket.queued_at)
         if called is not None:
             row.waiting_minutes.append(max(0.0, (_dt(called.at) - joined).total_seconds() / 60))
         finished = next((e for e in mine if e.event == "finish"), None)
@@ -115,14 +118,23 @@ class ServiceNext:
     next_labels: list[str]
 
 
+_CALL_EVENTS = ("call", "call_specific", "recall", "start")
+
+
 def board(day: date, upcoming: int = 3) -> tuple[list[CounterNow], list[ServiceNext]]:
     """"Now serving" per counter and the next numbers per service, for the waiting-room board."""
     from dukcapil_tui.services.queue import queue_order
 
+    current = list(Ticket.select(Ticket, Service).join(Service)
+                   .where((Ticket.day == day) & Ticket.status.in_(("called", "serving"))))
+    # A counter with more than one ticket called shows the one it called (or recalled) last.
+    last_called = dict(
+        TicketEvent.select(TicketEvent.ticket, fn.MAX(TicketEvent.id))
+        .where(TicketEvent.ticket.in_([tk.id for tk in current]) & TicketEvent.event.in_(_CALL_EVENTS))
+        .group_by(TicketEvent.ticket).tuples()
+    ) if current else {}
     serving = {}
-    for ticket in (Ticket.select(Ticket, Service).join(Service)
-                   .where((Ticket.day == day) & Ticket.status.in_(("called", "serving")))
-                   .order_by(Ticket.id)):
+    for ticket in sorted(current, key=lambda tk: (last_called.get(tk.id, 0), tk.id)):
         serving[ticket.counter] = ticket
     counters = [
         CounterNow(c.number, c.name,

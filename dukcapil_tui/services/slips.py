@@ -19,7 +19,7 @@ WIDTH = 32
 
 def slip_text(ticket: Ticket) -> str:
     zone = settings.office_timezone()
-    taken = to_local(ticket.created_at, zone)
+    taken = to_local(ticket.checked_in_at or ticket.created_at, zone)  # a booking: when the resident came
     office = settings.get("office_name") or ""
     lines = [_center(part) for part in _wrap(office.upper(), WIDTH)]
     lines += ["-" * WIDTH, _center(t("slip.number")), _center(ticket_label(ticket), big=True), ""]

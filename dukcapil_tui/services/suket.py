@@ -40,7 +40,8 @@ def issue(actor: Actor, nik: str) -> Suket:
             raise ServiceError(t("suket.not_recorded"))
         if card.office_status not in ("waiting_prr", "ready_to_print"):
             raise ServiceError(t("suket.card_state", status=t(f"cards.office.{card.office_status}")))
-        existing = Suket.get_or_none((Suket.card == card.id) & (Suket.status == "open"))
+        # One open Suket per resident (not per card: a re-recorded resident's earlier card may hold one).
+        existing = Suket.get_or_none((Suket.resident == resident.id) & (Suket.status == "open"))
         if existing is not None:
             raise ServiceError(t("suket.already_open", number=existing.number))
         if forbid_when_stock():
@@ -51,7 +52,7 @@ def issue(actor: Actor, nik: str) -> Suket:
         seq = (Suket.select(fn.COALESCE(fn.MAX(Suket.seq), 0)).where(Suket.year == today.year).scalar()) + 1
         try:
             number = rules.suket_number(pattern(), seq, today)
-        except (KeyError, ValueError, IndexError):
+        except (KeyError, ValueError, IndexError, AttributeError, TypeError):
             raise ServiceError(t("suket.bad_pattern", pattern=pattern())) from None
         if Suket.select().where(Suket.number == number).exists():
             raise ServiceError(t("suket.number_taken", number=number))

@@ -135,6 +135,9 @@ def authenticate(username: str, password: str, workstation: str) -> LoginResult:
         AppUser.update(failed_logins=failures, locked_until=locked_until).where(AppUser.id == user.id).execute()
         audit.record(actor, "login.failed", "user", user.id, {"locked_until": locked_until})
     if locked_until:
+        from dukcapil_tui.logs import get
+
+        get("users").warning("account %s locked after %d wrong passwords", username, passwords.MAX_FAILED_LOGINS)
         return LoginResult(None, t("login.locked", until=_local_time(locked_until)))
     return LoginResult(None, t("login.failed_left", left=passwords.MAX_FAILED_LOGINS - failures))
 

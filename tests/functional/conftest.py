@@ -69,3 +69,30 @@ def _close_db():
     yield
     if database.obj is not None:
         database.close()
+
+
+async def wait_until(pilot, predicate, timeout: float = 5.0, what: str = "condition") -> None:
+    """Keep the app running until ``predicate()`` holds (workers chained through messages,
+    or a screen that refreshes itself on a timer)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if predicate():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+async def pick_option(pilot, select_id: str, text: str) -> None:
+    """Choose an option of a Select with the keyboard: focus, open, type to search, confirm."""
+    from textual.widgets import Select
+
+    pilot.app.screen.query_one(f"#{select_id}", Select).focus()
+    await pilot.press("enter")
+    await type_text(pilot, text)
+    await pilot.press("enter")
+    await pilot.pause()

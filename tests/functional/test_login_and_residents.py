@@ -43,7 +43,12 @@ async def test_main_screen_shows_summary_and_only_existing_sections(app):
         await login(pilot, "loket1")
         screen = app.screen
         menu = screen.query_one("#main-menu")
-        assert [menu.get_option_at_index(i).id for i in range(menu.option_count)] == ["residents"]
+        shown = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+        from dukcapil_tui.screens.sections import sections_for
+
+        assert shown == [s.id for s in sections_for("loket")]
+        assert "residents" in shown and "penyerahan" in shown
+        assert "blangko" not in shown and "cetak" not in shown  # not the counter's work
         tile = screen.query_one("#tile-residents .tile-value", Label)
         assert str(tile.render()) == "400"
 

@@ -1,0 +1,130 @@
+"""The printing backlog and the blank-card stock from the command line: importing a SIAK status
+listing, the stock and its forecast, recording a receipt, and the backlog counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state, report_service_error
+
+REJECTED_SHOWN = 50
+
+
+@click.command("statuses")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_state
+def import_statuses_cmd(state: State, file: str) -> None:
+    """Apply a SIAK listing of central card statuses (CSV or XLSX).
+
+    Columns: NIK and STATUS (also STATUS_KTP, STATUS_CETAK, ...), optional KETERANGAN. Rows
+    with an unknown NIK, an unknown status, an impossible change or a NIK already seen in the
+    file are reported with their line; the rest is applied. Exits 1 when a row is rejected.
+    """
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services.cards import import_statuses
+    from dukcapil_tui.services.context import ServiceError
+
+    if not Path(file).exists():
+        fail(t("import.unreadable", path=file, reason=t("cli.file_not_found")))
+    open_db(state)
+    try:
+        result = import_statuses(cli_actor(state), file)
+    except ServiceError as exc:
+        report_service_error(exc)
+    click.echo(t("cli.status_import.summary", file=Path(file).name, total=result.total, applied=result.applied,
+                 unchanged=result.unchanged, rejected=len(result.rejected)))
+    for line, nik, reason in result.rejected[:REJECTED_SHOWN]:
+        click.echo("  " + t("cli.status_import.rejected_line", line=line, nik=nik or "-", reason=reason))
+    if len(result.rejected) > REJECTED_SHOWN:
+        click.echo(f"  … (+{len(result.rejected) - REJECTED_SHOWN})")
+    if result.rejected:
+        raise SystemExit(1)
+
+
+@click.group("blangko")
+def blangko_group() -> None:
+    """The blank-card (blangko) stock: balance and forecast, receipts."""
+
+
+@blangko_group.command("balance")
+@pass_state
+def balance_cmd(state: State) -> None:
+    """Print the stock, blanks used per working day (last 14 days), the days it lasts, the
+    shortfall against the cards ready to print, and a warning under the reorder threshold."""
+    from dukcapil_tui.domain.formatting import format_decimal, format_int
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import blangko
+
+    open_db(state)
+    f = blangko.forecast()
+    click.echo(t("cli.blangko.balance", stock=format_int(f.balance)))
+    click.echo(t("cli.blangko.rate", rate=format_decimal(f.prints_per_day, 1)))
+    if f.days_left is None:
+        click.echo(t("cli.blangko.days_left_unknown"))
+    else:
+        click.echo(t("cli.blangko.days_left", days=format_decimal(f.days_left, 1)))
+    click.echo(t("cli.blangko.ready", ready=format_int(f.ready_to_print), shortfall=format_int(f.shortfall)))
+    if f.below_threshold:
+        click.echo(t("cli.warning") + ": " + t("blangko.below_threshold", stock=format_int(f.balance),
+                                               threshold=format_int(f.threshold)))
+
+
+@blangko_group.command("receive")
+@click.argument("quantity")
+@click.option("--document", "document_no", default="", metavar="NO",
+              help="Number of the delivery document (surat pengantar / BAST).")
+@click.option("--source", default="", metavar="TEXT", help="Who sent the blanks (e.g. Ditjen Dukcapil).")
+@click.option("--note", default="", help="A note kept with the movement.")
+@pass_state
+def receive_cmd(state: State, quantity: str, document_no: str, source: str, note: str) -> None:
+    """Record a lot of QUANTITY blanks received (1000 or 1.000), with its document number."""
+    from dukcapil_tui.domain.formatting import format_int
+    from dukcapil_tui.domain.problems import ValidationError
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import blangko
+    from dukcapil_tui.services.context import ServiceError
+
+    open_db(state)
+    try:
+        movement = blangko.receive(cli_actor(state), quantity, document_no, source, note=note)
+    except (ServiceError, ValidationError) as exc:
+        report_service_error(exc)
+    click.echo(t("cli.blangko.received", quantity=format_int(movement.quantity), document=movement.reference,
+                 stock=format_int(blangko.balance())))
+
+
+@click.command("backlog")
+@pass_state
+def backlog(state: State) -> None:
+    """Print the printing backlog (cards not yet handed over) by status, kecamatan, reason and age."""
+    from dukcapil_tui.domain.formatting import format_date, format_int
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import regions, settings
+    from dukcapil_tui.services.cards import backlog_counts
+
+    open_db(state)
+    today = settings.office_today()
+    counts = backlog_counts(today)
+    names = regions.index()
+    total = sum(counts.by_status.values())
+    click.echo(t("cli.backlog.title", day=format_date(today), total=format_int(total)))
+
+    def section(title: str, items: list[tuple[str, int]]) -> None:
+        click.echo("")
+        click.echo(title)
+        width = max((len(label) for label, _ in items), default=0)
+        for label, number in items:
+            click.echo(f"  {label:<{width}}  {format_int(number):>9}")
+        if not items:
+            click.echo("  -")
+
+    order = ("waiting_prr", "ready_to_print", "printed", "needs_rerecording")
+    section(t("cli.backlog.by_status"),
+            [(t(f"cards.office.{s}"), counts.by_status[s]) for s in order if s in counts.by_status])
+    section(t("cli.backlog.by_kecamatan"),
+            [(f"{code} {names.name(code)}", n) for code, n in sorted(counts.by_kecamatan.items())])
+    section(t("cli.backlog.by_reason"),
+            [(t(f"cards.reason.{r}"), n) for r, n in sorted(counts.by_reason.items())])
+    section(t("cli.backlog.by_age"), [(label, n) for label, n in counts.by_age.items()])

@@ -1,0 +1,146 @@
+"""Excel recaps from the command line: ``dukcapil export``, ``dukcapil target`` and
+``dukcapil import wajib-ktp`` (registered into the ``import`` group)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state, report_service_error
+
+REPORT_NAMES = "capaian|blangko|harian|belum-rekam|backlog"
+
+
+@click.command("export")
+@click.argument("report", metavar=f"[{REPORT_NAMES}]")
+@click.option("--date", "date_text", metavar="DD-MM-YYYY",
+              help="Day of a daily report (harian, belum-rekam, backlog) or the 'keadaan s.d.' day of capaian. "
+                   "Default: today.")
+@click.option("--month", "month_text", metavar="YYYY-MM",
+              help="Month of a monthly report (blangko, capaian). Default: the running month.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder to write into (default: the exports folder, see `dukcapil locate`).")
+@click.option("--wajib-source", type=click.Choice(["auto", "register", "impor"]), default=None,
+              help="capaian only: divide by the register's wajib KTP or the imported per-desa figures "
+                   "(default auto: the imported figures when there are any).")
+@pass_state
+def export(state: State, report: str, date_text: str | None, month_text: str | None, out_dir: str | None,
+           wajib_source: str | None) -> None:
+    """Write an Excel recap and print the file's path.
+
+    REPORT: capaian (coverage per kecamatan and desa), blangko (blank-card use in a month),
+    harian (the day's services), belum-rekam (named list of wajib KTP not recorded; audited),
+    backlog (cards waiting, by status and age). See docs/reports.md.
+    """
+    from dukcapil_tui import reports
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services.context import ServiceError
+
+    try:
+        info = reports.report_info(report)
+    except ServiceError as exc:
+        fail(str(exc))
+    if wajib_source and info.key != "capaian":
+        fail(t("report.wajib_source_capaian_only"))
+    open_db(state)
+    actor = cli_actor(state)
+    try:
+        period = reports.parse_period(report, date_text=date_text, month_text=month_text)
+        if info.named:
+            expected = reports.preview(report, period).rows or 0
+            with click.progressbar(length=max(1, expected), label=t("report.exporting", name=info.label),
+                                   file=sys.stderr) as bar:
+                done = [0]
+
+                def progress(written: int, _total: int) -> None:
+                    bar.update(max(0, min(written, expected) - done[0]))
+                    done[0] = min(written, expected)
+
+                path = reports.export(report, period, Path(out_dir) if out_dir else None, actor, progress)
+        else:
+            path = reports.export(report, period, Path(out_dir) if out_dir else None, actor,
+                                  wajib_source=wajib_source)
+    except ServiceError as exc:
+        report_service_error(exc)
+    click.echo(str(path))
+
+
+@click.command("target")
+@click.argument("year", required=False)
+@click.argument("percent", required=False)
+@pass_state
+def target(state: State, year: str | None, percent: str | None) -> None:
+    """Show or set the yearly recording targets of the capaian recap.
+
+    No argument: every target set. YEAR: that year's target. YEAR PERCENT: set it (e.g.
+    `dukcapil target 2026 98` or `97,5`).
+    """
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import capaian
+    from dukcapil_tui.services.context import ServiceError
+
+    open_db(state)
+
+    def shown(value: float) -> str:
+        return f"{value:g}".replace(".", ",")
+
+    try:
+        if year and percent:
+            chosen = capaian.set_target(cli_actor(state), year, percent)
+            click.echo(t("capaian.target_set", year=chosen.year, value=shown(chosen.percent)))
+        elif year:
+            if not (year.isdigit() and 2000 <= int(year) <= 2100):
+                raise ServiceError(t("capaian.bad_year", year=year))
+            found = capaian.target_for(int(year))
+            click.echo(t("capaian.target_line", year=found.year, value=shown(found.percent))
+                       + ("" if found.configured else f" ({t('capaian.default_target')})"))
+        else:
+            configured = capaian.targets()
+            if not configured:
+                click.echo(t("capaian.no_targets", value=shown(capaian.DEFAULT_TARGET)))
+            for number, value in configured.items():
+                click.echo(t("capaian.target_line", year=number, value=shown(value)))
+    except ServiceError as exc:
+        report_service_error(exc)
+
+
+@click.command("wajib-ktp")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--note", default="", help='What the figures are, e.g. "DAK2 semester I 2026" (shown in the recap).')
+@click.option("--clear", is_flag=True, help="Remove every imported figure: the recap counts from the register again.")
+@pass_state
+def import_wajib_ktp(state: State, file: str | None, note: str, clear: bool) -> None:
+    """Import per-desa wajib KTP counts, the capaian denominator of an incomplete register.
+
+    Columns: KODE_DESA (or NO_PROP/NO_KAB/NO_KEC/NO_KEL), L, P, and optionally JUMLAH (checked).
+    All or nothing: any wrong row is listed with its line and nothing is saved (exit 1).
+    """
+    from dukcapil_tui.domain.formatting import format_int
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import capaian
+    from dukcapil_tui.services.context import ServiceError
+
+    if bool(file) == bool(clear):
+        fail(t("capaian.file_or_clear"))
+    if file and not Path(file).exists():
+        fail(t("import.unreadable", path=file, reason=t("report.file_not_found")))
+    open_db(state)
+    actor = cli_actor(state)
+    try:
+        if clear:
+            click.echo(t("capaian.cleared", count=capaian.clear_figures(actor)))
+            return
+        result = capaian.import_figures(actor, file, note=note)
+        if result.rejected:
+            click.echo(t("capaian.import_refused", count=len(result.rejected), total=result.total), err=True)
+            for line, code, reason in result.rejected[:50]:
+                click.echo("  " + t("import.rejected_line", line=line, field=code or "-", reason=reason), err=True)
+            if len(result.rejected) > 50:
+                click.echo(f"  … (+{len(result.rejected) - 50})", err=True)
+            raise SystemExit(1)
+        click.echo(t("capaian.import_done", desa=result.applied, male=format_int(result.male),
+                     female=format_int(result.female), source=capaian.effective_source()))
+    except ServiceError as exc:
+        report_service_error(exc)

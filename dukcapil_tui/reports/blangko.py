@@ -1,0 +1,196 @@
+"""Laporan penggunaan blangko KTP-el for a month.
+
+Sheet "Mutasi harian": one row per day of the month with the opening stock, what came in
+(penerimaan, dipinjam, pengembalian), what went out (cetak baik, gagal cetak, rusak/invalid,
+dipinjamkan), the stock-count adjustment (penyesuaian opname, signed) and the closing stock;
+each day's opening is the day before's closing, and every closing is a formula, so the JUMLAH
+row's closing is the month's saldo akhir. Sheet "Rincian mutasi": the movements other than
+printing and spoiling (receipts with their lot documents, loans, returns, adjustments). Sheet
+"Pemusnahan": the spoiled blanks destroyed this month, with their berita acara.
+
+All numbers are sums over ``blangko_movement`` by ``day`` (the office's local date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dukcapil_tui.reports import common
+from dukcapil_tui.reports.common import Figure
+from dukcapil_tui.reports.periods import Period
+
+TITLE = "Laporan penggunaan blangko KTP-el"
+SLUG = "penggunaan-blangko"
+
+IN_KINDS = ("receipt", "loan_in", "returned")
+OUT_KINDS = ("print_ok", "print_failed", "damaged", "loan_out")
+KINDS = IN_KINDS + OUT_KINDS + ("adjustment",)
+KIND_LABELS = {
+    "receipt": "Penerimaan", "loan_in": "Dipinjam (masuk)", "returned": "Pengembalian",
+    "print_ok": "Cetak baik", "print_failed": "Gagal cetak", "damaged": "Rusak/invalid",
+    "loan_out": "Dipinjamkan (keluar)", "adjustment": "Penyesuaian opname",
+}
+REASONS = {"gagal_cetak": "Gagal cetak", "chip_rusak": "Chip rusak", "rusak_fisik": "Rusak fisik"}
+
+
+@dataclass
+class BlangkoData:
+    period: Period
+    opening: int
+    closing: int
+    days: list[tuple[date, dict[str, int]]]  # per day: kind -> quantity (outflows positive)
+    totals: dict[str, int]
+    movements: list[tuple]  # (day, kind, quantity, reference, source, note)
+    destroyed: list[tuple]  # (spoiled day, masked NIK, reason, berita acara no, destruction day)
+    closed_note: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def mask_nik(nik: str | None) -> str:
+    """Region and sequence of the NIK, the birth date hidden: enough to match the card."""
+    if not nik:
+        return "-"
+    return nik[:6] + "******" + nik[12:] if len(nik) == 16 else nik
+
+
+def _balance_before(day: date) -> int:
+    return common.query("SELECT COALESCE(SUM(quantity), 0) FROM blangko_movement WHERE day < ?",
+                        (day.isoformat(),))[0][0]
+
+
+def collect(period: Period) -> BlangkoData:
+    start, end = period.start, period.end
+    bounds = (start.isoformat(), end.isoformat())
+    opening = _balance_before(start)
+    per_day: dict[str, dict[str, int]] = {}
+    for day, kind, quantity in common.query(
+        "SELECT day, kind, SUM(quantity) FROM blangko_movement WHERE day BETWEEN ? AND ? GROUP BY day, kind",
+        bounds,
+    ):
+        per_day.setdefault(str(day)[:10], {})[kind] = quantity if kind in IN_KINDS + ("adjustment",) else -quantity
+    days = [(d, {k: per_day.get(d.isoformat(), {}).get(k, 0) for k in KINDS}) for d in period.days()]
+    totals = {k: sum(values[k] for _, values in days) for k in KINDS}
+    closing = _balance_before(end + timedelta(days=1))
+    movements = [
+        (date.fromisoformat(str(day)[:10]), kind, quantity, reference, source, note)
+        for day, kind, quantity, reference, source, note in common.query(
+            "SELECT day, kind, quantity, reference, source, note FROM blangko_movement "
+            "WHERE day BETWEEN ? AND ? AND kind IN ('receipt', 'loan_in', 'returned', 'loan_out', 'adjustment') "
+            "ORDER BY day, id", bounds)
+    ]
+    destroyed = [
+        (date.fromisoformat(str(spoiled)[:10]), mask_nik(nik), REASONS.get(reason, reason), number,
+         date.fromisoformat(str(destroyed_on)[:10]))
+        for spoiled, nik, reason, number, destroyed_on in common.query(
+            "SELECT s.day, s.nik, s.reason, d.berita_acara_no, d.day FROM spoiled_card s "
+            "JOIN destruction d ON d.id = s.destruction_id WHERE d.day BETWEEN ? AND ? "
+            "ORDER BY d.day, d.id, s.day, s.id", bounds)
+    ]
+    closed = common.query("SELECT closed_at, closing_balance FROM blangko_month WHERE month = ?",
+                          (start.strftime("%Y-%m"),))
+    data = BlangkoData(period, opening, closing, days, totals, movements, destroyed)
+    notes = ["Keluar (cetak, gagal, rusak, dipinjamkan) ditulis sebagai angka positif; penyesuaian opname "
+             "bertanda (+ lebih, − kurang)."]
+    if closed:
+        data.closed_note = f"Bulan ditutup dengan saldo {closed[0][1]}."
+        notes.append(f"Bulan sudah ditutup (dikunci); saldo akhir saat penutupan: {closed[0][1]}.")
+    data.notes = tuple(notes)
+    return data
+
+
+def preview(data: BlangkoData) -> list[Figure]:
+    t = data.totals
+    return [
+        Figure("Saldo awal", data.opening),
+        Figure("Penerimaan", t["receipt"]),
+        Figure("Dipinjam (masuk)", t["loan_in"]),
+        Figure("Pengembalian", t["returned"]),
+        Figure("Cetak baik", t["print_ok"]),
+        Figure("Gagal cetak", t["print_failed"]),
+        Figure("Rusak/invalid", t["damaged"]),
+        Figure("Dipinjamkan", t["loan_out"]),
+        Figure("Penyesuaian opname", t["adjustment"]),
+        Figure("Saldo akhir", data.closing),
+        Figure("Blangko rusak dimusnahkan", len(data.destroyed)),
+    ]
+
+
+def write(data: BlangkoData, path, letterhead: common.Letterhead,
+          progress: Callable[[int, int], None] | None = None) -> int:
+    from openpyxl import Workbook
+
+    from dukcapil_tui.reports.layout import CENTER, DATE, INT, TEXT, Column, Heading, Table
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    label = data.period.label()
+
+    columns = [
+        Column("tanggal", "Tanggal", 12, DATE, align=CENTER),
+        Column("awal", "Saldo Awal", 11, INT, "first"),
+        Column("receipt", "Penerimaan", 11, INT, "sum"),
+        Column("loan_in", "Dipinjam (Masuk)", 11, INT, "sum"),
+        Column("returned", "Pengembalian", 12, INT, "sum"),
+        Column("print_ok", "Pemakaian Cetak Baik", 12, INT, "sum"),
+        Column("print_failed", "Gagal Cetak", 10, INT, "sum"),
+        Column("damaged", "Rusak/ Invalid", 10, INT, "sum"),
+        Column("loan_out", "Dipinjamkan (Keluar)", 12, INT, "sum"),
+        Column("adjustment", "Penyesuaian Opname", 12, INT, "sum"),
+        Column("akhir", "Saldo Akhir", 11, INT, "formula",
+               formula="={awal}+{receipt}+{loan_in}+{returned}-{print_ok}-{print_failed}-{damaged}-{loan_out}"
+                       "+{adjustment}"),
+    ]
+    ws = wb.create_sheet("Mutasi harian")
+    daily = Table(ws, columns, Heading(TITLE, label, data.notes), letterhead, freeze_columns=1, label_key="tanggal")
+    closing_letter = daily.keys["akhir"]
+    for number, (day, values) in enumerate(data.days):
+        row = dict(values, tanggal=day)
+        row["awal"] = data.opening if number == 0 else f"={closing_letter}{daily.next_row - 1}"
+        daily.add(row)
+    daily.total()
+    daily.signature()
+    if progress:
+        progress(1, 3)
+
+    ws = wb.create_sheet("Rincian mutasi")
+    detail = Table(ws, [
+        Column("no", "No", 5, align=CENTER),
+        Column("tanggal", "Tanggal", 12, DATE, align=CENTER),
+        Column("jenis", "Jenis Mutasi", 20),
+        Column("referensi", "No. Dokumen / Referensi", 26, TEXT),
+        Column("asal", "Asal / Tujuan", 26),
+        Column("masuk", "Masuk", 10, INT, "sum"),
+        Column("keluar", "Keluar", 10, INT, "sum"),
+        Column("keterangan", "Keterangan", 30),
+    ], Heading(f"{TITLE}: rincian penerimaan, pinjaman dan penyesuaian", label), letterhead,
+        freeze_columns=2, label_key="jenis")
+    for number, (day, kind, quantity, reference, source, note) in enumerate(data.movements, start=1):
+        detail.add({"no": number, "tanggal": day, "jenis": KIND_LABELS[kind], "referensi": reference or "-",
+                    "asal": source or "-", "masuk": quantity if quantity > 0 else None,
+                    "keluar": -quantity if quantity < 0 else None, "keterangan": note})
+    detail.total()
+    detail.signature()
+    if progress:
+        progress(2, 3)
+
+    ws = wb.create_sheet("Pemusnahan")
+    destroyed = Table(ws, [
+        Column("no", "No", 5, align=CENTER),
+        Column("tanggal", "Tanggal Rusak", 12, DATE, align=CENTER),
+        Column("nik", "NIK (disamarkan)", 20, TEXT, "count", align=CENTER),
+        Column("alasan", "Alasan", 16),
+        Column("ba", "No. Berita Acara", 26, TEXT),
+        Column("tanggal_ba", "Tanggal Pemusnahan", 13, DATE, align=CENTER),
+    ], Heading("Daftar blangko KTP-el rusak yang dimusnahkan", label,
+               ("NIK disamarkan (tanggal lahir ditutup): cukup untuk mencocokkan fisik blangko.",)),
+        letterhead, freeze_columns=1, label_key="tanggal")
+    for number, (day, nik, reason, ba, ba_day) in enumerate(data.destroyed, start=1):
+        destroyed.add({"no": number, "tanggal": day, "nik": nik, "alasan": reason, "ba": ba, "tanggal_ba": ba_day})
+    destroyed.total()  # JUMLAH | =COUNTA(NIK column): the number of blanks destroyed
+    destroyed.signature()
+    wb.save(path)
+    if progress:
+        progress(3, 3)
+    return len(data.days) + len(data.movements) + len(data.destroyed)

@@ -1,0 +1,286 @@
+"""Rekap capaian perekaman KTP-el: recording coverage per kecamatan and per desa.
+
+For every desa (and summed per kecamatan): wajib KTP (L, P, jumlah), sudah rekam, belum rekam,
+% rekam, the year's target, the gap to it, and the cards of the recorded: PRR (siap cetak),
+sudah cetak, belum cetak, Suket beredar. "Keadaan s.d." the period's last day.
+
+Where the numbers come from:
+
+- wajib KTP: residents 17 or older on that day, or ever married (register); or the per-desa
+  figures imported with ``dukcapil import wajib-ktp`` (``services.capaian``).
+- sudah rekam: wajib KTP residents whose register status is SUDAH REKAM. For a past day,
+  residents whose first recording in this app (a card for a new e-KTP) came after that day are
+  counted as not yet recorded.
+- cards and Suket: the cards in this app, in the state they had at the end of that day.
+
+Every count is one SQL aggregate (GROUP BY desa); nothing loads residents into Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from dukcapil_tui.reports import common
+from dukcapil_tui.reports.common import Figure
+from dukcapil_tui.reports.periods import Period
+from dukcapil_tui.services import capaian as capaian_settings
+from dukcapil_tui.services import regions
+
+TITLE = "Rekapitulasi capaian perekaman KTP-el"
+SLUG = "capaian-perekaman"
+
+
+@dataclass
+class Area:
+    code: str
+    name: str
+    kecamatan_code: str
+    kecamatan_name: str
+    male: int = 0
+    female: int = 0
+    recorded: int = 0
+    prr: int = 0
+    printed: int = 0
+    not_printed: int = 0
+    suket: int = 0
+
+    @property
+    def wajib(self) -> int:
+        return self.male + self.female
+
+    @property
+    def not_recorded(self) -> int:
+        return self.wajib - self.recorded
+
+    @property
+    def coverage(self) -> float | None:
+        return self.recorded / self.wajib if self.wajib else None
+
+    def add(self, other: Area) -> None:
+        for name in ("male", "female", "recorded", "prr", "printed", "not_printed", "suket"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class CapaianData:
+    period: Period
+    source: str  # register | impor
+    target: capaian_settings.Target
+    desa: list[Area]
+    kecamatan: list[Area]
+    total: Area
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    figures_missing: int = 0  # desa without an imported figure (source impor)
+
+
+def collect(period: Period, wajib_source: str | None = None) -> CapaianData:
+    day = period.end
+    source = capaian_settings.effective_source(wajib_source)
+    target = capaian_settings.target_for(day.year)
+    index = regions.index()
+    desa: dict[str, Area] = {}
+    for kecamatan_code, kecamatan_name in index.kecamatan:
+        for code, name in index.desa_by_kecamatan.get(kecamatan_code, ()):
+            desa[code] = Area(code, name, kecamatan_code, kecamatan_name)
+
+    def area(code: str) -> Area:
+        if code not in desa:  # a resident of a desa outside the index: keep the count visible
+            desa[code] = Area(code, code, code[:8], index.name(code[:8]))
+        return desa[code]
+
+    params = {"cut": common.wajib_cut(day)}
+    _, end = common.utc_bounds(day, day)
+    wajib = common.wajib_condition("r")
+    for code, male, female, recorded in common.query(
+        "SELECT r.desa_code, SUM(r.sex = 'L'), SUM(r.sex = 'P'), SUM(r.recording_status = 'sudah') "
+        f"FROM resident r NOT INDEXED WHERE {wajib} GROUP BY r.desa_code", params,
+    ):
+        row = area(code)
+        if source == "register":
+            row.male, row.female = male, female
+        row.recorded = recorded
+    if not common.is_current(day):
+        for code, later in common.query(
+            "SELECT r.desa_code, COUNT(*) FROM resident r JOIN ("
+            "  SELECT resident_id FROM card GROUP BY resident_id"
+            "  HAVING MIN(recorded_at) >= :end AND MAX(reason = 'baru') = 1) x ON x.resident_id = r.id "
+            f"WHERE r.recording_status = 'sudah' AND {wajib} GROUP BY r.desa_code", {**params, "end": end},
+        ):
+            area(code).recorded -= later
+    missing = 0
+    if source == "impor":
+        figures = capaian_settings.figures()
+        for code, (male, female) in figures.items():
+            area(code).male, area(code).female = male, female
+        missing = sum(1 for code in index.desa_codes if code not in figures)
+
+    states, state_params = common.card_states_sql(day)
+    for code, prr, printed, waiting in common.query(
+        "SELECT r.desa_code, SUM(s.office_status = 'ready_to_print'), "
+        "SUM(s.office_status IN ('printed', 'handed_over')), "
+        "SUM(s.office_status IN ('waiting_prr', 'ready_to_print', 'needs_rerecording')) "
+        f"FROM ({states}) s JOIN resident r ON r.id = s.resident_id WHERE s.office_status IS NOT NULL "
+        "GROUP BY r.desa_code", state_params,
+    ):
+        row = area(code)
+        row.prr, row.printed, row.not_printed = prr, printed, waiting
+    for code, open_count in common.query(
+        "SELECT r.desa_code, COUNT(*) FROM suket k JOIN resident r ON r.id = k.resident_id "
+        "WHERE k.issued_at < :end AND (k.closed_at IS NULL OR k.closed_at >= :end) GROUP BY r.desa_code",
+        {"end": end},
+    ):
+        area(code).suket = open_count
+
+    ordered = sorted(desa.values(), key=lambda a: (a.kecamatan_code, a.code))
+    kecamatan: dict[str, Area] = {code: Area(code, name, code, name) for code, name in index.kecamatan}
+    total = Area("", "JUMLAH", "", "")
+    for row in ordered:
+        kecamatan.setdefault(row.kecamatan_code, Area(row.kecamatan_code, row.kecamatan_name,
+                                                      row.kecamatan_code, row.kecamatan_name)).add(row)
+        total.add(row)
+    data = CapaianData(period, source, target, ordered, sorted(kecamatan.values(), key=lambda a: a.code), total,
+                       figures_missing=missing)
+    data.notes = _notes(data)
+    return data
+
+
+def _notes(data: CapaianData) -> tuple[str, ...]:
+    day = data.period.end.strftime("%d-%m-%Y")
+    if data.source == "register":
+        source = (f"Sumber wajib KTP: register penduduk (berumur 17 tahun ke atas pada {day} "
+                  "atau pernah kawin).")
+    else:
+        summary = capaian_settings.figures_summary()
+        when = summary.last_imported.strftime("%d-%m-%Y") if summary.last_imported else "-"
+        source = (f"Sumber wajib KTP: angka per desa yang diimpor (berkas {', '.join(summary.files)}, "
+                  f"diimpor {when}; {summary.desa} desa/kelurahan"
+                  + (f", {data.figures_missing} tanpa angka" if data.figures_missing else "")
+                  + (f"; {'; '.join(summary.notes)}" if summary.notes else "") + "). "
+                  "Sudah rekam dari register penduduk.")
+    target = data.target
+    target_text = f"{target.percent:g}".replace(".", ",")
+    target_note = (f"Target perekaman tahun {target.year}: {target_text} %"
+                   + (f" (pengaturan {capaian_settings.target_key(target.year)})." if target.configured
+                      else " (bawaan; belum diatur untuk tahun ini)."))
+    return (source, target_note, "PRR, cetak dan Suket: kartu dan Suket yang tercatat di aplikasi ini.")
+
+
+def preview(data: CapaianData) -> list[Figure]:
+    t = data.total
+    return [
+        Figure("Sumber wajib KTP", "register penduduk" if data.source == "register" else "angka impor", "text"),
+        Figure("Wajib KTP laki-laki", t.male),
+        Figure("Wajib KTP perempuan", t.female),
+        Figure("Wajib KTP", t.wajib),
+        Figure("Sudah rekam", t.recorded),
+        Figure("Belum rekam", t.not_recorded),
+        Figure("% rekam", t.coverage, "pct"),
+        Figure("Target", data.target.fraction, "pct"),
+        Figure("PRR (siap cetak)", t.prr),
+        Figure("Sudah cetak", t.printed),
+        Figure("Belum cetak", t.not_printed),
+        Figure("Suket beredar", t.suket),
+    ]
+
+
+# --- the workbook ----------------------------------------------------------------------------
+
+def _columns(layout, per_desa: bool) -> list:
+    Column, INT, PCT = layout.Column, layout.INT, layout.PCT
+    lead = [Column("no", "No", 5, total=None, align=layout.CENTER)]
+    if per_desa:
+        lead += [Column("kecamatan", "Kecamatan", 18),
+                 Column("kode", "Kode Desa/Kel.", 14, fmt=layout.TEXT, align=layout.CENTER),
+                 Column("nama", "Desa/Kelurahan", 22)]
+    else:
+        lead += [Column("nama", "Kecamatan", 22)]
+    return lead + [
+        Column("l", "Wajib KTP L", 11, INT, "sum"),
+        Column("p", "Wajib KTP P", 11, INT, "sum"),
+        Column("wajib", "Wajib KTP Jumlah", 12, INT, "formula", formula="={l}+{p}"),
+        Column("sudah", "Sudah Rekam", 12, INT, "sum"),
+        Column("belum", "Belum Rekam", 12, INT, "formula", formula="={wajib}-{sudah}"),
+        Column("pct", "% Rekam", 10, PCT, "formula", formula='=IF({wajib}=0,"",{sudah}/{wajib})'),
+        Column("target", "Target %", 10, PCT),
+        Column("selisih", "Selisih thd Target", 11, PCT, "formula", formula='=IF({pct}="","",{pct}-{target})'),
+        Column("prr", "PRR (Siap Cetak)", 11, INT, "sum"),
+        Column("cetak", "Sudah Cetak", 11, INT, "sum"),
+        Column("belum_cetak", "Belum Cetak", 11, INT, "sum"),
+        Column("suket", "Suket Beredar", 11, INT, "sum"),
+    ]
+
+
+def _values(number: int, row: Area, target: float, per_desa: bool) -> dict:
+    values = {"no": number, "nama": row.name, "l": row.male, "p": row.female, "sudah": row.recorded,
+              "target": target, "prr": row.prr, "cetak": row.printed, "belum_cetak": row.not_printed,
+              "suket": row.suket}
+    if per_desa:
+        values.update(kecamatan=row.kecamatan_name, kode=row.code)
+    return values
+
+
+def write(data: CapaianData, path, letterhead: common.Letterhead,
+          progress: Callable[[int, int], None] | None = None) -> int:
+    """Write the workbook; returns the number of data rows (kecamatan + desa)."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    from dukcapil_tui.reports import layout
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    target = data.target.fraction
+    label = data.period.label("as_of")
+
+    def table(title: str, heading_title: str, per_desa: bool) -> layout.Table:
+        ws = wb.create_sheet(title)
+        return layout.Table(ws, _columns(layout, per_desa), layout.Heading(heading_title, label, data.notes),
+                            letterhead, freeze_columns=4 if per_desa else 2, label_key="nama",
+                            autofilter=per_desa)
+
+    kec = table("Kecamatan", f"{TITLE} per kecamatan", per_desa=False)
+    for number, row in enumerate(data.kecamatan, start=1):
+        kec.add(_values(number, row, target, False))
+    kec.total(values={"target": target})
+    kec.signature()
+    if progress:
+        progress(1, 3)
+
+    desa = table("Desa", f"{TITLE} per desa/kelurahan", per_desa=True)
+    for number, row in enumerate(data.desa, start=1):
+        desa.add(_values(number, row, target, True))
+    desa.total(values={"target": target})
+    desa.signature()
+    if progress:
+        progress(2, 3)
+
+    chart_sheet = wb.create_sheet("Grafik")
+    chart_sheet["A1"] = f"{TITLE} per kecamatan — {label.lower()}"
+    chart_sheet["A1"].font = layout.TITLE_FONT
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = "% rekam per kecamatan dan target"
+    chart.y_axis.title = "% rekam"
+    chart.y_axis.numFmt = "0%"
+    chart.y_axis.scaling.min = 0
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    first, last = kec.first_row, kec.last_data_row or kec.first_row
+    pct_col = list(kec.keys).index("pct") + 1
+    target_col = list(kec.keys).index("target") + 1
+    name_col = list(kec.keys).index("nama") + 1
+    ws = kec.ws
+    chart.add_data(Reference(ws, min_col=pct_col, min_row=kec.header_row, max_row=last), titles_from_data=True)
+    chart.add_data(Reference(ws, min_col=target_col, min_row=kec.header_row, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=name_col, min_row=first, max_row=last))
+    chart.height = 12
+    chart.width = 28
+    chart_sheet.add_chart(chart, "A3")
+    chart_sheet.page_setup.orientation = "landscape"
+    chart_sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.save(path)
+    if progress:
+        progress(3, 3)
+    return len(data.kecamatan) + len(data.desa)

@@ -1,0 +1,157 @@
+"""Pieces every report's queries share: the office's letterhead, local days as UTC ranges,
+the wajib KTP condition in SQL, and card states as they stood at the end of a day.
+
+No openpyxl here: the TUI's preview and the command line's checks use these without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from dukcapil_tui.db import database
+from dukcapil_tui.domain.residents import WAJIB_KTP_AGE, years_ago
+from dukcapil_tui.reports.periods import long_date
+from dukcapil_tui.services import context, settings
+
+AGENCY = "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"
+HEAD_TITLE = ("KEPALA DINAS KEPENDUDUKAN DAN", "PENCATATAN SIPIL,")
+PLACE_KEY = "report_place"  # optional setting: the town in the signature line (default: the regency's name)
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What the header and signature blocks of every report say, from the office settings."""
+
+    government: str  # PEMERINTAH KABUPATEN LOMBOK TENGAH
+    agency: str
+    place: str
+    signed_on: date
+    head_title: tuple[str, ...]
+    head_name: str
+    head_nip: str
+    region_code: str  # 52.02
+
+    @property
+    def place_and_date(self) -> str:
+        return f"{self.place}, {long_date(self.signed_on)}"
+
+    @property
+    def region_digits(self) -> str:
+        return self.region_code.replace(".", "") or "0000"
+
+
+def letterhead(signed_on: date | None = None) -> Letterhead:
+    region_name = settings.get("region_name").strip() or settings.get("office_name").strip()
+    place = settings.get(PLACE_KEY).strip()
+    if not place:
+        place = region_name
+        for prefix in ("Kabupaten ", "Kota ", "Kab. "):
+            if place.startswith(prefix):
+                place = place[len(prefix):]
+    return Letterhead(
+        government=f"PEMERINTAH {region_name.upper()}",
+        agency=AGENCY,
+        place=place,
+        signed_on=signed_on or settings.office_today(),
+        head_title=HEAD_TITLE,
+        head_name=settings.get("head_name").strip(),
+        head_nip=settings.get("head_nip").strip(),
+        region_code=settings.get("region_code").strip(),
+    )
+
+
+# --- time ------------------------------------------------------------------------------------
+
+def utc_start_of(day: date) -> datetime:
+    """The moment (naive UTC, as stored) the office's local ``day`` begins."""
+    local = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(settings.office_timezone()))
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def utc_bounds(first: date, last: date) -> tuple[str, str]:
+    """``[start, end)`` of the local days ``first``..``last`` in UTC, as the text stored in the
+    tables (``YYYY-MM-DD HH:MM:SS``), for comparisons inside SQL."""
+    return str(utc_start_of(first)), str(utc_start_of(last + timedelta(days=1)))
+
+
+def is_current(day: date) -> bool:
+    """Whether the end of ``day`` lies ahead (so "as at the end of the day" is "now")."""
+    return utc_start_of(day + timedelta(days=1)) > context.now_utc()
+
+
+# --- wajib KTP -------------------------------------------------------------------------------
+
+# Queries over every resident read the table with NOT INDEXED: a sequential scan and a sort
+# of the groups. Left alone, SQLite walks resident_desa_name (for the GROUP/ORDER BY desa) and
+# fetches every row from the table at random: 1 M random reads, minutes on a cold disk.
+
+
+def wajib_condition(alias: str = "r") -> str:
+    """SQL for "wajib KTP on :cut's day": 17 or older (born on or before :cut) or ever married,
+    as ``services.residents.summary`` and ``domain.residents.wajib_ktp`` decide it."""
+    return f"({alias}.birth_date <= :cut OR {alias}.marital_status != 'belum_kawin')"
+
+
+def wajib_cut(on: date) -> str:
+    return years_ago(on, WAJIB_KTP_AGE).isoformat()
+
+
+# --- cards as they stood -------------------------------------------------------------------
+
+def card_states_sql(day: date) -> tuple[str, dict]:
+    """A sub-select of ``(card_id, resident_id, reason, recorded_at, office_status)`` for every
+    card that existed at the end of ``day``, with the office status it had then.
+
+    For today that is the card table itself. For an earlier day the status is that of the
+    card's last event up to the end of the day (every status change writes a ``card_event``);
+    a card that has no events at all keeps its current status."""
+    _, end = utc_bounds(day, day)
+    if is_current(day):
+        return ("SELECT c.id AS card_id, c.resident_id, c.reason, c.recorded_at, c.office_status FROM card c",
+                {})
+    sql = (
+        "SELECT c.id AS card_id, c.resident_id, c.reason, c.recorded_at, "
+        "COALESCE((SELECT e.office_status FROM card_event e WHERE e.card_id = c.id AND e.at < :card_end "
+        "          ORDER BY e.id DESC LIMIT 1), "
+        "         CASE WHEN NOT EXISTS (SELECT 1 FROM card_event e2 WHERE e2.card_id = c.id) "
+        "              THEN c.office_status END) AS office_status "
+        "FROM card c WHERE c.recorded_at < :card_end"
+    )
+    return sql, {"card_end": end}
+
+
+def query(sql: str, params: dict | tuple = ()) -> list[tuple]:
+    return database.execute_sql(sql, params).fetchall()
+
+
+def database_cursor(sql: str, params: dict | tuple = ()):
+    """A cursor to iterate row by row (large reads never become a list)."""
+    return database.execute_sql(sql, params)
+
+
+# --- what a preview shows ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Figure:
+    """One total of a report, for the preview before exporting. ``kind``: ``int``, ``pct``
+    (a fraction, 0.9166), ``minutes`` or ``text``."""
+
+    label: str
+    value: object
+    kind: str = "int"
+
+    @property
+    def text(self) -> str:
+        from dukcapil_tui.domain.formatting import format_decimal, format_int
+
+        if self.value is None:
+            return "-"
+        if self.kind == "int":
+            return format_int(self.value)
+        if self.kind == "pct":
+            return format_decimal(100 * self.value, 2) + " %"
+        if self.kind == "minutes":
+            return format_decimal(self.value, 1) + " menit"
+        return str(self.value)

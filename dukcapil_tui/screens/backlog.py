@@ -1,0 +1,254 @@
+"""Antrean cetak: the printing backlog by status, with filters, oldest first.
+
+From here the operator enters a central status read in SIAK, imports a SIAK listing,
+marks a card as priority, and opens a print batch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Label, Select
+
+from dukcapil_tui.domain import cards as card_rules
+from dukcapil_tui.domain.formatting import format_date, format_int, to_local
+from dukcapil_tui.i18n import t
+from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.services import blangko, cards, regions
+from dukcapil_tui.services.cards import BacklogFilter, BacklogRow
+from dukcapil_tui.widgets.form_modal import FormField, FormModal
+from dukcapil_tui.widgets.tiles import StatTile
+
+PAGE = 50
+TILE_STATUSES = ("waiting_prr", "ready_to_print", "printed", "needs_rerecording")
+
+
+class BacklogScreen(BaseScreen):
+    section_id = "cetak"
+    BINDINGS = [
+        Binding("pagedown", "next_page", "residents.next_page", priority=True),
+        Binding("pageup", "prev_page", "residents.prev_page", priority=True),
+        Binding("s", "status", "backlog.enter_status"),
+        Binding("i", "import", "backlog.import"),
+        Binding("p", "priority", "backlog.toggle_priority"),
+        Binding("r", "breakdown", "backlog.breakdown"),
+        Binding("b", "batch", "backlog.print_batch"),
+        Binding("f5", "reload", "residents.refresh"),
+        Binding("escape", "back", "app.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, token: int, rows: list[BacklogRow], cursor, counts, stock: int, index) -> None:
+            super().__init__()
+            self.token, self.rows, self.cursor, self.counts, self.stock, self.index = token, rows, cursor, counts, stock, index
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.screen_title = t("backlog.title")
+        self._cursors: list = [None]
+        self._next = None
+        self._token = 0
+        self._rows: list[BacklogRow] = []
+        self._counts: cards.BacklogCounts | None = None
+        self._filters_ready = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="backlog-body"):
+            with Horizontal(classes="tiles"):
+                for status in TILE_STATUSES:
+                    yield StatTile(t(f"cards.office.{status}").capitalize(), id=f"tile-{status}")
+                yield StatTile(t("backlog.stock"), id="tile-stock")
+            with Horizontal(classes="filters"):
+                yield Select([(t(f"cards.office.{s}"), s) for s in cards.WAITING], prompt=t("backlog.all_status"),
+                             id="f-status")
+                yield Select([], prompt=t("residents.all_kecamatan"), id="f-kecamatan")
+                yield Select([(t(f"cards.reason.{r}"), r) for r in card_rules.REASONS], prompt=t("backlog.all_reason"),
+                             id="f-reason")
+                yield Select([(f"{label} {t('backlog.days')}", label) for _, _, label in card_rules.AGE_BUCKETS],
+                             prompt=t("backlog.all_age"), id="f-age")
+            yield DataTable(id="backlog-table", cursor_type="row", zebra_stripes=True)
+            yield Label(t("residents.loading"), id="backlog-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.screen_title
+        table = self.query_one(DataTable)
+        for key in ("nik", "name", "kecamatan", "reason", "recorded", "age", "central", "office", "priority"):
+            table.add_column(t(f"backlog.col.{key}"), key=key)
+        table.focus()
+        self._load()
+
+    def current_filter(self) -> BacklogFilter:
+        def value(selector: str) -> str | None:
+            v = self.query_one(selector, Select).value
+            return v if isinstance(v, str) else None
+
+        return BacklogFilter(value("#f-status"), value("#f-kecamatan"), value("#f-reason"), value("#f-age"))
+
+    def _load(self, with_counts: bool = True) -> None:
+        self._token += 1
+        self._fetch(self._token, self.current_filter(), self._cursors[-1], with_counts)
+
+    @work(thread=True, group="backlog", exit_on_error=False)
+    def _fetch(self, token: int, flt: BacklogFilter, after, with_counts: bool) -> None:
+        today = self.app.today()
+
+        def read():
+            rows, cursor = cards.backlog_page(flt, today, after, PAGE)
+            counts = cards.backlog_counts(today) if with_counts else None
+            return rows, cursor, counts, blangko.balance(), regions.index()
+
+        self.post_message(self.Loaded(token, *in_db(read)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.token != self._token:
+            return
+        index = message.index
+        if not self._filters_ready:
+            self.query_one("#f-kecamatan", Select).set_options([(n, c) for c, n in index.kecamatan])
+            self._filters_ready = True
+        if message.counts is not None:
+            self._counts = message.counts
+            for status in TILE_STATUSES:
+                self.query_one(f"#tile-{status}", StatTile).set_value(format_int(message.counts.by_status.get(status, 0)))
+        self.query_one("#tile-stock", StatTile).set_value(format_int(message.stock))
+        self._rows, self._next = message.rows, message.cursor
+        table = self.query_one(DataTable)
+        table.clear()
+        today = self.app.today()
+        for r in message.rows:
+            recorded = to_local(r.recorded_at, self.app.timezone).date()
+            table.add_row(
+                r.nik, r.name, index.name(r.kecamatan_code), t(f"cards.reason.{r.reason}"), format_date(recorded),
+                str((today - recorded).days), r.central_status, t(f"cards.office.{r.office_status}"),
+                t("yes") if r.priority else "", key=str(r.card_id),
+            )
+        status = t("residents.page", page=len(self._cursors), shown=len(message.rows)) if message.rows else t("backlog.empty")
+        if self._next:
+            status += " · " + t("residents.page_more")
+        self.query_one("#backlog-status", Label).update(status)
+        self.refresh_bindings()
+
+    @on(Select.Changed)
+    def _filter_changed(self) -> None:
+        self._cursors = [None]
+        self._load(with_counts=False)
+
+    def _selected(self) -> BacklogRow | None:
+        table = self.query_one(DataTable)
+        if not table.row_count or table.cursor_row >= len(self._rows):
+            return None
+        return self._rows[table.cursor_row]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        role = self.app.actor.role if self.app.actor else ""
+        if action in ("status", "import", "priority", "batch"):
+            if role not in cards.STATUS_ROLES:
+                return False
+            if action in ("status", "priority"):
+                return self._selected() is not None or None
+        if action == "next_page":
+            return bool(self._next) or None
+        if action == "prev_page":
+            return len(self._cursors) > 1 or None
+        return True
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    # --- actions ---------------------------------------------------------------------------
+    def action_next_page(self) -> None:
+        if self._next:
+            self._cursors.append(self._next)
+            self._load(with_counts=False)
+
+    def action_prev_page(self) -> None:
+        if len(self._cursors) > 1:
+            self._cursors.pop()
+            self._load(with_counts=False)
+
+    def action_reload(self) -> None:
+        self._load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_status(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        actor = self.app.actor
+        allowed = (row.central_status, *card_rules.CENTRAL_MOVES.get(row.central_status, ()))
+        fields = [
+            FormField("status", t("backlog.field.central_status"), "select",
+                      tuple((s, s) for s in allowed if s != row.central_status)),
+            FormField("note", t("queue.field.notes"), max_length=200),
+        ]
+        self.app.push_screen(
+            FormModal(t("backlog.status_title", name=row.name), fields,
+                      lambda v: cards.set_central_status(actor, row.nik, v["status"], v["note"]),
+                      intro=t("backlog.status_intro", nik=row.nik, status=row.central_status)),
+            self._changed,
+        )
+
+    def action_import(self) -> None:
+        actor = self.app.actor
+        fields = [FormField("path", t("backlog.field.file"), placeholder="/home/.../status_siak.xlsx",
+                            hint=t("backlog.import_hint"))]
+
+        def run(values: dict):
+            path = Path(values["path"].strip()).expanduser()
+            if not values["path"].strip() or not path.is_file():
+                from dukcapil_tui.domain.problems import ValidationError
+
+                raise ValidationError({"path": t("backlog.file_missing", path=values["path"])})
+            return cards.import_statuses(actor, path)
+
+        self.app.push_screen(FormModal(t("backlog.import_title"), fields, run, submit_label=t("backlog.import")),
+                             self._imported)
+
+    def _imported(self, result) -> None:
+        if result is None:
+            return
+        lines = [t("backlog.import_result", total=result.total, applied=result.applied, unchanged=result.unchanged,
+                   rejected=len(result.rejected))]
+        lines += [t("import.rejected_line", line=line, field=nik, reason=reason) for line, nik, reason in result.rejected[:8]]
+        if len(result.rejected) > 8:
+            lines.append(f"… (+{len(result.rejected) - 8})")
+        self.app.notify(escape("\n".join(lines)), severity="warning" if result.rejected else "information", timeout=12)
+        self._load()
+
+    def action_priority(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._toggle_priority(row.card_id, not row.priority)
+
+    @work(thread=True, group="backlog-priority", exit_on_error=False)
+    def _toggle_priority(self, card_id: int, priority: bool) -> None:
+        in_db(cards.set_priority, self.app.actor, card_id, priority)
+        self.app.call_from_thread(self._load, False)
+
+    def _changed(self, result) -> None:
+        if result is not None:
+            self.app.notify(t("backlog.saved"))
+            self._load()
+
+    def action_breakdown(self) -> None:
+        if self._counts is not None:
+            from dukcapil_tui.screens.backlog_breakdown import BreakdownModal
+
+            self.app.push_screen(BreakdownModal(self._counts))
+
+    def action_batch(self) -> None:
+        from dukcapil_tui.screens.print_batch import PrintBatchScreen
+
+        self.app.push_screen(PrintBatchScreen(), lambda _: self._load())

@@ -1,0 +1,230 @@
+"""Blangko: the stock, the forecast, the ledger; receipts, loans, damage, stock counts, and the
+head's approvals (count adjustments, month close, destruction of spoiled cards)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Label
+
+from dukcapil_tui.domain import cards as card_rules
+from dukcapil_tui.domain.formatting import format_date, format_decimal, format_int
+from dukcapil_tui.domain.residents import parse_date
+from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.i18n import t
+from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.services import blangko
+from dukcapil_tui.widgets.form_modal import FormField, FormModal
+from dukcapil_tui.widgets.tiles import StatTile
+
+PAGE = 50
+
+
+class BlangkoScreen(BaseScreen):
+    section_id = "blangko"
+    BINDINGS = [
+        Binding("r", "receive", "blangko.ui.receive"),
+        Binding("l", "loan", "blangko.ui.loan"),
+        Binding("d", "damaged", "blangko.ui.damaged"),
+        Binding("o", "count", "blangko.ui.count"),
+        Binding("a", "decide", "blangko.ui.decide"),
+        Binding("m", "close_month", "blangko.ui.close_month"),
+        Binding("x", "destroy", "blangko.ui.destroy"),
+        Binding("pagedown", "older", "blangko.ui.older", priority=True),
+        Binding("pageup", "newer", "blangko.ui.newer", priority=True),
+        Binding("escape", "back", "app.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, forecast, movements, pending, spoiled: int) -> None:
+            super().__init__()
+            self.forecast, self.movements, self.pending, self.spoiled = forecast, movements, pending, spoiled
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.screen_title = t("blangko.ui.title")
+        self._pages: list[int | None] = [None]
+        self._movements = []
+        self._pending = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="blangko-body"):
+            with Horizontal(classes="tiles"):
+                yield StatTile(t("blangko.ui.stock"), id="tile-stock")
+                yield StatTile(t("blangko.ui.per_day"), id="tile-per-day")
+                yield StatTile(t("blangko.ui.days_left"), id="tile-days-left")
+                yield StatTile(t("blangko.ui.ready"), id="tile-ready")
+                yield StatTile(t("blangko.ui.shortfall"), id="tile-shortfall")
+            yield Label("", id="blangko-warning")
+            yield Label(t("blangko.ui.ledger"), classes="section-title")
+            yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.screen_title
+        table = self.query_one(DataTable)
+        for key in ("day", "kind", "quantity", "reference", "source", "user"):
+            table.add_column(t(f"blangko.col.{key}"), key=key)
+        table.focus()
+        self._load()
+
+    def _load(self) -> None:
+        self._fetch(self._pages[-1], self.app.today())
+
+    @work(thread=True, exclusive=True, group="blangko", exit_on_error=False)
+    def _fetch(self, before_id: int | None, today: date) -> None:
+        def read():
+            return (blangko.forecast(today), blangko.movements_page(before_id, PAGE), blangko.pending_counts(),
+                    len(blangko.spoiled_waiting_destruction()))
+
+        self.post_message(self.Loaded(*in_db(read)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        f = message.forecast
+        self._movements, self._pending = message.movements, message.pending
+        self.query_one("#tile-stock", StatTile).set_value(format_int(f.balance))
+        self.query_one("#tile-per-day", StatTile).set_value(format_decimal(f.prints_per_day, 1))
+        self.query_one("#tile-days-left", StatTile).set_value("-" if f.days_left is None else format_decimal(f.days_left, 0))
+        self.query_one("#tile-ready", StatTile).set_value(format_int(f.ready_to_print))
+        self.query_one("#tile-shortfall", StatTile).set_value(format_int(f.shortfall))
+        notes = []
+        if f.below_threshold:
+            notes.append(t("blangko.below_threshold", stock=format_int(f.balance), threshold=format_int(f.threshold)))
+        if message.pending:
+            notes.append(t("blangko.ui.pending", count=len(message.pending)))
+        if message.spoiled:
+            notes.append(t("blangko.ui.spoiled_waiting", count=message.spoiled))
+        self.query_one("#blangko-warning", Label).update(escape("\n".join(notes)))
+        table = self.query_one(DataTable)
+        table.clear()
+        for m in message.movements:
+            reference = t(f"blangko.spoil.{m.reference}") if m.reference in card_rules.SPOIL_REASONS else m.reference
+            table.add_row(format_date(m.day), t(f"blangko.kind.{m.kind}"), f"{m.quantity:+d}", reference, m.source,
+                          m.username, key=str(m.id))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        role = self.app.actor.role if self.app.actor else ""
+        if action in ("receive", "loan", "count"):
+            return role in blangko.KEEPER_ROLES
+        if action == "damaged":
+            return role in (*blangko.KEEPER_ROLES, "cetak")
+        if action in ("decide", "close_month", "destroy"):
+            if role != "admin":
+                return False
+            return (bool(self._pending) or None) if action == "decide" else True
+        if action == "older":
+            return len(self._movements) == PAGE or None
+        if action == "newer":
+            return len(self._pages) > 1 or None
+        return True
+
+    def action_older(self) -> None:
+        if self._movements and len(self._movements) == PAGE:
+            self._pages.append(self._movements[-1].id)
+            self._load()
+
+    def action_newer(self) -> None:
+        if len(self._pages) > 1:
+            self._pages.pop()
+            self._load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def _form(self, title: str, fields: list[FormField], action, intro: str = "") -> None:
+        self.app.push_screen(FormModal(title, fields, action, intro=intro), self._after)
+
+    def _after(self, result) -> None:
+        if result is not None:
+            self.app.notify(t("backlog.saved"))
+            self._pages = [None]
+            self._load()
+
+    # --- keeper's work -------------------------------------------------------------------------
+    def action_receive(self) -> None:
+        actor = self.app.actor
+        self._form(t("blangko.ui.receive"), [
+            FormField("quantity", t("blangko.col.quantity"), placeholder="1.000", restrict=r"[0-9.]*", max_length=9),
+            FormField("document_no", t("blangko.field.document_no"), max_length=80),
+            FormField("source", t("blangko.field.source"), value="Kemendagri", max_length=80),
+            FormField("note", t("queue.field.notes"), hint=t("blangko.ui.lot_hint"), max_length=200),
+        ], lambda v: blangko.receive(actor, v["quantity"], v["document_no"], v["source"], v["note"]))
+
+    def action_loan(self) -> None:
+        actor = self.app.actor
+        self._form(t("blangko.ui.loan"), [
+            FormField("direction", t("blangko.ui.direction"), "select",
+                      (("out", t("blangko.kind.loan_out")), ("in", t("blangko.kind.loan_in")))),
+            FormField("quantity", t("blangko.col.quantity"), restrict=r"[0-9.]*", max_length=9),
+            FormField("office", t("blangko.field.office"), max_length=80),
+            FormField("reference", t("blangko.col.reference"), max_length=80),
+        ], lambda v: blangko.loan(actor, v["direction"], v["quantity"], v["office"], v["reference"]))
+
+    def action_damaged(self) -> None:
+        actor = self.app.actor
+        self._form(t("blangko.ui.damaged"), [
+            FormField("reason", t("blangko.field.reason"), "select",
+                      tuple((r, t(f"blangko.spoil.{r}")) for r in card_rules.SPOIL_REASONS), value="rusak_fisik"),
+            FormField("nik", t("blangko.ui.nik_optional"), restrict=r"[0-9]*", max_length=16),
+            FormField("note", t("queue.field.notes"), max_length=200),
+        ], lambda v: blangko.damaged(actor, v["reason"], v["nik"] or None, v["note"]))
+
+    def action_count(self) -> None:
+        actor = self.app.actor
+        self._form(t("blangko.ui.count"), [
+            FormField("counted", t("blangko.ui.counted"), restrict=r"[0-9.]*", max_length=9),
+            FormField("note", t("queue.field.notes"), max_length=200),
+        ], lambda v: blangko.record_count(actor, v["counted"], v["note"]), intro=t("blangko.ui.count_intro"))
+
+    # --- the head's approvals -----------------------------------------------------------------
+    def action_decide(self) -> None:
+        if not self._pending:
+            return
+        actor = self.app.actor
+        count = self._pending[0]
+        variance = count.counted - count.computed
+        intro = t("blangko.ui.decide_intro", counted=format_int(count.counted), computed=format_int(count.computed),
+                  variance=f"{variance:+d}", user=count.username,
+                  day=format_date(count.day if isinstance(count.day, date) else parse_date(count.day)))
+        self._form(t("blangko.ui.decide"), [
+            FormField("decision", t("blangko.ui.decision"), "select",
+                      (("approve", t("blangko.ui.approve")), ("reject", t("blangko.ui.reject")))),
+        ], lambda v: blangko.decide_count(actor, count.id, _decision(v["decision"])), intro=intro)
+
+    def action_close_month(self) -> None:
+        actor = self.app.actor
+        today = self.app.today()
+        previous = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        self._form(t("blangko.ui.close_month"), [
+            FormField("month", t("blangko.ui.month"), value=previous, placeholder="YYYY-MM", max_length=7),
+        ], lambda v: blangko.close_month(actor, v["month"].strip()), intro=t("blangko.ui.close_intro"))
+
+    def action_destroy(self) -> None:
+        actor = self.app.actor
+        today = self.app.today()
+
+        def run(v: dict):
+            day = parse_date(v["day"])
+            if day is None:
+                raise ValidationError({"day": t("field.bad_date", field=t("blangko.ui.ba_date"))})
+            return blangko.destroy(actor, v["berita_acara_no"], day)
+
+        self._form(t("blangko.ui.destroy"), [
+            FormField("berita_acara_no", t("blangko.field.berita_acara"), max_length=80),
+            FormField("day", t("blangko.ui.ba_date"), value=format_date(today), placeholder="DD-MM-YYYY", max_length=10),
+        ], run, intro=t("blangko.ui.destroy_intro"))
+
+
+def _decision(value: str) -> bool:
+    if value not in ("approve", "reject"):
+        raise ValidationError({"decision": t("blangko.ui.choose_decision")})
+    return value == "approve"

@@ -1,0 +1,211 @@
+"""Penyerahan and Suket: find a resident by NIK, hand the printed card over, or issue a Suket
+while the card waits; the registers of open Suket and of cards nobody collected."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Input, Label
+
+from dukcapil_tui import paths
+from dukcapil_tui.domain.formatting import format_date, to_local
+from dukcapil_tui.i18n import t
+from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.services import cards, printing, suket
+from dukcapil_tui.services.context import ServiceError
+from dukcapil_tui.widgets.form_modal import FormField, FormModal
+
+UNCOLLECTED_DAYS = 30
+
+
+class HandoverScreen(BaseScreen):
+    section_id = "penyerahan"
+    BINDINGS = [
+        Binding("ctrl+f", "focus_nik", "residents.focus_search"),
+        Binding("f3", "handover", "handover.do"),
+        Binding("f4", "suket", "handover.suket"),
+        Binding("ctrl+o", "list('suket')", "handover.list_suket", priority=True),
+        Binding("ctrl+u", "list('uncollected')", "handover.list_uncollected", priority=True),
+        Binding("escape", "back", "app.back"),
+    ]
+
+    class Found(Message):
+        def __init__(self, found: cards.CardLookup | None, error: str = "") -> None:
+            super().__init__()
+            self.found, self.error = found, error
+
+    class Listed(Message):
+        def __init__(self, kind: str, rows: list[tuple]) -> None:
+            super().__init__()
+            self.kind, self.rows = kind, rows
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.screen_title = t("handover.title")
+        self._found: cards.CardLookup | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="handover-body"):
+            yield Input(placeholder=t("handover.nik_prompt"), id="nik", max_length=16, restrict=r"[0-9]*")
+            yield Label("", id="handover-card")
+            yield Label("", id="list-title", classes="section-title")
+            yield DataTable(id="handover-list", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.screen_title
+        self.query_one("#nik", Input).focus()
+        self.action_list("suket")
+
+    # --- finding a card ------------------------------------------------------------------------
+    @on(Input.Submitted, "#nik")
+    def _search(self, event: Input.Submitted) -> None:
+        self._find(event.value)
+
+    @work(thread=True, exclusive=True, group="handover-find", exit_on_error=False)
+    def _find(self, nik: str) -> None:
+        try:
+            self.post_message(self.Found(in_db(cards.lookup, nik)))
+        except ServiceError as exc:
+            self.post_message(self.Found(None, str(exc)))
+
+    @on(Found)
+    def _found_card(self, message: Found) -> None:
+        self._found = message.found
+        label = self.query_one("#handover-card", Label)
+        if message.found is None:
+            label.update(escape(message.error))
+        else:
+            label.update(escape(self._describe(message.found)))
+        self.refresh_bindings()
+
+    def _describe(self, found: cards.CardLookup) -> str:
+        r = found.resident
+        lines = [f"{r.name} · {r.nik}"]
+        card = found.card
+        if card is None:
+            lines.append(t("handover.no_card"))
+        else:
+            recorded = format_date(to_local(card.recorded_at, self.app.timezone).date())
+            lines.append(t("handover.card_line", status=t(f"cards.office.{card.office_status}"),
+                           central=card.central_status, recorded=recorded, reason=t(f"cards.reason.{card.reason}")))
+        if found.open_suket is not None:
+            lines.append(t("handover.suket_line", number=found.open_suket.number))
+        if found.handed_over is not None:
+            h = found.handed_over
+            lines.append(t("handover.done_line", name=h.collector_name, receipt=h.receipt_no,
+                           at=format_date(to_local(h.at, self.app.timezone).date())))
+        if card is not None and card.office_status == "printed":
+            lines.append(t("handover.press_f3"))
+        elif card is not None and card.office_status in ("waiting_prr", "ready_to_print") and found.open_suket is None:
+            lines.append(t("handover.press_f4"))
+        return "\n".join(lines)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        card = self._found.card if self._found else None
+        if action == "handover":
+            return (card is not None and card.office_status == "printed") or None
+        if action == "suket":
+            return (card is not None and card.office_status in ("waiting_prr", "ready_to_print")
+                    and self._found.open_suket is None) or None
+        return True
+
+    # --- handover ------------------------------------------------------------------------------
+    def action_handover(self) -> None:
+        if self._found is None or self._found.card is None:
+            return
+        actor = self.app.actor
+        nik = self._found.resident.nik
+        fields = [
+            FormField("collected_by", t("handover.field.collected_by"), "select",
+                      (("resident", t("handover.by_resident")), ("family", t("handover.by_family"))), value="resident"),
+            FormField("collector_name", t("handover.field.collector_name"), hint=t("handover.name_hint")),
+            FormField("relation", t("handover.field.relation"), "select",
+                      tuple((r, r.capitalize()) for r in printing.RELATIONS)),
+            FormField("receipt_no", t("handover.field.receipt_no"), max_length=40),
+            FormField("id_checked", t("handover.field.id_checked"), "checkbox"),
+        ]
+
+        def run(v: dict):
+            return printing.handover(actor, nik, collected_by=v["collected_by"], collector_name=v["collector_name"],
+                                     relation=v["relation"], receipt_no=v["receipt_no"], id_checked=bool(v["id_checked"]))
+
+        self.app.push_screen(FormModal(t("handover.form_title", name=self._found.resident.name), fields, run,
+                                       submit_label=t("handover.do")), self._handed)
+
+    def _handed(self, result) -> None:
+        if result is not None:
+            self.app.notify(t("handover.saved", receipt=result.receipt_no))
+            self._find(self._found.resident.nik)
+            self.action_list("suket")
+
+    # --- Suket ---------------------------------------------------------------------------------
+    def action_suket(self) -> None:
+        if self._found is not None:
+            self._issue(self._found.resident.nik)
+
+    @work(thread=True, exclusive=True, group="handover-suket", exit_on_error=False)
+    def _issue(self, nik: str) -> None:
+        def run():
+            row = suket.issue(self.app.actor, nik)
+            return row, suket.letter_text(row)
+
+        try:
+            row, text = in_db(run)
+        except ServiceError as exc:
+            self.post_message(self.Found(self._found, str(exc)))
+            self.app.call_from_thread(self.app.notify, escape(str(exc)), severity="error", timeout=8)
+            return
+        folder = paths.export_dir() / "suket"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / (row.number.replace("/", "-") + ".txt")
+        target.write_text(text, encoding="utf-8")
+        self.app.call_from_thread(self.app.notify, escape(t("handover.suket_issued", number=row.number, path=target)),
+                                  timeout=12)
+        self.app.call_from_thread(self._find, nik)
+        self.app.call_from_thread(self.action_list, "suket")
+
+    # --- registers -----------------------------------------------------------------------------
+    def action_list(self, kind: str) -> None:
+        self._list(kind)
+
+    @work(thread=True, exclusive=True, group="handover-list", exit_on_error=False)
+    def _list(self, kind: str) -> None:
+        zone = self.app.timezone
+        today = self.app.today()
+
+        def read():
+            if kind == "suket":
+                return [(s.number, s.resident.nik, s.resident.name,
+                         format_date(to_local(s.issued_at, zone).date()), str((today - to_local(s.issued_at, zone).date()).days))
+                        for s in suket.open_register()]
+            return [(u.nik, u.name, format_date(to_local(u.printed_at, zone).date()), str(u.days))
+                    for u in printing.uncollected(UNCOLLECTED_DAYS, today)]
+
+        self.post_message(self.Listed(kind, in_db(read)))
+
+    @on(Listed)
+    def _listed(self, message: Listed) -> None:
+        table = self.query_one("#handover-list", DataTable)
+        table.clear(columns=True)
+        if message.kind == "suket":
+            title = t("handover.open_suket", count=len(message.rows))
+            columns = ("number", "nik", "name", "issued", "days")
+        else:
+            title = t("handover.uncollected", days=UNCOLLECTED_DAYS, count=len(message.rows))
+            columns = ("nik", "name", "printed", "days")
+        self.query_one("#list-title", Label).update(title)
+        table.add_columns(*[t(f"handover.col.{c}") for c in columns])
+        for row in message.rows:
+            table.add_row(*row)
+
+    def action_focus_nik(self) -> None:
+        self.query_one("#nik", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

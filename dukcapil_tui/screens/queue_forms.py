@@ -1,0 +1,326 @@
+"""Small modals of the queue screens: confirm, pick one, and forms that run a service call.
+
+A ``QueueFormModal`` gathers values on the UI thread, runs ``perform`` on a worker (its own
+connection), shows a refusal under the field it concerns (or under the form), and closes
+with the result on success, so a mistake is corrected in place, never retyped. It exists beside the shared
+``widgets.form_modal.FormModal`` (inputs, selects, checkboxes) for forms whose main field is a
+list picked with the arrows (outcome, target service, a counter's services); plain text forms
+use the shared one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from dukcapil_tui.domain import queue as rules
+from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.i18n import t
+from dukcapil_tui.screens.base import BaseModal, in_db
+from dukcapil_tui.screens.queue_data import ServiceChoice, TicketView
+from dukcapil_tui.services.context import ServiceError
+
+
+MARK = "► "
+
+
+def choices(texts: Sequence[str]) -> list[Option]:
+    return [Option("  " + escape(text), id=str(i)) for i, text in enumerate(texts)]
+
+
+def mark_highlighted(options: OptionList, texts: Sequence[str]) -> None:
+    """Put a marker before the highlighted option, so the choice is not shown by colour alone."""
+    for index, text in enumerate(texts):
+        options.replace_option_prompt_at_index(index, (MARK if index == options.highlighted else "  ") + escape(text))
+
+
+class ConfirmModal(BaseModal[bool]):
+    """Enter goes ahead, Esc cancels."""
+
+    BINDINGS = [
+        Binding("enter", "confirm", "queue_ui.confirm", priority=True),
+        Binding("escape", "cancel", "residents.cancel"),
+    ]
+
+    def __init__(self, title: str, lines: Sequence[str], hint: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._lines = list(lines)
+        self._hint = hint or t("queue_ui.confirm_hint")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="qmodal-box", id="confirm-box"):
+            yield Label(escape(self._title), classes="qmodal-title")
+            for line in self._lines:
+                yield Label(escape(line), classes="confirm-line")
+            yield Label(self._hint, classes="hint")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class PickModal(BaseModal[object]):
+    """Choose one of a few options with the arrows and Enter; Esc cancels (None)."""
+
+    BINDINGS = [Binding("escape", "cancel", "residents.cancel")]
+
+    def __init__(self, title: str, options: Sequence[tuple[str, object]], default: object = None,
+                 hint: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._options = list(options)
+        self._default = default
+        self._hint = hint or t("queue_ui.pick_hint")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="qmodal-box", id="pick-box"):
+            yield Label(escape(self._title), classes="qmodal-title")
+            yield OptionList(*choices([text for text, _ in self._options]), id="pick-list")
+            yield Label(self._hint, classes="hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        values = [value for _, value in self._options]
+        options.highlighted = values.index(self._default) if self._default in values else 0
+        options.focus()
+
+    @on(OptionList.OptionHighlighted, "#pick-list")
+    def _mark(self) -> None:
+        mark_highlighted(self.query_one(OptionList), [text for text, _ in self._options])
+
+    @on(OptionList.OptionSelected, "#pick-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._options[int(event.option.id)][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class QueueFormModal(BaseModal[object]):
+    """A form whose Ctrl+S runs ``perform`` on a worker; see the module docstring."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "queue_ui.submit", priority=True),
+        Binding("escape", "cancel", "residents.cancel"),
+    ]
+    box_id = "form-modal"
+
+    class Done(Message):
+        def __init__(self, result: object) -> None:
+            super().__init__()
+            self.result = result
+
+    class Refused(Message):
+        def __init__(self, problems: dict[str, str]) -> None:
+            super().__init__()
+            self.problems = problems
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="qmodal-box", id=self.box_id):
+            yield Label(escape(self._title), classes="qmodal-title")
+            yield from self.compose_fields()
+            yield Label("", id="qform-message")
+            yield Label(t("queue_ui.form_hint"), classes="hint")
+
+    def compose_fields(self) -> ComposeResult:
+        yield from ()
+
+    def field(self, name: str, label: str, widget) -> ComposeResult:
+        with Vertical(classes="qform-field", id=f"qfield-{name}"):
+            yield Label(label, classes="field-label")
+            yield widget
+            yield Label("", classes="field-error", id=f"qerror-{name}")
+
+    # --- to override ----------------------------------------------------------------------
+    def values(self) -> dict:
+        return {}
+
+    def check(self, values: dict) -> dict[str, str]:
+        """Problems found before asking the database (UI thread)."""
+        return {}
+
+    def perform(self, values: dict) -> object:
+        """Runs on a worker thread, inside its own connection; raise to refuse."""
+        raise NotImplementedError
+
+    # --- running ------------------------------------------------------------------------------
+    def action_submit(self) -> None:
+        values = self.values()
+        problems = self.check(values)
+        self.show_problems(problems)
+        if not problems:
+            self.query_one("#qform-message", Label).update(t("residents.loading"))
+            self._run(values)
+
+    @work(thread=True, exclusive=True, group="queue-form", exit_on_error=False)
+    def _run(self, values: dict) -> None:
+        try:
+            result = in_db(self.perform, values)
+        except ValidationError as exc:
+            self.post_message(self.Refused(exc.problems))
+            return
+        except ServiceError as exc:
+            self.post_message(self.Refused({"_form": str(exc)}))
+            return
+        self.post_message(self.Done(result))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.show_problems(message.problems)
+
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        self.dismiss(message.result)
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        known = set()
+        for label in self.query(".field-error").results(Label):
+            name = label.id.removeprefix("qerror-")
+            known.add(name)
+            label.update(escape(problems.get(name, "")))
+            label.parent.set_class(name in problems, "-invalid")
+        loose = [text for name, text in problems.items() if name not in known]
+        self.query_one("#qform-message", Label).update(escape("\n".join(loose)))
+        first = next((name for name in problems if name in known), None)
+        if first:
+            widget = self.query_one(f"#qfield-{first}").children[1]
+            if widget.focusable:
+                widget.focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def reason_modal(title: str, label: str, perform: Callable[[str], object], initial: str = "",
+                 submit_label: str | None = None) -> BaseModal:
+    """One required reason (hold, call out of turn), on the shared modal form: the service
+    refuses an empty reason and the message shows under the field."""
+    from dukcapil_tui.widgets.form_modal import FormField
+    from dukcapil_tui.widgets.form_modal import FormModal as SharedFormModal
+
+    field = FormField("reason", label, value=initial, max_length=200)
+    return SharedFormModal(title, [field], lambda values: perform(values["reason"]), submit_label=submit_label)
+
+
+class FinishModal(QueueFormModal):
+    """Choose the outcome (arrows), the broken device when the device failed, an optional note."""
+
+    box_id = "finish-box"
+
+    def __init__(self, ticket: TicketView, perform: Callable[[str, str, str], object]) -> None:
+        super().__init__(t("queue_ui.finish_title", label=ticket.label, service=ticket.service_name))
+        self._outcomes = rules.outcomes_for(ticket.records_biometrics)
+        self._perform = perform
+
+    def compose_fields(self) -> ComposeResult:
+        yield from self.field("outcome", t("queue.field.outcome"), OptionList(*choices(self._texts()), id="outcome"))
+        yield from self.field("device", t("queue.field.device"), Input(id="device", max_length=80,
+                                                                        placeholder=t("queue_ui.device_hint")))
+        yield from self.field("note", t("queue_ui.note_optional"), Input(id="note", max_length=200))
+
+    def on_mount(self) -> None:
+        outcome = self.query_one("#outcome", OptionList)
+        outcome.highlighted = 0
+        outcome.focus()
+        self._device_shown()
+
+    def _texts(self) -> list[str]:
+        return [t(f"queue.outcome.{o}") for o in self._outcomes]
+
+    def chosen(self) -> str:
+        index = self.query_one("#outcome", OptionList).highlighted
+        return self._outcomes[index or 0]
+
+    def _device_shown(self) -> None:
+        self.query_one("#qfield-device").display = self.chosen() == "failed_device"
+
+    @on(OptionList.OptionHighlighted, "#outcome")
+    def _highlighted(self) -> None:
+        mark_highlighted(self.query_one("#outcome", OptionList), self._texts())
+        self._device_shown()
+
+    @on(OptionList.OptionSelected, "#outcome")
+    def _selected(self) -> None:
+        self.query_one("#device" if self.chosen() == "failed_device" else "#note", Input).focus()
+
+    @on(Input.Submitted, "#device")
+    def _device_done(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted, "#note")
+    def _note_done(self) -> None:
+        self.action_submit()
+
+    def values(self) -> dict:
+        return {"outcome": self.chosen(), "device": self.query_one("#device", Input).value,
+                "note": self.query_one("#note", Input).value}
+
+    def check(self, values: dict) -> dict[str, str]:
+        if values["outcome"] == "failed_device" and not values["device"].strip():
+            return {"device": t("field.required", field=t("queue.field.device"))}
+        return {}
+
+    def perform(self, values: dict) -> object:
+        return self._perform(values["outcome"], values["device"], values["note"])
+
+
+class TransferModal(QueueFormModal):
+    """Choose the other service (arrows) and say why."""
+
+    box_id = "transfer-box"
+
+    def __init__(self, ticket: TicketView, services: Sequence[ServiceChoice],
+                 perform: Callable[[str, str], object]) -> None:
+        super().__init__(t("queue_ui.transfer_title", label=ticket.label, service=ticket.service_name))
+        self._services = [s for s in services if s.code != ticket.service_code]
+        self._perform = perform
+
+    def compose_fields(self) -> ComposeResult:
+        yield from self.field("target_service", t("queue_ui.transfer_to"),
+                              OptionList(*choices([s.title for s in self._services]), id="target_service"))
+        yield from self.field("reason", t("queue_ui.reason_optional"), Input(id="reason", max_length=200))
+
+    def on_mount(self) -> None:
+        services = self.query_one("#target_service", OptionList)
+        services.highlighted = 0 if self._services else None
+        services.focus()
+
+    @on(OptionList.OptionHighlighted, "#target_service")
+    def _highlighted(self) -> None:
+        mark_highlighted(self.query_one("#target_service", OptionList), [s.title for s in self._services])
+
+    @on(OptionList.OptionSelected, "#target_service")
+    def _selected(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    def _submitted(self) -> None:
+        self.action_submit()
+
+    def values(self) -> dict:
+        index = self.query_one("#target_service", OptionList).highlighted
+        code = self._services[index].code if index is not None and self._services else ""
+        return {"service": code, "reason": self.query_one("#reason", Input).value}
+
+    def check(self, values: dict) -> dict[str, str]:
+        if not values["service"]:
+            return {"target_service": t("field.required", field=t("queue.field.service"))}
+        return {}
+
+    def perform(self, values: dict) -> object:
+        return self._perform(values["service"], values["reason"])

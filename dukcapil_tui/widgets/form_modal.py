@@ -1,0 +1,158 @@
+"""A small modal form: a few fields, one service call, the messages under the fields.
+
+Used for the short dialogs (receive blanks, enter a status, give a reason…). The action runs
+in a thread worker on its own connection; a ValidationError puts each message under its
+field, a ServiceError shows above the buttons, success dismisses with the action's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Input, Label, Select
+
+from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.i18n import t
+from dukcapil_tui.screens.base import BaseModal, in_db
+from dukcapil_tui.services.context import ServiceError
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: str = "input"  # input | select | checkbox
+    options: tuple[tuple[str, str], ...] = ()  # (value, label) pairs for a select
+    value: str | bool = ""
+    placeholder: str = ""
+    restrict: str | None = None
+    max_length: int = 0
+    hint: str = ""
+
+
+class FormModal(BaseModal[object]):
+    """``action(values) -> result`` is called on a worker thread inside a DB connection."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "form.submit", priority=True),
+        Binding("escape", "cancel", "residents.cancel"),
+    ]
+
+    class Refused(Message):
+        def __init__(self, problems: dict[str, str]) -> None:
+            super().__init__()
+            self.problems = problems
+
+    class Done(Message):
+        def __init__(self, result: object) -> None:
+            super().__init__()
+            self.result = result
+
+    def __init__(self, title: str, fields: list[FormField], action: Callable[[dict], object], *,
+                 intro: str = "", submit_label: str | None = None) -> None:
+        super().__init__()
+        self._title = title
+        self._fields = fields
+        self._action = action
+        self._intro = intro
+        self._submit_label = submit_label or t("form.submit")
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form-modal"):
+            yield Label(escape(self._title), classes="section-title")
+            if self._intro:
+                yield Label(escape(self._intro), classes="hint form-intro")
+            with VerticalScroll(classes="form-modal-fields"):
+                for f in self._fields:
+                    with Vertical(classes="form-field", id=f"field-{f.name}"):
+                        if f.kind != "checkbox":
+                            yield Label(escape(f.label), classes="field-label")
+                        yield self._widget(f)
+                        if f.hint:
+                            yield Label(escape(f.hint), classes="hint")
+                        yield Label("", classes="field-error", id=f"error-{f.name}")
+            yield Label("", classes="form-message")
+            with Horizontal(classes="form-buttons"):
+                yield Button(f"{self._submit_label} (Ctrl+S)", id="form-submit", variant="primary")
+                yield Button(t("residents.cancel") + " (Esc)", id="form-cancel")
+
+    def _widget(self, f: FormField):
+        if f.kind == "select":
+            value = f.value if f.value else Select.NULL
+            return Select([(label, value) for value, label in f.options], id=f"in-{f.name}", prompt="-", value=value)
+        if f.kind == "checkbox":
+            return Checkbox(f.label, value=bool(f.value), id=f"in-{f.name}")
+        return Input(str(f.value or ""), id=f"in-{f.name}", placeholder=f.placeholder, restrict=f.restrict,
+                     max_length=f.max_length)
+
+    def on_mount(self) -> None:
+        if self._fields:
+            self.query_one(f"#in-{self._fields[0].name}").focus()
+
+    def values(self) -> dict:
+        out = {}
+        for f in self._fields:
+            widget = self.query_one(f"#in-{f.name}")
+            value = widget.value
+            out[f.name] = "" if value is Select.NULL else value
+        return out
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; on the last one it submits."""
+        names = [f.name for f in self._fields]
+        current = (event.input.id or "").removeprefix("in-")
+        if current in names and names.index(current) < len(names) - 1:
+            self.focus_next()
+        else:
+            self.action_submit()
+
+    @on(Button.Pressed, "#form-submit")
+    def action_submit(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self._show({})
+        self._run(self.values())
+
+    @work(thread=True, exclusive=True, group="form-modal", exit_on_error=False)
+    def _run(self, values: dict) -> None:
+        try:
+            result = in_db(self._action, values)
+        except ValidationError as exc:
+            self.post_message(self.Refused(exc.problems))
+            return
+        except ServiceError as exc:
+            self.post_message(self.Refused({"_form": str(exc)}))
+            return
+        self.post_message(self.Done(result))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self._busy = False
+        self._show(message.problems)
+
+    def _show(self, problems: dict[str, str]) -> None:
+        names = {f.name for f in self._fields}
+        for f in self._fields:
+            label = self.query_one(f"#error-{f.name}", Label)
+            label.update(escape(problems.get(f.name, "")))
+            label.parent.set_class(f.name in problems, "-invalid")
+        loose = [m for k, m in problems.items() if k not in names]
+        self.query_one(".form-message", Label).update(escape("\n".join(loose)))
+
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        self.dismiss(message.result)
+
+    @on(Button.Pressed, "#form-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

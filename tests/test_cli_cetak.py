@@ -1,0 +1,239 @@
+"""``dukcapil import statuses``, ``dukcapil blangko``, ``dukcapil backlog`` through CliRunner."""
+
+from __future__ import annotations
+
+import sys
+import types
+from datetime import date, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from dukcapil_tui import paths
+from dukcapil_tui.cli import cli
+from dukcapil_tui.cli.common import State
+from dukcapil_tui.db import database, open_database
+
+from cetak_helpers import PRAYA, PUJUT, add_card, add_resident
+from conftest import PASSWORD
+
+OFFICE = "Disdukcapil Kabupaten Lombok Tengah"
+
+
+@pytest.fixture(autouse=True)
+def no_tui(monkeypatch):
+    """Any attempt to start the Textual app fails the test instead of taking the terminal."""
+    fake = types.ModuleType("dukcapil_tui.app")
+
+    class DukcapilApp:  # noqa: D401 - a stand-in
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("the TUI must not start in a test")
+
+    fake.DukcapilApp = DukcapilApp
+    monkeypatch.setitem(sys.modules, "dukcapil_tui.app", fake)
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(cli, list(args), obj=State())
+    if database.obj is not None:
+        database.close()
+    return result
+
+
+def assert_clean_exit(result, code: int) -> None:
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+@pytest.fixture
+def office(tmp_path):
+    secret = tmp_path / "sandi.txt"
+    secret.write_text(PASSWORD + "\n", encoding="utf-8")
+    assert_clean_exit(invoke("init", "--office", OFFICE, "--region", "52.02", "--admin-password-file", str(secret)), 0)
+    return paths.default_db_path()
+
+
+def _today() -> date:
+    from dukcapil_tui.services import settings
+
+    return settings.office_today()
+
+
+def _with_db(path, work):
+    """Write test data straight into the office database, then close it for the command."""
+    open_database(path)
+    try:
+        return work()
+    finally:
+        database.close()
+
+
+def _state(path, nik):
+    def read():
+        from dukcapil_tui.models import Card, Resident
+
+        card = Card.select().join(Resident).where(Resident.nik == nik).order_by(Card.id.desc()).get()
+        return card.central_status, card.office_status
+
+    return _with_db(path, read)
+
+
+# --- import statuses ------------------------------------------------------------------------
+
+def test_import_statuses_reports_rejected_lines_and_exits_1(office, tmp_path):
+    niks = _with_db(office, lambda: [add_card(central=c).resident.nik for c in
+                                     ("SENT_FOR_ENROLLMENT", "PRINT_READY_RECORD", "BIO_CAPTURED")])
+    listing = tmp_path / "siak.csv"
+    listing.write_text("NIK,STATUS\n"
+                       f"{niks[0]},PRR\n"
+                       f"{niks[1]},BIO_CAPTURED\n"
+                       f"{niks[2]},BIO_CAPTURED\n"
+                       "5202040101909999,PRR\n"
+                       f"{niks[0]},CETAK\n", encoding="utf-8")
+    result = invoke("import", "statuses", str(listing))
+    assert_clean_exit(result, 1)
+    assert result.output == (
+        "siak.csv: 5 baris; 1 diterapkan, 1 tidak berubah, 3 ditolak.\n"
+        f"  baris 3, NIK {niks[1]}: Status pusat tidak bisa berubah dari PRINT_READY_RECORD ke BIO_CAPTURED.\n"
+        "  baris 5, NIK 5202040101909999: NIK 5202040101909999 tidak punya kartu dalam antrean cetak.\n"
+        f"  baris 6, NIK {niks[0]}: Status pusat 'CETAK' tidak dikenal; gunakan salah satu dari BIO_CAPTURED, "
+        "SENT_FOR_ENROLLMENT, PRINT_READY_RECORD, DUPLICATE_RECORD, ADJUDICATE_RECORD, ENROLL_FAILURE_AT_REGIONAL, "
+        "ENROLL_FAILURE_AT_CENTRAL, CARD_PRINTED, CARD_ISSUED.\n"
+    )
+    assert _state(office, niks[0]) == ("PRINT_READY_RECORD", "ready_to_print")
+    assert _state(office, niks[1]) == ("PRINT_READY_RECORD", "ready_to_print")
+
+
+def test_import_statuses_all_applied_exits_0(office, tmp_path):
+    nik = _with_db(office, lambda: add_card(central="PRINT_READY_RECORD").resident.nik)
+    listing = tmp_path / "siak.csv"
+    listing.write_text(f"NIK;STATUS_CETAK\n{nik};card printed\n", encoding="utf-8")
+    result = invoke("--lang", "en", "import", "statuses", str(listing))
+    assert_clean_exit(result, 0)
+    assert result.output == "siak.csv: 1 rows; 1 applied, 0 unchanged, 0 rejected.\n"
+    assert _state(office, nik) == ("CARD_PRINTED", "printed")
+
+
+def test_import_statuses_refuses_a_missing_or_unusable_file(office, tmp_path):
+    missing = tmp_path / "tidak_ada.csv"
+    result = invoke("import", "statuses", str(missing))
+    assert_clean_exit(result, 2)
+    assert result.stderr == f"Berkas {missing} tidak dapat dibaca: berkas tidak ditemukan\n"
+    wrong = tmp_path / "penduduk.csv"
+    wrong.write_text("NIK,NAMA\n5202040101900001,BUDI\n", encoding="utf-8")
+    result = invoke("import", "statuses", str(wrong))
+    assert_clean_exit(result, 2)
+    assert "Kolom wajib tidak ada: STATUS." in result.stderr
+
+
+def test_commands_without_a_database_give_the_hint(tmp_path):
+    for args in (("backlog",), ("blangko", "balance"), ("blangko", "receive", "5", "--document", "A", "--source", "B")):
+        result = invoke(*args)
+        assert_clean_exit(result, 2)
+        assert "dukcapil init" in result.stderr
+
+
+# --- blangko --------------------------------------------------------------------------------
+
+def test_receive_and_balance(office):
+    result = invoke("blangko", "receive", "1.000", "--document", "SJ/12/2026", "--source", "Ditjen Dukcapil")
+    assert_clean_exit(result, 0)
+    assert result.output == "Penerimaan 1.000 blangko dicatat (dokumen SJ/12/2026). Stok sekarang 1.000.\n"
+    result = invoke("blangko", "receive", "500", "--document", "SJ/13/2026", "--source", "Provinsi NTB")
+    assert result.output.endswith("Stok sekarang 1.500.\n")
+
+    def prints():
+        from dukcapil_tui.services import blangko
+        from dukcapil_tui.services.context import system_actor
+
+        for _ in range(3):
+            add_card(central="PRINT_READY_RECORD")
+        with database.atomic():
+            for _ in range(20):
+                blangko.append(system_actor("T"), "print_ok", 1)
+        return _today()
+
+    today = _with_db(office, prints)
+    working = sum(1 for i in range(14) if (today - timedelta(days=i)).weekday() < 5)
+    rate = 20 / working
+    result = invoke("blangko", "balance")
+    assert_clean_exit(result, 0)
+    lines = result.output.splitlines()
+    assert lines[0] == "Stok blangko: 1.480"
+    assert lines[1] == f"Pemakaian rata-rata: {rate:.1f}".replace(".", ",") + \
+        " blangko per hari kerja (14 hari terakhir)"
+    assert lines[2] == f"Cukup untuk sekitar {1480 / rate:.1f}".replace(".", ",") + " hari kerja"
+    assert lines[3] == "Kartu siap cetak: 3; kekurangan blangko: 0"
+    assert len(lines) == 4  # above the threshold: no warning
+
+
+def test_balance_warns_under_the_threshold(office):
+    assert_clean_exit(invoke("blangko", "receive", "700", "--document", "SJ-1", "--source", "Kemendagri"), 0)
+    result = invoke("blangko", "balance")
+    assert_clean_exit(result, 0)
+    assert result.output.splitlines() == [
+        "Stok blangko: 700",
+        "Pemakaian rata-rata: 0,0 blangko per hari kerja (14 hari terakhir)",
+        "Tidak ada pencetakan dalam 14 hari terakhir; sisa hari tidak dapat diperkirakan.",
+        "Kartu siap cetak: 0; kekurangan blangko: 0",
+        "PERINGATAN: Stok blangko 700 di bawah batas pesan ulang 1.000. Segera ajukan permintaan blangko.",
+    ]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("1,5", "--document", "SJ-1", "--source", "Kemendagri"), "  - Jumlah harus angka bulat lebih dari 0."),
+    (("0", "--document", "SJ-1", "--source", "Kemendagri"), "  - Jumlah harus angka bulat lebih dari 0."),
+    (("100", "--source", "Kemendagri"), "  - Nomor dokumen wajib diisi."),
+    (("100", "--document", "SJ-1"), "  - Asal blangko wajib diisi."),
+])
+def test_receive_refuses_bad_arguments_with_exit_2(office, args, message):
+    result = invoke("blangko", "receive", *args)
+    assert_clean_exit(result, 2)
+    assert result.stderr.splitlines() == ["Data belum benar:", message]
+    assert invoke("blangko", "balance").output.startswith("Stok blangko: 0\n")
+
+
+def test_receive_without_a_quantity_is_a_usage_error(office):
+    result = invoke("blangko", "receive")
+    assert result.exit_code == 2 and "QUANTITY" in result.stderr
+
+
+# --- backlog --------------------------------------------------------------------------------
+
+def test_backlog_counts(office):
+    def cards():
+        today = _today()
+        at = datetime(today.year, today.month, today.day) - timedelta(hours=8)  # midnight office time, UTC
+        add_card(add_resident(kecamatan=PUJUT), central="BIO_CAPTURED", recorded_at=at)
+        add_card(add_resident(kecamatan=PUJUT), central="PRINT_READY_RECORD", reason="rusak",
+                 recorded_at=at - timedelta(days=20))
+        add_card(add_resident(kecamatan=PRAYA), central="PRINT_READY_RECORD", office="printed",
+                 recorded_at=at - timedelta(days=40))
+        add_card(add_resident(kecamatan=PRAYA), central="DUPLICATE_RECORD", recorded_at=at - timedelta(days=200))
+        add_card(add_resident(kecamatan=PRAYA), central="CARD_ISSUED", recorded_at=at - timedelta(days=300))
+        return today
+
+    today = _with_db(office, cards)
+    result = invoke("backlog")
+    assert_clean_exit(result, 0)
+    head, *blocks = result.output.split("\n\n")
+    assert head == f"Antrean cetak per {today:%d-%m-%Y}: 4 kartu belum diserahkan"
+    sections = {}
+    for block in blocks:
+        title, *lines = block.rstrip("\n").split("\n")
+        assert len({len(line) for line in lines}) == 1, lines  # the numbers line up
+        sections[title] = [tuple(line.strip().rsplit(None, 1)) for line in lines]
+    assert sections == {
+        "Menurut status": [("menunggu PRR", "1"), ("siap cetak", "1"), ("sudah dicetak", "1"),
+                           ("perlu rekam ulang", "1")],
+        "Menurut kecamatan": [("52.02.01 Praya", "2"), ("52.02.04 Pujut", "2")],
+        "Menurut alasan": [("Baru", "3"), ("Rusak", "1")],
+        "Menurut umur (hari sejak perekaman)": [("0–7", "1"), ("8–30", "1"), ("31–90", "1"), ("> 90", "1")],
+    }
+
+
+def test_backlog_of_an_empty_office(office):
+    result = invoke("--lang", "en", "backlog")
+    assert_clean_exit(result, 0)
+    assert result.output.splitlines()[0].endswith(": 0 cards not handed over")
+    assert "By status\n  -\n" in result.output
