@@ -43,7 +43,7 @@ class CounterPanel(Vertical):
         self._fresh: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        from dukcapil_tui.screens.queue_data import counter_title
+        from dukcapil_tui.services.queue_views import counter_title
 
         yield Label(escape(counter_title(self.counter.number, self.counter.name).upper()), classes="board-counter-name")
         yield BigText("", classes="board-label")

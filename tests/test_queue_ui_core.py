@@ -21,7 +21,7 @@ def test_board_is_listed_in_the_help():
     assert "board" in CliRunner().invoke(cli, ["--help"], obj=State()).output
 
 
-@pytest.mark.parametrize("module", ["dukcapil_tui.screens.queue_data", "dukcapil_tui.screens.queue_text"])
+@pytest.mark.parametrize("module", ["dukcapil_tui.services.queue_views", "dukcapil_tui.screens.queue_text"])
 def test_queue_read_models_import_without_textual(module):
     code = (
         f"import sys, importlib; importlib.import_module({module!r}); "

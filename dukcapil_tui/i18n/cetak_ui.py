@@ -130,3 +130,23 @@ MESSAGES = {
     "blangko.col.source": ("Asal/tujuan", "From/to"),
     "blangko.col.user": ("Petugas", "User"),
 }
+
+MESSAGES.update({
+    "section.laporan": ("Laporan", "Reports"),
+    "section.laporan_help": ("Rekap Excel untuk provinsi dan Kemendagri", "Excel recaps for the province and Kemendagri"),
+    "laporan.title": ("Laporan", "Reports"),
+    "laporan.choose": ("Pilih laporan", "Choose a report"),
+    "laporan.period": ("Periode", "Period"),
+    "laporan.hint_month": ("Bulan: YYYY-MM (misalnya 2026-11)", "Month: YYYY-MM (e.g. 2026-11)"),
+    "laporan.hint_date": ("Tanggal: DD-MM-YYYY", "Date: DD-MM-YYYY"),
+    "laporan.hint_both": ("Bulan YYYY-MM, atau keadaan s.d. tanggal DD-MM-YYYY", "Month YYYY-MM, or as of a date DD-MM-YYYY"),
+    "laporan.folder": ("Simpan ke folder", "Save to folder"),
+    "laporan.figure": ("Angka", "Figure"),
+    "laporan.value": ("Nilai", "Value"),
+    "laporan.file": ("Berkas: {name}", "File: {name}"),
+    "laporan.named_rows": ("Jumlah baris nama", "Named rows"),
+    "laporan.export": ("Ekspor Excel", "Export Excel"),
+    "laporan.preview": ("Pratinjau", "Preview"),
+    "laporan.exporting": ("Mengekspor…", "Exporting…"),
+    "laporan.written": ("Berkas tersimpan: {path}", "File written: {path}"),
+})

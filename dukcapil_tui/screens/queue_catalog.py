@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label
 
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens import queue_data as data
+from dukcapil_tui.services import queue_views as data
 from dukcapil_tui.screens.base import BaseScreen, in_db
 
 

@@ -24,7 +24,7 @@ from dukcapil_tui import config as configmod
 from dukcapil_tui.domain.formatting import format_int
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens import queue_data as data
+from dukcapil_tui.services import queue_views as data
 from dukcapil_tui.screens import queue_text
 from dukcapil_tui.screens.base import BaseScreen, in_db
 from dukcapil_tui.services import context

@@ -23,7 +23,7 @@ from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens import queue_data as data
+from dukcapil_tui.services import queue_views as data
 from dukcapil_tui.screens.base import BaseScreen, in_db
 from dukcapil_tui.services.context import ServiceError
 from dukcapil_tui.widgets.bigtext import BigText

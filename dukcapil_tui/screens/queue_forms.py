@@ -25,7 +25,7 @@ from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.screens.base import BaseModal, in_db
-from dukcapil_tui.screens.queue_data import ServiceChoice, TicketView
+from dukcapil_tui.services.queue_views import ServiceChoice, TicketView
 from dukcapil_tui.services.context import ServiceError
 
 

@@ -185,7 +185,8 @@ class QueueSummaryScreen(BaseScreen):
         if action == "end_of_day":
             if self.app.actor is None or self.app.actor.role not in END_OF_DAY_ROLES:
                 return False
-            return (self.day is not None and self.day <= self.app.today() and self.still_open > 0) or None
+            # Also with nothing open on the counters: bookings nobody checked in are closed too.
+            return (self.day is not None and self.day <= self.app.today()) or None
         if action == "next_day":
             return (self.day is not None and self.day < self.app.today()) or None
         return True

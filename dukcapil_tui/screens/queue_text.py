@@ -6,7 +6,7 @@ from datetime import datetime
 
 from dukcapil_tui.domain.formatting import format_int, to_local
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.queue_data import TicketView
+from dukcapil_tui.services.queue_views import TicketView
 
 
 def ticket_lines(ticket: TicketView, no_show_after: int) -> list[str]:

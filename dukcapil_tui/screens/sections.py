@@ -71,6 +71,12 @@ def _queue_catalog() -> Screen:
 
 # The queue (antrian) takes F4–F6, and F10 for its admin catalogue; the queue screens bind no
 # F-key that opens a section. (Inside Penduduk, F3/F4/F5 stay new/edit/reload.)
+def _laporan() -> Screen:
+    from dukcapil_tui.screens.laporan import LaporanScreen
+
+    return LaporanScreen()
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("residents", "f2", "residents.title", "section.residents_help", ("admin", "loket", "cetak", "blangko"), _residents),
     Section("queue_desk", "f4", "queue_ui.desk_title", "queue_ui.desk_help", ("admin", "loket"), _queue_desk),
@@ -80,6 +86,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("penyerahan", "f8", "section.penyerahan", "section.penyerahan_help", ("admin", "cetak", "loket"), _handover),
     Section("blangko", "f9", "section.blangko", "section.blangko_help", ("admin", "blangko", "cetak"), _blangko),
     Section("queue_catalog", "f10", "queue_ui.catalog_title", "queue_ui.catalog_help", ("admin",), _queue_catalog),
+    Section("laporan", "f12", "section.laporan", "section.laporan_help", ("admin", "loket", "cetak", "blangko"), _laporan),
 )
 
 

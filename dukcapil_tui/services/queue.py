@@ -249,8 +249,10 @@ def call_specific(actor: Actor, ticket_id: int, counter: int, reason: str) -> Ti
 
 def recall(actor: Actor, ticket_id: int, counter: int) -> Ticket:
     require_role(actor, "action.serve_counter", *DESK_ROLES)
-    ticket = get_ticket(ticket_id)
-    return _move(actor, ticket_id, "recall", counter, {"recalls": ticket.recalls + 1}, recalls=Ticket.recalls + 1)
+    with database.atomic("IMMEDIATE"):  # read and move under one lock: the count is exact
+        ticket = get_ticket(ticket_id)
+        return _move(actor, ticket_id, "recall", counter, {"recalls": ticket.recalls + 1},
+                     recalls=Ticket.recalls + 1)
 
 
 def start(actor: Actor, ticket_id: int, counter: int) -> Ticket:
@@ -260,11 +262,12 @@ def start(actor: Actor, ticket_id: int, counter: int) -> Ticket:
 
 def no_show(actor: Actor, ticket_id: int, counter: int) -> Ticket:
     require_role(actor, "action.serve_counter", *DESK_ROLES)
-    ticket = get_ticket(ticket_id)
-    needed = no_show_after()
-    if ticket.status == "called" and ticket.recalls < needed:
-        raise ServiceError(t("queue.noshow_too_soon", recalls=ticket.recalls, needed=needed))
-    return _move(actor, ticket_id, "no_show", counter)
+    with database.atomic("IMMEDIATE"):
+        ticket = get_ticket(ticket_id)
+        needed = no_show_after()
+        if ticket.status == "called" and ticket.recalls < needed:
+            raise ServiceError(t("queue.noshow_too_soon", recalls=ticket.recalls, needed=needed))
+        return _move(actor, ticket_id, "no_show", counter)
 
 
 def hold(actor: Actor, ticket_id: int, counter: int, reason: str) -> Ticket:
@@ -389,8 +392,9 @@ class DayClosed:
 
 
 def end_of_day(actor: Actor, day: date, carry_over: bool) -> DayClosed:
-    """Close every ticket still open on ``day``, or carry the waiting ones over to the next
-    day (flagged, so they do not distort that day's statistics). Bookings never checked in
+    """Close every ticket still open on ``day``, or carry them over to the next day as
+    waiting tickets (flagged, so they do not distort that day's statistics): someone called,
+    being served or on hold at closing time comes back first thing. Bookings never checked in
     are closed either way."""
     require_role(actor, "action.end_of_day", "admin", "loket")
     if day > settings.office_today():

@@ -24,12 +24,14 @@ from dukcapil_tui.services.context import Actor, ServiceError, require_role
 from dukcapil_tui.tabular import TabularError, open_table
 
 # Rows per transaction. Each commit writes every index page the chunk touched, and the five
-# resident indexes take new NIKs, UUIDs and names at random places, so small chunks rewrite the
-# same pages over and over: at 1 M rows, 5,000-row chunks spent 76 s writing, 50,000-row
-# chunks 29 s (one single transaction: 23 s). An interrupted import loses one chunk at most.
-CHUNK = 50_000
-# Page cache while a chunk is written (KiB): room for all the pages the chunk changes, which
-# otherwise spill to the WAL mid-transaction and are written again at commit.
+# resident indexes take new NIKs, UUIDs and names at random places, so small chunks write the
+# same pages over and over: loading 1 M rows took 76 s in 5,000-row chunks, 29 s in 50,000-row
+# chunks, 24-28 s in 100,000-row chunks, 23 s in one transaction (docs/performance.md). An
+# interrupted import loses the chunk in progress (a few seconds of work) and resumes when run
+# again.
+CHUNK = 100_000
+# Page cache while a chunk is written (KiB): room for all the pages a chunk changes at 1 M
+# residents, which otherwise spill to the WAL mid-transaction and are written again at commit.
 CHUNK_CACHE_KIB = 256 * 1024
 
 # canonical column -> resident field

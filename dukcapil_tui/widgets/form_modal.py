@@ -89,7 +89,7 @@ class FormModal(BaseModal[object]):
             value = f.value if f.value else Select.NULL
             return Select([(label, value) for value, label in f.options], id=f"in-{f.name}", prompt="-", value=value)
         if f.kind == "checkbox":
-            return Checkbox(f.label, value=bool(f.value), id=f"in-{f.name}")
+            return Checkbox(_checkbox_label(f.label, bool(f.value)), value=bool(f.value), id=f"in-{f.name}")
         return Input(str(f.value or ""), id=f"in-{f.name}", placeholder=f.placeholder, restrict=f.restrict,
                      max_length=f.max_length)
 
@@ -104,6 +104,14 @@ class FormModal(BaseModal[object]):
             value = widget.value
             out[f.name] = "" if value is Select.NULL else value
         return out
+
+    @on(Checkbox.Changed)
+    def _checked(self, event: Checkbox.Changed) -> None:
+        """Say the state in words as well: the box's look alone changes only its colour."""
+        name = (event.checkbox.id or "").removeprefix("in-")
+        field = next((f for f in self._fields if f.name == name), None)
+        if field is not None:
+            event.checkbox.label = _checkbox_label(field.label, event.value)
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
@@ -156,3 +164,7 @@ class FormModal(BaseModal[object]):
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _checkbox_label(label: str, checked: bool) -> str:
+    return f"{label}: {t('yes') if checked else t('no')}"

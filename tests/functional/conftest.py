@@ -96,3 +96,16 @@ async def pick_option(pilot, select_id: str, text: str) -> None:
     await type_text(pilot, text)
     await pilot.press("enter")
     await pilot.pause()
+
+
+@pytest.fixture(autouse=True)
+def _office_day(monkeypatch):
+    """Every functional test runs on the demo's day, 22-11-2026 (10:00 WITA onwards), whatever
+    the machine's date: ages, ticket days and report periods stay the same in any year."""
+    from datetime import datetime, timedelta
+
+    from dukcapil_tui.services import context
+
+    start = datetime(2026, 11, 22, 2, 0, 0)
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(context, "now_utc", lambda: start + timedelta(milliseconds=next(ticks)))

@@ -1,12 +1,10 @@
-"""Read models for the queue screens, built on a worker's connection (no Textual here).
+"""Read models of the queue for the screens: plain frozen dataclasses built on a worker's
+connection, so nothing lazily loads a foreign key on the UI thread.
 
-Screens get plain frozen dataclasses, so nothing lazily loads a foreign key on the UI
-thread. Writes all go through ``services.queue``; this module only reads, and composes the
-service calls a screen needs in one worker round trip (take a ticket, then deliver its slip).
-
-The ticket look-ups (a counter's current and held tickets, one page of the waiting list with
-names) are read-only queries the queue service does not offer yet; they belong in
-``services/queue.py`` once that module is free to change.
+Writes all go through ``services.queue``; this module only reads (a counter's current and
+held tickets, a page of the waiting list with names, the desk's look-up of a NIK), and
+composes the service calls a screen needs in one worker round trip (take a ticket, then
+deliver its slip).
 """
 
 from __future__ import annotations

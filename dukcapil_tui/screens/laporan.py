@@ -1,0 +1,203 @@
+"""Laporan: choose a report and its period, see its totals, export it with a progress bar,
+and see where the file went."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, ProgressBar
+from textual.widgets.option_list import Option
+
+from dukcapil_tui import paths
+from dukcapil_tui import reports
+from dukcapil_tui.i18n import t
+from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.services.context import ServiceError
+
+
+class LaporanScreen(BaseScreen):
+    section_id = "laporan"
+    BINDINGS = [
+        Binding("ctrl+e", "export", "laporan.export", priority=True),
+        Binding("ctrl+r", "preview", "laporan.preview", priority=True),
+        Binding("escape", "back", "app.back"),
+    ]
+
+    class Previewed(Message):
+        def __init__(self, token: int, preview: reports.Preview | None, error: str = "") -> None:
+            super().__init__()
+            self.token, self.preview, self.error = token, preview, error
+
+    class Progressed(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
+
+    class Exported(Message):
+        def __init__(self, path: Path | None, error: str = "") -> None:
+            super().__init__()
+            self.path, self.error = path, error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.screen_title = t("laporan.title")
+        self._report = "capaian"
+        self._token = 0
+        self._preview: reports.Preview | None = None
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="laporan-body"):
+            with Vertical(id="laporan-left"):
+                yield Label(t("laporan.choose"), classes="section-title")
+                menu = OptionList(id="laporan-reports")
+                for key, info in reports.REPORTS.items():
+                    if self.app.actor and reports.can_export(self.app.actor, key):
+                        menu.add_option(Option(info.label, id=key))
+                yield menu
+                yield Label(t("laporan.period"), classes="field-label")
+                yield Input(id="laporan-period", max_length=10)
+                yield Label("", id="laporan-period-hint", classes="hint")
+                yield Label(t("laporan.folder"), classes="field-label")
+                yield Input(str(paths.export_dir()), id="laporan-folder")
+            with Vertical(id="laporan-right"):
+                yield Label("", id="laporan-head", classes="section-title")
+                yield DataTable(id="laporan-figures", cursor_type="none", zebra_stripes=True)
+                yield ProgressBar(id="laporan-progress", show_eta=False)
+                yield Label("", id="laporan-result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.screen_title
+        table = self.query_one(DataTable)
+        table.add_columns(t("laporan.figure"), t("laporan.value"))
+        menu = self.query_one(OptionList)
+        menu.focus()
+        if menu.option_count:
+            menu.highlighted = 0
+            self._choose(menu.get_option_at_index(0).id)
+
+    # --- choosing --------------------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#laporan-reports")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._choose(event.option.id)
+
+    @on(OptionList.OptionSelected, "#laporan-reports")
+    def _selected(self) -> None:
+        self.query_one("#laporan-period", Input).focus()
+
+    def _choose(self, key: str) -> None:
+        self._report = key
+        info = reports.REPORTS[key]
+        kind = info.kinds[0]
+        hint = t("laporan.hint_month") if kind == "month" else t("laporan.hint_date")
+        if len(info.kinds) > 1:
+            hint = t("laporan.hint_both")
+        self.query_one("#laporan-period-hint", Label).update(hint)
+        today = self.app.today()
+        self.query_one("#laporan-period", Input).value = (
+            today.strftime("%Y-%m") if kind == "month" else today.strftime("%d-%m-%Y"))
+        self.action_preview()
+
+    @on(Input.Submitted, "#laporan-period")
+    def _period_entered(self) -> None:
+        self.action_preview()
+
+    def _period_texts(self) -> tuple[str | None, str | None]:
+        """The period field read as a date (DD-MM-YYYY) or a month (YYYY-MM)."""
+        text = self.query_one("#laporan-period", Input).value.strip()
+        if len(text) <= 7 and "-" in text:
+            return None, text
+        return text, None
+
+    # --- preview ---------------------------------------------------------------------------
+    def action_preview(self) -> None:
+        self._token += 1
+        date_text, month_text = self._period_texts()
+        self._load_preview(self._token, self._report, date_text, month_text)
+
+    @work(thread=True, exclusive=True, group="laporan-preview", exit_on_error=False)
+    def _load_preview(self, token: int, report: str, date_text: str | None, month_text: str | None) -> None:
+        def read():
+            period = reports.parse_period(report, date_text=date_text, month_text=month_text)
+            return reports.preview(report, period)
+
+        try:
+            self.post_message(self.Previewed(token, in_db(read)))
+        except ServiceError as exc:
+            self.post_message(self.Previewed(token, None, str(exc)))
+
+    @on(Previewed)
+    def _show_preview(self, message: Previewed) -> None:
+        if message.token != self._token:
+            return
+        self._preview = message.preview
+        table = self.query_one(DataTable)
+        table.clear()
+        head = self.query_one("#laporan-head", Label)
+        if message.preview is None:
+            head.update(escape(message.error))
+        else:
+            p = message.preview
+            head.update(escape(f"{p.title} · {p.period_label}\n{t('laporan.file', name=p.file_name)}"))
+            for label, value in p.lines():
+                table.add_row(label, value)
+            if p.rows is not None:
+                table.add_row(t("laporan.named_rows"), str(p.rows))
+        self.refresh_bindings()
+
+    # --- export ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            return (self._preview is not None and not self._busy) or None
+        return True
+
+    def action_export(self) -> None:
+        if self._preview is None or self._busy:
+            return
+        self._busy = True
+        self.query_one("#laporan-result", Label).update(t("laporan.exporting"))
+        self.query_one(ProgressBar).update(total=None, progress=0)
+        folder = self.query_one("#laporan-folder", Input).value.strip() or None
+        self._export(self._report, self._preview.period, folder)
+        self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="laporan-export", exit_on_error=False)
+    def _export(self, report: str, period, folder: str | None) -> None:
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.Progressed(done, total))
+
+        try:
+            path = in_db(reports.export, report, period, folder, self.app.actor, progress)
+        except ServiceError as exc:
+            self.post_message(self.Exported(None, str(exc)))
+            return
+        self.post_message(self.Exported(path))
+
+    @on(Progressed)
+    def _progress(self, message: Progressed) -> None:
+        self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        self._busy = False
+        result = self.query_one("#laporan-result", Label)
+        if message.path is None:
+            result.update(escape(message.error))
+            self.app.notify(escape(message.error), severity="error", timeout=10)
+        else:
+            bar = self.query_one(ProgressBar)
+            bar.update(total=bar.total or 1, progress=bar.total or 1)
+            result.update(escape(t("laporan.written", path=message.path)))
+            self.app.notify(escape(t("laporan.written", path=message.path)), timeout=10)
+        self.refresh_bindings()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,66 @@
+"""Export a recap from the Laporan screen with the keyboard and open the file it wrote."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Label, OptionList
+
+from dukcapil_tui.screens.laporan import LaporanScreen
+
+from .conftest import login, query_db, settle
+
+SIZE = (120, 40)
+
+
+async def test_export_capaian_from_the_screen(app, demo_db, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "kirim"
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin")
+        await pilot.press("f12")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LaporanScreen)
+        figures = screen.query_one(DataTable)
+        shown = {figures.get_row_at(i)[0]: figures.get_row_at(i)[1] for i in range(figures.row_count)}
+        wajib = query_db(demo_db, "SELECT COUNT(*) FROM resident WHERE birth_date <= '2009-11-22' "
+                                  "OR marital_status != 'belum_kawin'")[0][0]
+        assert shown["Wajib KTP"] == f"{wajib:,}".replace(",", ".")
+        folder = screen.query_one("#laporan-folder", Input)
+        folder.value = str(out)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        result = str(screen.query_one("#laporan-result", Label).render())
+        assert "Berkas tersimpan" in result and "5202_capaian-perekaman_2026-11.xlsx" in result.replace("\n", "")
+    written = out / "5202_capaian-perekaman_2026-11.xlsx"
+    assert written.exists()
+    workbook = load_workbook(written)
+    assert "KABUPATEN LOMBOK TENGAH" in str(workbook.worksheets[0]["A1"].value).upper() or any(
+        "LOMBOK TENGAH" in str(c.value).upper() for row in workbook.worksheets[0].iter_rows(max_row=4) for c in row)
+    actions = query_db(demo_db, "SELECT action, entity_id FROM audit_log WHERE action = 'report.export'")
+    assert actions == [("report.export", "capaian")]
+
+
+async def test_named_list_is_offered_to_the_head_only(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "loket1")
+        await pilot.press("f12")
+        await settle(pilot)
+        menu = app.screen.query_one(OptionList)
+        ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+        assert "belum-rekam" not in ids and "capaian" in ids
+
+
+async def test_a_future_month_is_refused_with_a_message(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin")
+        await pilot.press("f12")
+        await settle(pilot)
+        period = app.screen.query_one("#laporan-period", Input)
+        period.value = "2027-01"
+        period.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        head = str(app.screen.query_one("#laporan-head", Label).render())
+        assert "2027-01" in head
+        assert app.screen.query_one(DataTable).row_count == 0
