@@ -158,3 +158,33 @@ def restore(state: State, source: str, yes: bool) -> None:
     except dbmod.DatabaseError as exc:
         fail(str(exc))
     click.echo(t("restore.done", target=target, source=source))
+
+
+@click.command("settings")
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@pass_state
+def settings_cmd(state: State, key: str | None, value: str | None) -> None:
+    """Show the office settings, one setting, or set one: `dukcapil settings head_name "H. Lalu …"`."""
+    from dukcapil_tui.cli.common import cli_actor
+    from dukcapil_tui.domain.problems import ValidationError
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import settings
+    from dukcapil_tui.services.context import ServiceError
+
+    open_db(state)
+    if key is None:
+        values = settings.all_settings()
+        for name in ("region_code", "region_name", *settings.EDITABLE):
+            click.echo(f"{name:<24} {values.get(name, '')}")
+        return
+    if value is None:
+        if key not in settings.DEFAULTS and key not in settings.EDITABLE:
+            fail(t("settings.unknown", name=key, keys=", ".join(settings.EDITABLE)))
+        click.echo(settings.get(key))
+        return
+    try:
+        stored = settings.put(cli_actor(state), key, value)
+    except (ServiceError, ValidationError) as exc:
+        report_service_error(exc)
+    click.echo(t("settings.saved", label=settings.label(key), value=stored))

@@ -130,3 +130,29 @@ MESSAGES.update({
 MESSAGES.update({
     "form.submit": ("Simpan", "Save"),
 })
+
+MESSAGES.update({
+    "settings.required": ("wajib diisi.", "is required."),
+    "settings.bad_number": ("harus angka bulat {low} sampai {high}.", "must be a whole number from {low} to {high}."),
+    "settings.bad_nip": ("NIP harus 18 angka (atau kosong).", "The NIP must be 18 digits (or empty)."),
+    "settings.bad_yes_no": ("isi ya atau tidak.", "answer yes or no."),
+    "settings.bad_pattern": ("pola tidak bisa dipakai; gunakan {seq:04d}, {month_roman}, {month}, {year}, {day}.", "the pattern cannot be used; use {seq:04d}, {month_roman}, {month}, {year}, {day}."),
+    "settings.pattern_needs_seq": ("pola harus memuat nomor urut {seq}.", "the pattern must contain the sequence {seq}."),
+    "settings.unknown": ("Pengaturan '{name}' tidak dikenal; yang bisa diubah: {keys}.", "Unknown setting '{name}'; these can be changed: {keys}."),
+    "settings.key.office_name": ("Nama kantor", "Office name"),
+    "settings.key.timezone": ("Zona waktu", "Time zone"),
+    "settings.key.head_name": ("Nama Kepala Dinas", "Head of office's name"),
+    "settings.key.head_nip": ("NIP Kepala Dinas", "Head of office's NIP"),
+    "settings.key.report_place": ("Tempat penandatanganan laporan", "Place in the report signature"),
+    "settings.key.reorder_threshold": ("Batas pesan ulang blangko", "Blank reorder threshold"),
+    "settings.key.suket_number_pattern": ("Pola nomor Suket", "Suket number pattern"),
+    "settings.key.suket_forbid_when_stock": ("Larang Suket baru bila blangko ada (ya/tidak)", "Forbid new Suket while blanks are in stock (yes/no)"),
+    "settings.key.noshow_after_recalls": ("Panggil ulang sebelum tidak hadir", "Recalls before no-show"),
+    "settings.key.slip_printer_command": ("Perintah printer karcis (kosong: simpan ke berkas)", "Slip printer command (empty: save to a file)"),
+    "settings.saved": ("{label} = {value}", "{label} = {value}"),
+    "settings.title": ("Pengaturan kantor", "Office settings"),
+    "settings.help": ("Nama kantor, Kepala Dinas, batas blangko, pola Suket, printer karcis", "Office name, head of office, blank threshold, Suket pattern, slip printer"),
+    "settings.edit": ("Ubah", "Edit"),
+    "settings.col.name": ("Pengaturan", "Setting"),
+    "action.change_settings_ui": ("Pengaturan", "Settings"),
+})

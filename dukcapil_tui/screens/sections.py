@@ -77,6 +77,12 @@ def _laporan() -> Screen:
     return LaporanScreen()
 
 
+def _settings() -> Screen:
+    from dukcapil_tui.screens.settings import SettingsScreen
+
+    return SettingsScreen()
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("residents", "f2", "residents.title", "section.residents_help", ("admin", "loket", "cetak", "blangko"), _residents),
     Section("queue_desk", "f4", "queue_ui.desk_title", "queue_ui.desk_help", ("admin", "loket"), _queue_desk),
@@ -87,6 +93,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("blangko", "f9", "section.blangko", "section.blangko_help", ("admin", "blangko", "cetak"), _blangko),
     Section("queue_catalog", "f10", "queue_ui.catalog_title", "queue_ui.catalog_help", ("admin",), _queue_catalog),
     Section("laporan", "f12", "section.laporan", "section.laporan_help", ("admin", "loket", "cetak", "blangko"), _laporan),
+    Section("pengaturan", "f11", "settings.title", "settings.help", ("admin",), _settings),
 )
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dukcapil_tui.db import database
+from dukcapil_tui.domain.cards import DEFAULT_REORDER_THRESHOLD, DEFAULT_SUKET_PATTERN
+from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.queue import DEFAULT_NO_SHOW_AFTER
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Setting
 from dukcapil_tui.services import audit, context
@@ -18,6 +22,12 @@ DEFAULTS = {
     "timezone": "Asia/Makassar",
     "head_name": "",
     "head_nip": "",
+    "report_place": "",
+    "reorder_threshold": str(DEFAULT_REORDER_THRESHOLD),
+    "suket_number_pattern": DEFAULT_SUKET_PATTERN,
+    "suket_forbid_when_stock": "0",
+    "noshow_after_recalls": str(DEFAULT_NO_SHOW_AFTER),
+    "slip_printer_command": "",
 }
 
 INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
@@ -42,13 +52,124 @@ def validate_timezone(zone: str) -> str:
     return zone
 
 
-def put(actor: Actor, key: str, value: str) -> None:
-    """Change one setting (admin only), audited."""
+def _text(limit: int):
+    def check(value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) > limit:
+            raise ValueError(t("field.too_long", field="", max=limit).lstrip())
+        return value
+    return check
+
+
+def _required_text(limit: int):
+    def check(value: str) -> str:
+        value = _text(limit)(value)
+        if not value:
+            raise ValueError(t("settings.required"))
+        return value
+    return check
+
+
+def _whole(low: int, high: int):
+    def check(value: str) -> str:
+        text = value.strip().replace(".", "")
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise ValueError(t("settings.bad_number", low=low, high=f"{high:,}".replace(",", ".")))
+        return str(int(text))
+    return check
+
+
+def _nip(value: str) -> str:
+    digits = value.replace(" ", "")
+    if digits and not (digits.isdigit() and len(digits) == 18):
+        raise ValueError(t("settings.bad_nip"))
+    return digits
+
+
+def _yes_no(value: str) -> str:
+    lowered = value.strip().lower()
+    if lowered in ("1", "ya", "yes", "true", "y"):
+        return "1"
+    if lowered in ("0", "tidak", "no", "false", "t", "n", ""):
+        return "0"
+    raise ValueError(t("settings.bad_yes_no"))
+
+
+def _zone(value: str) -> str:
+    try:
+        return validate_timezone(value.strip())
+    except ServiceError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _suket_pattern(value: str) -> str:
+    from dukcapil_tui.domain.cards import suket_number
+
+    value = value.strip()
+    try:
+        sample = suket_number(value, 1, date(2026, 11, 22))
+    except (KeyError, ValueError, IndexError, AttributeError, TypeError):
+        raise ValueError(t("settings.bad_pattern")) from None
+    if "{seq" not in value or sample == suket_number(value, 2, date(2026, 11, 22)):
+        raise ValueError(t("settings.pattern_needs_seq"))
+    return value
+
+
+# The office settings people may change, each with its check (value -> cleaned value, or
+# ValueError with the message). The region is fixed at `init`; targets have `dukcapil target`.
+EDITABLE: dict[str, Callable[[str], str]] = {
+    "office_name": _required_text(120),
+    "timezone": _zone,
+    "head_name": _text(100),
+    "head_nip": _nip,
+    "report_place": _text(60),
+    "reorder_threshold": _whole(0, 1_000_000),
+    "suket_number_pattern": _suket_pattern,
+    "suket_forbid_when_stock": _yes_no,
+    "noshow_after_recalls": _whole(1, 20),
+    "slip_printer_command": _text(200),
+}
+
+
+def label(key: str) -> str:
+    return t(f"settings.key.{key}")
+
+
+def put(actor: Actor, key: str, value: str) -> str:
+    """Change one setting (admin only), checked and audited. Returns the value stored."""
     require_role(actor, "action.change_settings", "admin")
-    if key == "timezone":
-        validate_timezone(value)
-    with database.atomic():
-        _write(actor, key, value)
+    check = EDITABLE.get(key)
+    if check is None:
+        raise ValidationError({key: t("settings.unknown", name=key, keys=", ".join(EDITABLE))})
+    try:
+        cleaned = check(str(value if value is not None else ""))
+    except ValueError as exc:
+        raise ValidationError({key: f"{label(key)}: {exc}"}) from None
+    with database.atomic("IMMEDIATE"):
+        _write(actor, key, cleaned)
+    return cleaned
+
+
+def put_many(actor: Actor, values: dict[str, str]) -> dict[str, str]:
+    """Several settings at once (the settings screen): all checked first, then one transaction."""
+    require_role(actor, "action.change_settings", "admin")
+    problems, cleaned = {}, {}
+    for key, value in values.items():
+        check = EDITABLE.get(key)
+        if check is None:
+            problems[key] = t("settings.unknown", name=key, keys=", ".join(EDITABLE))
+            continue
+        try:
+            cleaned[key] = check(str(value if value is not None else ""))
+        except ValueError as exc:
+            problems[key] = f"{label(key)}: {exc}"
+    if problems:
+        raise ValidationError(problems)
+    with database.atomic("IMMEDIATE"):
+        for key, value in cleaned.items():
+            if value != get(key):
+                _write(actor, key, value)
+    return cleaned
 
 
 def _write(actor: Actor, key: str, value: str) -> None:
