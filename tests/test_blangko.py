@@ -343,7 +343,10 @@ def test_forecast_prints_per_working_day_days_left_and_threshold(admin, clock):
     assert f.below_threshold is True
     settings.put(admin, "reorder_threshold", "900")
     assert blangko.forecast().below_threshold is False
-    settings.put(admin, "reorder_threshold", "banyak")  # unreadable: the default
+    with pytest.raises(ValidationError, match="Batas pesan ulang blangko"):
+        settings.put(admin, "reorder_threshold", "banyak")  # refused: the threshold stays
+    assert blangko.forecast().threshold == 900
+    settings._write(admin, "reorder_threshold", "banyak")  # an unreadable value stored by hand: the default
     assert blangko.forecast().threshold == 1000
 
 

@@ -78,8 +78,12 @@ def build_demo(
     workstation: str = "DEMO",
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    activity: bool = True,
 ) -> Path:
-    """Build into a temporary file, then rename: an interrupted build leaves nothing half-made."""
+    """Build into a temporary file, then rename: an interrupted build leaves nothing half-made.
+
+    ``activity`` adds two weeks of queue, printing and stock work (``demo.activity``); tests
+    that need a quiet office turn it off."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".building")
@@ -100,6 +104,10 @@ def build_demo(
     rng = random.Random(seed)
     with _bulk_load("resident"):
         generate_residents(rng, residents, today, workstation, progress)
+    if activity:
+        from dukcapil_tui.demo.activity import generate_activity
+
+        generate_activity(random.Random(seed + 1), today)
     with database.atomic():
         Setting.insert(key=DEMO_MARK, value=str(seed)).on_conflict_replace().execute()
         audit.record(actor, "demo.build", "office", REGION, {"residents": residents, "seed": seed})

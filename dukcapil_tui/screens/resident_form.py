@@ -123,6 +123,8 @@ class ResidentFormScreen(BaseScreen):
         self.query_one("#kecamatan", Select).set_options([(name, code) for code, name in message.index.kecamatan])
         if message.values:
             self._fill(message.values)
+        elif self.query_one("#nik", Input).value:
+            self._read_nik(self.query_one("#nik", Input).value)  # a NIK given before the regions arrived
 
     def _fill(self, values: dict) -> None:
         for name in TEXT_FIELDS:
@@ -152,11 +154,14 @@ class ResidentFormScreen(BaseScreen):
 
     @on(Input.Changed, "#nik")
     def _nik_changed(self, event: Input.Changed) -> None:
+        self._read_nik(event.value)
+
+    def _read_nik(self, value: str) -> None:
         hint = self.query_one("#nik-reading", Label)
-        if len(event.value) < 16:
-            hint.update(f"{len(event.value)}/16")
+        if len(value) < 16:
+            hint.update(f"{len(value)}/16")
             return
-        reading = nik_rules.parse(event.value, today=self.app.today())
+        reading = nik_rules.parse(value, today=self.app.today())
         if not reading.valid:
             hint.update(escape(f"{t('nik.invalid')}: {reading.errors[0].message}"))
             return

@@ -85,7 +85,7 @@ def set_target(actor: Actor, year: object, value: object) -> Target:
     percent = parse_percent(value)
     if percent is None:
         raise ServiceError(t("capaian.bad_target", value=value))
-    settings.put(actor, target_key(int(text)), f"{percent:g}")
+    settings.put_checked(actor, target_key(int(text)), f"{percent:g}")
     return Target(int(text), percent, True)
 
 

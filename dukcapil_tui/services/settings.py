@@ -106,6 +106,8 @@ def _suket_pattern(value: str) -> str:
     from dukcapil_tui.domain.cards import suket_number
 
     value = value.strip()
+    if not value:
+        return ""  # empty: the default pattern
     try:
         sample = suket_number(value, 1, date(2026, 11, 22))
     except (KeyError, ValueError, IndexError, AttributeError, TypeError):
@@ -129,6 +131,14 @@ EDITABLE: dict[str, Callable[[str], str]] = {
     "noshow_after_recalls": _whole(1, 20),
     "slip_printer_command": _text(200),
 }
+
+
+def put_checked(actor: Actor, key: str, value: str) -> None:
+    """Store a setting another service has already checked (e.g. a yearly target). Admin only,
+    audited, one transaction."""
+    require_role(actor, "action.change_settings", "admin")
+    with database.atomic("IMMEDIATE"):
+        _write(actor, key, value)
 
 
 def label(key: str) -> str:

@@ -18,7 +18,7 @@ def demo_template(tmp_path_factory) -> Path:
     from dukcapil_tui.demo.builder import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    build_demo(path, residents=DEMO_RESIDENTS, seed=7, today=date(2026, 11, 22))
+    build_demo(path, residents=DEMO_RESIDENTS, seed=7, today=date(2026, 11, 22), activity=False)
     return path
 
 
