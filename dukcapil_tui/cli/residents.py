@@ -87,7 +87,16 @@ def import_residents_cmd(state: State, file: str, report_dir: str | None) -> Non
 
 
 def _estimate_rows(path: Path) -> int:
+    """Data rows, for the progress bar (the import itself does not depend on it)."""
     if path.suffix.lower() == ".csv":
         with path.open("rb") as handle:
             return max(1, sum(1 for _ in handle) - 1)
-    return 1
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True)
+        rows = workbook.worksheets[0].max_row or 1
+        workbook.close()
+        return max(1, rows - 1)
+    except Exception:  # noqa: BLE001 - a broken file is reported by the import itself
+        return 1
