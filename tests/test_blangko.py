@@ -14,7 +14,7 @@ from dukcapil_tui.models import BlangkoMonth, BlangkoMovement, Destruction, Spoi
 from dukcapil_tui.services import blangko, printing, settings
 from dukcapil_tui.services.context import NotFound, PermissionDenied, ServiceError
 
-from cetak_helpers import (TODAY, actor, admin, cetak_template, clock, db_state, office, ready_card,  # noqa: F401
+from cetak_helpers import (TODAY, actor, admin, office_template, clock, db_state, office, ready_card,  # noqa: F401
                            stock)
 
 KEMENDAGRI = "Ditjen Dukcapil Kemendagri"

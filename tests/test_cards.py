@@ -16,7 +16,7 @@ from dukcapil_tui.services import cards
 from dukcapil_tui.services.cards import BacklogFilter, import_statuses, set_central_status
 from dukcapil_tui.services.context import NotFound, PermissionDenied, ServiceError
 
-from cetak_helpers import (PRAYA, PUJUT, TODAY, actor, add_card, add_resident, admin, cetak_template,  # noqa: F401
+from cetak_helpers import (PRAYA, PUJUT, TODAY, actor, add_card, add_resident, admin, office_template,  # noqa: F401
                            clock, db_state, office, refresh)
 
 BIO, SENT, PRR, DUP, ADJ = ("BIO_CAPTURED", "SENT_FOR_ENROLLMENT", "PRINT_READY_RECORD", "DUPLICATE_RECORD",

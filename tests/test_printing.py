@@ -12,7 +12,7 @@ from dukcapil_tui.services import blangko, printing, suket
 from dukcapil_tui.services.cards import set_central_status
 from dukcapil_tui.services.context import NotFound, PermissionDenied, ServiceError
 
-from cetak_helpers import (START, TODAY, actor, add_card, admin, cetak_template, clock,  # noqa: F401
+from cetak_helpers import (START, TODAY, actor, add_card, admin, office_template, clock,  # noqa: F401
                            db_state, office, ready_card, refresh, stock)
 
 PRR = "PRINT_READY_RECORD"

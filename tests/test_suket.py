@@ -13,7 +13,7 @@ from dukcapil_tui.services import printing, settings, suket
 from dukcapil_tui.services.cards import set_central_status
 from dukcapil_tui.services.context import NotFound, PermissionDenied, ServiceError
 
-from cetak_helpers import (actor, add_card, add_resident, admin, cetak_template, clock, db_state,  # noqa: F401
+from cetak_helpers import (actor, add_card, add_resident, admin, office_template, clock, db_state,  # noqa: F401
                            office, ready_card, stock)
 
 PRR = "PRINT_READY_RECORD"
