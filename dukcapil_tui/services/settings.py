@@ -129,7 +129,7 @@ EDITABLE: dict[str, Callable[[str], str]] = {
     "suket_number_pattern": _suket_pattern,
     "suket_forbid_when_stock": _yes_no,
     "noshow_after_recalls": _whole(1, 20),
-    "slip_printer_command": _text(200),
+    "slip_printer_command": _text(1000),
 }
 
 
