@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import ModalScreen, Screen, ScreenResultType
 
 from dukcapil_tui.db import database
@@ -36,6 +37,32 @@ def in_db(fn, *args, **kwargs):
     """Run ``fn`` on this thread's own connection (call it from thread workers only)."""
     with database.connection_context():
         return fn(*args, **kwargs)
+
+
+class Refused(Message):
+    """A service refused the input: ``problems`` maps each field (or ``_form``) to its message."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__()
+        self.problems = problems
+
+
+def try_service(fn, *args, **kwargs) -> tuple[object, dict[str, str] | None]:
+    """Run a service call on this worker thread's connection.
+
+    Returns ``(result, None)``, or ``(None, problems)`` when the service refused the input as
+    expected: a ValidationError gives its message per field, a ServiceError one for the form.
+    Anything else is a bug and propagates to the app's worker-error modal.
+    """
+    from dukcapil_tui.domain.problems import ValidationError
+    from dukcapil_tui.services.context import ServiceError
+
+    try:
+        return in_db(fn, *args, **kwargs), None
+    except ValidationError as exc:
+        return None, exc.problems
+    except ServiceError as exc:
+        return None, {"_form": str(exc)}
 
 
 class BaseScreen(Screen):

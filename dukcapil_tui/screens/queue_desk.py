@@ -21,10 +21,9 @@ from textual.worker import Worker, WorkerState
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
-from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.services import queue_views as data
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.screens.base import BaseScreen, Refused, in_db, try_service
 from dukcapil_tui.services.context import ServiceError
 from dukcapil_tui.widgets.bigtext import BigText
 from dukcapil_tui.widgets.queue_watch import QueueWatch, read_version
@@ -67,10 +66,7 @@ class DeskScreen(BaseScreen):
             super().__init__()
             self.issued = issued
 
-    class Refused(Message):
-        def __init__(self, problems: dict[str, str]) -> None:
-            super().__init__()
-            self.problems = problems
+    Refused = Refused
 
     class Overview(Message):
         def __init__(self, waiting: list[tuple[str, int]], version: int, day) -> None:
@@ -279,17 +275,11 @@ class DeskScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="desk-issue", exit_on_error=False)
     def _issue(self, values: dict) -> None:
-        try:
-            issued = in_db(data.issue, self.app.actor, values["service"], resident_id=values["resident_id"],
-                           visitor_name="" if values["resident_id"] else values["visitor_name"],
-                           priority=values["priority"], channel=values["channel"], notes=values["notes"])
-        except ValidationError as exc:
-            self.post_message(self.Refused(exc.problems))
-            return
-        except ServiceError as exc:
-            self.post_message(self.Refused({"_form": str(exc)}))
-            return
-        self.post_message(self.Issued(issued))
+        issued, problems = try_service(
+            data.issue, self.app.actor, values["service"], resident_id=values["resident_id"],
+            visitor_name="" if values["resident_id"] else values["visitor_name"],
+            priority=values["priority"], channel=values["channel"], notes=values["notes"])
+        self.post_message(self.Refused(problems) if problems is not None else self.Issued(issued))
 
     @on(Worker.StateChanged)
     def _worker_ended(self, event: Worker.StateChanged) -> None:

@@ -22,11 +22,9 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from dukcapil_tui.domain import queue as rules
-from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseModal, in_db
+from dukcapil_tui.screens.base import BaseModal, Refused, try_service
 from dukcapil_tui.services.queue_views import ServiceChoice, TicketView
-from dukcapil_tui.services.context import ServiceError
 
 
 MARK = "► "
@@ -121,10 +119,7 @@ class QueueFormModal(BaseModal[object]):
             super().__init__()
             self.result = result
 
-    class Refused(Message):
-        def __init__(self, problems: dict[str, str]) -> None:
-            super().__init__()
-            self.problems = problems
+    Refused = Refused
 
     def __init__(self, title: str) -> None:
         super().__init__()
@@ -169,15 +164,8 @@ class QueueFormModal(BaseModal[object]):
 
     @work(thread=True, exclusive=True, group="queue-form", exit_on_error=False)
     def _run(self, values: dict) -> None:
-        try:
-            result = in_db(self.perform, values)
-        except ValidationError as exc:
-            self.post_message(self.Refused(exc.problems))
-            return
-        except ServiceError as exc:
-            self.post_message(self.Refused({"_form": str(exc)}))
-            return
-        self.post_message(self.Done(result))
+        result, problems = try_service(self.perform, values)
+        self.post_message(self.Refused(problems) if problems is not None else self.Done(result))
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:

@@ -17,12 +17,10 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.formatting import format_date
-from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.screens.base import BaseScreen, Refused, in_db, try_service
 from dukcapil_tui.services import regions
 from dukcapil_tui.services import residents as service
-from dukcapil_tui.services.context import ServiceError
 
 TEXT_FIELDS = {  # field -> max length
     "nik": 16, "name": rules.MAX_NAME, "birth_place": rules.MAX_PLACE, "birth_date": 10,
@@ -49,10 +47,7 @@ class ResidentFormScreen(BaseScreen):
             super().__init__()
             self.result = result
 
-    class Refused(Message):
-        def __init__(self, problems: dict[str, str]) -> None:
-            super().__init__()
-            self.problems = problems
+    Refused = Refused
 
     def __init__(self, resident_id: int | None, *, nik: str = "") -> None:
         super().__init__()
@@ -198,18 +193,11 @@ class ResidentFormScreen(BaseScreen):
     def _save(self, raw: dict) -> None:
         actor = self.app.actor
         today = self.app.today()
-        try:
-            if self.resident_id:
-                result = in_db(service.update, actor, self.resident_id, raw, today)
-            else:
-                result = in_db(service.create, actor, raw, today)
-        except ValidationError as exc:
-            self.post_message(self.Refused(exc.problems))
-            return
-        except ServiceError as exc:
-            self.post_message(self.Refused({"_form": str(exc)}))
-            return
-        self.post_message(self.Saved(result))
+        if self.resident_id:
+            result, problems = try_service(service.update, actor, self.resident_id, raw, today)
+        else:
+            result, problems = try_service(service.create, actor, raw, today)
+        self.post_message(self.Refused(problems) if problems is not None else self.Saved(result))
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:

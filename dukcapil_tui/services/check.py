@@ -6,7 +6,6 @@ Each invariant is a function returning readable problems; add new ones to ``INVA
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database

@@ -16,7 +16,7 @@ from dukcapil_tui.domain.problems import Problem, ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Resident
 from dukcapil_tui.services import audit, context, regions
-from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
+from dukcapil_tui.services.context import Actor, NotFound, require_role
 
 EDITOR_ROLES = ("admin", "loket")
 PAGE_SIZE = 100

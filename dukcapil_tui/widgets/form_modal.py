@@ -18,10 +18,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
-from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseModal, in_db
-from dukcapil_tui.services.context import ServiceError
+from dukcapil_tui.screens.base import BaseModal, Refused, try_service
 
 
 @dataclass(frozen=True)
@@ -45,10 +43,7 @@ class FormModal(BaseModal[object]):
         Binding("escape", "cancel", "residents.cancel"),
     ]
 
-    class Refused(Message):
-        def __init__(self, problems: dict[str, str]) -> None:
-            super().__init__()
-            self.problems = problems
+    Refused = Refused
 
     class Done(Message):
         def __init__(self, result: object) -> None:
@@ -133,15 +128,8 @@ class FormModal(BaseModal[object]):
 
     @work(thread=True, exclusive=True, group="form-modal", exit_on_error=False)
     def _run(self, values: dict) -> None:
-        try:
-            result = in_db(self._action, values)
-        except ValidationError as exc:
-            self.post_message(self.Refused(exc.problems))
-            return
-        except ServiceError as exc:
-            self.post_message(self.Refused({"_form": str(exc)}))
-            return
-        self.post_message(self.Done(result))
+        result, problems = try_service(self._action, values)
+        self.post_message(self.Refused(problems) if problems is not None else self.Done(result))
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
