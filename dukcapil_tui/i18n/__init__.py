@@ -7,11 +7,14 @@ language; a missing key returns the key itself so a gap shows instead of crashin
 
 from __future__ import annotations
 
-from dukcapil_tui.i18n import cetak, cetak_ui, common, queue, queue_ui, reports, residents, users
+import importlib
+import pkgutil
 
 LANGUAGES = ("id", "en")
 _CATALOG: dict[str, tuple[str, str]] = {}
-for _module in (common, residents, users, queue, queue_ui, cetak, cetak_ui, reports):
+# Every module beside this one is a catalogue: a new area adds a module and touches no shared file.
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+    _module = importlib.import_module(f"{__name__}.{_info.name}")
     _overlap = _CATALOG.keys() & _module.MESSAGES.keys()
     assert not _overlap, f"duplicate i18n keys: {_overlap}"
     _CATALOG.update(_module.MESSAGES)
