@@ -1,9 +1,8 @@
 """The exported workbooks open in LibreOffice Calc and show the same totals once it has
 recalculated their formulas (openpyxl writes formulas without cached results).
 
-Skipped where ``soffice`` is not installed (CI does not need it). To run it:
-``apt-get install libreoffice-calc-nogui`` (Debian/Ubuntu), then
-``pytest tests/test_reports_libreoffice.py``. See docs/reports.md.
+``.ci/run`` installs LibreOffice (Debian's ``libreoffice-calc-nogui``) so CI runs this; on a
+machine without ``soffice`` it is skipped. See docs/reports.md.
 """
 
 from __future__ import annotations

@@ -110,7 +110,7 @@ def _write(wb, period: Period, path, letterhead: common.Letterhead, progress, ex
 
     from openpyxl.cell import WriteOnlyCell
 
-    from dukcapil_tui.reports.layout import CENTER, DATE, INT, TEXT, Column, Heading, Table, sheet_title
+    from dukcapil_tui.reports.layout import CENTER, DATE, INT, TEXT, Column, Formula, Heading, Table, sheet_title
 
     index = regions.index()
     day = period.end
@@ -148,7 +148,7 @@ def _write(wb, period: Period, path, letterhead: common.Letterhead, progress, ex
     def close(table: Table | None) -> None:
         if table is not None:
             # JUMLAH | number of residents on the sheet (a count of the NIK column)
-            table.total(values={"nama": f"=COUNTA(B{table.first_row}:B{table.last_data_row})"})
+            table.total(values={"nama": Formula(f"=COUNTA(B{table.first_row}:B{table.last_data_row})")})
 
     for nik, name, sex, birth, marital, address, rt, rw, desa_code in rows(period):
         kecamatan = desa_code[:8]

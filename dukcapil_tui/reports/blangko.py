@@ -144,10 +144,9 @@ def write(data: BlangkoData, path, letterhead: common.Letterhead,
     ]
     ws = wb.create_sheet("Mutasi harian")
     daily = Table(ws, columns, Heading(TITLE, label, data.notes), letterhead, freeze_columns=1, label_key="tanggal")
-    closing_letter = daily.keys["akhir"]
     for number, (day, values) in enumerate(data.days):
         row = dict(values, tanggal=day)
-        row["awal"] = data.opening if number == 0 else f"={closing_letter}{daily.next_row - 1}"
+        row["awal"] = data.opening if number == 0 else daily.ref("akhir", daily.next_row - 1)
         daily.add(row)
     daily.total()
     daily.signature()

@@ -81,6 +81,18 @@ def safe_text(value: str) -> str:
 _FORMULA_START = re.compile(r"^\s*[=+\-@]")
 
 
+class Formula(str):
+    """A spreadsheet formula (``=SUM(B8:B20)``). Only values of this type are written as
+    formulas: any other text, whatever it starts with, is stored as text, so a formula is never
+    kept as a string (which a spreadsheet shows as #VALUE! in the cells that use it) and a
+    resident's name starting with "=" never becomes a live formula."""
+
+    def __new__(cls, text: str) -> Formula:
+        if not text.startswith("="):
+            raise ValueError(f"a formula starts with '=': {text!r}")
+        return super().__new__(cls, text)
+
+
 class Table:
     """A sheet holding one table in the office layout. Create it on an empty worksheet
     (normal or write-only), then ``add`` rows, ``total``, ``signature``."""
@@ -130,7 +142,7 @@ class Table:
     def cell(self, value=None, *, fmt: str | None = None, font=None, align=None, border=None, fill=None,
              text: bool = False):
         cell = WriteOnlyCell(self.ws, value=value)
-        if text and isinstance(value, str) and value:
+        if isinstance(value, str) and value and not isinstance(value, Formula):
             cell.data_type = "s"  # never a formula, whatever the text starts with
         if fmt:
             cell.number_format = fmt
@@ -168,8 +180,12 @@ class Table:
                      for c in self.columns])
         assert self.next_row == self.first_row
 
-    def formula(self, column: Column, row: int) -> str:
-        return column.formula.format_map({k: f"{letter}{row}" for k, letter in self.keys.items()})
+    def formula(self, column: Column, row: int) -> Formula:
+        return Formula(column.formula.format_map({k: f"{letter}{row}" for k, letter in self.keys.items()}))
+
+    def ref(self, key: str, row: int) -> Formula:
+        """A formula that takes the value of column ``key`` in ``row`` (``=K8``)."""
+        return Formula(f"={self.keys[key]}{row}")
 
     def add(self, values: Mapping[str, object]) -> int:
         """One data row; formula columns are filled in, text is written as text."""
@@ -177,7 +193,7 @@ class Table:
         cells = []
         for column in self.columns:
             value = self.formula(column, row) if column.formula else values.get(column.key)
-            is_text = isinstance(value, str) and not column.formula
+            is_text = isinstance(value, str) and not isinstance(value, Formula)
             if is_text:
                 value = safe_text(value)
             if self.styled_rows:
@@ -204,9 +220,9 @@ class Table:
                 value = label
             elif column.total in ("sum", "count", "max"):
                 function = {"sum": "SUM", "count": "COUNTA", "max": "MAX"}[column.total]
-                value = f"={function}({letter}{first}:{letter}{last})" if last else 0
+                value = Formula(f"={function}({letter}{first}:{letter}{last})") if last else 0
             elif column.total == "first":
-                value = f"={letter}{first}" if last else None
+                value = Formula(f"={letter}{first}") if last else None
             elif column.total == "formula" and column.formula:
                 value = self.formula(column, row)
             else:
