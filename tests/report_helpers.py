@@ -184,7 +184,7 @@ def fill(path: Path) -> None:
                 "recorded")
         _ticket(a, 3, "no_show", wita(8, 30), [("call", wita(8, 40))])
         _ticket(b, 1, "done", wita(9, 0), [("call", wita(9, 30)), ("start", wita(9, 30)), ("finish", wita(9, 35))],
-                "recorded")
+                "failed_device")  # a failed recording: not served
         _ticket(e, 1, "waiting", wita(9, 45), [])
 
 

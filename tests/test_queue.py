@@ -620,7 +620,7 @@ def test_carried_over_tickets_are_left_out_of_the_next_days_times(admin, clock):
     clock.at_wita(8, 25, TOMORROW)
     q.finish(admin, new.ticket.id, 1, "referred")
     (row,) = queue_stats.day_summary(TOMORROW)
-    assert (row.tickets, row.served, row.carried_over_in) == (2, 2, 1)
+    assert (row.tickets, row.served, row.failed, row.carried_over_in) == (2, 0, 2, 1)  # referred: not served
     assert row.waiting_minutes == [20.0] and row.service_minutes == [5.0]
     (yesterday,) = queue_stats.day_summary(TODAY)
     assert (yesterday.tickets, yesterday.closed, yesterday.waiting_minutes) == (1, 1, [])
@@ -660,7 +660,8 @@ def test_day_summary_of_a_hand_built_day(admin, clock):
     rows = {row.service_code: row for row in queue_stats.day_summary(TODAY)}
     assert set(rows) == {"rekam_baru", "konsultasi"}
     a = rows["rekam_baru"]
-    assert (a.tickets, a.served, a.no_show, a.still_open, a.transferred, a.closed) == (5, 3, 1, 1, 0, 0)
+    # A failed recording is not served: it is counted apart.
+    assert (a.tickets, a.served, a.failed, a.no_show, a.still_open, a.transferred, a.closed) == (5, 1, 2, 1, 1, 0, 0)
     assert dict(a.outcomes) == {"recorded": 1, "failed_device": 1, "failed_biometric": 1}
     assert sorted(a.waiting_minutes) == [10.0, 21.0, 22.0, 25.0]
     assert sorted(a.service_minutes) == [6.0, 10.0, 18.0]
@@ -669,7 +670,7 @@ def test_day_summary_of_a_hand_built_day(admin, clock):
     assert a.service_median == pytest.approx(10.0)
     assert a.service_p90 == pytest.approx(16.4)
     h = rows["konsultasi"]
-    assert (h.tickets, h.served, h.waiting_median, h.service_p90) == (1, 1, 30.0, 15.0)
+    assert (h.tickets, h.served, h.failed, h.waiting_median, h.service_p90) == (1, 1, 0, 30.0, 15.0)
     assert queue_stats.day_summary(TOMORROW) == []
 
 

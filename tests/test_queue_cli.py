@@ -171,13 +171,13 @@ def test_summary_prints_the_days_table(db_path, clock):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Ringkasan antrean 22-11-2026 (waktu dalam menit)"
-    assert lines[1].split() == ["LAYANAN", "TIKET", "DILAYANI", "TDK", "HADIR", "TUNGGU", "MED", "TUNGGU", "P90",
-                                "LAYANI", "MED", "LAYANI", "P90"]
+    assert lines[1].split() == ["LAYANAN", "TIKET", "DILAYANI", "GAGAL/RUJUK", "TDK", "HADIR", "TUNGGU", "MED",
+                                "TUNGGU", "P90", "LAYANI", "MED", "LAYANI", "P90"]
     rows = {line.split()[0]: line.split() for line in lines[2:]}
-    assert rows["A"][-7:] == ["2", "1", "1", "17,5", "23,5", "18,0", "18,0"]
-    assert rows["E"][-7:] == ["1", "1", "0", "20,0", "20,0", "6,0", "6,0"]
-    assert rows["JUMLAH"][-7:] == ["3", "2", "1", "20,0", "24,0", "12,0", "16,8"]
-    assert " ".join(rows["A"][1:-7]) == "Perekaman KTP-el (baru)"
+    assert rows["A"][-8:] == ["2", "0", "1", "1", "17,5", "23,5", "18,0", "18,0"]  # referred: not served
+    assert rows["E"][-8:] == ["1", "1", "0", "0", "20,0", "20,0", "6,0", "6,0"]
+    assert rows["JUMLAH"][-8:] == ["3", "1", "1", "1", "20,0", "24,0", "12,0", "16,8"]
+    assert " ".join(rows["A"][1:-8]) == "Perekaman KTP-el (baru)"
     assert len({len(line) for line in lines[1:]}) == 1  # the columns line up
     assert invoke(db_path, "queue", "summary").output == result.output  # today by default
 

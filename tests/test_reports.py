@@ -286,27 +286,28 @@ def test_harian_layanan(office, admin, tmp_path):
     assert path.name == "5202_harian-layanan_2026-11-22.xlsx"
     wb = load_workbook(path)
     ws = wb["Layanan"]
-    check_layout(ws, 7, "Laporan harian layanan", "TANGGAL 22 NOVEMBER 2026", "C8")
-    assert values(ws, 7)[:9] == ["No", "Layanan", "Kode", "Tiket", "Dilayani", "Tidak Hadir", "Dialihkan",
-                                 "Lainnya (ditutup/ belum selesai)", "% Dilayani"]
-    rows = {by_header(ws, 7, r)["Kode"]: by_header(ws, 7, r) for r in range(8, 16)}
+    check_layout(ws, 8, "Laporan harian layanan", "TANGGAL 22 NOVEMBER 2026", "C9")
+    assert values(ws, 8)[:10] == ["No", "Layanan", "Kode", "Tiket", "Dilayani", "Gagal/ Dirujuk", "Tidak Hadir",
+                                  "Dialihkan", "Lainnya (ditutup/ belum selesai)", "% Dilayani"]
+    rows = {by_header(ws, 8, r)["Kode"]: by_header(ws, 8, r) for r in range(9, 17)}
     a, b, e = rows["A"], rows["B"], rows["E"]
-    assert (a["Tiket"], a["Dilayani"], a["Tidak Hadir"]) == (3, 2, 1)
+    assert (a["Tiket"], a["Dilayani"], a["Gagal/ Dirujuk"], a["Tidak Hadir"]) == (3, 2, 0, 1)
+    assert (b["Tiket"], b["Dilayani"], b["Gagal/ Dirujuk"]) == (1, 0, 1)  # the device failed: not served
     assert (a["Waktu Tunggu Median (menit)"], a["Waktu Tunggu P90 (menit)"]) == (10, 18)
     assert (a["Waktu Layanan Median (menit)"], a["Waktu Layanan P90 (menit)"]) == (15, 19)
     assert (b["Tiket"], b["Waktu Tunggu Median (menit)"], b["Waktu Layanan Median (menit)"]) == (1, 30, 5)
     assert (e["Tiket"], e["Dilayani"], e["Waktu Tunggu Median (menit)"]) == (1, 0, None)
-    assert e["Lainnya (ditutup/ belum selesai)"] == "=D12-E12-F12-G12"  # pengambilan: 5th service
-    assert a["% Dilayani"] == '=IF(D8=0,"",E8/D8)'
-    total = by_header(ws, 7, 16)
-    assert total["Layanan"] == "JUMLAH" and total["Tiket"] == "=SUM(D8:D15)"
-    assert sum(r["Tiket"] for r in rows.values()) == 5 and sum(r["Dilayani"] for r in rows.values()) == 3
+    assert e["Lainnya (ditutup/ belum selesai)"] == "=D13-E13-F13-G13-H13"  # pengambilan: 5th service
+    assert a["% Dilayani"] == '=IF(D9=0,"",E9/D9)'
+    total = by_header(ws, 8, 17)
+    assert total["Layanan"] == "JUMLAH" and total["Tiket"] == "=SUM(D9:D16)"
+    assert sum(r["Tiket"] for r in rows.values()) == 5 and sum(r["Dilayani"] for r in rows.values()) == 2
     assert (total["Waktu Tunggu Median (menit)"], total["Waktu Tunggu P90 (menit)"]) == (15, 27)
     assert (total["Waktu Layanan Median (menit)"], total["Waktu Layanan P90 (menit)"]) == (10, 18)
     summary = wb["Ringkasan"]
-    got = {summary.cell(r, 2).value: summary.cell(r, 3).value for r in range(7, 13)}
-    assert got == {"Perekaman KTP-el": 1, "KTP-el dicetak (baik)": 2, "Gagal cetak": 0, "KTP-el diserahkan": 1,
-                   "Suket diterbitkan": 1, "Sisa blangko akhir hari": 1487}
+    got = {summary.cell(r, 2).value: summary.cell(r, 3).value for r in range(7, 14)}
+    assert got == {"Perekaman KTP-el": 1, "Perekaman gagal": 1, "KTP-el dicetak (baik)": 2, "Gagal cetak": 0,
+                   "KTP-el diserahkan": 1, "Suket diterbitkan": 1, "Sisa blangko akhir hari": 1487}
 
 
 # --- backlog -----------------------------------------------------------------------------------

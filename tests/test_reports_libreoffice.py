@@ -79,7 +79,7 @@ def test_libreoffice_recalculates_the_same_totals(office, admin, tmp_path):
     assert totals("blangko", "Pemusnahan")[0] == 3
 
     harian = totals("harian", "Layanan")
-    assert harian == [None, 5, 3, 1, 0, 1, pytest.approx(0.6), 15, 27, 10, 18]
+    assert harian == [None, 5, 2, 1, 1, 0, 1, pytest.approx(0.4), 15, 27, 10, 18]
 
     named = reports.preview("belum-rekam", Period.for_date(TODAY))
     assert totals("belum-rekam", "Ringkasan") == [1, 3, named.rows] == [1, 3, 4]

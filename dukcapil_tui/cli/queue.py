@@ -91,7 +91,7 @@ def close_day(state: State, day_text: str | None, carry_over: bool) -> None:
 @_date_option
 @pass_state
 def summary(state: State, day_text: str | None) -> None:
-    """Print the day per service: tickets, served, no-shows, and the median and 90th
+    """Print the day per service: tickets, served, failed or referred, no-shows, and the median and 90th
     percentile of waiting and service time in minutes (carried-over tickets left out)."""
     from dukcapil_tui.domain import queue as rules
     from dukcapil_tui.domain.formatting import format_date
@@ -108,15 +108,15 @@ def summary(state: State, day_text: str | None) -> None:
         return
     click.echo(t("queue.cli.summary_title", day=format_date(day)))
     headers = [t(f"queue.cli.col.{key}") for key in
-               ("service", "tickets", "served", "no_show", "wait_median", "wait_p90", "serve_median", "serve_p90")]
+               ("service", "tickets", "served", "failed", "no_show", "wait_median", "wait_p90", "serve_median", "serve_p90")]
     table = []
     for row in rows:
-        table.append([f"{row.prefix} {row.service_name}", row.tickets, row.served, row.no_show,
+        table.append([f"{row.prefix} {row.service_name}", row.tickets, row.served, row.failed, row.no_show,
                       row.waiting_median, row.waiting_p90, row.service_median, row.service_p90])
     waiting = [m for row in rows for m in row.waiting_minutes]
     serving = [m for row in rows for m in row.service_minutes]
     table.append([t("queue.cli.total"), sum(r.tickets for r in rows), sum(r.served for r in rows),
-                  sum(r.no_show for r in rows), rules.percentile(waiting, 0.5), rules.percentile(waiting, 0.9),
+                  sum(r.failed for r in rows), sum(r.no_show for r in rows), rules.percentile(waiting, 0.5), rules.percentile(waiting, 0.9),
                   rules.percentile(serving, 0.5), rules.percentile(serving, 0.9)])
     cells = [headers] + [[row[0]] + [_cell(value) for value in row[1:]] for row in table]
     first = max(len(row[0]) for row in cells)

@@ -18,6 +18,10 @@ CHANNELS = ("langsung", "online", "keliling")
 
 RECORDING_OUTCOMES = ("recorded", "failed_device", "failed_biometric", "referred")
 OTHER_OUTCOMES = ("served", "referred")
+# A ticket finished with one of these was served; the others (a failed recording, a resident
+# referred elsewhere) were not, and are counted apart in the statistics and the daily report.
+SUCCESSFUL_OUTCOMES = ("recorded", "served")
+UNSUCCESSFUL_OUTCOMES = ("failed_device", "failed_biometric", "referred")
 CARD_REASONS = ("baru", "rusak", "hilang", "perubahan_data", "pindah_datang")
 
 DEFAULT_NO_SHOW_AFTER = 3  # recalls before a ticket may be marked no-show

@@ -84,6 +84,7 @@ MESSAGES = {
     "queue.cli.col.service": ("LAYANAN", "SERVICE"),
     "queue.cli.col.tickets": ("TIKET", "TICKETS"),
     "queue.cli.col.served": ("DILAYANI", "SERVED"),
+    "queue.cli.col.failed": ("GAGAL/RUJUK", "FAILED/REF"),
     "queue.cli.col.no_show": ("TDK HADIR", "NO-SHOW"),
     "queue.cli.col.wait_median": ("TUNGGU MED", "WAIT MED"),
     "queue.cli.col.wait_p90": ("TUNGGU P90", "WAIT P90"),

@@ -97,9 +97,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # day summary
     "queue_ui.summary_day": ("Tanggal", "Date"),
     "queue_ui.summary_empty": ("Tidak ada tiket pada {day}.", "No tickets on {day}."),
-    "queue_ui.summary_totals": ("{day}: {tickets} tiket · {served} dilayani · {no_show} tidak hadir · {open} masih terbuka", "{day}: {tickets} tickets · {served} served · {no_show} no-shows · {open} still open"),
+    "queue_ui.summary_totals": ("{day}: {tickets} tiket · {served} dilayani · {failed} gagal/dirujuk · {no_show} tidak hadir · {open} masih terbuka", "{day}: {tickets} tickets · {served} served · {failed} failed/referred · {no_show} no-shows · {open} still open"),
     "queue_ui.col.tickets": ("Tiket", "Tickets"),
     "queue_ui.col.served": ("Dilayani", "Served"),
+    "queue_ui.col.failed": ("Gagal/dirujuk", "Failed/referred"),
     "queue_ui.col.no_show": ("Tdk hadir", "No-show"),
     "queue_ui.col.transferred": ("Dialihkan", "Transferred"),
     "queue_ui.col.open": ("Terbuka", "Open"),

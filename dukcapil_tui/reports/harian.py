@@ -1,6 +1,7 @@
 """Laporan harian layanan for one day.
 
-Sheet "Layanan": per service, tickets, served, no-show, transferred, the rest (closed or still
+Sheet "Layanan": per service, tickets, served (recorded or served), failed or referred (a failed
+recording, a resident sent elsewhere: not served), no-show, transferred, the rest (closed or still
 open), % served, and the median and 90th percentile of waiting and service time in minutes
 (``services.queue_stats.day_summary``, from the ticket events). The JUMLAH row sums the counts;
 its times are those of all the day's tickets together (a median cannot be summed).
@@ -28,6 +29,7 @@ class ServiceRow:
     prefix: str
     tickets: int = 0
     served: int = 0
+    failed: int = 0
     no_show: int = 0
     transferred: int = 0
     waiting: list[float] = field(default_factory=list)
@@ -39,6 +41,7 @@ class HarianData:
     period: Period
     services: list[ServiceRow]
     recorded: int
+    failed_recordings: int
     printed: int
     print_failed: int
     handed_over: int
@@ -52,6 +55,10 @@ class HarianData:
     @property
     def served(self) -> int:
         return sum(s.served for s in self.services)
+
+    @property
+    def failed(self) -> int:
+        return sum(s.failed for s in self.services)
 
     @property
     def no_show(self) -> int:
@@ -71,7 +78,8 @@ def collect(period: Period) -> HarianData:
     rows: dict[str, ServiceRow] = {s.code: ServiceRow(s.name, s.prefix) for s in catalog.services()}
     for summary in queue_stats.day_summary(day):
         row = rows.setdefault(summary.service_code, ServiceRow(summary.service_name, summary.prefix))
-        row.tickets, row.served, row.no_show = summary.tickets, summary.served, summary.no_show
+        row.tickets, row.served, row.failed, row.no_show = summary.tickets, summary.served, summary.failed, \
+            summary.no_show
         row.transferred = summary.transferred
         row.waiting, row.service = list(summary.waiting_minutes), list(summary.service_minutes)
     start, end = common.utc_bounds(day, day)
@@ -84,6 +92,10 @@ def collect(period: Period) -> HarianData:
         period=period,
         services=list(rows.values()),
         recorded=count("SELECT COUNT(*) FROM card WHERE recorded_at >= :start AND recorded_at < :end", span),
+        failed_recordings=count(
+            "SELECT COUNT(*) FROM ticket t JOIN service s ON s.id = t.service_id WHERE t.day = :day "
+            "AND t.status = 'done' AND s.records_biometrics AND t.outcome IN ('failed_device', 'failed_biometric')",
+            {"day": day.isoformat()}),
         printed=-count("SELECT SUM(quantity) FROM blangko_movement WHERE day = :day AND kind = 'print_ok'",
                        {"day": day.isoformat()}),
         print_failed=-count("SELECT SUM(quantity) FROM blangko_movement WHERE day = :day AND kind = 'print_failed'",
@@ -99,10 +111,12 @@ def preview(data: HarianData) -> list[Figure]:
     return [
         Figure("Tiket", data.tickets),
         Figure("Dilayani", data.served),
+        Figure("Gagal/dirujuk", data.failed),
         Figure("Tidak hadir", data.no_show),
         Figure("Median waktu tunggu", percentile(waiting, 0.5), "minutes"),
         Figure("Persentil 90 waktu tunggu", percentile(waiting, 0.9), "minutes"),
         Figure("Perekaman", data.recorded),
+        Figure("Perekaman gagal", data.failed_recordings),
         Figure("Kartu dicetak", data.printed),
         Figure("Kartu diserahkan", data.handed_over),
         Figure("Suket diterbitkan", data.suket),
@@ -130,23 +144,26 @@ def write(data: HarianData, path, letterhead: common.Letterhead,
         Column("kode", "Kode", 6, align=CENTER),
         Column("tiket", "Tiket", 9, INT, "sum"),
         Column("dilayani", "Dilayani", 9, INT, "sum"),
+        Column("gagal", "Gagal/ Dirujuk", 9, INT, "sum"),
         Column("tidak_hadir", "Tidak Hadir", 9, INT, "sum"),
         Column("dialihkan", "Dialihkan", 9, INT, "sum"),
         Column("lainnya", "Lainnya (ditutup/ belum selesai)", 12, INT, "formula",
-               formula="={tiket}-{dilayani}-{tidak_hadir}-{dialihkan}"),
+               formula="={tiket}-{dilayani}-{gagal}-{tidak_hadir}-{dialihkan}"),
         Column("pct", "% Dilayani", 9, PCT, "formula", formula='=IF({tiket}=0,"",{dilayani}/{tiket})'),
         Column("tunggu_med", "Waktu Tunggu Median (menit)", 11, DEC),
         Column("tunggu_p90", "Waktu Tunggu P90 (menit)", 11, DEC),
         Column("layanan_med", "Waktu Layanan Median (menit)", 11, DEC),
         Column("layanan_p90", "Waktu Layanan P90 (menit)", 11, DEC),
     ]
-    notes = ("Waktu tunggu: dari ambil/cek-in tiket sampai dipanggil; waktu layanan: dari mulai dilayani sampai "
+    notes = ("Dilayani: selesai dengan hasil direkam atau dilayani. Gagal/dirujuk: perekaman gagal (alat rusak, "
+             "biometrik gagal) atau dirujuk ke tempat lain; tidak dihitung dilayani.",
+             "Waktu tunggu: dari ambil/cek-in tiket sampai dipanggil; waktu layanan: dari mulai dilayani sampai "
              "selesai. P90: 9 dari 10 pengunjung tidak lebih lama dari ini.",)
     table = Table(wb.create_sheet("Layanan"), columns, Heading(TITLE, label, notes), letterhead, freeze_columns=2,
                   label_key="layanan")
     for number, row in enumerate(data.services, start=1):
         table.add({"no": number, "layanan": row.name, "kode": row.prefix, "tiket": row.tickets,
-                   "dilayani": row.served, "tidak_hadir": row.no_show, "dialihkan": row.transferred,
+                   "dilayani": row.served, "gagal": row.failed, "tidak_hadir": row.no_show, "dialihkan": row.transferred,
                    "tunggu_med": _minutes(row.waiting, 0.5), "tunggu_p90": _minutes(row.waiting, 0.9),
                    "layanan_med": _minutes(row.service, 0.5), "layanan_p90": _minutes(row.service, 0.9)})
     waiting, service = data.all_waiting(), data.all_service()
@@ -164,6 +181,7 @@ def write(data: HarianData, path, letterhead: common.Letterhead,
     ], Heading(f"{TITLE}: perekaman, pencetakan dan penyerahan", label), letterhead, label_key="uraian")
     for number, (text, value, note) in enumerate((
         ("Perekaman KTP-el", data.recorded, "kartu masuk antrean cetak karena perekaman hari ini"),
+        ("Perekaman gagal", data.failed_recordings, "alat rusak atau biometrik gagal; perlu direkam ulang"),
         ("KTP-el dicetak (baik)", data.printed, "pemakaian blangko cetak baik"),
         ("Gagal cetak", data.print_failed, "blangko rusak saat pencetakan"),
         ("KTP-el diserahkan", data.handed_over, "dengan tanda terima"),
@@ -175,4 +193,4 @@ def write(data: HarianData, path, letterhead: common.Letterhead,
     wb.save(path)
     if progress:
         progress(2, 2)
-    return len(data.services) + 6
+    return len(data.services) + 7

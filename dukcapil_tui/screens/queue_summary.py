@@ -1,6 +1,6 @@
 """Rekap antrian: one day of the queue per service, and closing the day.
 
-Per service: tickets, served, no-shows, transfers, still open, closed, outcomes, and the
+Per service: tickets, served, failed or referred, no-shows, transfers, still open, closed, outcomes, and the
 waiting and service times (median and 90th percentile, in minutes). PgUp/PgDn step a day;
 Ctrl+T ends the day (close every open ticket, or carry the waiting ones to the next day) after
 a confirmation, and shows what it did.
@@ -29,7 +29,7 @@ from dukcapil_tui.widgets.queue_watch import QueueWatch, read_version
 END_OF_DAY_ROLES = ("admin", "loket")
 COLUMNS = (
     ("service", "queue.field.service"), ("tickets", "queue_ui.col.tickets"), ("served", "queue_ui.col.served"),
-    ("no_show", "queue_ui.col.no_show"), ("transferred", "queue_ui.col.transferred"),
+    ("failed", "queue_ui.col.failed"), ("no_show", "queue_ui.col.no_show"), ("transferred", "queue_ui.col.transferred"),
     ("open", "queue_ui.col.open"), ("closed", "queue_ui.col.closed"), ("waiting", "queue_ui.col.waiting_time"),
     ("service_time", "queue_ui.col.service_time"),
 )
@@ -124,7 +124,7 @@ class QueueSummaryScreen(BaseScreen):
         for row in message.rows:
             service = f"{row.prefix} · {row.service_name}"
             table.add_row(
-                service, format_int(row.tickets), format_int(row.served),
+                service, format_int(row.tickets), format_int(row.served), format_int(row.failed),
                 format_int(row.no_show), format_int(row.transferred), format_int(row.still_open),
                 format_int(row.closed), f"{minutes(row.waiting_median)} / {minutes(row.waiting_p90)}",
                 f"{minutes(row.service_median)} / {minutes(row.service_p90)}",
@@ -140,6 +140,7 @@ class QueueSummaryScreen(BaseScreen):
                 "queue_ui.summary_totals", day=format_date(message.day),
                 tickets=format_int(sum(r.tickets for r in message.rows)),
                 served=format_int(sum(r.served for r in message.rows)),
+                failed=format_int(sum(r.failed for r in message.rows)),
                 no_show=format_int(sum(r.no_show for r in message.rows)),
                 open=format_int(self.still_open)))
         self.refresh_bindings()

@@ -23,7 +23,8 @@ class ServiceDay:
     service_name: str
     prefix: str
     tickets: int = 0
-    served: int = 0
+    served: int = 0  # finished with a successful outcome (recorded, served)
+    failed: int = 0  # finished without one: a failed recording, a resident referred elsewhere
     no_show: int = 0
     transferred: int = 0
     still_open: int = 0
@@ -51,7 +52,8 @@ class ServiceDay:
 
 
 def day_summary(day: date) -> list[ServiceDay]:
-    """Per service: tickets, outcomes, no-shows, and waiting/service times (median, p90).
+    """Per service: tickets, served, failed or referred, no-shows, outcomes, and
+    waiting/service times (median, p90).
 
     Waiting runs from joining the queue (checking in; for a transfer, the transfer: the new
     ticket keeps the old arrival time for its place only) to the first call; service from the
@@ -77,7 +79,10 @@ def day_summary(day: date) -> list[ServiceDay]:
         if ticket.carried_over:
             row.carried_over_in += 1
         if ticket.status == "done":
-            row.served += 1
+            if ticket.outcome in rules.UNSUCCESSFUL_OUTCOMES:
+                row.failed += 1
+            else:
+                row.served += 1
             row.outcomes[ticket.outcome] += 1
         elif ticket.status == "no_show":
             row.no_show += 1

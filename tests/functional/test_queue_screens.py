@@ -411,9 +411,9 @@ async def test_day_summary_and_end_of_day_carry_over(app, demo_db):
         table = summary.query_one("#summary-table", DataTable)
         assert table.row_count == 1
         row = table.get_row_at(0)
-        assert row[0].startswith("F · Surat keterangan") and row[1:7] == ["3", "1", "1", "0", "1", "0"]
+        assert row[0].startswith("F · Surat keterangan") and row[1:8] == ["3", "1", "0", "1", "0", "1", "0"]
         assert text_of(summary, "#summary-totals") == \
-            "22-11-2026: 3 tiket · 1 dilayani · 1 tidak hadir · 1 masih terbuka"
+            "22-11-2026: 3 tiket · 1 dilayani · 0 gagal/dirujuk · 1 tidak hadir · 1 masih terbuka"
         outcomes = summary.query_one("#summary-outcomes", DataTable)
         assert outcomes.get_row_at(0)[1:] == ["Selesai dilayani", "1"]
 
@@ -429,7 +429,7 @@ async def test_day_summary_and_end_of_day_carry_over(app, demo_db):
                          what="the end of day")
         assert text_of(summary, "#summary-message") == \
             "Hari 22-11-2026 ditutup: 0 tiket ditutup, 1 dibawa ke 23-11-2026."
-        await wait_until(pilot, lambda: table.get_row_at(0)[5:7] == ["0", "1"], what="the summary to reload")
+        await wait_until(pilot, lambda: table.get_row_at(0)[6:8] == ["0", "1"], what="the summary to reload")
     assert query_db(demo_db, "SELECT day, status, outcome, carried_over FROM ticket WHERE number = 3 ORDER BY id") == [
         ("2026-11-22", "closed", "carried_over", 0)]
     assert query_db(demo_db, "SELECT day, number, status, carried_over, visitor_name FROM ticket "
