@@ -6,7 +6,7 @@ Builds (or reuses) the demo database with ``dukcapil demo --build-only`` under `
 copies it and writes ``--cards`` cards onto its residents with ``executemany`` (a realistic mix
 of office statuses, ages, reasons and priorities), then measures:
 
-(a) ``services.cards.import_statuses`` of a CSV listing with one row per card (a few unknown
+(a) ``services.status_import.import_statuses`` of a CSV listing with one row per card (a few unknown
     NIKs, impossible moves, unknown texts and duplicates among them), then the same file again
     (which must change nothing). Target: "quick", well under 30 s for 100,000 rows.
 (b) ``services.cards.backlog_counts`` and the first ``backlog_page`` unfiltered and filtered by
@@ -140,7 +140,7 @@ def write_listing(path: Path, target: Path, seed: int) -> dict[str, int]:
 
 def bench_import(base: Path, listing: Path) -> list[Result]:
     from dukcapil_tui import db as dbmod
-    from dukcapil_tui.services.cards import import_statuses
+    from dukcapil_tui.services.status_import import import_statuses
     from dukcapil_tui.services.context import system_actor
 
     target = OUT_DIR / "cetak_import_target.sqlite3"

@@ -11,9 +11,10 @@ import pytest
 
 from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain.problems import ValidationError
-from dukcapil_tui.models import AuditLog, CardEvent, Resident
-from dukcapil_tui.services import cards
-from dukcapil_tui.services.cards import BacklogFilter, import_statuses, set_central_status
+from dukcapil_tui.models import AuditLog, Card, CardEvent, Resident
+from dukcapil_tui.services import cards, status_import
+from dukcapil_tui.services.cards import BacklogFilter, set_central_status
+from dukcapil_tui.services.status_import import import_statuses
 from dukcapil_tui.services.context import NotFound, PermissionDenied, ServiceError
 
 from cetak_helpers import (PRAYA, PUJUT, TODAY, actor, add_card, add_resident, admin, office_template,  # noqa: F401
@@ -23,15 +24,17 @@ BIO, SENT, PRR, DUP, ADJ = ("BIO_CAPTURED", "SENT_FOR_ENROLLMENT", "PRINT_READY_
                             "ADJUDICATE_RECORD")
 EF_R, EF_C, PRINTED, ISSUED = ("ENROLL_FAILURE_AT_REGIONAL", "ENROLL_FAILURE_AT_CENTRAL", "CARD_PRINTED",
                                "CARD_ISSUED")
-FAILURES = (DUP, EF_R, EF_C)
+FAILURES = (EF_R, EF_C)
 
-# The card's path (DESIGN §3): recorded -> central updates -> PRR -> printed -> issued; a
-# duplicate or enrolment failure ends this card (the resident re-records, a new card follows).
+# The card's path (DESIGN §3): recorded -> central updates -> PRR -> printed -> issued; an
+# enrolment failure ends this card (the resident re-records, a new card follows); a duplicate
+# is resolved at the centre (it deletes the duplicate) and the same card goes on.
 ALLOWED = {
     (BIO, SENT), (BIO, PRR), (BIO, ADJ), (BIO, DUP), (BIO, EF_R), (BIO, EF_C),
     (SENT, PRR), (SENT, ADJ), (SENT, DUP), (SENT, EF_R), (SENT, EF_C),
     (ADJ, PRR), (ADJ, DUP), (ADJ, EF_R), (ADJ, EF_C),
     (PRR, PRINTED), (PRR, ISSUED), (PRR, DUP),  # a listing read after issue skips CARD_PRINTED
+    (DUP, BIO), (DUP, SENT), (DUP, PRR), (DUP, ADJ), (DUP, EF_R), (DUP, EF_C),
     (PRINTED, ISSUED),
 }
 
@@ -54,7 +57,7 @@ def test_nothing_leaves_a_failure_or_goes_back_before_print_ready():
 
 @pytest.mark.parametrize("central, office", [
     (BIO, "waiting_prr"), (SENT, "waiting_prr"), (ADJ, "waiting_prr"), (PRR, "ready_to_print"),
-    (DUP, "needs_rerecording"), (EF_R, "needs_rerecording"), (EF_C, "needs_rerecording"),
+    (DUP, "waiting_prr"), (EF_R, "needs_rerecording"), (EF_C, "needs_rerecording"),
     (PRINTED, "printed"), (ISSUED, "handed_over"),
 ])
 def test_office_status_for(central, office):
@@ -71,15 +74,18 @@ def test_office_status_for(central, office):
     ("ready_to_print", ADJ, "ready_to_print"),
     ("handed_over", PRINTED, "handed_over"),
     ("handed_over", PRR, "handed_over"),
-    # a failure sends an unprinted card back to re-recording, never a printed one
-    ("waiting_prr", DUP, "needs_rerecording"),
+    # an enrolment failure sends an unprinted card back to re-recording, never a printed one
     ("ready_to_print", EF_C, "needs_rerecording"),
     ("waiting_prr", EF_R, "needs_rerecording"),
+    ("printed", EF_C, "printed"),
+    # a duplicate holds an unprinted card back (not printable) until the centre moves on
+    ("waiting_prr", DUP, "waiting_prr"),
+    ("ready_to_print", DUP, "waiting_prr"),
     ("printed", DUP, "printed"),
     ("handed_over", DUP, "handed_over"),
 ])
 def test_next_office_status_never_moves_backwards(current, central, expected):
-    assert cards.next_office_status(current, central) == expected
+    assert rules.next_office_status(current, central) == expected
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -158,15 +164,33 @@ def test_the_nik_may_be_typed_with_separators_and_the_newest_open_card_is_meant(
     assert refresh(old).central_status == ISSUED
 
 
-@pytest.mark.parametrize("start, failure", [(BIO, f) for f in FAILURES] + [(ADJ, EF_C), (SENT, EF_R), (PRR, DUP)])
-def test_a_failure_sends_the_resident_back_to_recording(admin, clock, failure, start):
+@pytest.mark.parametrize("start, failure", [(BIO, f) for f in FAILURES] + [(ADJ, EF_C), (SENT, EF_R), (DUP, EF_C)])
+def test_an_enrolment_failure_sends_the_resident_back_to_recording(admin, clock, failure, start):
     card = add_card(central=start)
     updated = set_central_status(admin, card.resident.nik, failure)
     assert updated.office_status == "needs_rerecording"
     assert Resident.get_by_id(card.resident_id).recording_status == "belum"
     assert Resident.get_by_id(card.resident_id).updated_at == clock.now
+    entry = AuditLog.select().where(AuditLog.entity == "resident").order_by(AuditLog.id.desc()).get()
+    assert (entry.action, entry.entity_id) == ("resident.update", str(card.resident_id))
+    assert json.loads(entry.changes) == {"recording_status": ["sudah", "belum"], "card": card.id,
+                                         "central_status": failure}
     with pytest.raises(ServiceError):  # the card is finished; the resident records again
         set_central_status(admin, card.resident.nik, PRR)
+
+
+@pytest.mark.parametrize("start", [BIO, SENT, ADJ, PRR])
+def test_a_duplicate_keeps_the_resident_recorded_and_the_card_waiting(admin, clock, start):
+    card = add_card(central=start, office=rules.office_status_for(start))
+    resident_audits = AuditLog.select().where(AuditLog.entity == "resident").count()
+    updated = set_central_status(admin, card.resident.nik, DUP)
+    assert (updated.central_status, updated.office_status) == (DUP, "waiting_prr")  # not printable meanwhile
+    assert Resident.get_by_id(card.resident_id).recording_status == "sudah"  # coverage does not drop
+    assert AuditLog.select().where(AuditLog.entity == "resident").count() == resident_audits  # nothing changed
+    # The centre deletes the duplicate and the record goes on; the same card is printed later.
+    for central, office in ((SENT, "waiting_prr"), (PRR, "ready_to_print")):
+        assert set_central_status(admin, card.resident.nik, central).office_status == office
+    assert Card.select().where(Card.resident == card.resident_id).count() == 1
 
 
 def test_a_printed_card_stays_printed_whatever_a_late_listing_says(admin, clock):
@@ -255,17 +279,17 @@ def _check_first_import(result, made):
     assert reasons[4] == f"NIK {n['to_printed']} muncul lagi di berkas."
     state = {k: (refresh(c).central_status, refresh(c).office_status) for k, c in made.items()}
     assert state == {
-        "to_prr": (PRR, "ready_to_print"), "to_printed": (PRINTED, "printed"), "dup": (DUP, "needs_rerecording"),
+        "to_prr": (PRR, "ready_to_print"), "to_printed": (PRINTED, "printed"), "dup": (DUP, "waiting_prr"),
         "same": (PRR, "ready_to_print"), "impossible": (PRR, "ready_to_print"), "twice": (SENT, "waiting_prr"),
         "bad_text": (BIO, "waiting_prr"), "done": (ISSUED, "handed_over"),
     }
-    assert Resident.get_by_id(made["dup"].resident_id).recording_status == "belum"
+    assert Resident.get_by_id(made["dup"].resident_id).recording_status == "sudah"  # resolved at the centre
     assert Resident.get_by_id(made["to_prr"].resident_id).recording_status == "sudah"
     imported = list(CardEvent.select().where(CardEvent.source == "import").order_by(CardEvent.id))
     assert sorted((e.card_id, e.central_status, e.office_status, e.note) for e in imported) == sorted([
         (made["to_prr"].id, PRR, "ready_to_print", "terkirim"),
         (made["to_printed"].id, PRINTED, "printed", ""),
-        (made["dup"].id, DUP, "needs_rerecording", "ganda"),
+        (made["dup"].id, DUP, "waiting_prr", "ganda"),
         (made["twice"].id, SENT, "waiting_prr", ""),
     ])
     assert all(e.username == "admin" for e in imported)
@@ -323,7 +347,7 @@ def test_import_refuses_a_file_it_cannot_use(admin, clock, tmp_path):
 
 
 def test_import_applies_in_chunks(admin, clock, tmp_path, monkeypatch):
-    monkeypatch.setattr(cards, "CHUNK", 2)
+    monkeypatch.setattr(status_import, "CHUNK", 2)
     made = [add_card(central=SENT) for _ in range(5)]
     path = tmp_path / "status.csv"
     path.write_text("NIK,STATUS\n" + "".join(f"{c.resident.nik},PRR\n" for c in made), encoding="utf-8")
@@ -360,12 +384,12 @@ def test_import_does_not_overwrite_a_card_changed_while_it_ran(admin, clock, tmp
         table.rows = rows_()
         return table
 
-    monkeypatch.setattr(cards, "open_table", open_and_interfere)
+    monkeypatch.setattr(status_import, "open_table", open_and_interfere)
     result = import_statuses(admin, path)
     assert (result.applied, result.unchanged) == (2, 0)
     assert result.rejected == [(3, second.resident.nik, f"Kartu NIK {second.resident.nik} diubah petugas lain "
                                 "selama impor; baris ini tidak diterapkan, impor ulang berkasnya.")]
-    assert (refresh(second).central_status, refresh(second).office_status) == (DUP, "needs_rerecording")
+    assert (refresh(second).central_status, refresh(second).office_status) == (DUP, "waiting_prr")
     assert refresh(first).office_status == refresh(third).office_status == "printed"
     assert [e.source for e in cards.history(second.id)] == ["perekaman", "manual"]
 
@@ -384,7 +408,7 @@ def backlog(office):
         "c1": add_card(pujut[0], central=BIO, recorded_at=_at(date(2026, 11, 20))),
         "c2": add_card(pujut[1], central=PRR, recorded_at=_at(date(2026, 11, 14)), reason="rusak"),
         "c3": add_card(praya[0], central=PRR, office="printed", recorded_at=_at(date(2026, 9, 1)), reason="hilang"),
-        "c4": add_card(praya[1], central=DUP, recorded_at=_at(date(2026, 6, 1))),
+        "c4": add_card(praya[1], central=EF_C, recorded_at=_at(date(2026, 6, 1))),
         "c5": add_card(praya[2], central=ISSUED, recorded_at=_at(date(2026, 5, 1))),
         "c6": add_card(pujut[2], central=PRR, recorded_at=_at(date(2026, 11, 15)), priority=True),
     }
@@ -536,10 +560,24 @@ def test_a_card_issued_listing_closes_the_open_suket(office, admin, tmp_path):
     cards.set_central_status(admin, resident.nik, "PRINT_READY_RECORD")
     listing = tmp_path / "siak.csv"
     listing.write_text(f"NIK,STATUS\n{resident.nik},CARD_PRINTED\n", encoding="utf-8")
-    cards.import_statuses(admin, listing)
+    import_statuses(admin, listing)
     assert Suket.get_by_id(letter.id).status == "open"
     listing.write_text(f"NIK,STATUS\n{resident.nik},CARD_ISSUED\n", encoding="utf-8")
-    cards.import_statuses(admin, listing)
+    import_statuses(admin, listing)
     closed = Suket.get_by_id(letter.id)
     assert (closed.status, closed.closed_reason) == ("closed", "card_issued")
     assert refresh(card).office_status == "handed_over"
+
+
+def test_an_imported_enrolment_failure_is_audited_on_the_resident(admin, clock, tmp_path):
+    failed, fine = add_card(central=SENT), add_card(central=SENT)
+    path = tmp_path / "status.csv"
+    path.write_text(f"NIK,STATUS\n{failed.resident.nik},ENROLL_FAILURE_AT_CENTRAL\n{fine.resident.nik},PRR\n",
+                    encoding="utf-8")
+    assert import_statuses(admin, path).applied == 2
+    entries = list(AuditLog.select().where(AuditLog.entity == "resident"))
+    assert [(e.action, e.entity_id, json.loads(e.changes)) for e in entries] == [
+        ("resident.update", str(failed.resident_id),
+         {"recording_status": ["sudah", "belum"], "card": failed.id, "central_status": EF_C})]
+    summary = json.loads(AuditLog.get(AuditLog.action == "card.status_import").changes)
+    assert (summary["cards"], summary["rerecord"]) == (2, 1)

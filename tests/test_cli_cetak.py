@@ -209,7 +209,7 @@ def test_backlog_counts(office):
                  recorded_at=at - timedelta(days=20))
         add_card(add_resident(kecamatan=PRAYA), central="PRINT_READY_RECORD", office="printed",
                  recorded_at=at - timedelta(days=40))
-        add_card(add_resident(kecamatan=PRAYA), central="DUPLICATE_RECORD", recorded_at=at - timedelta(days=200))
+        add_card(add_resident(kecamatan=PRAYA), central="ENROLL_FAILURE_AT_CENTRAL", recorded_at=at - timedelta(days=200))
         add_card(add_resident(kecamatan=PRAYA), central="CARD_ISSUED", recorded_at=at - timedelta(days=300))
         return today
 

@@ -209,12 +209,12 @@ def test_a_card_whose_status_changed_meanwhile_is_not_printed_and_uses_no_blank(
     stock(admin, 5)
     card = ready_card()
     batch = printing.create_batch(admin, 1)
-    set_central_status(admin, card.resident.nik, "DUPLICATE_RECORD")  # the listing arrives meanwhile
+    set_central_status(admin, card.resident.nik, "DUPLICATE_RECORD")  # the listing arrives meanwhile: held back
     before = db_state()
     for ok, reason in ((True, None), (False, "gagal_cetak")):
         with pytest.raises(ServiceError) as caught:
             printing.record_result(admin, _job(batch, card).id, ok, reason)
-        assert str(caught.value) == "Kartu berstatus perlu rekam ulang, tidak bisa dicetak."
+        assert str(caught.value) == "Kartu berstatus menunggu PRR, tidak bisa dicetak."
     assert db_state() == before
     assert _job(batch, card).result is None and blangko.balance() == 5
 
@@ -310,7 +310,7 @@ def test_handover_needs_the_id_checked_and_a_unique_receipt(admin, clock):
 
 @pytest.mark.parametrize("central, office_status, status", [
     ("BIO_CAPTURED", "waiting_prr", "menunggu PRR"), (PRR, "ready_to_print", "siap cetak"),
-    ("DUPLICATE_RECORD", "needs_rerecording", "perlu rekam ulang"),
+    ("ENROLL_FAILURE_AT_CENTRAL", "needs_rerecording", "perlu rekam ulang"),
 ])
 def test_only_printed_cards_are_handed_over(admin, clock, central, office_status, status):
     card = add_card(central=central, office=office_status)

@@ -933,10 +933,12 @@ def test_recording_again_never_makes_a_second_open_card(admin, clock):
     with pytest.raises(ServiceError, match="masih punya kartu dalam antrean cetak \\(menunggu PRR\\)"):
         q.finish(admin, again.id, 1, "recorded")
     assert Card.select().where(Card.resident == resident.id).count() == 1
-    # After a duplicate record the resident records again: the old card is replaced, a new one waits
-    cards.set_central_status(admin, resident.nik, "DUPLICATE_RECORD")
+    # After a failed enrolment the resident records again: the old card is replaced, a new one waits
+    cards.set_central_status(admin, resident.nik, "ENROLL_FAILURE_AT_CENTRAL")
     assert Resident.get_by_id(resident.id).recording_status == "belum"
     q.finish(admin, again.id, 1, "recorded")
     statuses = [c.office_status for c in Card.select().where(Card.resident == resident.id).order_by(Card.id)]
     assert statuses == ["replaced", "waiting_prr"]
+    replaced = Card.select().where(Card.resident == resident.id).order_by(Card.id).first()
+    assert replaced.status_changed_at == replaced.updated_at is not None  # dated like every status change
     assert Resident.get_by_id(resident.id).recording_status == "sudah"

@@ -83,7 +83,7 @@ def test_only_recorded_residents_whose_card_is_not_printed(admin, clock):
         suket.issue(admin, printed.resident.nik)
     assert str(caught.value) == "Kartu berstatus sudah dicetak; Suket hanya selama kartu belum dicetak."
     failed = add_card()
-    set_central_status(admin, failed.resident.nik, "DUPLICATE_RECORD")  # back to BELUM REKAM
+    set_central_status(admin, failed.resident.nik, "ENROLL_FAILURE_AT_CENTRAL")  # back to BELUM REKAM
     with pytest.raises(ServiceError) as caught:
         suket.issue(admin, failed.resident.nik)
     assert str(caught.value) == "Suket hanya untuk penduduk yang SUDAH REKAM."

@@ -23,7 +23,7 @@ def import_statuses_cmd(state: State, file: str) -> None:
     file are reported with their line; the rest is applied. Exits 1 when a row is rejected.
     """
     from dukcapil_tui.i18n import t
-    from dukcapil_tui.services.cards import import_statuses
+    from dukcapil_tui.services.status_import import import_statuses
     from dukcapil_tui.services.context import ServiceError
 
     if not Path(file).exists():
@@ -120,7 +120,7 @@ def backlog(state: State) -> None:
         if not items:
             click.echo("  -")
 
-    order = ("waiting_prr", "ready_to_print", "printed", "needs_rerecording")
+    from dukcapil_tui.domain.cards import OPEN_STATUSES as order
     section(t("cli.backlog.by_status"),
             [(t(f"cards.office.{s}"), counts.by_status[s]) for s in order if s in counts.by_status])
     section(t("cli.backlog.by_kecamatan"),

@@ -186,7 +186,7 @@ def _centre_and_print(rng, clock, day, printer, desk) -> None:
     for card in waiting:
         roll = rng.random()
         status = ("PRINT_READY_RECORD" if roll < 0.7 else "SENT_FOR_ENROLLMENT" if roll < 0.85
-                  else "DUPLICATE_RECORD" if roll < 0.9 else None)
+                  else "DUPLICATE_RECORD" if roll < 0.88 else "ENROLL_FAILURE_AT_CENTRAL" if roll < 0.9 else None)
         if status and status != card.central_status:
             try:
                 cards.set_central_status(printer, card.resident.nik, status)

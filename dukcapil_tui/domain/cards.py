@@ -11,19 +11,26 @@ CENTRAL_STATUSES = (
     "CARD_PRINTED", "CARD_ISSUED",
 )
 OFFICE_STATUSES = ("waiting_prr", "ready_to_print", "printed", "handed_over", "needs_rerecording", "replaced")
+# A card still on its way to the resident: the printing backlog.
+OPEN_STATUSES = ("waiting_prr", "ready_to_print", "printed", "needs_rerecording")
 REASONS = ("baru", "rusak", "hilang", "perubahan_data", "pindah_datang")
 
-_FAILURES = ("DUPLICATE_RECORD", "ENROLL_FAILURE_AT_REGIONAL", "ENROLL_FAILURE_AT_CENTRAL")
+# The centre could not enrol the record: the resident must record again.
+ENROLL_FAILURES = ("ENROLL_FAILURE_AT_REGIONAL", "ENROLL_FAILURE_AT_CENTRAL")
+# The centre found the record twice; it resolves that itself by deleting the duplicate, so the
+# resident has recorded (SUDAH REKAM) and the card waits, not printable, until the centre moves on.
+DUPLICATE = "DUPLICATE_RECORD"
 
 # What the centre may say next, given what it said last. Staff may also re-enter the same
 # status (no change) and a listing may skip a step: SENT_FOR_ENROLLMENT, or CARD_PRINTED when
 # it is read after the card was issued.
 CENTRAL_MOVES: dict[str, tuple[str, ...]] = {
-    "BIO_CAPTURED": ("SENT_FOR_ENROLLMENT", "PRINT_READY_RECORD", "ADJUDICATE_RECORD", *_FAILURES),
-    "SENT_FOR_ENROLLMENT": ("PRINT_READY_RECORD", "ADJUDICATE_RECORD", *_FAILURES),
-    "ADJUDICATE_RECORD": ("PRINT_READY_RECORD", *_FAILURES),
-    "PRINT_READY_RECORD": ("CARD_PRINTED", "CARD_ISSUED", "DUPLICATE_RECORD"),
-    "DUPLICATE_RECORD": (),
+    "BIO_CAPTURED": ("SENT_FOR_ENROLLMENT", "PRINT_READY_RECORD", "ADJUDICATE_RECORD", DUPLICATE, *ENROLL_FAILURES),
+    "SENT_FOR_ENROLLMENT": ("PRINT_READY_RECORD", "ADJUDICATE_RECORD", DUPLICATE, *ENROLL_FAILURES),
+    "ADJUDICATE_RECORD": ("PRINT_READY_RECORD", DUPLICATE, *ENROLL_FAILURES),
+    "PRINT_READY_RECORD": ("CARD_PRINTED", "CARD_ISSUED", DUPLICATE),
+    # Once the centre has deleted the duplicate the record goes on as any other.
+    DUPLICATE: ("BIO_CAPTURED", "SENT_FOR_ENROLLMENT", "PRINT_READY_RECORD", "ADJUDICATE_RECORD", *ENROLL_FAILURES),
     "ENROLL_FAILURE_AT_REGIONAL": (),
     "ENROLL_FAILURE_AT_CENTRAL": (),
     "CARD_PRINTED": ("CARD_ISSUED",),
@@ -34,13 +41,32 @@ CENTRAL_MOVES: dict[str, tuple[str, ...]] = {
 def office_status_for(central: str) -> str:
     if central == "PRINT_READY_RECORD":
         return "ready_to_print"
-    if central in _FAILURES:
+    if central in ENROLL_FAILURES:
         return "needs_rerecording"
     if central == "CARD_PRINTED":
         return "printed"
     if central == "CARD_ISSUED":
         return "handed_over"
     return "waiting_prr"
+
+
+_ORDER = {"waiting_prr": 0, "ready_to_print": 1, "printed": 2, "handed_over": 3}
+
+
+def next_office_status(current: str, central: str) -> str:
+    """The office status after the centre says ``central`` of a card that is ``current``.
+
+    It never moves backwards past printing (a card printed here stays printed when a late
+    listing still says PRR); an enrolment failure sends an unprinted card back for
+    re-recording; a duplicate holds an unprinted card back until the centre moves on."""
+    implied = office_status_for(central)
+    if implied == "needs_rerecording":
+        return implied if current in ("waiting_prr", "ready_to_print", "needs_rerecording") else current
+    if central == DUPLICATE:
+        return "waiting_prr" if current in ("waiting_prr", "ready_to_print") else current
+    if current == "needs_rerecording":
+        return implied
+    return implied if _ORDER.get(implied, 0) >= _ORDER.get(current, 0) else current
 
 
 def can_move(current: str, new: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dukcapil_tui.domain.cards import AGE_BUCKETS
+from dukcapil_tui.domain.cards import AGE_BUCKETS, OPEN_STATUSES
 from dukcapil_tui.reports import common
 from dukcapil_tui.reports.common import Figure
 from dukcapil_tui.reports.periods import Period
@@ -21,7 +21,7 @@ from dukcapil_tui.services import regions
 
 TITLE = "Backlog cetak KTP-el"
 SLUG = "backlog-cetak"
-STATUSES = ("waiting_prr", "ready_to_print", "printed", "needs_rerecording")
+STATUSES = OPEN_STATUSES
 STATUS_LABELS = {
     "waiting_prr": "Menunggu PRR",
     "ready_to_print": "Siap cetak (PRR)",

@@ -20,13 +20,13 @@ from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain.formatting import format_date, format_int, to_local
 from dukcapil_tui.i18n import t
 from dukcapil_tui.screens.base import BaseScreen, in_db
-from dukcapil_tui.services import blangko, cards, regions
+from dukcapil_tui.services import blangko, cards, regions, status_import
 from dukcapil_tui.services.cards import BacklogFilter, BacklogRow
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 from dukcapil_tui.widgets.tiles import StatTile
 
 PAGE = 50
-TILE_STATUSES = ("waiting_prr", "ready_to_print", "printed", "needs_rerecording")
+TILE_STATUSES = card_rules.OPEN_STATUSES
 
 
 class BacklogScreen(BaseScreen):
@@ -211,7 +211,7 @@ class BacklogScreen(BaseScreen):
                 from dukcapil_tui.domain.problems import ValidationError
 
                 raise ValidationError({"path": t("backlog.file_missing", path=values["path"])})
-            return cards.import_statuses(actor, path)
+            return status_import.import_statuses(actor, path)
 
         self.app.push_screen(FormModal(t("backlog.import_title"), fields, run, submit_label=t("backlog.import")),
                              self._imported)

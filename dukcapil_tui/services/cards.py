@@ -7,10 +7,8 @@ printed when a late listing still says PRR).
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dukcapil_tui.db import database
@@ -19,22 +17,11 @@ from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, CardEvent, Resident
-from dukcapil_tui.services import audit, context, settings
+from dukcapil_tui.services import audit, card_status, context, settings
 from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
-from dukcapil_tui.tabular import TabularError, open_table
 
 STATUS_ROLES = ("admin", "cetak")
-OPEN_OFFICE = ("waiting_prr", "ready_to_print", "printed", "needs_rerecording")
-_ORDER = {"waiting_prr": 0, "ready_to_print": 1, "printed": 2, "handed_over": 3}
-
-
-def next_office_status(current: str, central: str) -> str:
-    implied = rules.office_status_for(central)
-    if implied == "needs_rerecording":
-        return implied if current in ("waiting_prr", "ready_to_print", "needs_rerecording") else current
-    if current == "needs_rerecording":
-        return implied
-    return implied if _ORDER.get(implied, 0) >= _ORDER.get(current, 0) else current
+OPEN_OFFICE = rules.OPEN_STATUSES
 
 
 def open_card_for(resident_id: int) -> Card | None:
@@ -53,30 +40,6 @@ def card_by_nik(nik: str) -> Card:
     return card
 
 
-def _apply(actor: Actor, card: Card, central: str, source: str, note: str = "") -> tuple[str, str]:
-    office = next_office_status(card.office_status, central)
-    now = context.now_utc()
-    # status_changed_at dates the office status (e.g. when a card was printed, for the
-    # uncollected list): a central status that leaves the office status alone keeps it.
-    changed_at = now if office != card.office_status else card.status_changed_at
-    Card.update(central_status=central, office_status=office, status_changed_at=changed_at, updated_at=now
-                ).where(Card.id == card.id).execute()
-    CardEvent.create(card=card.id, at=now, central_status=central, office_status=office, username=actor.username,
-                     source=source, note=note)
-    if office == "needs_rerecording" and card.office_status != "needs_rerecording":
-        Resident.update(recording_status="belum", updated_at=now).where(Resident.id == card.resident_id).execute()
-    if office == "handed_over" and card.office_status != "handed_over":
-        _close_suket([(now, card.resident_id)])
-    return office, card.office_status
-
-
-def _close_suket(rows: list[tuple[str, int]]) -> None:
-    """The centre says the card was issued: the resident's open Suket is no longer needed."""
-    database.cursor().executemany(
-        "UPDATE suket SET status = 'closed', closed_at = ?, closed_reason = 'card_issued' "
-        "WHERE resident_id = ? AND status = 'open'", rows)
-
-
 def set_central_status(actor: Actor, nik: str, status: str, note: str = "") -> Card:
     """Enter what SIAK says of one resident's card."""
     require_role(actor, "action.card_status", *STATUS_ROLES)
@@ -87,130 +50,8 @@ def set_central_status(actor: Actor, nik: str, status: str, note: str = "") -> C
         card = card_by_nik(nik)
         if not rules.can_move(card.central_status, central):
             raise ServiceError(t("cards.bad_move", old=card.central_status, new=central))
-        office, before = _apply(actor, card, central, "manual", note)
-        audit.record(actor, "card.status", "card", card.id,
-                     {"central_status": [card.central_status, central], "office_status": [before, office]})
+        card_status.change(actor, card, "manual", "card.status", central=central, note=note)
     return Card.get_by_id(card.id)
-
-
-# --- bulk import of a SIAK listing -------------------------------------------------------------
-
-STATUS_ALIASES = {"NO_NIK": "NIK", "STATUS_CETAK": "STATUS", "STATUS_KTP": "STATUS", "STATUS_PUSAT": "STATUS",
-                  "STATUS_REKAM_PUSAT": "STATUS", "CURRENT_STATUS": "STATUS", "KETERANGAN": "CATATAN"}
-CHUNK = 2000
-
-
-@dataclass
-class StatusImport:
-    total: int = 0
-    applied: int = 0
-    unchanged: int = 0
-    rejected: list[tuple[int, str, str]] = field(default_factory=list)  # line, NIK, reason
-
-
-def import_statuses(actor: Actor, path: Path | str) -> StatusImport:
-    """Apply a listing of NIK + central status. Unknown NIKs and impossible transitions are
-    reported per row; the rest is applied in chunks (one transaction each)."""
-    require_role(actor, "action.card_status", *STATUS_ROLES)
-    try:
-        table = open_table(path, STATUS_ALIASES)
-    except TabularError as exc:
-        raise ServiceError(t("import.unreadable", path=path, reason=exc)) from None
-    missing = [c for c in ("NIK", "STATUS") if c not in table.columns]
-    if missing:
-        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=", ".join(table.columns)))
-    # Every card, newest per resident, in one read: NIK -> (card id, central, office, resident id),
-    # the open ones apart from those handed over (a listing goes on saying CARD_PRINTED or
-    # CARD_ISSUED of a card after it was handed over here: that is news or nothing, not an error).
-    open_cards: dict[str, tuple[int, str, str, int]] = {}
-    handed_over: dict[str, tuple[int, str, str, int]] = {}
-    for card_id, central, office, resident_id, nik in (
-        Card.select(Card.id, Card.central_status, Card.office_status, Card.resident, Resident.nik)
-        .join(Resident).order_by(Card.recorded_at, Card.id).tuples().iterator()
-    ):
-        if office in OPEN_OFFICE:
-            open_cards[nik] = (card_id, central, office, resident_id)
-        elif office == "handed_over":
-            handed_over[nik] = (card_id, central, office, resident_id)
-    result = StatusImport()
-    pending: list[tuple] = []
-    seen: set[str] = set()
-    for line, row in table.rows:
-        result.total += 1
-        nik = nik_rules.normalise(str(row.get("NIK") or ""))
-        central = rules.normalise_status(row.get("STATUS"))
-        if central is None:
-            result.rejected.append((line, nik, t("cards.bad_status", value=row.get("STATUS"),
-                                                 choices=", ".join(rules.CENTRAL_STATUSES))))
-            continue
-        found = open_cards.get(nik)
-        if found is None and central in ("CARD_PRINTED", "CARD_ISSUED"):
-            found = handed_over.get(nik)
-        if found is None:
-            result.rejected.append((line, nik, t("cards.no_open_card", nik=nik)))
-            continue
-        if nik in seen:
-            result.rejected.append((line, nik, t("cards.duplicate_in_file", nik=nik)))
-            continue
-        seen.add(nik)
-        card_id, current, office, resident_id = found
-        if central == current:
-            result.unchanged += 1
-            continue
-        if not rules.can_move(current, central):
-            result.rejected.append((line, nik, t("cards.bad_move", old=current, new=central)))
-            continue
-        pending.append((card_id, current, central, office, next_office_status(office, central), resident_id,
-                        str(row.get("CATATAN") or "")[:200], line, nik))
-        if len(pending) >= CHUNK:
-            _apply_chunk(actor, pending, Path(path).name, result)
-            pending = []
-    if pending:
-        _apply_chunk(actor, pending, Path(path).name, result)
-    result.rejected.sort()
-    return result
-
-
-def _apply_chunk(actor: Actor, rows: list[tuple], filename: str, result: StatusImport) -> None:
-    now = str(context.now_utc())
-    with database.atomic("IMMEDIATE"):
-        # The listing was checked against a snapshot taken before reading the file; a card
-        # another workstation changed since then is reported, not overwritten.
-        ids = [r[0] for r in rows]
-        marks = ", ".join("?" * len(ids))
-        live = {card_id: (central, office) for card_id, central, office in database.execute_sql(
-            f"SELECT id, central_status, office_status FROM card WHERE id IN ({marks})", ids).fetchall()}
-        changed = [r for r in rows if live.get(r[0]) != (r[1], r[3])]
-        for r in changed:
-            result.rejected.append((r[7], r[8], t("cards.changed_meanwhile", nik=r[8])))
-        rows = [r for r in rows if live.get(r[0]) == (r[1], r[3])]
-        result.applied += len(rows)
-        if not rows:
-            return
-        cursor = database.cursor()
-        cursor.executemany(
-            "UPDATE card SET central_status = ?, office_status = ?, updated_at = ?, "
-            "status_changed_at = CASE WHEN office_status = ? THEN status_changed_at ELSE ? END "
-            "WHERE id = ? AND central_status = ?",
-            [(new, office, now, office, now, card_id, old) for card_id, old, new, _, office, _, _, _, _ in rows],
-        )
-        cursor.executemany(
-            "INSERT INTO card_event (card_id, at, central_status, office_status, username, source, note) "
-            "VALUES (?, ?, ?, ?, ?, 'import', ?)",
-            [(card_id, now, new, office, actor.username, note) for card_id, _, new, _, office, _, note, _, _ in rows],
-        )
-        rerecord = [(now, resident_id) for _, _, _, before, office, resident_id, _, _, _ in rows
-                    if office == "needs_rerecording" and before != "needs_rerecording"]
-        if rerecord:
-            cursor.executemany("UPDATE resident SET recording_status = 'belum', updated_at = ? WHERE id = ?", rerecord)
-        issued = [(now, resident_id) for _, _, _, before, office, resident_id, _, _, _ in rows
-                  if office == "handed_over" and before != "handed_over"]
-        if issued:
-            _close_suket(issued)
-        audit.record(actor, "card.status_import", "card", None, {
-            "file": filename, "cards": len(rows),
-            "to": json.loads(json.dumps({s: sum(1 for r in rows if r[2] == s) for s in {r[2] for r in rows}})),
-        })
 
 
 # --- reading the backlog ---------------------------------------------------------------------
@@ -223,7 +64,7 @@ class BacklogCounts:
     by_age: dict[str, int]
 
 
-WAITING = ("waiting_prr", "ready_to_print", "printed", "needs_rerecording")
+WAITING = rules.OPEN_STATUSES
 
 
 def _age_bounds(today: date) -> dict[str, tuple[str | None, str | None]]:

@@ -15,8 +15,8 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
-from dukcapil_tui.models import Card, CardEvent, Handover, PrintBatch, PrintJob, Resident, Suket
-from dukcapil_tui.services import audit, blangko, context
+from dukcapil_tui.models import Card, Handover, PrintBatch, PrintJob, Resident
+from dukcapil_tui.services import audit, blangko, card_status, context
 from dukcapil_tui.services.cards import card_by_nik
 from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
 
@@ -103,19 +103,16 @@ def record_result(actor: Actor, job_id: int, ok: bool, fail_reason: str | None =
         now = context.now_utc()
         nik = card.resident.nik
         if ok:
+            fail_reason = None
             blangko.append(actor, "print_ok", 1, reference=f"batch {job.batch_id}", card_id=card.id)
-            Card.update(office_status="printed", status_changed_at=now, updated_at=now).where(Card.id == card.id).execute()
-            CardEvent.create(card=card.id, at=now, central_status=card.central_status, office_status="printed",
-                             username=actor.username, source="print", note=f"batch {job.batch_id}")
         else:
             blangko.spoil(actor, "print_failed", fail_reason, nik=nik, card_id=card.id, note=f"batch {job.batch_id}")
-            CardEvent.create(card=card.id, at=now, central_status=card.central_status, office_status="ready_to_print",
-                             username=actor.username, source="print", note=fail_reason)
-        if ok:
-            fail_reason = None
+        # A failed print leaves the card ready to print; its event still records the attempt.
+        card_status.change(actor, card, "print", "print.result", office="printed" if ok else card.office_status,
+                           note=f"batch {job.batch_id}" if ok else fail_reason,
+                           detail={"ok": ok, "reason": fail_reason, "job": job.id})
         PrintJob.update(result="ok" if ok else "failed", reason=fail_reason, at=now, username=actor.username
                         ).where(PrintJob.id == job.id).execute()
-        audit.record(actor, "print.result", "card", card.id, {"ok": ok, "reason": fail_reason, "job": job.id})
     return PrintJob.get_by_id(job_id)
 
 
@@ -181,15 +178,10 @@ def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, 
         row = Handover.create(card=card.id, at=now, collected_by=collected_by, collector_name=name,
                               relation=relation if collected_by == "family" else "", receipt_no=receipt_no,
                               id_checked=True, username=actor.username, workstation=actor.workstation)
-        Card.update(office_status="handed_over", status_changed_at=now, updated_at=now).where(Card.id == card.id).execute()
-        CardEvent.create(card=card.id, at=now, central_status=card.central_status, office_status="handed_over",
-                         username=actor.username, source="handover", note=receipt_no)
-        # The resident's open Suket, even one issued for an earlier card of theirs (re-recorded).
-        closed = Suket.update(status="closed", closed_at=now, closed_reason="handover").where(
-            (Suket.resident == card.resident_id) & (Suket.status == "open")).execute()
-        audit.record(actor, "card.handover", "card", card.id,
-                     {"collected_by": collected_by, "relation": relation or None, "receipt_no": receipt_no,
-                      "suket_closed": closed})
+        # Closes the resident's open Suket too (card_status), each audited.
+        card_status.change(actor, card, "handover", "card.handover", office="handed_over", note=receipt_no,
+                           detail={"collected_by": collected_by, "relation": relation or None,
+                                   "receipt_no": receipt_no})
     return row
 
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from dukcapil_tui.db import database
+from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
 from dukcapil_tui.domain.formatting import format_date
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
-from dukcapil_tui.models import Card, CardEvent, Resident, Service, Ticket, TicketEvent
-from dukcapil_tui.services import audit, catalog, context, settings
+from dukcapil_tui.models import Card, Resident, Service, Ticket, TicketEvent
+from dukcapil_tui.services import audit, card_status, catalog, context, settings
 from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
 
 DESK_ROLES = ("admin", "loket")
@@ -354,32 +355,22 @@ def _record_biometrics(actor: Actor, ticket: Ticket, service: Service) -> Card:
     if age < resident_rules.RECORDING_MIN_AGE:
         raise ServiceError(t("queue.warn_too_young", age=age, min=resident_rules.RECORDING_MIN_AGE))
     now = context.now_utc()
-    previous = (Card.select().where((Card.resident == resident.id)
-                                    & Card.office_status.in_(("waiting_prr", "ready_to_print", "printed",
-                                                              "needs_rerecording")))
+    label = rules.label(service.prefix, ticket.number)
+    previous = (Card.select().where((Card.resident == resident.id) & Card.office_status.in_(card_rules.OPEN_STATUSES))
                 .order_by(Card.id.desc()).first())
     if previous is not None and previous.office_status != "needs_rerecording":
         raise ServiceError(t("queue.card_open", status=t(f"cards.office.{previous.office_status}")))
     if previous is not None:
-        # Re-recorded after a duplicate or failed enrolment: the old card is replaced.
-        Card.update(office_status="replaced", updated_at=now).where(Card.id == previous.id).execute()
-        CardEvent.create(card=previous.id, at=now, central_status=previous.central_status, office_status="replaced",
-                         username=actor.username, source="perekaman", note=rules.label(service.prefix, ticket.number))
+        # Re-recorded after a failed enrolment: the old card is replaced.
+        card_status.change(actor, previous, "perekaman", "card.replaced", office="replaced", note=label,
+                           detail={"ticket": ticket.id})
     if resident.recording_status != "sudah":
         Resident.update(recording_status="sudah", updated_at=now).where(Resident.id == resident.id).execute()
         audit.record(actor, "resident.update", "resident", resident.id,
                      {"recording_status": [resident.recording_status, "sudah"], "ticket": ticket.id})
     where = settings.get("office_name") or actor.workstation
-    card = Card.create(
-        uuid=str(uuid.uuid4()), resident=resident.id, reason=service.card_reason or "baru", recorded_at=now,
-        recorded_where=f"{where} ({actor.workstation})", ticket=ticket.id, central_status="BIO_CAPTURED",
-        office_status="waiting_prr", workstation=actor.workstation, created_at=now, updated_at=now,
-    )
-    CardEvent.create(card=card.id, at=now, central_status="BIO_CAPTURED", office_status="waiting_prr",
-                     username=actor.username, source="perekaman", note=rules.label(service.prefix, ticket.number))
-    audit.record(actor, "card.create", "card", card.id,
-                 {"resident": resident.id, "reason": card.reason, "central_status": "BIO_CAPTURED"})
-    return card
+    return card_status.create(actor, resident, reason=service.card_reason or "baru",
+                              recorded_where=f"{where} ({actor.workstation})", ticket_id=ticket.id, note=label)
 
 
 # --- end of day -----------------------------------------------------------------------------
