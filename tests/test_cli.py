@@ -319,7 +319,12 @@ def test_check_reports_a_broken_invariant(office):
     result = invoke("check")
     assert_clean_exit(result, 1)
     assert result.output.startswith("Ditemukan 1 masalah:\n")
-    assert f"  - residents: 1 resident(s) recorded before age 16 ({nik[:6]}…)" in result.output
+    assert f"  - residents: 1 unmarried resident(s) recorded before age 16 ({nik[:6]}…)" in result.output
+    database.close()
+    open_database(office)
+    database.execute_sql("UPDATE resident SET marital_status = 'kawin'")  # married: wajib KTP at any age
+    database.close()
+    assert_clean_exit(invoke("check"), 0)
 
 
 def test_check_reports_an_invalid_nik_and_a_missing_trigger(office):

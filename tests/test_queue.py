@@ -440,12 +440,26 @@ def test_recorded_for_an_under_16_is_refused_and_writes_nothing(admin, clock):
     before = (Card.select().count(), CardEvent.select().count(), TicketEvent.select().count(), AuditLog.select().count())
     with pytest.raises(ServiceError) as refused:
         q.finish(admin, ticket.id, 1, "recorded")
-    assert str(refused.value) == "Umur 15 tahun: perekaman baru boleh sejak umur 16 tahun."
+    assert str(refused.value) == "Umur 15 tahun dan belum kawin: perekaman baru boleh sejak umur 16 tahun."
     _nothing_written(ticket, before)
     assert Resident.get_by_id(young.id).recording_status == "belum"
     sixteen = add_resident(birth_for_age(16), marital="belum_kawin")
     allowed = serving(admin, resident_id=sixteen.id, counter=2)
     assert q.finish(admin, allowed.id, 2, "recorded").outcome == "recorded"
+
+
+@pytest.mark.parametrize("age", [13, 15])
+def test_a_married_resident_under_16_is_wajib_ktp_and_is_recorded(admin, clock, age):
+    """Pasal 63 ayat (1) UU 23/2006 as amended by UU 24/2013: married means wajib KTP, at any age."""
+    married = add_resident(birth_for_age(age), marital="kawin")
+    rekam = catalog.service_by_code("rekam_baru")
+    assert q.ticket_warnings(rekam, married, TODAY) == []
+    ticket = serving(admin, resident_id=married.id)
+    assert q.finish(admin, ticket.id, 1, "recorded").outcome == "recorded"
+    assert Resident.get_by_id(married.id).recording_status == "sudah"
+    assert Card.select().where(Card.resident == married.id).count() == 1
+    widowed = add_resident(birth_for_age(age), marital="cerai_mati")
+    assert q.finish(admin, serving(admin, resident_id=widowed.id, counter=2).id, 2, "recorded").outcome == "recorded"
 
 
 def test_recorded_on_a_ticket_not_at_the_counter_is_refused_and_writes_nothing(admin, clock):
@@ -525,14 +539,14 @@ def test_warning_for_an_already_recorded_resident_points_to_the_right_service(ad
 def test_warnings_for_under_16_and_not_yet_wajib_ktp(admin, clock):
     rekam, pengambilan = catalog.service_by_code("rekam_baru"), catalog.service_by_code("pengambilan")
     young = add_resident(birth_for_age(15), marital="belum_kawin")
-    assert q.ticket_warnings(rekam, young, TODAY) == ["Umur 15 tahun: perekaman baru boleh sejak umur 16 tahun."]
+    assert q.ticket_warnings(rekam, young, TODAY) == ["Umur 15 tahun dan belum kawin: perekaman baru boleh sejak umur 16 tahun."]
     assert q.ticket_warnings(pengambilan, young, TODAY) == []  # not a recording service
     sixteen = add_resident(birth_for_age(16), marital="belum_kawin")
     assert q.ticket_warnings(rekam, sixteen, TODAY) == [
         "Umur 16 tahun dan belum kawin: belum wajib KTP (boleh rekam, kartu dicetak setelah 17 tahun)."]
     married = add_resident(birth_for_age(16), marital="kawin")
     assert q.ticket_warnings(rekam, married, TODAY) == []
-    assert take(admin, resident_id=young.id).warnings == ["Umur 15 tahun: perekaman baru boleh sejak umur 16 tahun."]
+    assert take(admin, resident_id=young.id).warnings == ["Umur 15 tahun dan belum kawin: perekaman baru boleh sejak umur 16 tahun."]
 
 
 # --- end of day -----------------------------------------------------------------------------

@@ -325,3 +325,17 @@ def test_import_needs_admin(admin, tmp_path):
     with pytest.raises(PermissionDenied):
         run(loket, write_csv(tmp_path, ROWS))
     assert Resident.select().count() == 0
+
+
+def test_a_married_resident_under_16_may_be_imported_as_recorded(admin, tmp_path):
+    """Married means wajib KTP at any age (Pasal 63 ayat (1) UU 23/2006 as amended by UU 24/2013)."""
+    path = write_csv(tmp_path, [
+        "5202046312120001,BAIQ MUDA,PRAYA,23-12-2012,P,52.02.04.2008,DUSUN SADE,1,2,KAWIN,SUDAH REKAM",
+        "5202042312120002,LALU MUDA,PRAYA,23-12-2012,L,52.02.04.2008,DUSUN SADE,1,2,BELUM KAWIN,SUDAH REKAM",
+    ])
+    result = run(admin, path)
+    assert (result.inserted, len(result.rejected)) == (1, 1)
+    assert Resident.get(Resident.nik == "5202046312120001").recording_status == "sudah"
+    (refused,) = result.rejected
+    assert (refused.line, refused.nik) == (3, "5202042312120002")
+    assert refused.reason.endswith("perekaman baru boleh sejak umur 16 tahun, atau sejak kawin.")

@@ -205,11 +205,32 @@ def test_recorded_under_16_is_refused():
     # 15 years old on TODAY: born 23-11-2010.
     _, errors, _ = check(good(nik="5202042311100001", birth_date="23-11-2010", recording_status="sudah"))
     assert errors == {
-        "recording_status": "Status rekam tidak mungkin 'sudah': perekaman baru boleh sejak umur 16 tahun."
+        "recording_status": "Status rekam tidak mungkin 'sudah': perekaman baru boleh sejak umur 16 tahun, atau sejak "
+                            "kawin."
     }
     # The same person not yet recorded is fine, and so is recording on the 16th birthday.
     assert check(good(nik="5202042311100001", birth_date="23-11-2010", recording_status="belum"))[1] == {}
     assert check(good(nik="5202042211100001", birth_date="22-11-2010", recording_status="sudah"))[1] == {}
+
+
+@pytest.mark.parametrize("marital", ["kawin", "cerai_hidup", "cerai_mati"])
+def test_recorded_under_16_is_accepted_once_married(marital):
+    """Married (or once married) means wajib KTP at any age, so the recording is real."""
+    raw = good(nik="5202042311120001", birth_date="23-11-2012", recording_status="sudah", marital_status=marital)
+    assert check(raw)[1] == {}
+    assert check(dict(raw, marital_status="belum_kawin"))[1] == {
+        "recording_status": "Status rekam tidak mungkin 'sudah': perekaman baru boleh sejak umur 16 tahun, atau sejak "
+                            "kawin."}
+
+
+@pytest.mark.parametrize("birth, marital, allowed", [
+    (date(2010, 11, 22), "belum_kawin", True),   # 16 today
+    (date(2010, 11, 23), "belum_kawin", False),  # 16 tomorrow
+    (date(2013, 11, 23), "kawin", True),         # 12 and married
+    (date(2013, 11, 23), "cerai_hidup", True),
+])
+def test_may_record(birth, marital, allowed):
+    assert rules.may_record(birth, marital, TODAY) is allowed
 
 
 def test_nik_disagreeing_with_the_record_is_only_a_warning():
@@ -234,7 +255,7 @@ def test_messages_in_english():
     assert errors["sex"] == "Sex: unknown value 'X'; choose one of Male, Female."
     assert errors["desa_code"] == "Village code 52.02.04.2099 is not known in this regency."
     _, errors, _ = check(good(nik="5202042311100001", birth_date="23-11-2010"))
-    assert errors["recording_status"] == "Recording status cannot be 'recorded': recording starts at age 16."
+    assert errors["recording_status"] == "Recording status cannot be 'recorded': recording starts at age 16, or at marriage."
 
 
 def test_field_labels_in_both_languages():

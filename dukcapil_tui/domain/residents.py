@@ -16,7 +16,7 @@ MARITAL_STATUSES = ("belum_kawin", "kawin", "cerai_hidup", "cerai_mati")
 RECORDING_STATUSES = ("belum", "sudah")
 
 WAJIB_KTP_AGE = 17
-RECORDING_MIN_AGE = 16  # biometrics may be recorded from 16; the card is printed from 17
+RECORDING_MIN_AGE = 16  # biometrics may be recorded from 16 (any age once married); printed once wajib
 
 MAX_NAME = 100
 MAX_PLACE = 60
@@ -45,13 +45,20 @@ class WajibKtp:
 
 
 def wajib_ktp(birth_date: date, marital_status: str, on: date) -> WajibKtp:
-    """UU 24/2013 Pasal 63: age 17 or over, or married or previously married."""
+    """Pasal 63 ayat (1) UU 23/2006 as amended by UU 24/2013: age 17 or over, or married or
+    previously married (whatever the age)."""
     age = age_on(birth_date, on)
     if age >= WAJIB_KTP_AGE:
         return WajibKtp(True, t("wajib.reason_age", age=age))
     if marital_status != "belum_kawin":
         return WajibKtp(True, t("wajib.reason_married", status=marital_label(marital_status), age=age))
     return WajibKtp(False, t("wajib.reason_too_young", age=age, min=WAJIB_KTP_AGE))
+
+
+def may_record(birth_date: date, marital_status: str, on: date) -> bool:
+    """Biometrics may be recorded from age 16, and at any age from the first marriage (a married
+    resident is wajib KTP, Pasal 63 ayat (1) UU 23/2006 as amended by UU 24/2013)."""
+    return marital_status != "belum_kawin" or age_on(birth_date, on) >= RECORDING_MIN_AGE
 
 
 def sex_label(sex: str) -> str:
@@ -291,8 +298,9 @@ def validate(
     if (
         recording == "sudah"
         and birth_date is not None
+        and marital is not None
         and "birth_date" not in errors
-        and age_on(birth_date, today) < RECORDING_MIN_AGE
+        and not may_record(birth_date, marital, today)
     ):
         errors["recording_status"] = t("resident.too_young_recorded", min=RECORDING_MIN_AGE)
 

@@ -10,7 +10,7 @@ MESSAGES = {
     "queue.need_resident_or_name": ("Isi NIK penduduk, atau nama pengunjung untuk layanan tanpa NIK.", "Enter the resident's NIK, or a visitor name for a service without NIK."),
     "queue.warn_open_ticket": ("NIK ini sudah memegang tiket {label} ({service}) hari ini yang belum selesai.", "This NIK already holds open ticket {label} ({service}) today."),
     "queue.warn_already_recorded": ("Penduduk ini SUDAH REKAM. Untuk kartu rusak/hilang pilih Cetak ulang; untuk mengambil kartu pilih Pengambilan KTP-el.", "This resident is already RECORDED. For a damaged/lost card choose Cetak ulang; to collect a card choose Pengambilan KTP-el."),
-    "queue.warn_too_young": ("Umur {age} tahun: perekaman baru boleh sejak umur {min} tahun.", "Aged {age}: recording is allowed from age {min}."),
+    "queue.warn_too_young": ("Umur {age} tahun dan belum kawin: perekaman baru boleh sejak umur {min} tahun.", "Aged {age} and never married: recording is allowed from age {min}."),
     "queue.warn_not_wajib": ("Umur {age} tahun dan belum kawin: belum wajib KTP (boleh rekam, kartu dicetak setelah 17 tahun).", "Aged {age} and never married: not yet wajib KTP (may record; the card is printed at 17)."),
     "queue.bad_move": ("Tiket {label} berstatus {status}: tidak bisa {move}.", "Ticket {label} is {status}: cannot {move}."),
     "queue.noshow_too_soon": ("Baru dipanggil ulang {recalls} kali; tandai tidak hadir setelah {needed} kali panggil ulang.", "Recalled only {recalls} time(s); mark as no-show after {needed} recalls."),

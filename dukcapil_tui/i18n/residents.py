@@ -59,7 +59,7 @@ MESSAGES = {
     "resident.field.updated_at": ("Terakhir diubah", "Last changed"),
     "resident.bad_name": ("{field} hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.", "{field} may contain only letters, spaces, full stops, commas, apostrophes and hyphens."),
     "resident.unknown_desa": ("Kode desa/kelurahan {code} tidak dikenal di kabupaten ini.", "Village code {code} is not known in this regency."),
-    "resident.too_young_recorded": ("Status rekam tidak mungkin 'sudah': perekaman baru boleh sejak umur {min} tahun.", "Recording status cannot be 'recorded': recording starts at age {min}."),
+    "resident.too_young_recorded": ("Status rekam tidak mungkin 'sudah': perekaman baru boleh sejak umur {min} tahun, atau sejak kawin.", "Recording status cannot be 'recorded': recording starts at age {min}, or at marriage."),
     "resident.duplicate_nik": ("NIK {nik} sudah terdaftar atas nama {name}.", "NIK {nik} is already registered to {name}."),
     "resident.created": ("Penduduk {name} tersimpan.", "Resident {name} saved."),
     "resident.updated": ("Perubahan data {name} tersimpan.", "Changes to {name} saved."),

@@ -50,13 +50,14 @@ def _residents() -> list[str]:
     youngest_recordable = rules.years_ago(today, rules.RECORDING_MIN_AGE)
     too_young = (
         Resident.select(Resident.nik)
-        .where((Resident.recording_status == "sudah") & (Resident.birth_date > youngest_recordable))
+        .where((Resident.recording_status == "sudah") & (Resident.birth_date > youngest_recordable)
+               & (Resident.marital_status == "belum_kawin"))
         .tuples()
     )
     count = too_young.count()
     if count:
         sample = ", ".join(r[0][:6] + "…" for r in too_young.limit(5))
-        problems.append(f"{count} resident(s) recorded before age {rules.RECORDING_MIN_AGE} ({sample})")
+        problems.append(f"{count} unmarried resident(s) recorded before age {rules.RECORDING_MIN_AGE} ({sample})")
     bad = []
     for (nik,) in Resident.select(Resident.nik).tuples().iterator():
         if not nik_rules.parse(nik, today=today).valid:

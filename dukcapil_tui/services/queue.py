@@ -85,7 +85,7 @@ def ticket_warnings(service: Service, resident: Resident | None, today: date) ->
         warnings.append(t("queue.warn_already_recorded"))
     if service.records_biometrics:
         age = resident_rules.age_on(resident.birth_date, today)
-        if age < resident_rules.RECORDING_MIN_AGE:
+        if not resident_rules.may_record(resident.birth_date, resident.marital_status, today):
             warnings.append(t("queue.warn_too_young", age=age, min=resident_rules.RECORDING_MIN_AGE))
         elif not resident_rules.wajib_ktp(resident.birth_date, resident.marital_status, today).required:
             warnings.append(t("queue.warn_not_wajib", age=age))
@@ -352,7 +352,7 @@ def _record_biometrics(actor: Actor, ticket: Ticket, service: Service) -> Card:
     resident = ticket.resident
     today = settings.office_today()
     age = resident_rules.age_on(resident.birth_date, today)
-    if age < resident_rules.RECORDING_MIN_AGE:
+    if not resident_rules.may_record(resident.birth_date, resident.marital_status, today):
         raise ServiceError(t("queue.warn_too_young", age=age, min=resident_rules.RECORDING_MIN_AGE))
     now = context.now_utc()
     label = rules.label(service.prefix, ticket.number)
