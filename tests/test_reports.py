@@ -451,3 +451,19 @@ def test_openpyxl_loads_only_when_exporting():
             "assert 'openpyxl' not in sys.modules, 'openpyxl imported'\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_second_export_of_the_same_period_keeps_the_first(office, admin, tmp_path):
+    first = export("harian", Period.for_date(TODAY), tmp_path, admin)
+    content = first.read_bytes()
+    second = export("harian", Period.for_date(TODAY), tmp_path, admin)
+    third = export("harian", Period.for_date(TODAY), tmp_path, admin)
+    assert first.name == "5202_harian-layanan_2026-11-22.xlsx"
+    assert (second.name, third.name) == ("5202_harian-layanan_2026-11-22_v2.xlsx",
+                                         "5202_harian-layanan_2026-11-22_v3.xlsx")
+    assert first.read_bytes() == content  # untouched
+    assert load_workbook(second)["Layanan"].title == "Layanan"
+    files = [json.loads(e.changes)["file"] for e in
+             AuditLog.select().where(AuditLog.action == "report.export").order_by(AuditLog.id)]
+    assert files == [first.name, second.name, third.name]
+    assert sorted(p.name for p in first.parent.iterdir()) == sorted([first.name, second.name, third.name])

@@ -11,7 +11,8 @@ admin only, audited) and ``backlog``. One module per report builds its rows with
 and writes its workbook; ``layout`` holds the office layout they share; openpyxl is imported
 only inside the writers. Files are named ``<regency digits>_<report>_<period>.xlsx`` (e.g.
 ``5202_capaian-perekaman_2026-11.xlsx``) and written to a temporary name in the same folder,
-then renamed, so a failed export leaves no file behind.
+then renamed, so a failed export leaves no file behind; a second export of the same report and
+period gets a numbered name (``…_v2.xlsx``) and never replaces the first.
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor
     """Write the report for ``period`` into ``out_dir`` (default: the exports folder) and return
     the file's path. The workbook is written under a temporary name in the same folder and
     renamed at the end; the export is recorded in the audit log (report, period, file, rows)."""
-    from dukcapil_tui import paths
+    from dukcapil_tui import files, paths
     from dukcapil_tui.db import database
     from dukcapil_tui.reports import common
     from dukcapil_tui.services import audit
@@ -172,10 +173,16 @@ def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor
             else:
                 data = _collect(info, period, wajib_source)
                 rows = module.write(data, partial, letterhead, progress)
-        with database.atomic("IMMEDIATE"):
-            audit.record(actor, "report.export", "report", info.key,
-                         {"period": period.stamp, "file": target.name, "folder": str(folder), "rows": rows})
-            os.replace(partial, target)
+        # A second export of the same report and period keeps the first (a numbered name).
+        target = files.reserve(target)
+        try:
+            with database.atomic("IMMEDIATE"):
+                audit.record(actor, "report.export", "report", info.key,
+                             {"period": period.stamp, "file": target.name, "folder": str(folder), "rows": rows})
+                os.replace(partial, target)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

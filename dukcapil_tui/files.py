@@ -1,0 +1,29 @@
+"""Writing files the office keeps: never over an earlier one.
+
+A report exported twice for the same period, or an import's rejected-rows report written twice
+in one second, keeps the first file: the second gets the next free numbered name
+(``…_v2.xlsx``, ``…_v3.xlsx``). The name is reserved with an exclusive create, so two
+workstations exporting into one shared folder at the same moment cannot take the same name.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MAX_VERSIONS = 999
+
+
+def reserve(target: Path) -> Path:
+    """Create an empty placeholder at ``target`` or at its first free numbered name, and return
+    it; the caller then ``os.replace``s its finished file onto it (or removes it on failure)."""
+    target = Path(target)
+    for number in range(1, MAX_VERSIONS + 1):
+        candidate = target if number == 1 else target.with_name(f"{target.stem}_v{number}{target.suffix}")
+        try:
+            handle = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            continue
+        os.close(handle)
+        return candidate
+    raise FileExistsError(f"{target}: {MAX_VERSIONS} versions exist already")
