@@ -106,6 +106,24 @@ def test_a_damaged_blank_goes_into_the_spoiled_register(admin, clock):
     assert blangko.balance() == 1
 
 
+@pytest.mark.parametrize("nik, message", [
+    ("520204170805", "NIK harus 16 angka (terisi 12)."),
+    ("5202041708050001x", "NIK harus 16 angka (terisi 17)."),
+    ("５２０２０４１７０８０５０００１", "NIK hanya boleh berisi angka 0–9 biasa; '５' (fullwidth digit five) bukan angka "
+                                 "biasa: ketik ulang NIK dengan angka 0–9."),
+    ("5202043213050001", "NIK: bagian tanggal lahir 321305 bukan tanggal yang mungkin (perempuan: tanggal + 40)."),
+])
+def test_a_damaged_blanks_nik_is_checked_like_every_nik(admin, clock, nik, message):
+    stock(admin, 2)
+    before = db_state()
+    with pytest.raises(ValidationError) as caught:
+        blangko.damaged(admin, "chip_rusak", nik=nik)
+    assert caught.value.problems == {"nik": message}
+    assert db_state() == before
+    spoiled = blangko.damaged(admin, "chip_rusak", nik="5202.0417.0805.0001")
+    assert spoiled.nik == "5202041708050001"
+
+
 @pytest.mark.parametrize("role", ["cetak", "loket"])
 def test_only_stock_keepers_receive_lend_and_count(admin, clock, role):
     stock(admin, 10)

@@ -171,7 +171,7 @@ def test_siak_values_are_accepted_by_validate():
     ({"name": "BUDI 2"}, "name", "Nama lengkap hanya boleh berisi huruf"),
     ({"birth_place": "X" * 61}, "birth_place", "Tempat lahir terlalu panjang"),
     ({"address": "X" * 201}, "address", "Alamat terlalu panjang"),
-    ({"rt": "1234"}, "rt", "RT harus berupa angka (maksimal 3 digit)."),
+    ({"rt": "1234"}, "rt", "RT harus berupa angka 0–9 (maksimal 3 digit)."),
     ({"rw": "A1"}, "rw", "RW harus berupa angka"),
     ({"birth_date": ""}, "birth_date", "Tanggal lahir wajib diisi."),
     ({"birth_date": "  "}, "birth_date", "Tanggal lahir wajib diisi."),

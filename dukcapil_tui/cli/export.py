@@ -77,6 +77,7 @@ def target(state: State, year: str | None, percent: str | None) -> None:
     No argument: every target set. YEAR: that year's target. YEAR PERCENT: set it (e.g.
     `dukcapil target 2026 98` or `97,5`).
     """
+    from dukcapil_tui.domain import numbers
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import capaian
     from dukcapil_tui.services.context import ServiceError
@@ -91,7 +92,7 @@ def target(state: State, year: str | None, percent: str | None) -> None:
             chosen = capaian.set_target(cli_actor(state), year, percent)
             click.echo(t("capaian.target_set", year=chosen.year, value=shown(chosen.percent)))
         elif year:
-            if not (year.isdigit() and 2000 <= int(year) <= 2100):
+            if numbers.whole_in(year, 2000, 2100, thousands=False) is None:
                 raise ServiceError(t("capaian.bad_year", year=year))
             found = capaian.target_for(int(year))
             click.echo(t("capaian.target_line", year=found.year, value=shown(found.percent))

@@ -13,9 +13,10 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import Problem
 
-_DIGITS16 = re.compile(r"^\d{16}$")
+_DIGITS16 = re.compile(r"^[0-9]{16}$")  # ASCII only: "\d" also takes full-width and Arabic-Indic digits
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 
@@ -43,6 +44,29 @@ def normalise(raw: str) -> str:
 
 def looks_like_nik(text: str) -> bool:
     return bool(_DIGITS16.match(normalise(text)))
+
+
+def format_problem(nik: str) -> Problem | None:
+    """Why ``nik`` (already normalised) is not 16 ASCII digits, or None when it is."""
+    if _DIGITS16.match(nik):
+        return None
+    foreign = numbers.foreign_digit(nik)
+    if foreign is not None:
+        return Problem("nik.foreign_digit", {"char": numbers.digit_name(foreign)}, "nik")
+    return Problem("nik.not_16_digits", {"length": len(nik)}, "nik")
+
+
+def checked(raw: object, field: str = "nik") -> str:
+    """The NIK someone typed or a file holds, separators removed, for a look-up: refused with a
+    ValidationError on ``field`` when it is not 16 ASCII digits (its date is not judged here: a
+    resident registered long ago may carry an odd one)."""
+    from dukcapil_tui.domain.problems import ValidationError
+
+    nik = normalise(str(raw if raw is not None else ""))
+    problem = format_problem(nik)
+    if problem is not None:
+        raise ValidationError({field: problem.message})
+    return nik
 
 
 def _candidate_years(yy: int, today: date, recorded: date | None) -> list[int]:
@@ -76,8 +100,9 @@ def parse(
     """Read a NIK. ``known_kecamatan`` holds dotted codes like ``52.02.04``."""
     today = today or date.today()
     nik = normalise(raw)
-    if not _DIGITS16.match(nik):
-        return NikReading(nik=nik, errors=[Problem("nik.not_16_digits", {"length": len(nik)}, "nik")])
+    problem = format_problem(nik)
+    if problem is not None:
+        return NikReading(nik=nik, errors=[problem])
 
     province, regency, kecamatan = nik[0:2], nik[2:4], nik[4:6]
     kec_code = f"{province}.{regency}.{kecamatan}"
@@ -128,7 +153,7 @@ def parse(
 def compose(kecamatan_code: str, birth_date: date, sex: str, sequence: int) -> str:
     """Build a NIK from its parts (used by demo data and tests)."""
     region = kecamatan_code.replace(".", "")
-    if len(region) != 6 or not region.isdigit():
+    if len(region) != 6 or not numbers.is_digits(region):
         raise ValueError(f"bad kecamatan code {kecamatan_code!r}")
     if not 1 <= sequence <= 9999:
         raise ValueError("sequence must be 1..9999")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dukcapil_tui.domain import nik as nik_rules
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import Problem
 from dukcapil_tui.i18n import t
 
@@ -97,7 +98,7 @@ _RECORDING_ALIASES = {
 }
 
 
-_ISO_WITH_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} ")
+_ISO_WITH_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2} ")
 _NAME_CHARACTERS = re.compile(r"^[A-Z .,'\-]+$")
 
 
@@ -127,7 +128,7 @@ def parse_date(value: object) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value or "").strip()
-    if not text:
+    if not text or numbers.foreign_digit(text):  # strptime would read full-width digits too
         return None
     common = _common_date(text)
     if common is not None:
@@ -168,14 +169,14 @@ def _clean_text(value: object) -> str:
 
 def _clean_number(value: object) -> str:
     text = _clean_text(value)
-    return text.lstrip("0") .zfill(3) if text.isdigit() else text
+    return text.lstrip("0").zfill(3) if numbers.is_digits(text) else text
 
 
 def normalise_desa_code(value: object) -> str:
     """Accept ``52.02.04.2009`` and ``5202042009``; return the dotted form."""
     text = _clean_text(value).replace(" ", "")
     digits = text.replace(".", "")
-    if digits.isdigit() and len(digits) == 10:
+    if numbers.is_digits(digits) and len(digits) == 10:
         return f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:10]}"
     return text
 
@@ -243,7 +244,7 @@ def validate(
         errors["address"] = t("field.too_long", field=field_label("address"), max=MAX_ADDRESS)
     for key in ("rt", "rw"):
         value = rt if key == "rt" else rw
-        if value and not (value.isdigit() and len(value) <= 3):
+        if value and not (numbers.is_digits(value) and len(value) <= 3):
             errors[key] = t("field.digits", field=field_label(key), max=3)
 
     raw_birth = raw.get("birth_date")

@@ -40,7 +40,7 @@ MESSAGES = {
     ),
     "field.future_date": ("{field} tidak boleh di masa depan.", "{field} cannot be in the future."),
     "field.bad_choice": ("{field}: nilai '{value}' tidak dikenal; pilih salah satu dari {choices}.", "{field}: unknown value '{value}'; choose one of {choices}."),
-    "field.digits": ("{field} harus berupa angka (maksimal {max} digit).", "{field} must be digits (at most {max})."),
+    "field.digits": ("{field} harus berupa angka 0–9 (maksimal {max} digit).", "{field} must be the digits 0–9 (at most {max})."),
     "error.validation": ("Data belum benar:", "Please correct the data:"),
     "error.permission": ("Peran {role} tidak berwenang untuk {action}.", "Role {role} may not {action}."),
     "error.not_found": ("{entity} tidak ditemukan.", "{entity} not found."),

@@ -71,7 +71,7 @@ class Period:
         return text
 
 
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$|^\s*(\d{1,2})[-/](\d{4})\s*$")
+_MONTH = re.compile(r"^\s*([0-9]{4})-([0-9]{1,2})\s*$|^\s*([0-9]{1,2})[-/]([0-9]{4})\s*$")
 
 
 def parse_month(text: str) -> tuple[int, int] | None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.markup import escape
+from textual import on
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.widgets import Label
 
 from dukcapil_tui.db import database
 from dukcapil_tui.i18n import has, t
@@ -65,13 +69,44 @@ def try_service(fn, *args, **kwargs) -> tuple[object, dict[str, str] | None]:
         return None, {"_form": str(exc)}
 
 
+def show_nik_refusal(screen: Screen, event) -> None:
+    """A NIK field refused what was typed (a digit of another script): say so under the field
+    (``#error-<name>`` for an input ``#<name>`` or ``#in-<name>``), or as a notice."""
+    from dukcapil_tui.widgets.nik_input import NikInput
+
+    assert isinstance(event, NikInput.Refused)
+    name = (event.nik_input.id or "").removeprefix("in-")
+    try:
+        label = screen.query_one(f"#error-{name}", Label)
+    except NoMatches:
+        screen.notify(event.message, severity="warning")
+        return
+    label.update(escape(event.message))
+    if label.parent is not None:
+        label.parent.set_class(True, "-invalid")
+
+
+def _nik_refused_handler():
+    from dukcapil_tui.widgets.nik_input import NikInput
+
+    @on(NikInput.Refused)
+    def _nik_refused(self, event: NikInput.Refused) -> None:
+        show_nik_refusal(self, event)
+
+    return _nik_refused
+
+
 class BaseScreen(Screen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)
+
+    _nik_refused = _nik_refused_handler()
 
 
 class BaseModal(ModalScreen[ScreenResultType]):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)
+
+    _nik_refused = _nik_refused_handler()

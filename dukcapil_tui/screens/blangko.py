@@ -174,7 +174,7 @@ class BlangkoScreen(BaseScreen):
         self._form(t("blangko.ui.damaged"), [
             FormField("reason", t("blangko.field.reason"), "select",
                       tuple((r, t(f"blangko.spoil.{r}")) for r in card_rules.SPOIL_REASONS), value="rusak_fisik"),
-            FormField("nik", t("blangko.ui.nik_optional"), restrict=r"[0-9]*", max_length=16),
+            FormField("nik", t("blangko.ui.nik_optional"), "nik"),
             FormField("note", t("queue.field.notes"), max_length=200),
         ], lambda v: blangko.damaged(actor, v["reason"], v["nik"] or None, v["note"]))
 

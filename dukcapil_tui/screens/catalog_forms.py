@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.i18n import t
 from dukcapil_tui.screens.base import BaseModal
@@ -96,7 +97,7 @@ class CounterFormModal(QueueFormModal):
     def values(self) -> dict:
         number = self.query_one("#number", Input).value
         return {
-            "number": int(number) if number.isdigit() else 0,
+            "number": numbers.whole(number, thousands=False) or 0,
             "name": self.query_one("#name", Input).value,
             "service_codes": list(self.query_one("#service_codes", SelectionList).selected),
             "active": self.query_one("#active", Checkbox).value,

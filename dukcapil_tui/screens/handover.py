@@ -18,6 +18,7 @@ from dukcapil_tui.screens.base import BaseScreen, in_db
 from dukcapil_tui.services import cards, printing, suket
 from dukcapil_tui.services.context import ServiceError
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
+from dukcapil_tui.widgets.nik_input import NikInput
 
 UNCOLLECTED_DAYS = 30
 
@@ -51,7 +52,7 @@ class HandoverScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="handover-body"):
-            yield Input(placeholder=t("handover.nik_prompt"), id="nik", max_length=16, restrict=r"[0-9]*")
+            yield NikInput(placeholder=t("handover.nik_prompt"), id="nik")
             yield Label("", id="handover-card")
             yield Label("", id="list-title", classes="section-title")
             yield DataTable(id="handover-list", cursor_type="row", zebra_stripes=True)

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 from textual.worker import Worker, WorkerState
 
 from dukcapil_tui import config as configmod
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.formatting import format_int
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
@@ -134,7 +135,7 @@ class CounterScreen(BaseScreen):
             self.app.pop_screen()
             return
         saved = configmod.load().counter
-        default = self.counter or (int(saved) if saved.isdigit() else None)
+        default = self.counter or numbers.whole(saved, thousands=False)
         options = [(t("queue_ui.counter_option", counter=data.counter_title(c.number, c.name), services=c.services),
                     c.number) for c in message.counters]
         self.app.push_screen(PickModal(t("queue_ui.pick_counter"), options, default), self._counter_chosen)

@@ -26,6 +26,7 @@ from dukcapil_tui.services import queue_views as data
 from dukcapil_tui.screens.base import BaseScreen, Refused, in_db, try_service
 from dukcapil_tui.services.context import ServiceError
 from dukcapil_tui.widgets.bigtext import BigText
+from dukcapil_tui.widgets.nik_input import NikInput
 from dukcapil_tui.widgets.queue_watch import QueueWatch, read_version
 
 NO_PRIORITY = "none"
@@ -93,8 +94,8 @@ class DeskScreen(BaseScreen):
         with VerticalScroll(id="desk-body"):
             yield Label(self.screen_title, classes="section-title")
             with Horizontal(classes="form-row"):
-                yield from self._field("nik", t("resident.field.nik"), Input(
-                    id="nik", max_length=16, restrict=r"[0-9]*", placeholder=t("queue_ui.nik_hint")))
+                yield from self._field("nik", t("resident.field.nik"), NikInput(
+                    id="nik", placeholder=t("queue_ui.nik_hint")))
                 yield from self._field("visitor_name", t("queue_ui.visitor_without_nik"), Input(
                     id="visitor_name", max_length=80))
             yield Label(t("queue_ui.desk_start"), id="desk-resident")

@@ -21,6 +21,7 @@ from dukcapil_tui.i18n import t
 from dukcapil_tui.screens.base import BaseScreen, Refused, in_db, try_service
 from dukcapil_tui.services import regions
 from dukcapil_tui.services import residents as service
+from dukcapil_tui.widgets.nik_input import NikInput
 
 TEXT_FIELDS = {  # field -> max length
     "nik": 16, "name": rules.MAX_NAME, "birth_place": rules.MAX_PLACE, "birth_date": 10,
@@ -70,7 +71,7 @@ class ResidentFormScreen(BaseScreen):
         with VerticalScroll(id="form-body"):
             yield Label(self.screen_title, classes="section-title")
             with Horizontal(classes="form-row"):
-                yield from self._field("nik", Input(id="nik", max_length=16, restrict=r"[0-9]*", placeholder="16 digit"))
+                yield from self._field("nik", NikInput(id="nik"))
                 yield from self._field("name", Input(id="name", max_length=rules.MAX_NAME))
             yield Label("", id="nik-reading", classes="hint")
             with Horizontal(classes="form-row"):

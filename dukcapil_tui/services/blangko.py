@@ -7,7 +7,6 @@ write their movement inside the printing transaction (see ``services.printing``)
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,6 +15,8 @@ from peewee import fn
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as rules
+from dukcapil_tui.domain import nik as nik_rules
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import BlangkoMonth, BlangkoMovement, Card, Destruction, SpoiledCard, StockCount
@@ -75,16 +76,9 @@ def append(actor: Actor, kind: str, quantity: int, *, reference: str = "", sourc
     return movement
 
 
-_WHOLE = re.compile(r"^(\d+|\d{1,3}(\.\d{3})+)$")  # 1000 or 1.000 (Indonesian thousands), never 1.5
-
-
 def _whole(quantity: object) -> int | None:
-    if isinstance(quantity, bool):
-        return None
-    if isinstance(quantity, int):
-        return quantity
-    text = str(quantity if quantity is not None else "").strip()
-    return int(text.replace(".", "")) if _WHOLE.match(text) else None
+    """1000 or 1.000 (Indonesian thousands), never 1.5, ASCII digits only."""
+    return numbers.whole(quantity)
 
 
 def _positive(quantity: object) -> int | None:
@@ -152,8 +146,16 @@ def spoil(actor: Actor, kind: str, reason: str, *, nik: str | None = None, card_
 
 
 def damaged(actor: Actor, reason: str = "rusak_fisik", nik: str | None = None, note: str = "") -> SpoiledCard:
-    """A blank damaged outside printing (dropped, bent, a chip found dead in stock)."""
+    """A blank damaged outside printing (dropped, bent, a chip found dead in stock); ``nik``,
+    when the blank was already personalised, is checked like every NIK typed."""
     require_role(actor, "action.keep_stock", *KEEPER_ROLES, "cetak")
+    if nik is not None and str(nik).strip():
+        reading = nik_rules.parse(str(nik), today=settings.office_today())
+        if reading.errors:
+            raise ValidationError({"nik": reading.errors[0].message})
+        nik = reading.nik
+    else:
+        nik = None
     with database.atomic("IMMEDIATE"):
         return spoil(actor, "damaged", reason, nik=nik, note=note)
 
@@ -268,7 +270,7 @@ class Forecast:
 
 def reorder_threshold() -> int:
     value = settings.get("reorder_threshold")
-    return int(value) if value.isdigit() else rules.DEFAULT_REORDER_THRESHOLD
+    return int(value) if numbers.is_digits(value) else rules.DEFAULT_REORDER_THRESHOLD
 
 
 def forecast(today: date | None = None) -> Forecast:

@@ -32,7 +32,7 @@ ALIASES = {
     "SLOT": "JAM", "WAKTU": "JAM", "JAM_KUNJUNGAN": "JAM", "TIME": "JAM",
 }
 REQUIRED = ("TANGGAL", "NIK", "LAYANAN", "JAM")
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})")
+_TIME = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})")
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def import_bookings(actor: Actor, path: Path | str) -> BookingResult:
 
 def bookings_for(nik: str, day: date) -> list[Ticket]:
     """Booked tickets of a resident for the day (the desk checks them in)."""
-    resident = Resident.get_or_none(Resident.nik == nik_rules.normalise(nik))
+    resident = Resident.get_or_none(Resident.nik == nik_rules.checked(nik))
     if resident is None:
         return []
     return list(Ticket.select().where((Ticket.resident == resident.id) & (Ticket.day == day)

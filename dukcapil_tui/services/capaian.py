@@ -20,6 +20,7 @@ from pathlib import Path
 from peewee import fn
 
 from dukcapil_tui.db import database
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.residents import normalise_desa_code
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Setting, WajibKtpFigure
@@ -52,7 +53,7 @@ def target_key(year: int) -> str:
 def parse_percent(value: object) -> float | None:
     """``98``, ``97,5``, ``97.5 %`` -> 97.5; None for anything else or outside 0–100."""
     text = str(value if value is not None else "").strip().rstrip("%").strip().replace(",", ".")
-    if not re.fullmatch(r"\d{1,3}(\.\d{1,2})?", text):
+    if not re.fullmatch(r"[0-9]{1,3}(\.[0-9]{1,2})?", text):
         return None
     number = float(text)
     return number if 0 < number <= 100 else None
@@ -71,7 +72,7 @@ def targets() -> dict[int, float]:
     for row in Setting.select().where(Setting.key.startswith(TARGET_PREFIX)):
         year = row.key[len(TARGET_PREFIX):]
         value = parse_percent(row.value)
-        if year.isdigit() and value is not None:
+        if numbers.is_digits(year) and value is not None:
             found[int(year)] = value
     return dict(sorted(found.items()))
 
@@ -80,7 +81,7 @@ def set_target(actor: Actor, year: object, value: object) -> Target:
     """Set the recording target of a year (admin), audited through the settings service."""
     require_role(actor, "action.change_settings", "admin")
     text = str(year).strip()
-    if not (text.isdigit() and 2000 <= int(text) <= 2100):
+    if numbers.whole_in(text, 2000, 2100, thousands=False) is None:
         raise ServiceError(t("capaian.bad_year", year=year))
     percent = parse_percent(value)
     if percent is None:
@@ -164,16 +165,9 @@ class WajibImport:
 
 def _count(value: object) -> int | None:
     """A head count as spreadsheets write it: 1234, 1234.0, "1.234", "1,234"."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and value >= 0 else None
-    text = str(value if value is not None else "").strip().replace(" ", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-        text = text.replace(".", "").replace(",", "")
-    return int(text) if text.isdigit() else None
+    text = value if isinstance(value, (int, float)) else str(value if value is not None else "").replace(" ", "")
+    count = numbers.whole(text, commas=True)
+    return count if count is not None and count >= 0 else None
 
 
 def _desa_from_parts(row: dict) -> str:

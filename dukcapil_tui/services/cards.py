@@ -31,9 +31,10 @@ def open_card_for(resident_id: int) -> Card | None:
 
 
 def card_by_nik(nik: str) -> Card:
-    resident = Resident.get_or_none(Resident.nik == nik_rules.normalise(nik))
+    nik = nik_rules.checked(nik)
+    resident = Resident.get_or_none(Resident.nik == nik)
     if resident is None:
-        raise NotFound(t("booking.unknown_nik", nik=nik_rules.normalise(nik)))
+        raise NotFound(t("booking.unknown_nik", nik=nik))
     card = open_card_for(resident.id)
     if card is None:
         raise NotFound(t("cards.no_open_card", nik=resident.nik))
@@ -209,9 +210,10 @@ class CardLookup:
 def lookup(nik: str) -> CardLookup:
     from dukcapil_tui.models import Handover, Suket
 
-    resident = Resident.get_or_none(Resident.nik == nik_rules.normalise(nik))
+    nik = nik_rules.checked(nik)
+    resident = Resident.get_or_none(Resident.nik == nik)
     if resident is None:
-        raise NotFound(t("booking.unknown_nik", nik=nik_rules.normalise(nik)))
+        raise NotFound(t("booking.unknown_nik", nik=nik))
     card = open_card_for(resident.id)
     last = card or (Card.select().where(Card.resident == resident.id).order_by(Card.id.desc()).first())
     suket = Suket.select().where((Suket.resident == resident.id) & (Suket.status == "open")).first()

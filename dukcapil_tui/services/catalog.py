@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from dukcapil_tui.db import database
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
@@ -61,10 +62,10 @@ def save_service(actor: Actor, values: dict, service_id: int | None = None) -> S
         problems["prefix"] = t("service.bad_prefix")
     quota = None
     if quota_raw:
-        if not quota_raw.isdigit() or int(quota_raw) <= 0:
+        quota = numbers.whole(quota_raw)
+        if quota is None or quota <= 0:
             problems["daily_quota"] = t("service.bad_quota")
-        else:
-            quota = int(quota_raw)
+            quota = None
     if card_reason is not None and card_reason not in rules.CARD_REASONS:
         problems["card_reason"] = t("field.bad_choice", field=t("service.field.card_reason"), value=card_reason,
                                     choices=", ".join(rules.CARD_REASONS))

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from peewee import SQL
+
 from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import nik as nik_rules
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.migrations import LATEST_VERSION
 from dukcapil_tui.models import AppUser, Resident
@@ -67,10 +70,29 @@ def _residents() -> list[str]:
     return problems
 
 
+def _nik_twins() -> list[str]:
+    """Residents whose NIKs are the same once their digits are written 0–9 (earlier versions
+    took full-width and Arabic-Indic digits, so one person could be registered twice)."""
+    odd = Resident.select(Resident.id, Resident.nik).where(SQL("nik GLOB '*[^0-9]*'")).tuples()
+    groups: dict[str, list[int]] = {}
+    for resident_id, nik in odd.iterator():
+        plain = numbers.to_ascii_digits(nik_rules.normalise(nik))
+        groups.setdefault(plain, []).append(resident_id)
+    if not groups:
+        return []
+    for resident_id, nik in Resident.select(Resident.id, Resident.nik).where(
+            Resident.nik.in_(list(groups))).tuples():
+        groups[nik].append(resident_id)
+    twins = {plain: sorted(ids) for plain, ids in groups.items() if len(ids) > 1}
+    return [f"NIK {plain[:6]}… is held by {len(ids)} residents once written with digits 0-9 (ids "
+            f"{', '.join(map(str, ids))})" for plain, ids in sorted(twins.items())][:MAX_LISTED]
+
+
 INVARIANTS: list[tuple[str, Callable[[], list[str]]]] = [
     ("schema", _schema),
     ("office", _office),
     ("residents", _residents),
+    ("nik", _nik_twins),
 ]
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import nik as nik_rules
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Handover, PrintBatch, PrintJob, Resident
@@ -33,10 +34,9 @@ def _open_job_cards():
 
 def create_batch(actor: Actor, size: object) -> PrintBatch:
     require_role(actor, "action.print", *PRINT_ROLES)
-    text = str(size if size is not None else "").strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_BATCH:
+    wanted = numbers.whole_in(size, 1, MAX_BATCH, thousands=False)
+    if wanted is None:
         raise ValidationError({"size": t("printing.bad_size", max=MAX_BATCH)})
-    wanted = int(text)
     with database.atomic("IMMEDIATE"):
         cards = list(
             Card.select(Card.id).where((Card.office_status == "ready_to_print") & Card.id.not_in(_open_job_cards()))
@@ -163,7 +163,7 @@ def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, 
         try:
             card = card_by_nik(nik)
         except NotFound:
-            resident = Resident.get_or_none(Resident.nik == nik_rules.normalise(nik))
+            resident = Resident.get_or_none(Resident.nik == nik_rules.checked(nik))
             done = (Card.select().where((Card.resident == resident.id) & (Card.office_status == "handed_over")).exists()
                     if resident else False)
             if done:

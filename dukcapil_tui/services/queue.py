@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as card_rules
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
 from dukcapil_tui.domain.formatting import format_date
@@ -39,7 +40,7 @@ def ticket_label(ticket: Ticket) -> str:
 
 def no_show_after() -> int:
     value = settings.get("noshow_after_recalls")
-    return int(value) if value.isdigit() and int(value) > 0 else rules.DEFAULT_NO_SHOW_AFTER
+    return int(value) if numbers.is_digits(value) and int(value) > 0 else rules.DEFAULT_NO_SHOW_AFTER
 
 
 def get_ticket(ticket_id: int) -> Ticket:

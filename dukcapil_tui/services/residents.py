@@ -11,6 +11,7 @@ from peewee import SQL, NodeList, Tuple, fn
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import nik as nik_rules
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.problems import Problem, ValidationError
 from dukcapil_tui.i18n import t
@@ -49,7 +50,14 @@ class ResidentQuery:
     def digits(self) -> str | None:
         """The NIK (or NIK prefix) searched for, when the text is only digits."""
         cleaned = nik_rules.normalise(self.text)
-        return cleaned if cleaned.isdigit() else None
+        return cleaned if numbers.is_digits(cleaned) else None
+
+    @property
+    def problem(self) -> str | None:
+        """What is wrong with a NIK typed with digits other than 0–9 (full-width, Arabic-Indic):
+        such a search would silently find nobody."""
+        foreign = numbers.foreign_digit(self.text)
+        return t("nik.foreign_digit", char=numbers.digit_name(foreign)) if foreign else None
 
 
 @dataclass(frozen=True)
@@ -153,7 +161,7 @@ def get(resident_id: int) -> Resident:
 
 
 def find_by_nik(nik: str) -> Resident | None:
-    return Resident.get_or_none(Resident.nik == nik_rules.normalise(nik))
+    return Resident.get_or_none(Resident.nik == nik_rules.checked(nik))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dukcapil_tui.db import database
+from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.cards import DEFAULT_REORDER_THRESHOLD, DEFAULT_SUKET_PATTERN
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.domain.queue import DEFAULT_NO_SHOW_AFTER
@@ -72,16 +73,16 @@ def _required_text(limit: int):
 
 def _whole(low: int, high: int):
     def check(value: str) -> str:
-        text = value.strip().replace(".", "")
-        if not text.isdigit() or not low <= int(text) <= high:
+        number = numbers.whole_in(value, low, high)
+        if number is None:
             raise ValueError(t("settings.bad_number", low=low, high=f"{high:,}".replace(",", ".")))
-        return str(int(text))
+        return str(number)
     return check
 
 
 def _nip(value: str) -> str:
     digits = value.replace(" ", "")
-    if digits and not (digits.isdigit() and len(digits) == 18):
+    if digits and not (numbers.is_digits(digits) and len(digits) == 18):
         raise ValueError(t("settings.bad_nip"))
     return digits
 

@@ -73,6 +73,10 @@ def import_statuses(actor: Actor, path: Path | str) -> StatusImport:
         for line, row in table.rows:
             result.total += 1
             nik = nik_rules.normalise(str(row.get("NIK") or ""))
+            problem = nik_rules.format_problem(nik)
+            if problem is not None:
+                result.rejected.append((line, nik, problem.message))
+                continue
             central = rules.normalise_status(row.get("STATUS"))
             if central is None:
                 result.rejected.append((line, nik, t("cards.bad_status", value=row.get("STATUS"),

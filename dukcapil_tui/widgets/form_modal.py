@@ -20,13 +20,14 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from dukcapil_tui.i18n import t
 from dukcapil_tui.screens.base import BaseModal, Refused, try_service
+from dukcapil_tui.widgets.nik_input import NikInput
 
 
 @dataclass(frozen=True)
 class FormField:
     name: str
     label: str
-    kind: str = "input"  # input | select | checkbox
+    kind: str = "input"  # input | nik | select | checkbox
     options: tuple[tuple[str, str], ...] = ()  # (value, label) pairs for a select
     value: str | bool = ""
     placeholder: str = ""
@@ -85,6 +86,8 @@ class FormModal(BaseModal[object]):
             return Select([(label, value) for value, label in f.options], id=f"in-{f.name}", prompt="-", value=value)
         if f.kind == "checkbox":
             return Checkbox(_checkbox_label(f.label, bool(f.value)), value=bool(f.value), id=f"in-{f.name}")
+        if f.kind == "nik":
+            return NikInput(str(f.value or ""), id=f"in-{f.name}")
         return Input(str(f.value or ""), id=f"in-{f.name}", placeholder=f.placeholder, restrict=f.restrict,
                      max_length=f.max_length)
 

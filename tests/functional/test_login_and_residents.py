@@ -273,3 +273,27 @@ async def test_english_interface(demo_db):
         assert app.screen.query_one("#search", Input).placeholder == "Search NIK or name prefix…"
         keys = {b.binding.description for b in app.screen.active_bindings.values()}
         assert "Next page" in keys and "New" in keys
+
+
+async def test_the_nik_field_refuses_other_digits_and_drops_separators(app, demo_db):
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "loket1")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        form = app.screen
+        nik = form.query_one("#nik", Input)
+        nik.focus()
+        nik.post_message(events.Paste("５２０２０４５７０８０５００９９"))  # a full-width NIK pasted
+        await settle(pilot)
+        assert nik.value == ""
+        assert str(form.query_one("#error-nik", Label).render()) == (
+            "NIK hanya boleh berisi angka 0–9 biasa; '５' (fullwidth digit five) bukan angka biasa: ketik ulang NIK "
+            "dengan angka 0–9.")
+        nik.post_message(events.Paste("5202 0457.0805-0099"))  # as written on a letter
+        await settle(pilot)
+        assert nik.value == "5202045708050099"
+        assert form.query_one("#birth_date", Input).value == "17-08-2005"  # and read as it is typed
