@@ -12,7 +12,7 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.models import BlangkoMonth, BlangkoMovement, Destruction, SpoiledCard, StockCount
 from dukcapil_tui.services import blangko, printing, settings
-from dukcapil_tui.services.context import NotFound, PermissionDenied, ServiceError
+from dukcapil_tui.services.context import NeedsConfirmation, NotFound, PermissionDenied, ServiceError
 
 from cetak_helpers import (TODAY, actor, admin, office_template, clock, db_state, office, ready_card,  # noqa: F401
                            stock)
@@ -33,7 +33,8 @@ def _last() -> BlangkoMovement:
 @pytest.mark.parametrize("typed, quantity", [("1.000", 1000), ("10.000", 10000), (" 2.500 ", 2500), ("750", 750),
                                              (500, 500), ("1.234.567", 1234567)])
 def test_a_receipt_with_thousands_as_typed(admin, clock, typed, quantity):
-    movement = blangko.receive(actor("blangko"), typed, " SJ/123/2026 ", "  Ditjen   Dukcapil  ")
+    movement = blangko.receive(actor("blangko"), typed, " SJ/123/2026 ", "  Ditjen   Dukcapil  ",
+                               confirmed=quantity > 10_000)
     assert (movement.kind, movement.quantity, movement.reference, movement.source, movement.day, movement.at,
             movement.username, movement.workstation) == ("receipt", quantity, "SJ/123/2026", "Ditjen Dukcapil", TODAY,
                                                          clock.now, "petugas_blangko", "TEST-02")
@@ -46,6 +47,55 @@ def test_a_receipt_quantity_must_be_a_positive_whole_number(admin, clock, typed)
         blangko.receive(admin, typed, "SJ-1", KEMENDAGRI)
     assert caught.value.problems == {"quantity": "Jumlah harus angka bulat lebih dari 0."}
     assert BlangkoMovement.select().count() == 0
+
+
+# --- unusual numbers need an explicit confirmation -------------------------------------------
+
+def test_a_receipt_above_the_largest_lot_needs_a_confirmation(admin, clock):
+    assert blangko.receive(admin, "10.000", "SJ-1", KEMENDAGRI).quantity == 10_000  # the largest lot: fine
+    before = db_state()
+    for typed in ("10.001", "99999999"):
+        with pytest.raises(NeedsConfirmation) as caught:
+            blangko.receive(admin, typed, "SJ-2", KEMENDAGRI)
+        assert db_state() == before
+    assert str(caught.value) == ("Penerimaan 99.999.999 blangko melebihi batas wajar 10.000 (lot terbesar dari "
+                                 "Kemendagri). Periksa angkanya; catat hanya bila memang benar.")
+    assert blangko.receive(admin, "10.001", "SJ-2", KEMENDAGRI, confirmed=True).quantity == 10_001
+    settings.put(admin, "blangko_receipt_max", "20.000")  # the office's own limit
+    assert blangko.receive(admin, "20000", "SJ-3", KEMENDAGRI).quantity == 20_000
+    with pytest.raises(NeedsConfirmation):
+        blangko.receive(admin, "20001", "SJ-4", KEMENDAGRI)
+
+
+def test_a_loan_larger_than_the_stock_or_the_largest_lot_needs_a_confirmation(admin, clock):
+    stock(admin, 100)
+    assert blangko.loan(admin, "in", 100, "Disdukcapil Lombok Barat").quantity == 100  # the whole stock: fine
+    before = db_state()
+    with pytest.raises(NeedsConfirmation) as caught:
+        blangko.loan(admin, "in", 201, "Disdukcapil Lombok Barat")
+    assert str(caught.value) == ("Pinjaman 201 blangko lebih besar dari seluruh stok (200). Periksa angkanya; catat "
+                                 "hanya bila memang benar.")
+    with pytest.raises(NeedsConfirmation):
+        blangko.loan(admin, "in", 10_001, "Disdukcapil Lombok Barat")
+    with pytest.raises(ServiceError) as refused:  # lending more than the stock is impossible, confirmed or not
+        blangko.loan(admin, "out", 201, "Disdukcapil Lombok Barat", confirmed=True)
+    assert str(refused.value) == "Stok blangko tidak cukup: perlu 201, tersedia 200."
+    assert db_state() == before
+    assert blangko.loan(admin, "in", 201, "Disdukcapil Lombok Barat", confirmed=True).quantity == 201
+    assert blangko.loan(admin, "out", 401, "Disdukcapil Lombok Barat").quantity == -401  # the whole stock
+
+
+@pytest.mark.parametrize("counted, unusual", [(90, False), (110, False), (89, True), (111, True)])
+def test_a_count_far_from_the_ledger_needs_a_confirmation(admin, clock, counted, unusual):
+    stock(admin, 100)
+    if unusual:
+        before = db_state()
+        with pytest.raises(NeedsConfirmation) as caught:
+            blangko.record_count(admin, counted)
+        assert db_state() == before
+        assert f"berselisih {counted - 100:+d} dari buku (100), melebihi batas wajar 10" in str(caught.value)
+    count = blangko.record_count(admin, counted, confirmed=unusual)
+    assert (count.counted, count.computed, count.status) == (counted, 100, "pending")
 
 
 def test_a_receipt_needs_its_document_number_and_source(admin, clock):

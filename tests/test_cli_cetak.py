@@ -237,3 +237,34 @@ def test_backlog_of_an_empty_office(office):
     assert_clean_exit(result, 0)
     assert result.output.splitlines()[0].endswith(": 0 cards not handed over")
     assert "By status\n  -\n" in result.output
+
+
+def test_an_unusual_receipt_needs_the_confirm_flag(office):
+    assert "--confirm-unusual" in invoke("blangko", "receive", "--help").output
+    refused = invoke("blangko", "receive", "99999999", "--document", "SJ-9", "--source", "Kemendagri")
+    assert_clean_exit(refused, 2)
+    assert refused.stderr == ("Penerimaan 99.999.999 blangko melebihi batas wajar 10.000 (lot terbesar dari Kemendagri). "
+                              "Periksa angkanya; catat hanya bila memang benar.\n"
+                              "Bila angka ini memang benar, ulangi perintah dengan --confirm-unusual.\n")
+    assert "Stok blangko: 0" in invoke("blangko", "balance").output
+    done = invoke("blangko", "receive", "99999999", "--document", "SJ-9", "--source", "Kemendagri",
+                  "--confirm-unusual")
+    assert_clean_exit(done, 0)
+    assert "Stok sekarang 99.999.999" in done.output
+
+
+def test_loans_and_counts_from_the_command_line(office):
+    assert_clean_exit(invoke("blangko", "receive", "700", "--document", "SJ-1", "--source", "Kemendagri"), 0)
+    lent = invoke("blangko", "loan", "out", "200", "--office", "Disdukcapil Lombok Barat", "--reference", "P-1")
+    assert_clean_exit(lent, 0)
+    assert lent.output == "Dipinjamkan 200 blangko dicatat (Disdukcapil Lombok Barat). Stok sekarang 500.\n"
+    too_many = invoke("blangko", "loan", "out", "501", "--office", "Disdukcapil Lombok Barat")
+    assert_clean_exit(too_many, 2)
+    assert too_many.stderr == "Stok blangko tidak cukup: perlu 501, tersedia 500.\n"
+    unusual = invoke("blangko", "count", "450")
+    assert_clean_exit(unusual, 2)
+    assert "selisih" not in unusual.stdout and "--confirm-unusual" in unusual.stderr
+    counted = invoke("blangko", "count", "495", "--note", "opname akhir bulan")
+    assert_clean_exit(counted, 0)
+    assert counted.output == ("Opname #1 dicatat: dihitung 495, buku 500, selisih -5. Menunggu persetujuan "
+                              "Kepala Dinas.\n")

@@ -39,7 +39,7 @@ def main() -> None:
     cli(obj=State())
 
 
-from dukcapil_tui.cli import board, cetak, export, office, queue, residents, users  # noqa: E402  (registers subcommands)
+from dukcapil_tui.cli import blangko, board, cetak, export, office, queue, residents, users  # noqa: E402  (registers subcommands)
 
 cli.add_command(office.locate)
 cli.add_command(office.init)
@@ -58,7 +58,7 @@ cli.add_command(export.export)
 cli.add_command(export.target)
 residents.import_group.add_command(export.import_wajib_ktp)
 residents.import_group.add_command(cetak.import_statuses_cmd)
-cli.add_command(cetak.blangko_group)
+cli.add_command(blangko.blangko_group)
 cli.add_command(cetak.backlog)
 
 __all__ = ["cli", "main", "pass_state"]

@@ -84,7 +84,21 @@ def report_service_error(exc: Exception) -> None:
     from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
 
+    from dukcapil_tui.services.context import NeedsConfirmation
+
     if isinstance(exc, ValidationError):
         lines = [t("error.validation")] + [f"  - {m}" for m in exc.problems.values()]
         fail("\n".join(lines))
+    if isinstance(exc, NeedsConfirmation):
+        fail(f"{exc}\n{t('cli.confirm_hint', flag=CONFIRM_FLAG)}")
     fail(str(exc))
+
+
+CONFIRM_FLAG = "--confirm-unusual"
+
+
+def confirm_option(func):
+    """The flag with which a command records a number the service finds unusual."""
+    return click.option(CONFIRM_FLAG, "confirmed", is_flag=True,
+                        help="Record the number even when it is unusual (above the plausible maximum of the "
+                             "office settings); without it such a number is refused with a message.")(func)

@@ -107,6 +107,10 @@ MOVEMENT_KINDS = {
 }
 SPOIL_REASONS = ("gagal_cetak", "chip_rusak", "rusak_fisik")
 DEFAULT_REORDER_THRESHOLD = 1000
+# Above these a stock movement is unusual and needs an explicit confirmation: the largest lot
+# the ministry sends, and the variance of a stock count beyond which a miscount is likelier.
+DEFAULT_RECEIPT_MAX = 10_000
+DEFAULT_COUNT_VARIANCE_MAX = 10
 FORECAST_DAYS = 14
 
 

@@ -129,6 +129,9 @@ MESSAGES.update({
 
 MESSAGES.update({
     "form.submit": ("Simpan", "Save"),
+    "form.confirm_unusual": ("Angka tidak wajar — yakin?", "An unusual number — are you sure?"),
+    "form.confirm_unusual_hint": ("Enter: ya, catat angka ini · Esc: kembali dan perbaiki", "Enter: yes, record this number · Esc: go back and correct it"),
+    "cli.confirm_hint": ("Bila angka ini memang benar, ulangi perintah dengan {flag}.", "If this number is right, run the command again with {flag}."),
 })
 
 MESSAGES.update({
@@ -145,6 +148,8 @@ MESSAGES.update({
     "settings.key.head_nip": ("NIP Kepala Dinas", "Head of office's NIP"),
     "settings.key.report_place": ("Tempat penandatanganan laporan", "Place in the report signature"),
     "settings.key.reorder_threshold": ("Batas pesan ulang blangko", "Blank reorder threshold"),
+    "settings.key.blangko_receipt_max": ("Batas wajar satu mutasi blangko (lot terbesar)", "Largest plausible blank movement (the largest lot)"),
+    "settings.key.blangko_count_variance_max": ("Batas wajar selisih opname", "Largest plausible stock-count variance"),
     "settings.key.suket_number_pattern": ("Pola nomor Suket", "Suket number pattern"),
     "settings.key.suket_forbid_when_stock": ("Larang Suket baru bila blangko ada (ya/tidak)", "Forbid new Suket while blanks are in stock (yes/no)"),
     "settings.key.noshow_after_recalls": ("Panggil ulang sebelum tidak hadir", "Recalls before no-show"),

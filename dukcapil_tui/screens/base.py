@@ -55,18 +55,25 @@ def try_service(fn, *args, **kwargs) -> tuple[object, dict[str, str] | None]:
     """Run a service call on this worker thread's connection.
 
     Returns ``(result, None)``, or ``(None, problems)`` when the service refused the input as
-    expected: a ValidationError gives its message per field, a ServiceError one for the form.
-    Anything else is a bug and propagates to the app's worker-error modal.
+    expected: a ValidationError gives its message per field, a ServiceError one for the form
+    (``_form``), a NeedsConfirmation the question to ask before trying again with
+    ``confirmed=True`` (``_confirm``). Anything else is a bug and propagates to the app's
+    worker-error modal.
     """
     from dukcapil_tui.domain.problems import ValidationError
-    from dukcapil_tui.services.context import ServiceError
+    from dukcapil_tui.services.context import NeedsConfirmation, ServiceError
 
     try:
         return in_db(fn, *args, **kwargs), None
     except ValidationError as exc:
         return None, exc.problems
+    except NeedsConfirmation as exc:
+        return None, {CONFIRM: str(exc)}
     except ServiceError as exc:
         return None, {"_form": str(exc)}
+
+
+CONFIRM = "_confirm"  # the key of try_service's problems when the service asks for a confirmation
 
 
 def show_nik_refusal(screen: Screen, event) -> None:

@@ -157,7 +157,8 @@ class BlangkoScreen(BaseScreen):
             FormField("document_no", t("blangko.field.document_no"), max_length=80),
             FormField("source", t("blangko.field.source"), value="Kemendagri", max_length=80),
             FormField("note", t("queue.field.notes"), hint=t("blangko.ui.lot_hint"), max_length=200),
-        ], lambda v: blangko.receive(actor, v["quantity"], v["document_no"], v["source"], v["note"]))
+        ], lambda v: blangko.receive(actor, v["quantity"], v["document_no"], v["source"], v["note"],
+                                     confirmed=v.get("confirmed", False)))
 
     def action_loan(self) -> None:
         actor = self.app.actor
@@ -167,7 +168,8 @@ class BlangkoScreen(BaseScreen):
             FormField("quantity", t("blangko.col.quantity"), restrict=r"[0-9.]*", max_length=9),
             FormField("office", t("blangko.field.office"), max_length=80),
             FormField("reference", t("blangko.col.reference"), max_length=80),
-        ], lambda v: blangko.loan(actor, v["direction"], v["quantity"], v["office"], v["reference"]))
+        ], lambda v: blangko.loan(actor, v["direction"], v["quantity"], v["office"], v["reference"],
+                                  confirmed=v.get("confirmed", False)))
 
     def action_damaged(self) -> None:
         actor = self.app.actor
@@ -183,7 +185,8 @@ class BlangkoScreen(BaseScreen):
         self._form(t("blangko.ui.count"), [
             FormField("counted", t("blangko.ui.counted"), restrict=r"[0-9.]*", max_length=9),
             FormField("note", t("queue.field.notes"), max_length=200),
-        ], lambda v: blangko.record_count(actor, v["counted"], v["note"]), intro=t("blangko.ui.count_intro"))
+        ], lambda v: blangko.record_count(actor, v["counted"], v["note"], confirmed=v.get("confirmed", False)),
+            intro=t("blangko.ui.count_intro"))
 
     # --- the head's approvals -----------------------------------------------------------------
     def action_decide(self) -> None:

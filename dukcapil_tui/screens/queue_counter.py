@@ -127,7 +127,7 @@ class CounterScreen(BaseScreen):
 
     @on(CountersLoaded)
     def _counters_loaded(self, message: CountersLoaded) -> None:
-        from dukcapil_tui.screens.queue_forms import PickModal
+        from dukcapil_tui.widgets.dialogs import PickModal
 
         self._services = message.services
         if not message.counters:

@@ -262,7 +262,7 @@ class DeskScreen(BaseScreen):
         if not message.warnings:
             self._issue(message.values)
             return
-        from dukcapil_tui.screens.queue_forms import ConfirmModal
+        from dukcapil_tui.widgets.dialogs import ConfirmModal
 
         def answered(go: bool | None) -> None:
             if go:

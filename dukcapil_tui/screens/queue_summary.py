@@ -193,7 +193,7 @@ class QueueSummaryScreen(BaseScreen):
         return True
 
     def action_end_of_day(self) -> None:
-        from dukcapil_tui.screens.queue_forms import PickModal
+        from dukcapil_tui.widgets.dialogs import PickModal
 
         if self.day is None or not self.still_open:
             return
@@ -204,7 +204,7 @@ class QueueSummaryScreen(BaseScreen):
         self.app.push_screen(PickModal(title, options, "close"), lambda choice: self._eod_chosen(day, choice))
 
     def _eod_chosen(self, day: date, choice: object) -> None:
-        from dukcapil_tui.screens.queue_forms import ConfirmModal
+        from dukcapil_tui.widgets.dialogs import ConfirmModal
 
         if choice not in ("close", "carry"):
             return

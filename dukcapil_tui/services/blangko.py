@@ -17,11 +17,12 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
+from dukcapil_tui.domain.formatting import format_int
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import BlangkoMonth, BlangkoMovement, Card, Destruction, SpoiledCard, StockCount
 from dukcapil_tui.services import audit, context, settings
-from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
+from dukcapil_tui.services.context import Actor, NeedsConfirmation, NotFound, ServiceError, require_role
 
 KEEPER_ROLES = ("admin", "blangko")
 
@@ -104,25 +105,55 @@ def _check(values: dict[str, object], required: dict[str, str]) -> dict:
     return cleaned
 
 
+def receipt_max() -> int:
+    """The largest plausible single movement: the largest lot the ministry sends (a setting)."""
+    value = numbers.whole(settings.get("blangko_receipt_max"))
+    return value if value else rules.DEFAULT_RECEIPT_MAX
+
+
+def count_variance_max() -> int:
+    value = numbers.whole(settings.get("blangko_count_variance_max"))
+    return value if value is not None else rules.DEFAULT_COUNT_VARIANCE_MAX
+
+
+def _unusual(confirmed: bool, message: str) -> None:
+    if not confirmed:
+        raise NeedsConfirmation(message)
+
+
 def receive(actor: Actor, quantity: object, document_no: str, source: str, note: str = "",
-            day: date | None = None) -> BlangkoMovement:
-    """A lot received from Kemendagri or the province, with its document number."""
+            day: date | None = None, *, confirmed: bool = False) -> BlangkoMovement:
+    """A lot received from Kemendagri or the province, with its document number. A lot above
+    the plausible maximum (a typo such as 99999999) needs ``confirmed``."""
     require_role(actor, "action.keep_stock", *KEEPER_ROLES)
     v = _check({"quantity": quantity, "document_no": document_no, "source": source},
                {"document_no": "blangko.field.document_no", "source": "blangko.field.source"})
+    limit = receipt_max()
+    if v["quantity"] > limit:
+        _unusual(confirmed, t("blangko.unusual_receipt", quantity=format_int(v["quantity"]), limit=format_int(limit)))
     with database.atomic("IMMEDIATE"):
         return append(actor, "receipt", v["quantity"], reference=v["document_no"], source=v["source"], note=note,
                       day=day)
 
 
 def loan(actor: Actor, direction: str, quantity: object, office: str, reference: str = "", note: str = "",
-         day: date | None = None) -> BlangkoMovement:
-    """Blanks lent to (``out``) or borrowed from (``in``) another office."""
+         day: date | None = None, *, confirmed: bool = False) -> BlangkoMovement:
+    """Blanks lent to (``out``) or borrowed from (``in``) another office. A loan above the
+    plausible maximum, or larger than the whole stock, needs ``confirmed``."""
     require_role(actor, "action.keep_stock", *KEEPER_ROLES)
     if direction not in ("in", "out"):
         raise ValidationError({"direction": t("blangko.bad_direction")})
     v = _check({"quantity": quantity, "office": office}, {"office": "blangko.field.office"})
     with database.atomic("IMMEDIATE"):
+        stock, limit = balance(), receipt_max()
+        if direction == "out" and v["quantity"] > stock:
+            raise ServiceError(t("blangko.not_enough", needed=v["quantity"], stock=stock))
+        if v["quantity"] > limit:
+            _unusual(confirmed, t("blangko.unusual_loan", quantity=format_int(v["quantity"]),
+                                  limit=format_int(limit)))
+        elif v["quantity"] > stock:
+            _unusual(confirmed, t("blangko.unusual_loan_stock", quantity=format_int(v["quantity"]),
+                                  stock=format_int(stock)))
         return append(actor, f"loan_{direction}", v["quantity"], reference=reference, source=v["office"], note=note,
                       day=day)
 
@@ -162,12 +193,18 @@ def damaged(actor: Actor, reason: str = "rusak_fisik", nik: str | None = None, n
 
 # --- stock count (opname) ----------------------------------------------------------------
 
-def record_count(actor: Actor, counted: object, note: str = "") -> StockCount:
+def record_count(actor: Actor, counted: object, note: str = "", *, confirmed: bool = False) -> StockCount:
+    """A stock count (opname). A variance above the plausible maximum needs ``confirmed``: a
+    miscount is likelier than that many blanks gone or found."""
     require_role(actor, "action.keep_stock", *KEEPER_ROLES)
     value = _whole(counted)
     if value is None or value < 0:
         raise ValidationError({"counted": t("blangko.bad_count")})
     with database.atomic("IMMEDIATE"):
+        computed, limit = balance(), count_variance_max()
+        if abs(value - computed) > limit:
+            _unusual(confirmed, t("blangko.unusual_count", counted=format_int(value), computed=format_int(computed),
+                                  variance=f"{value - computed:+d}", limit=format_int(limit)))
         count = StockCount.create(at=context.now_utc(), day=settings.office_today(), counted=value,
                                   computed=balance(), note=note.strip(), username=actor.username, status="pending")
         audit.record(actor, "blangko.count", "stock_count", count.id,

@@ -36,6 +36,12 @@ class PermissionDenied(ServiceError):
     pass
 
 
+class NeedsConfirmation(ServiceError):
+    """Allowed but unusual input (a number far above what is plausible): the operation is
+    done only when the user confirms it (the service's ``confirmed=True``). The message names
+    the number and why it looks wrong; the TUI asks in a dialog, the CLI wants a flag."""
+
+
 class NotFound(ServiceError):
     pass
 

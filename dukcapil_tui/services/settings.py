@@ -8,7 +8,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import numbers
-from dukcapil_tui.domain.cards import DEFAULT_REORDER_THRESHOLD, DEFAULT_SUKET_PATTERN
+from dukcapil_tui.domain.cards import (
+    DEFAULT_COUNT_VARIANCE_MAX,
+    DEFAULT_RECEIPT_MAX,
+    DEFAULT_REORDER_THRESHOLD,
+    DEFAULT_SUKET_PATTERN,
+)
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.domain.queue import DEFAULT_NO_SHOW_AFTER
 from dukcapil_tui.i18n import t
@@ -25,6 +30,8 @@ DEFAULTS = {
     "head_nip": "",
     "report_place": "",
     "reorder_threshold": str(DEFAULT_REORDER_THRESHOLD),
+    "blangko_receipt_max": str(DEFAULT_RECEIPT_MAX),
+    "blangko_count_variance_max": str(DEFAULT_COUNT_VARIANCE_MAX),
     "suket_number_pattern": DEFAULT_SUKET_PATTERN,
     "suket_forbid_when_stock": "0",
     "noshow_after_recalls": str(DEFAULT_NO_SHOW_AFTER),
@@ -127,6 +134,8 @@ EDITABLE: dict[str, Callable[[str], str]] = {
     "head_nip": _nip,
     "report_place": _text(60),
     "reorder_threshold": _whole(0, 1_000_000),
+    "blangko_receipt_max": _whole(1, 1_000_000),
+    "blangko_count_variance_max": _whole(0, 1_000_000),
     "suket_number_pattern": _suket_pattern,
     "suket_forbid_when_stock": _yes_no,
     "noshow_after_recalls": _whole(1, 20),

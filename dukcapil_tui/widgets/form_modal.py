@@ -19,7 +19,8 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseModal, Refused, try_service
+from dukcapil_tui.screens.base import CONFIRM, BaseModal, Refused, try_service
+from dukcapil_tui.widgets.dialogs import ConfirmModal
 from dukcapil_tui.widgets.nik_input import NikInput
 
 
@@ -37,7 +38,10 @@ class FormField:
 
 
 class FormModal(BaseModal[object]):
-    """``action(values) -> result`` is called on a worker thread inside a DB connection."""
+    """``action(values) -> result`` is called on a worker thread inside a DB connection.
+
+    When the service asks for a confirmation (an unusual number), the modal shows the question
+    and, if the user goes ahead, calls ``action`` again with ``values["confirmed"] = True``."""
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "form.submit", priority=True),
@@ -60,6 +64,7 @@ class FormModal(BaseModal[object]):
         self._intro = intro
         self._submit_label = submit_label or t("form.submit")
         self._busy = False
+        self._sent: dict = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form-modal"):
@@ -127,7 +132,8 @@ class FormModal(BaseModal[object]):
             return
         self._busy = True
         self._show({})
-        self._run(self.values())
+        self._sent = self.values()
+        self._run(self._sent)
 
     @work(thread=True, exclusive=True, group="form-modal", exit_on_error=False)
     def _run(self, values: dict) -> None:
@@ -136,8 +142,21 @@ class FormModal(BaseModal[object]):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
+        if CONFIRM in message.problems:
+            question = message.problems[CONFIRM]
+            self.app.push_screen(ConfirmModal(t("form.confirm_unusual"), [question], t("form.confirm_unusual_hint")),
+                                 lambda yes: self._confirmed(bool(yes), question))
+            return
         self._busy = False
         self._show(message.problems)
+
+    def _confirmed(self, yes: bool, question: str) -> None:
+        if yes:
+            self._sent = {**self._sent, "confirmed": True}
+            self._run(self._sent)
+        else:
+            self._busy = False
+            self._show({"_form": question})
 
     def _show(self, problems: dict[str, str]) -> None:
         names = {f.name for f in self._fields}

@@ -230,3 +230,49 @@ async def test_blangko_receipt_and_count_approval(cards_db):
         await settle(pilot)
     assert query_db(path, "SELECT status, decided_by FROM stock_count") == [("approved", "admin")]
     assert query_db(path, "SELECT kind, quantity FROM blangko_movement ORDER BY id DESC LIMIT 1") == [("adjustment", -2)]
+
+
+async def test_an_unusual_receipt_is_confirmed_in_a_dialog_that_names_the_number(cards_db):
+    from dukcapil_tui.app import DukcapilApp
+    from dukcapil_tui.widgets.dialogs import ConfirmModal
+
+    path, _ = cards_db
+    app = DukcapilApp(db_path=path, workstation="GUDANG")
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "blangko1")
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await type_text(pilot, "99999999")
+        app.screen.query_one("#in-document_no").focus()
+        await type_text(pilot, "SPB-3/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        lines = [str(label.render()) for label in app.screen.query(".confirm-line").results(Label)]
+        assert lines == ["Penerimaan 99.999.999 blangko melebihi batas wajar 10.000 (lot terbesar dari Kemendagri). "
+                         "Periksa angkanya; catat hanya bila memang benar."]
+        await pilot.press("escape")  # no: back to the form to correct it
+        await settle(pilot)
+        assert isinstance(app.screen, FormModal)
+        assert query_db(path, "SELECT SUM(quantity) FROM blangko_movement") == [(5,)]
+        quantity = app.screen.query_one("#in-quantity", Input)
+        quantity.value = "9999"
+        quantity.focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BlangkoScreen)
+        await pilot.press("r")
+        await settle(pilot)
+        await type_text(pilot, "12.000")
+        app.screen.query_one("#in-document_no").focus()
+        await type_text(pilot, "SPB-4/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("enter")  # yes: it is a real, large lot
+        await settle(pilot)
+        assert isinstance(app.screen, BlangkoScreen)
+    assert query_db(path, "SELECT quantity, reference FROM blangko_movement WHERE kind = 'receipt' ORDER BY id") == [
+        (5, "SPB-1/2026"), (9999, "SPB-3/2026"), (12000, "SPB-4/2026")]
