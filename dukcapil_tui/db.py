@@ -11,7 +11,7 @@ import peewee
 from peewee import DatabaseProxy, SqliteDatabase
 
 from dukcapil_tui.i18n import t
-from dukcapil_tui.migrations import LATEST_VERSION, MIGRATIONS
+from dukcapil_tui.migrations import FOREIGN_KEYS_OFF, LATEST_VERSION, MIGRATIONS
 
 database = DatabaseProxy()
 
@@ -105,10 +105,21 @@ def run_migrations(db: SqliteDatabase) -> list[int]:
     for number, _description, statements in MIGRATIONS:
         if number <= current:
             continue
-        with db.atomic("IMMEDIATE"):
-            for statement in statements:
-                db.execute_sql(statement)
-            db.execute_sql(f"PRAGMA user_version = {number}")
+        rebuild = number in FOREIGN_KEYS_OFF
+        if rebuild:  # a no-op inside a transaction: before BEGIN
+            db.execute_sql("PRAGMA foreign_keys = OFF")
+        try:
+            with db.atomic("IMMEDIATE"):
+                for statement in statements:
+                    db.execute_sql(statement)
+                if rebuild:
+                    broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise DatabaseError(t("db.migration_broke_keys", number=number, rows=len(broken)))
+                db.execute_sql(f"PRAGMA user_version = {number}")
+        finally:
+            if rebuild:
+                db.execute_sql("PRAGMA foreign_keys = ON")
         applied.append(number)
     return applied
 

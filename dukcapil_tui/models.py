@@ -223,6 +223,24 @@ class BlangkoMovement(BaseModel):
     card = ForeignKeyField(Card, null=True, column_name="card_id", backref="movements")
     username = CharField()
     workstation = CharField()
+    corrects = ForeignKeyField("self", null=True, column_name="corrects_id", backref="corrections")
+
+
+class BlangkoCorrection(BaseModel):
+    """A request to correct a wrong ledger entry; approved by the head, it becomes a correction
+    movement (``correction_movement``) that references the entry."""
+
+    movement = ForeignKeyField(BlangkoMovement, column_name="movement_id", backref="correction_requests")
+    quantity = IntegerField()  # what the entry should have been (0: it should not exist)
+    delta = IntegerField()
+    reason = TextField()
+    requested_by = CharField()
+    requested_at = DateTimeField()
+    workstation = CharField()
+    status = CharField()
+    decided_by = CharField(null=True)
+    decided_at = DateTimeField(null=True)
+    correction_movement = ForeignKeyField(BlangkoMovement, null=True, column_name="correction_movement_id")
 
 
 class BlangkoMonth(BaseModel):
@@ -264,8 +282,8 @@ class StockCount(BaseModel):
     movement = ForeignKeyField(BlangkoMovement, null=True, column_name="movement_id", backref="counts")
 
 
-ALL_MODELS += [PrintBatch, PrintJob, Handover, Suket, BlangkoMovement, BlangkoMonth, Destruction, SpoiledCard,
-               StockCount]
+ALL_MODELS += [PrintBatch, PrintJob, Handover, Suket, BlangkoMovement, BlangkoCorrection, BlangkoMonth, Destruction,
+               SpoiledCard, StockCount]
 
 
 class WajibKtpFigure(BaseModel):

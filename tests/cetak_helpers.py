@@ -75,7 +75,7 @@ def rows(table: str) -> list[tuple]:
 
 
 SNAPSHOT_TABLES = ("card", "card_event", "resident", "print_batch", "print_job", "handover", "suket",
-                   "blangko_movement", "blangko_month", "spoiled_card", "destruction", "stock_count",
+                   "blangko_movement", "blangko_correction", "blangko_month", "spoiled_card", "destruction", "stock_count",
                    "audit_log", "setting")
 
 

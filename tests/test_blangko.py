@@ -67,22 +67,20 @@ def test_a_receipt_above_the_largest_lot_needs_a_confirmation(admin, clock):
         blangko.receive(admin, "20001", "SJ-4", KEMENDAGRI)
 
 
-def test_a_loan_larger_than_the_stock_or_the_largest_lot_needs_a_confirmation(admin, clock):
-    stock(admin, 100)
-    assert blangko.loan(admin, "in", 100, "Disdukcapil Lombok Barat").quantity == 100  # the whole stock: fine
+def test_a_loan_above_the_largest_lot_needs_a_confirmation_and_lending_above_the_stock_is_refused(admin, clock):
+    assert blangko.loan(admin, "in", 200, "Disdukcapil Lombok Barat").quantity == 200  # with no stock: what loans are for
+    assert blangko.loan(admin, "in", "9.800", "Disdukcapil Lombok Barat").quantity == 9800  # the largest lot: fine
     before = db_state()
     with pytest.raises(NeedsConfirmation) as caught:
-        blangko.loan(admin, "in", 201, "Disdukcapil Lombok Barat")
-    assert str(caught.value) == ("Pinjaman 201 blangko lebih besar dari seluruh stok (200). Periksa angkanya; catat "
-                                 "hanya bila memang benar.")
-    with pytest.raises(NeedsConfirmation):
         blangko.loan(admin, "in", 10_001, "Disdukcapil Lombok Barat")
+    assert str(caught.value) == ("Pinjaman 10.001 blangko melebihi batas wajar 10.000. Periksa angkanya; catat hanya "
+                                 "bila memang benar.")
     with pytest.raises(ServiceError) as refused:  # lending more than the stock is impossible, confirmed or not
-        blangko.loan(admin, "out", 201, "Disdukcapil Lombok Barat", confirmed=True)
-    assert str(refused.value) == "Stok blangko tidak cukup: perlu 201, tersedia 200."
+        blangko.loan(admin, "out", 10_001, "Disdukcapil Lombok Barat", confirmed=True)
+    assert str(refused.value) == "Stok blangko tidak cukup: perlu 10.001, tersedia 10.000."
     assert db_state() == before
-    assert blangko.loan(admin, "in", 201, "Disdukcapil Lombok Barat", confirmed=True).quantity == 201
-    assert blangko.loan(admin, "out", 401, "Disdukcapil Lombok Barat").quantity == -401  # the whole stock
+    assert blangko.loan(admin, "in", 10_001, "Disdukcapil Lombok Barat", confirmed=True).quantity == 10_001
+    assert blangko.loan(admin, "out", 20_001, "Disdukcapil Lombok Barat", confirmed=True).quantity == -20_001
 
 
 @pytest.mark.parametrize("counted, unusual", [(90, False), (110, False), (89, True), (111, True)])

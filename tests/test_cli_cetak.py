@@ -268,3 +268,26 @@ def test_loans_and_counts_from_the_command_line(office):
     assert_clean_exit(counted, 0)
     assert counted.output == ("Opname #1 dicatat: dihitung 495, buku 500, selisih -5. Menunggu persetujuan "
                               "Kepala Dinas.\n")
+
+
+def test_a_correction_from_the_command_line(office):
+    assert_clean_exit(invoke("blangko", "receive", "5.000", "--document", "SJ-7", "--source", "Kemendagri"), 0)
+    ledger = invoke("blangko", "ledger")
+    assert_clean_exit(ledger, 0)
+    (line,) = ledger.output.splitlines()
+    number = line.split()[0]
+    assert number.startswith("#") and "Penerimaan" in line and "+5000" in line
+    asked = invoke("blangko", "correct", number, "500", "--reason", "salah ketik")
+    assert_clean_exit(asked, 0)
+    assert asked.output.startswith("Permintaan koreksi #1 dicatat: mutasi " + number + " menjadi 500 (selisih -4500).")
+    assert "correction Koreksi #1: Penerimaan" in invoke("blangko", "pending").output
+    missing_reason = invoke("blangko", "correct", number, "400")
+    assert missing_reason.exit_code == 2 and "--reason" in missing_reason.stderr
+    decided = invoke("blangko", "decide", "correction", "1", "--approve")
+    assert_clean_exit(decided, 0)
+    assert decided.output == "correction #1 disetujui. Stok sekarang 500.\n"
+    assert "(dikoreksi)" in invoke("blangko", "ledger").output
+    assert invoke("blangko", "pending").output == "Tidak ada opname atau koreksi yang menunggu persetujuan.\n"
+    again = invoke("blangko", "decide", "correction", "1", "--reject")
+    assert_clean_exit(again, 2)
+    assert again.stderr == "Permintaan koreksi ini sudah disetujui.\n"

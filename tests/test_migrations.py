@@ -61,3 +61,42 @@ def test_cards_sent_to_rerecording_by_a_duplicate_wait_again(tmp_path):
                                          "office_status": ["needs_rerecording", "waiting_prr"]}),
     ]
     assert Resident.select().where(Resident.recording_status == "sudah").count() == 2
+
+
+def test_the_ledger_is_rebuilt_with_corrections_and_keeps_every_row_and_rule(tmp_path):
+    from peewee import IntegrityError
+
+    from dukcapil_tui.db import database
+    from dukcapil_tui.models import BlangkoMovement, SpoiledCard
+
+    path = tmp_path / "v5.sqlite3"
+    connection = _database_at(path, 5)
+    connection.execute("INSERT INTO blangko_movement (uuid, at, day, kind, quantity, reference, username, workstation) "
+                       "VALUES ('m1', '2026-10-01 01:00:00', '2026-10-01', 'receipt', 500, 'SJ-1', 'b', 'W'), "
+                       "('m2', '2026-10-02 01:00:00', '2026-10-02', 'damaged', -1, 'rusak_fisik', 'b', 'W')")
+    connection.execute("INSERT INTO spoiled_card (at, day, reason, movement_id, username) "
+                       "VALUES ('2026-10-02 01:00:00', '2026-10-02', 'rusak_fisik', 2, 'b')")
+    connection.execute("INSERT INTO blangko_month (month, closed_at, username, closing_balance) "
+                       "VALUES ('2026-10', '2026-11-01 01:00:00', 'admin', 499)")
+    connection.commit()
+    connection.close()
+
+    open_database(path, backup_dir=tmp_path / "cadangan")
+    assert [(m.id, m.kind, m.quantity, m.corrects_id) for m in BlangkoMovement.select().order_by(BlangkoMovement.id)] == [
+        (1, "receipt", 500, None), (2, "damaged", -1, None)]
+    assert SpoiledCard.get().movement_id == 2
+    assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+    for statement, message in (
+        ("UPDATE blangko_movement SET quantity = 5 WHERE id = 1", "append-only"),
+        ("DELETE FROM blangko_movement WHERE id = 1", "append-only"),
+        ("INSERT INTO blangko_movement (uuid, at, day, kind, quantity, username, workstation) "
+         "VALUES ('m3', '2026-10-05', '2026-10-05', 'receipt', 5, 'b', 'W')", "month is closed"),
+    ):
+        try:
+            with database.atomic():
+                database.execute_sql(statement)
+        except IntegrityError as exc:
+            assert message in str(exc)
+        else:
+            raise AssertionError(f"accepted: {statement}")

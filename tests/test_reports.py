@@ -239,10 +239,10 @@ def test_blangko_month(office, admin, tmp_path):
     check_layout(ws, 7, "Laporan penggunaan blangko KTP-el", "BULAN NOVEMBER 2026 (S.D. 22 NOVEMBER 2026)", "B8")
     assert values(ws, 7) == ["Tanggal", "Saldo Awal", "Penerimaan", "Dipinjam (Masuk)", "Pengembalian",
                              "Pemakaian Cetak Baik", "Gagal Cetak", "Rusak/ Invalid", "Dipinjamkan (Keluar)",
-                             "Penyesuaian Opname", "Saldo Akhir"]
+                             "Penyesuaian Opname", "Koreksi", "Saldo Akhir"]
     assert values(ws, 8)[:2] == [datetime(2026, 11, 1), 998]
-    assert values(ws, 8)[10] == "=B8+C8+D8+E8-F8-G8-H8-I8+J8"
-    assert values(ws, 9)[1] == "=K8"  # each day opens with the day before's closing
+    assert values(ws, 8)[11] == "=B8+C8+D8+E8-F8-G8-H8-I8+J8+K8"
+    assert values(ws, 9)[1] == "=L8"  # each day opens with the day before's closing
     nov3 = by_header(ws, 7, 10)
     assert (nov3["Pemakaian Cetak Baik"], nov3["Gagal Cetak"]) == (3, 1)
     total_row = 8 + 22
@@ -250,12 +250,13 @@ def test_blangko_month(office, admin, tmp_path):
     total = by_header(ws, 7, total_row)
     assert total["Saldo Awal"] == "=B8" and total["Penerimaan"] == "=SUM(C8:C29)"
     assert total["Saldo Akhir"] == f"=B{total_row}+C{total_row}+D{total_row}+E{total_row}-F{total_row}-G{total_row}" \
-                                   f"-H{total_row}-I{total_row}+J{total_row}"
+                                   f"-H{total_row}-I{total_row}+J{total_row}+K{total_row}"
     sums = {h: sum(by_header(ws, 7, r)[h] for r in range(8, total_row))
             for h in ("Penerimaan", "Dipinjam (Masuk)", "Pengembalian", "Pemakaian Cetak Baik", "Gagal Cetak",
-                      "Rusak/ Invalid", "Dipinjamkan (Keluar)", "Penyesuaian Opname")}
+                      "Rusak/ Invalid", "Dipinjamkan (Keluar)", "Penyesuaian Opname", "Koreksi")}
     assert sums == {"Penerimaan": 500, "Dipinjam (Masuk)": 5, "Pengembalian": 2, "Pemakaian Cetak Baik": 5,
-                    "Gagal Cetak": 1, "Rusak/ Invalid": 1, "Dipinjamkan (Keluar)": 10, "Penyesuaian Opname": -1}
+                    "Gagal Cetak": 1, "Rusak/ Invalid": 1, "Dipinjamkan (Keluar)": 10, "Penyesuaian Opname": -1,
+                    "Koreksi": 0}
     assert 998 + 500 + 5 + 2 - 5 - 1 - 1 - 10 - 1 == 1487  # = blangko.balance(until=22-11)
     from dukcapil_tui.services import blangko
 
@@ -277,6 +278,28 @@ def test_blangko_month(office, admin, tmp_path):
     assert rows[0]["NIK (disamarkan)"].startswith("520204") and "******" in rows[0]["NIK (disamarkan)"]
     assert rows[2]["NIK (disamarkan)"] == "-"
     assert values(destroyed, 11)[1:3] == ["JUMLAH", "=COUNTA(C8:C10)"]
+
+
+def test_blangko_month_shows_a_correction_beside_its_entry(office, admin, tmp_path):
+    from dukcapil_tui.models import BlangkoMovement
+    from dukcapil_tui.services import blangko
+    from dukcapil_tui.services import blangko_corrections as corrections
+
+    receipt = BlangkoMovement.get(BlangkoMovement.reference == "B-002/2026")  # 500 received; really 450
+    corrections.decide(admin, corrections.request(actor("blangko"), receipt.id, "450", "lot kurang 50").id, True)
+    assert blangko.balance(until=TODAY) == 1437
+    shown = dict(reports.preview("blangko", NOVEMBER).lines())
+    assert (shown["Koreksi"], shown["Saldo akhir"]) == ("-50", "1.437")
+    wb = load_workbook(export("blangko", NOVEMBER, tmp_path, actor("blangko")))
+    ws = wb["Mutasi harian"]
+    today = by_header(ws, 7, 8 + 21)
+    assert today["Tanggal"] == datetime(2026, 11, 22) and today["Koreksi"] == -50
+    detail = wb["Rincian mutasi"]
+    rows = [by_header(detail, 6, r) for r in range(7, 13)]
+    day = receipt.day.strftime("%d-%m-%Y")
+    assert (rows[-1]["Jenis Mutasi"], rows[-1]["No. Dokumen / Referensi"], rows[-1]["Keluar"],
+            rows[-1]["Keterangan"]) == ("Koreksi", f"koreksi #{receipt.id}", 50,
+                                        f"Koreksi atas Penerimaan {day} B-002/2026 (500): lot kurang 50")
 
 
 # --- harian ------------------------------------------------------------------------------------

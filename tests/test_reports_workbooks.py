@@ -80,10 +80,10 @@ def test_blangko_daily_opening_is_the_day_befores_closing(exported):
     files, _, _ = exported
     sheet = load_workbook(files["blangko"])["Mutasi harian"]
     openings = [row for row in sheet.iter_rows(min_col=2, max_col=2) if row[0].data_type == "f"
-                and row[0].value.startswith("=K")]
+                and row[0].value.startswith("=L")]
     assert len(openings) == 21  # 2..22 November (the month so far) open with the previous row's closing
     first = openings[0][0]
-    assert first.value == f"=K{first.row - 1}"
+    assert first.value == f"=L{first.row - 1}"
 
 
 def _sheets(folder, stem: str) -> dict[str, list[list[str]]]:
@@ -137,7 +137,7 @@ def test_libreoffice_recalculates_without_errors_and_agrees_with_the_database(ex
             day = datetime.strptime(row[0], "%m/%d/%Y").date()  # LibreOffice's own (en-US) date format
         except ValueError:
             continue
-        closings[day] = _number(row[10])
+        closings[day] = _number(row[11])
     assert closings == {day: float(balance) for day, balance in facts["balances"].items()}
     assert _jumlah(daily)[-1] == facts["balances"][TODAY]
 

@@ -106,3 +106,89 @@ def count_cmd(state: State, counted: str, note: str, confirmed: bool) -> None:
         report_service_error(exc)
     click.echo(t("cli.blangko.counted", number=count.id, counted=format_int(count.counted),
                  computed=format_int(count.computed), variance=f"{count.counted - count.computed:+d}"))
+
+
+@blangko_group.command("ledger")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 10_000), help="How many entries.")
+@pass_state
+def ledger_cmd(state: State, limit: int) -> None:
+    """Print the newest ledger entries with their numbers (what `blangko correct` takes)."""
+    from dukcapil_tui.domain.formatting import format_date
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import blangko, blangko_corrections
+
+    open_db(state)
+    movements = blangko.movements_page(None, limit)
+    corrected = blangko_corrections.corrected_ids([m.id for m in movements])
+    for m in movements:
+        mark = f" ({t('blangko.ui.corrected')})" if m.id in corrected else ""
+        click.echo(f"#{m.id:<6} {format_date(m.day)}  {t(f'blangko.kind.{m.kind}'):<20} {m.quantity:>+8}  "
+                   f"{m.reference}{mark}")
+
+
+@blangko_group.command("correct")
+@click.argument("entry")
+@click.argument("quantity")
+@click.option("--reason", required=True, help="Why the entry is wrong (kept with the correction).")
+@confirm_option
+@pass_state
+def correct_cmd(state: State, entry: str, quantity: str, reason: str, confirmed: bool) -> None:
+    """Ask for ledger ENTRY (its number, see `blangko ledger`) to be corrected to QUANTITY
+    blanks (0: it should not exist). The head approves with `blangko decide`."""
+    from dukcapil_tui.domain.formatting import format_int
+    from dukcapil_tui.domain.problems import ValidationError
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import blangko_corrections
+    from dukcapil_tui.services.context import ServiceError
+
+    open_db(state)
+    try:
+        row = blangko_corrections.request(cli_actor(state), entry.lstrip("#"), quantity, reason, confirmed=confirmed)
+    except (ServiceError, ValidationError) as exc:
+        report_service_error(exc)
+    click.echo(t("cli.blangko.correction_asked", number=row.id, entry=row.movement_id,
+                 quantity=format_int(row.quantity), delta=f"{row.delta:+d}"))
+
+
+@blangko_group.command("pending")
+@pass_state
+def pending_cmd(state: State) -> None:
+    """List the stock counts and corrections waiting for the head's decision."""
+    from dukcapil_tui.domain.formatting import format_int
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import blangko, blangko_corrections
+
+    open_db(state)
+    counts, corrections = blangko.pending_counts(), blangko_corrections.pending()
+    for c in counts:
+        click.echo("count " + t("blangko.ui.pick_count", number=c.id, counted=format_int(c.counted), user=c.username))
+    for c in corrections:
+        click.echo("correction " + t("blangko.ui.pick_correction", number=c.id, entry=c.entry,
+                                     quantity=format_int(c.quantity), user=c.requested_by) + f" — {c.reason}")
+    if not counts and not corrections:
+        click.echo(t("cli.blangko.nothing_pending"))
+
+
+@blangko_group.command("decide")
+@click.argument("kind", type=click.Choice(["count", "correction"]))
+@click.argument("number", type=int)
+@click.option("--approve/--reject", "approve", required=True, help="The head's decision.")
+@pass_state
+def decide_cmd(state: State, kind: str, number: int, approve: bool) -> None:
+    """The head approves or rejects a pending stock count or correction (see `blangko pending`)."""
+    from dukcapil_tui.domain.formatting import format_int
+    from dukcapil_tui.domain.problems import ValidationError
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import blangko, blangko_corrections
+    from dukcapil_tui.services.context import ServiceError
+
+    open_db(state)
+    try:
+        if kind == "count":
+            row = blangko.decide_count(cli_actor(state), number, approve)
+        else:
+            row = blangko_corrections.decide(cli_actor(state), number, approve)
+    except (ServiceError, ValidationError) as exc:
+        report_service_error(exc)
+    click.echo(t("cli.blangko.decided", kind=kind, number=number, status=t(f"blangko.count_status.{row.status}"),
+                 stock=format_int(blangko.balance())))

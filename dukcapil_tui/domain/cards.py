@@ -104,7 +104,12 @@ MOVEMENT_KINDS = {
     "damaged": -1,
     "loan_out": -1,
     "adjustment": 0,
+    "correction": 0,    # a wrong entry corrected (koreksi), approved by the head
 }
+# Entries a correction may correct: what the keeper typed. Prints and spoils follow the cards
+# (a print result is never undone), a count's adjustment is redone by a new count, and a
+# correction is itself corrected by correcting the original again.
+CORRECTABLE_KINDS = ("receipt", "loan_in", "returned", "loan_out")
 SPOIL_REASONS = ("gagal_cetak", "chip_rusak", "rusak_fisik")
 DEFAULT_REORDER_THRESHOLD = 1000
 # Above these a stock movement is unusual and needs an explicit confirmation: the largest lot

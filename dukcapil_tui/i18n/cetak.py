@@ -61,7 +61,6 @@ MESSAGES = {
     "blangko.zero_quantity": ("Jumlah tidak boleh nol.", "The quantity cannot be zero."),
     "blangko.unusual_receipt": ("Penerimaan {quantity} blangko melebihi batas wajar {limit} (lot terbesar dari Kemendagri). Periksa angkanya; catat hanya bila memang benar.", "A receipt of {quantity} blanks is above the plausible {limit} (the largest lot the ministry sends). Check the number; record it only if it is right."),
     "blangko.unusual_loan": ("Pinjaman {quantity} blangko melebihi batas wajar {limit}. Periksa angkanya; catat hanya bila memang benar.", "A loan of {quantity} blanks is above the plausible {limit}. Check the number; record it only if it is right."),
-    "blangko.unusual_loan_stock": ("Pinjaman {quantity} blangko lebih besar dari seluruh stok ({stock}). Periksa angkanya; catat hanya bila memang benar.", "A loan of {quantity} blanks is larger than the whole stock ({stock}). Check the number; record it only if it is right."),
     "blangko.unusual_count": ("Hasil opname {counted} berselisih {variance} dari buku ({computed}), melebihi batas wajar {limit}. Hitung ulang; catat hanya bila memang benar.", "A count of {counted} differs by {variance} from the ledger ({computed}), above the plausible {limit}. Count again; record it only if it is right."),
     "blangko.bad_quantity": ("Jumlah harus angka bulat lebih dari 0.", "The quantity must be a whole number above 0."),
     "blangko.bad_count": ("Jumlah hasil hitung harus angka bulat 0 atau lebih.", "The counted number must be a whole number, 0 or more."),

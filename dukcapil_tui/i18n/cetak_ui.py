@@ -96,7 +96,7 @@ MESSAGES = {
     "blangko.ui.loan": ("Pinjaman", "Loan"),
     "blangko.ui.damaged": ("Rusak", "Damaged"),
     "blangko.ui.count": ("Opname", "Stock count"),
-    "blangko.ui.decide": ("Setujui opname", "Decide count"),
+    "blangko.ui.decide": ("Setujui opname/koreksi", "Decide count/correction"),
     "blangko.ui.close_month": ("Tutup bulan", "Close month"),
     "blangko.ui.destroy": ("Pemusnahan", "Destruction"),
     "blangko.ui.older": ("Lebih lama", "Older"),

@@ -56,6 +56,7 @@ MESSAGES = {
         "Berkas {path} tidak dapat dibuka sebagai basis data: {reason}",
         "{path} cannot be opened as a database: {reason}",
     ),
+    "db.migration_broke_keys": ("Pembaruan skema {number} dibatalkan: {rows} baris kehilangan rujukannya. Basis data tidak diubah; hubungi pengembang.", "Schema upgrade {number} was undone: {rows} rows lost their reference. The database is unchanged; contact the developers."),
     "db.too_new": (
         "Basis data {path} berversi skema {version}, lebih baru dari program ini ({latest}). Perbarui dukcapil-tui.",
         "Database {path} has schema version {version}, newer than this program ({latest}). Update dukcapil-tui.",

@@ -2,10 +2,12 @@
 
 Sheet "Mutasi harian": one row per day of the month with the opening stock, what came in
 (penerimaan, dipinjam, pengembalian), what went out (cetak baik, gagal cetak, rusak/invalid,
-dipinjamkan), the stock-count adjustment (penyesuaian opname, signed) and the closing stock;
+dipinjamkan), the stock-count adjustment (penyesuaian opname, signed), corrections of wrong
+entries approved by the head (koreksi, signed) and the closing stock;
 each day's opening is the day before's closing, and every closing is a formula, so the JUMLAH
 row's closing is the month's saldo akhir. Sheet "Rincian mutasi": the movements other than
-printing and spoiling (receipts with their lot documents, loans, returns, adjustments). Sheet
+printing and spoiling (receipts with their lot documents, loans, returns, adjustments, and each
+correction beside the entry it corrects). Sheet
 "Pemusnahan": the spoiled blanks destroyed this month, with their berita acara.
 
 All numbers are sums over ``blangko_movement`` by ``day`` (the office's local date).
@@ -26,11 +28,12 @@ SLUG = "penggunaan-blangko"
 
 IN_KINDS = ("receipt", "loan_in", "returned")
 OUT_KINDS = ("print_ok", "print_failed", "damaged", "loan_out")
-KINDS = IN_KINDS + OUT_KINDS + ("adjustment",)
+SIGNED_KINDS = ("adjustment", "correction")
+KINDS = IN_KINDS + OUT_KINDS + SIGNED_KINDS
 KIND_LABELS = {
     "receipt": "Penerimaan", "loan_in": "Dipinjam (masuk)", "returned": "Pengembalian",
     "print_ok": "Cetak baik", "print_failed": "Gagal cetak", "damaged": "Rusak/invalid",
-    "loan_out": "Dipinjamkan (keluar)", "adjustment": "Penyesuaian opname",
+    "loan_out": "Dipinjamkan (keluar)", "adjustment": "Penyesuaian opname", "correction": "Koreksi",
 }
 REASONS = {"gagal_cetak": "Gagal cetak", "chip_rusak": "Chip rusak", "rusak_fisik": "Rusak fisik"}
 
@@ -69,16 +72,18 @@ def collect(period: Period) -> BlangkoData:
         "SELECT day, kind, SUM(quantity) FROM blangko_movement WHERE day BETWEEN ? AND ? GROUP BY day, kind",
         bounds,
     ):
-        per_day.setdefault(str(day)[:10], {})[kind] = quantity if kind in IN_KINDS + ("adjustment",) else -quantity
+        per_day.setdefault(str(day)[:10], {})[kind] = quantity if kind in IN_KINDS + SIGNED_KINDS else -quantity
     days = [(d, {k: per_day.get(d.isoformat(), {}).get(k, 0) for k in KINDS}) for d in period.days()]
     totals = {k: sum(values[k] for _, values in days) for k in KINDS}
     closing = _balance_before(end + timedelta(days=1))
     movements = [
-        (date.fromisoformat(str(day)[:10]), kind, quantity, reference, source, note)
-        for day, kind, quantity, reference, source, note in common.query(
-            "SELECT day, kind, quantity, reference, source, note FROM blangko_movement "
-            "WHERE day BETWEEN ? AND ? AND kind IN ('receipt', 'loan_in', 'returned', 'loan_out', 'adjustment') "
-            "ORDER BY day, id", bounds)
+        (date.fromisoformat(str(day)[:10]), kind, quantity, reference, source,
+         _correction_note(note, o_kind, o_day, o_reference, o_quantity) if kind == "correction" else note)
+        for day, kind, quantity, reference, source, note, o_kind, o_day, o_reference, o_quantity in common.query(
+            "SELECT m.day, m.kind, m.quantity, m.reference, m.source, m.note, o.kind, o.day, o.reference, o.quantity "
+            "FROM blangko_movement m LEFT JOIN blangko_movement o ON o.id = m.corrects_id "
+            "WHERE m.day BETWEEN ? AND ? AND m.kind IN ('receipt', 'loan_in', 'returned', 'loan_out', 'adjustment', "
+            "'correction') ORDER BY m.day, m.id", bounds)
     ]
     destroyed = [
         (date.fromisoformat(str(spoiled)[:10]), mask_nik(nik), REASONS.get(reason, reason), number,
@@ -91,13 +96,23 @@ def collect(period: Period) -> BlangkoData:
     closed = common.query("SELECT closed_at, closing_balance FROM blangko_month WHERE month = ?",
                           (start.strftime("%Y-%m"),))
     data = BlangkoData(period, opening, closing, days, totals, movements, destroyed)
-    notes = ["Keluar (cetak, gagal, rusak, dipinjamkan) ditulis sebagai angka positif; penyesuaian opname "
-             "bertanda (+ lebih, − kurang)."]
+    notes = ["Keluar (cetak, gagal, rusak, dipinjamkan) ditulis sebagai angka positif; penyesuaian opname dan "
+             "koreksi (mutasi salah yang dibetulkan atas persetujuan Kepala Dinas) bertanda (+ tambah, − kurang)."]
     if closed:
         data.closed_note = f"Bulan ditutup dengan saldo {closed[0][1]}."
         notes.append(f"Bulan sudah ditutup (dikunci); saldo akhir saat penutupan: {closed[0][1]}.")
     data.notes = tuple(notes)
     return data
+
+
+def _correction_note(reason: str, kind: str, day, reference: str, quantity: int) -> str:
+    """"Koreksi atas Penerimaan 03-11-2026 SJ/12 (5.000): salah ketik" — the entry beside it."""
+    from dukcapil_tui.domain.formatting import format_date, format_int
+
+    entry = f"{KIND_LABELS.get(kind, kind)} {format_date(date.fromisoformat(str(day)[:10]))}"
+    if reference:
+        entry += f" {reference}"
+    return f"Koreksi atas {entry} ({format_int(abs(quantity))}): {reason}"
 
 
 def preview(data: BlangkoData) -> list[Figure]:
@@ -112,6 +127,7 @@ def preview(data: BlangkoData) -> list[Figure]:
         Figure("Rusak/invalid", t["damaged"]),
         Figure("Dipinjamkan", t["loan_out"]),
         Figure("Penyesuaian opname", t["adjustment"]),
+        Figure("Koreksi", t["correction"]),
         Figure("Saldo akhir", data.closing),
         Figure("Blangko rusak dimusnahkan", len(data.destroyed)),
     ]
@@ -138,9 +154,10 @@ def write(data: BlangkoData, path, letterhead: common.Letterhead,
         Column("damaged", "Rusak/ Invalid", 10, INT, "sum"),
         Column("loan_out", "Dipinjamkan (Keluar)", 12, INT, "sum"),
         Column("adjustment", "Penyesuaian Opname", 12, INT, "sum"),
+        Column("correction", "Koreksi", 10, INT, "sum"),
         Column("akhir", "Saldo Akhir", 11, INT, "formula",
                formula="={awal}+{receipt}+{loan_in}+{returned}-{print_ok}-{print_failed}-{damaged}-{loan_out}"
-                       "+{adjustment}"),
+                       "+{adjustment}+{correction}"),
     ]
     ws = wb.create_sheet("Mutasi harian")
     daily = Table(ws, columns, Heading(TITLE, label, data.notes), letterhead, freeze_columns=1, label_key="tanggal")

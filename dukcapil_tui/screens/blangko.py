@@ -19,7 +19,7 @@ from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.screens.base import BaseScreen, in_db
-from dukcapil_tui.services import blangko
+from dukcapil_tui.services import blangko, blangko_corrections
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 from dukcapil_tui.widgets.tiles import StatTile
 
@@ -33,6 +33,7 @@ class BlangkoScreen(BaseScreen):
         Binding("l", "loan", "blangko.ui.loan"),
         Binding("d", "damaged", "blangko.ui.damaged"),
         Binding("o", "count", "blangko.ui.count"),
+        Binding("k", "correct", "blangko.ui.correct"),
         Binding("a", "decide", "blangko.ui.decide"),
         Binding("m", "close_month", "blangko.ui.close_month"),
         Binding("x", "destroy", "blangko.ui.destroy"),
@@ -42,9 +43,10 @@ class BlangkoScreen(BaseScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, forecast, movements, pending, spoiled: int) -> None:
+        def __init__(self, forecast, movements, pending, spoiled: int, corrections: list, corrected: set[int]) -> None:
             super().__init__()
             self.forecast, self.movements, self.pending, self.spoiled = forecast, movements, pending, spoiled
+            self.corrections, self.corrected = corrections, corrected
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,6 +54,7 @@ class BlangkoScreen(BaseScreen):
         self._pages: list[int | None] = [None]
         self._movements = []
         self._pending = []
+        self._corrections: list[blangko_corrections.PendingCorrection] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,8 +84,10 @@ class BlangkoScreen(BaseScreen):
     @work(thread=True, exclusive=True, group="blangko", exit_on_error=False)
     def _fetch(self, before_id: int | None, today: date) -> None:
         def read():
-            return (blangko.forecast(today), blangko.movements_page(before_id, PAGE), blangko.pending_counts(),
-                    len(blangko.spoiled_waiting_destruction()))
+            movements = blangko.movements_page(before_id, PAGE)
+            return (blangko.forecast(today), movements, blangko.pending_counts(),
+                    len(blangko.spoiled_waiting_destruction()), blangko_corrections.pending(),
+                    blangko_corrections.corrected_ids([m.id for m in movements]))
 
         self.post_message(self.Loaded(*in_db(read)))
 
@@ -90,6 +95,7 @@ class BlangkoScreen(BaseScreen):
     def _loaded(self, message: Loaded) -> None:
         f = message.forecast
         self._movements, self._pending = message.movements, message.pending
+        self._corrections = message.corrections
         self.query_one("#tile-stock", StatTile).set_value(format_int(f.balance))
         self.query_one("#tile-per-day", StatTile).set_value(format_decimal(f.prints_per_day, 1))
         self.query_one("#tile-days-left", StatTile).set_value("-" if f.days_left is None else format_decimal(f.days_left, 0))
@@ -100,6 +106,8 @@ class BlangkoScreen(BaseScreen):
             notes.append(t("blangko.below_threshold", stock=format_int(f.balance), threshold=format_int(f.threshold)))
         if message.pending:
             notes.append(t("blangko.ui.pending", count=len(message.pending)))
+        if message.corrections:
+            notes.append(t("blangko.ui.corrections_pending", count=len(message.corrections)))
         if message.spoiled:
             notes.append(t("blangko.ui.spoiled_waiting", count=message.spoiled))
         self.query_one("#blangko-warning", Label).update(escape("\n".join(notes)))
@@ -107,6 +115,10 @@ class BlangkoScreen(BaseScreen):
         table.clear()
         for m in message.movements:
             reference = t(f"blangko.spoil.{m.reference}") if m.reference in card_rules.SPOIL_REASONS else m.reference
+            if m.kind == "correction":
+                reference = f"{reference}: {m.note}"
+            elif m.id in message.corrected:
+                reference = f"{reference} ({t('blangko.ui.corrected')})"
             table.add_row(format_date(m.day), t(f"blangko.kind.{m.kind}"), f"{m.quantity:+d}", reference, m.source,
                           m.username, key=str(m.id))
         self.refresh_bindings()
@@ -115,12 +127,16 @@ class BlangkoScreen(BaseScreen):
         role = self.app.actor.role if self.app.actor else ""
         if action in ("receive", "loan", "count"):
             return role in blangko.KEEPER_ROLES
+        if action == "correct":
+            if role not in blangko.KEEPER_ROLES:
+                return False
+            return bool(self._movements) or None
         if action == "damaged":
             return role in (*blangko.KEEPER_ROLES, "cetak")
         if action in ("decide", "close_month", "destroy"):
             if role != "admin":
                 return False
-            return (bool(self._pending) or None) if action == "decide" else True
+            return (bool(self._pending or self._corrections) or None) if action == "decide" else True
         if action == "older":
             return len(self._movements) == PAGE or None
         if action == "newer":
@@ -188,12 +204,51 @@ class BlangkoScreen(BaseScreen):
         ], lambda v: blangko.record_count(actor, v["counted"], v["note"], confirmed=v.get("confirmed", False)),
             intro=t("blangko.ui.count_intro"))
 
+    def action_correct(self) -> None:
+        """Ask for the highlighted entry to be corrected; the head approves it."""
+        table = self.query_one(DataTable)
+        if not self._movements or table.cursor_row < 0:
+            return
+        movement = self._movements[min(table.cursor_row, len(self._movements) - 1)]
+        actor = self.app.actor
+        self._form(t("blangko.ui.correct_title", number=movement.id), [
+            FormField("quantity", t("correction.field.quantity"), restrict=r"[0-9.]*", max_length=9,
+                      hint=t("blangko.ui.correct_hint")),
+            FormField("reason", t("correction.field.reason"), max_length=blangko_corrections.MAX_REASON),
+        ], lambda v: blangko_corrections.request(actor, movement.id, v["quantity"], v["reason"],
+                                                 confirmed=v.get("confirmed", False)),
+            intro=t("blangko.ui.correct_intro", entry=blangko_corrections.describe(movement)))
+
     # --- the head's approvals -----------------------------------------------------------------
     def action_decide(self) -> None:
-        if not self._pending:
+        """The head decides a pending count or correction (asked which, when there are several)."""
+        items = [("count", c) for c in self._pending] + [("correction", c) for c in self._corrections]
+        if len(items) == 1:
+            self._decide(*items[0])
+        elif items:
+            from dukcapil_tui.widgets.dialogs import PickModal
+
+            options = [(t("blangko.ui.pick_count", number=c.id, counted=format_int(c.counted), user=c.username)
+                        if kind == "count" else
+                        t("blangko.ui.pick_correction", number=c.id, entry=c.entry, quantity=format_int(c.quantity),
+                          user=c.requested_by), (kind, c)) for kind, c in items]
+            self.app.push_screen(PickModal(t("blangko.ui.decide"), options),
+                                 lambda picked: picked is not None and self._decide(*picked))
+
+    def _decide(self, kind: str, item) -> None:
+        if kind == "correction":
+            actor = self.app.actor
+            intro = t("blangko.ui.correction_intro", entry=item.entry, quantity=format_int(item.quantity),
+                      delta=f"{item.delta:+d}", reason=item.reason, user=item.requested_by)
+            self._form(t("blangko.ui.decide"), [
+                FormField("decision", t("blangko.ui.decision"), "select",
+                          (("approve", t("blangko.ui.approve")), ("reject", t("blangko.ui.reject")))),
+            ], lambda v: blangko_corrections.decide(actor, item.id, _decision(v["decision"])), intro=intro)
             return
+        self._decide_count(item)
+
+    def _decide_count(self, count) -> None:
         actor = self.app.actor
-        count = self._pending[0]
         variance = count.counted - count.computed
         intro = t("blangko.ui.decide_intro", counted=format_int(count.counted), computed=format_int(count.computed),
                   variance=f"{variance:+d}", user=count.username,

@@ -43,7 +43,7 @@ def is_closed(day: date) -> bool:
 
 
 def append(actor: Actor, kind: str, quantity: int, *, reference: str = "", source: str = "", note: str = "",
-           card_id: int | None = None, day: date | None = None) -> BlangkoMovement:
+           card_id: int | None = None, day: date | None = None, corrects_id: int | None = None) -> BlangkoMovement:
     """Add one movement; call inside the caller's IMMEDIATE transaction. Refuses a closed
     month and a stock that would go below zero, with the numbers."""
     today = settings.office_today()
@@ -62,18 +62,19 @@ def append(actor: Actor, kind: str, quantity: int, *, reference: str = "", sourc
             "FROM blangko_movement GROUP BY day) WHERE day > ?", (day.isoformat(),)).fetchone()[0]
         floor = balance(until=day) if later is None else min(balance(until=day), later)
         if floor + signed < 0:
-            raise ServiceError(t("blangko.not_enough_then", day=day.strftime("%d-%m-%Y"), needed=-signed,
-                                 stock=max(floor, 0)))
+            raise ServiceError(t("blangko.not_enough_then", day=day.strftime("%d-%m-%Y"), needed=format_int(-signed),
+                                 stock=format_int(max(floor, 0))))
     current = balance()
     if current + signed < 0:
-        raise ServiceError(t("blangko.not_enough", needed=-signed, stock=current))
+        raise ServiceError(t("blangko.not_enough", needed=format_int(-signed), stock=format_int(current)))
     movement = BlangkoMovement.create(
         uuid=str(uuid.uuid4()), at=context.now_utc(), day=day, kind=kind, quantity=signed,
         reference=reference.strip(), source=source.strip(), note=note.strip(), card=card_id,
-        username=actor.username, workstation=actor.workstation,
+        username=actor.username, workstation=actor.workstation, corrects=corrects_id,
     )
     audit.record(actor, f"blangko.{kind}", "blangko_movement", movement.id,
-                 {"quantity": signed, "reference": reference or None, "balance": [current, current + signed]})
+                 {"quantity": signed, "reference": reference or None, "balance": [current, current + signed],
+                  **({"corrects": corrects_id} if corrects_id else {})})
     return movement
 
 
@@ -139,7 +140,8 @@ def receive(actor: Actor, quantity: object, document_no: str, source: str, note:
 def loan(actor: Actor, direction: str, quantity: object, office: str, reference: str = "", note: str = "",
          day: date | None = None, *, confirmed: bool = False) -> BlangkoMovement:
     """Blanks lent to (``out``) or borrowed from (``in``) another office. A loan above the
-    plausible maximum, or larger than the whole stock, needs ``confirmed``."""
+    plausible maximum needs ``confirmed``; lending more than the stock is refused outright
+    (borrowing when the stock is empty is what a loan is for)."""
     require_role(actor, "action.keep_stock", *KEEPER_ROLES)
     if direction not in ("in", "out"):
         raise ValidationError({"direction": t("blangko.bad_direction")})
@@ -147,13 +149,10 @@ def loan(actor: Actor, direction: str, quantity: object, office: str, reference:
     with database.atomic("IMMEDIATE"):
         stock, limit = balance(), receipt_max()
         if direction == "out" and v["quantity"] > stock:
-            raise ServiceError(t("blangko.not_enough", needed=v["quantity"], stock=stock))
+            raise ServiceError(t("blangko.not_enough", needed=format_int(v["quantity"]), stock=format_int(stock)))
         if v["quantity"] > limit:
             _unusual(confirmed, t("blangko.unusual_loan", quantity=format_int(v["quantity"]),
                                   limit=format_int(limit)))
-        elif v["quantity"] > stock:
-            _unusual(confirmed, t("blangko.unusual_loan_stock", quantity=format_int(v["quantity"]),
-                                  stock=format_int(stock)))
         return append(actor, f"loan_{direction}", v["quantity"], reference=reference, source=v["office"], note=note,
                       day=day)
 

@@ -276,3 +276,47 @@ async def test_an_unusual_receipt_is_confirmed_in_a_dialog_that_names_the_number
         assert isinstance(app.screen, BlangkoScreen)
     assert query_db(path, "SELECT quantity, reference FROM blangko_movement WHERE kind = 'receipt' ORDER BY id") == [
         (5, "SPB-1/2026"), (9999, "SPB-3/2026"), (12000, "SPB-4/2026")]
+
+
+async def test_a_wrong_receipt_is_corrected_from_the_ledger_and_approved_by_the_head(cards_db):
+    from dukcapil_tui.app import DukcapilApp
+
+    path, _ = cards_db  # one receipt of 5 blanks (SPB-1/2026): really 4
+    app = DukcapilApp(db_path=path, workstation="GUDANG")
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "blangko1")
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("k")  # the highlighted entry: the receipt
+        await settle(pilot)
+        assert isinstance(app.screen, FormModal)
+        assert "Penerimaan 22-11-2026 SPB-1/2026 (5)" in str(app.screen.query_one(".form-intro", Label).render())
+        await type_text(pilot, "4")
+        await pilot.press("enter")
+        await type_text(pilot, "satu blangko tidak ada di kotak")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BlangkoScreen)
+        assert "1 permintaan koreksi menunggu" in str(app.screen.query_one("#blangko-warning", Label).render())
+    assert query_db(path, "SELECT quantity, delta, status FROM blangko_correction") == [(4, -1, "pending")]
+    assert query_db(path, "SELECT SUM(quantity) FROM blangko_movement") == [(5,)]
+
+    app = DukcapilApp(db_path=path, workstation="KEPALA")
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin")
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "dikoreksi menjadi 4 (selisih -1)" in str(app.screen.query_one(".form-intro", Label).render())
+        await pilot.press("enter")
+        await type_text(pilot, "Setujui")
+        await pilot.press("enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        table = app.screen.query_one("#ledger", DataTable)
+        assert [table.get_row_at(r)[1] for r in range(table.row_count)] == ["Koreksi", "Penerimaan"]
+        assert table.get_row_at(0)[3] == "koreksi #1: satu blangko tidak ada di kotak"
+        assert table.get_row_at(1)[3] == "SPB-1/2026 (dikoreksi)"
+    assert query_db(path, "SELECT kind, quantity, corrects_id FROM blangko_movement ORDER BY id") == [
+        ("receipt", 5, None), ("correction", -1, 1)]
