@@ -14,6 +14,26 @@ from pathlib import Path
 MAX_VERSIONS = 999
 
 
+def ensure_folder(folder: Path | str) -> Path:
+    """The folder an output goes to, created if need be; a ServiceError that names it and
+    says why when it cannot be (a file in its place, no permission, a full or read-only disk)."""
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services.context import ServiceError
+
+    folder = Path(folder).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ServiceError(t("report.bad_folder", path=folder, reason=t("report.file_not_folder"))) from None
+    except OSError as exc:
+        raise ServiceError(t("report.bad_folder", path=folder, reason=exc.strerror or exc)) from None
+    if not folder.is_dir():
+        raise ServiceError(t("report.bad_folder", path=folder, reason=t("report.file_not_folder")))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ServiceError(t("report.bad_folder", path=folder, reason=t("report.not_writable")))
+    return folder
+
+
 def reserve(target: Path) -> Path:
     """Create an empty placeholder at ``target`` or at its first free numbered name, and return
     it; the caller then ``os.replace``s its finished file onto it (or removes it on failure)."""

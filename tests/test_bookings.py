@@ -136,9 +136,9 @@ def test_unreadable_files_and_missing_columns_are_refused(admin, clock, tmp_path
         bookings.import_bookings(admin, write_csv(tmp_path, header="TANGGAL;NIK;LAYANAN"))
     text = tmp_path / "booking.txt"
     text.write_text("x", encoding="utf-8")
-    with pytest.raises(ServiceError, match="tidak dapat dibaca: unsupported file type .txt"):
+    with pytest.raises(ServiceError, match="tidak dapat dibaca: jenis berkas .txt tidak didukung"):
         bookings.import_bookings(admin, text)
-    with pytest.raises(ServiceError, match="tidak dapat dibaca: file not found"):
+    with pytest.raises(ServiceError, match="tidak dapat dibaca: berkas tidak ditemukan"):
         bookings.import_bookings(admin, tmp_path / "tidak-ada.csv")
     assert Ticket.select().count() == 0
 

@@ -342,7 +342,8 @@ def test_import_refuses_a_file_it_cannot_use(admin, clock, tmp_path):
     text.write_text("NIK,STATUS\n", encoding="utf-8")
     with pytest.raises(ServiceError) as caught:
         import_statuses(admin, text)
-    assert str(caught.value) == f"Berkas {text} tidak dapat dibaca: unsupported file type .txt"
+    assert str(caught.value) == ("Berkas daftar.txt tidak dapat dibaca: jenis berkas .txt tidak didukung; gunakan .csv "
+                                 "atau .xlsx")
     assert CardEvent.select().where(CardEvent.source == "import").count() == 0
 
 

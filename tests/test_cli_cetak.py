@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import sys
 import types
 from datetime import date, datetime, timedelta
@@ -90,8 +92,12 @@ def test_import_statuses_reports_rejected_lines_and_exits_1(office, tmp_path):
                        f"{niks[2]},BIO_CAPTURED\n"
                        "5202040101909999,PRR\n"
                        f"{niks[0]},CETAK\n", encoding="utf-8")
-    result = invoke("import", "statuses", str(listing))
+    result = invoke("import", "statuses", str(listing), "--report-dir", str(tmp_path / "laporan"))
     assert_clean_exit(result, 1)
+    (report,) = (tmp_path / "laporan").glob("impor-status_siak_*_ditolak.csv")
+    with report.open(encoding="utf-8-sig") as handle:
+        assert [row[:2] for row in csv.reader(handle)] == [["BARIS", "NIK"], ["3", niks[1]],
+                                                         ["5", "5202040101909999"], ["6", niks[0]]]
     assert result.output == (
         "siak.csv: 5 baris; 1 diterapkan, 1 tidak berubah, 3 ditolak.\n"
         f"  baris 3, NIK {niks[1]}: Status pusat tidak bisa berubah dari PRINT_READY_RECORD ke BIO_CAPTURED.\n"
@@ -99,6 +105,7 @@ def test_import_statuses_reports_rejected_lines_and_exits_1(office, tmp_path):
         f"  baris 6, NIK {niks[0]}: Status pusat 'CETAK' tidak dikenal; gunakan salah satu dari BIO_CAPTURED, "
         "SENT_FOR_ENROLLMENT, PRINT_READY_RECORD, DUPLICATE_RECORD, ADJUDICATE_RECORD, ENROLL_FAILURE_AT_REGIONAL, "
         "ENROLL_FAILURE_AT_CENTRAL, CARD_PRINTED, CARD_ISSUED.\n"
+        f"Laporan baris yang ditolak: {report}\n"
     )
     assert _state(office, niks[0]) == ("PRINT_READY_RECORD", "ready_to_print")
     assert _state(office, niks[1]) == ("PRINT_READY_RECORD", "ready_to_print")

@@ -493,8 +493,10 @@ def test_printing_and_stock_roles_may_not_take_tickets_or_serve(admin, clock, ro
         q.end_of_day(outsider, TODAY, carry_over=False)
     with pytest.raises(PermissionDenied, match=action):
         q.check_in(outsider, ticket.ticket.id)
-    with pytest.raises(PermissionDenied, match=action):
+    with pytest.raises(PermissionDenied, match="mengimpor daftar booking online"):
         bookings.import_bookings(outsider, write_bookings(tmp_path))
+    with pytest.raises(PermissionDenied, match="mengimpor daftar booking online"):  # imports are the head's
+        bookings.import_bookings(actor("loket"), write_bookings(tmp_path))
     assert fresh(ticket).status == "waiting" and Ticket.select().count() == 1
 
 

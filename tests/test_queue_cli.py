@@ -76,13 +76,18 @@ def test_import_bookings(db_path, tmp_path):
         f"23-11-2026;{people[1].nik};C;konsultasi;8:30",
         f"23-11-2026;{people[1].nik};C;konsultasi;24:30",
     ]) + "\n", encoding="utf-8")
-    result = invoke(db_path, "import", "bookings", str(path))
+    result = invoke(db_path, "import", "bookings", str(path), "--report-dir", str(tmp_path / "laporan"))
     assert result.exit_code == 1
+    (report,) = (tmp_path / "laporan").glob("impor-booking_booking_*_ditolak.csv")
     assert result.output == (
         "2 booking dibuat, 0 sudah ada, 2 ditolak.\n"
         f"  baris 3, NIK: NIK {stranger} tidak terdaftar di basis data penduduk.\n"
         "  baris 5, JAM: Jam '24:30' tidak dikenal (gunakan HH:MM).\n"
+        f"Laporan baris yang ditolak: {report}\n"
     )
+    assert report.read_text(encoding="utf-8-sig").splitlines() == [
+        "BARIS,KOLOM,ALASAN", f"3,NIK,NIK {stranger} tidak terdaftar di basis data penduduk.",
+        "5,JAM,Jam '24:30' tidak dikenal (gunakan HH:MM)."]
     good = tmp_path / "booking-baik.csv"
     good.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:2]) + "\n", encoding="utf-8")
     again = invoke(db_path, "import", "bookings", str(good))

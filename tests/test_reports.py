@@ -447,7 +447,7 @@ def test_a_failed_export_leaves_no_file(office, admin, tmp_path, monkeypatch):
 def test_export_to_an_unusable_folder_is_refused(office, admin, tmp_path):
     blocker = tmp_path / "berkas"
     blocker.write_text("x")
-    with pytest.raises(ServiceError, match="tidak bisa dipakai untuk menyimpan laporan"):
+    with pytest.raises(ServiceError, match="tidak bisa dipakai untuk menyimpan berkas"):
         reports.export("harian", Period.for_date(TODAY), blocker / "sub", admin)
 
 

@@ -223,7 +223,8 @@ def test_broken_xlsx_is_a_service_error(admin, tmp_path):
     path.write_bytes(os.urandom(2048))
     with pytest.raises(ServiceError) as caught:
         run(admin, path)
-    assert str(caught.value).startswith(f"Berkas {path} tidak dapat dibaca")
+    assert str(caught.value) == ("Berkas rusak.xlsx tidak dapat dibaca: berkas ini bukan buku kerja Excel .xlsx "
+                                 "(mungkin berkas lain yang diganti namanya)")
 
 
 def test_unsupported_and_missing_files(admin, tmp_path):
@@ -232,20 +233,57 @@ def test_unsupported_and_missing_files(admin, tmp_path):
     with pytest.raises(ServiceError) as caught:
         run(admin, text)
     assert str(caught.value) == "Jenis berkas tidak didukung: .txt (gunakan .csv atau .xlsx)."
-    with pytest.raises(ServiceError, match="tidak dapat dibaca: file not found"):
+    with pytest.raises(ServiceError) as caught:
         run(admin, tmp_path / "tidak-ada.csv")
+    assert str(caught.value) == "Berkas tidak-ada.csv tidak dapat dibaca: berkas tidak ditemukan"
     empty = tmp_path / "kosong.csv"
     empty.write_bytes(b"")
-    with pytest.raises(ServiceError, match="tidak dapat dibaca: empty file"):
+    with pytest.raises(ServiceError) as caught:
         run(admin, empty)
+    assert str(caught.value) == "Berkas kosong.csv tidak dapat dibaca: berkas kosong"
 
 
-def test_a_file_that_breaks_part_way_is_a_service_error(admin, tmp_path):
-    huge = "X" * 200_000  # over the csv module's field size limit
+def test_an_over_long_cell_rejects_its_row_only(admin, tmp_path):
+    huge = "X" * 200_000  # over the csv module's default field size limit, which used to end the import
     path = write_csv(tmp_path, [ROWS[0], f"5202045708050002,{huge},PRAYA,17-08-2005,P,52.02.04.2008,,,,KAWIN,"])
+    result = run(admin, path)
+    assert result.inserted == 1
+    (rejected,) = result.rejected
+    assert (rejected.line, rejected.field, rejected.reason) == (
+        3, "NAMA", "kolom NAMA terlalu panjang (200000 karakter; paling banyak 1000)")
+
+
+def test_a_file_that_breaks_part_way_says_what_was_kept(admin, tmp_path, monkeypatch):
+    """A file damaged after its first rows (a disk error, a truncated copy): the chunks written
+    before stay, the message says how many, and importing the mended file again resumes it."""
+    from dukcapil_tui import tabular
+
+    monkeypatch.setattr(resident_import, "CHUNK", 2)
+    path = write_csv(tmp_path, ROWS)
+    real_open = tabular.open_table
+
+    def breaking(*args, **kwargs):
+        table = real_open(*args, **kwargs)
+        rows = list(table.rows)
+
+        def broken():
+            yield from rows
+            raise tabular.TabularError(tabular.t("tabular.decode", line=5, encoding="utf-8"))
+
+        table.rows = broken()
+        return table
+
+    monkeypatch.setattr(resident_import, "open_table", breaking)
     with pytest.raises(ServiceError) as caught:
         run(admin, path)
-    assert "tidak dapat dibaca" in str(caught.value) and "line 3" in str(caught.value)
+    assert str(caught.value) == (
+        "Berkas penduduk.csv rusak di tengah jalan: baris 5 memuat huruf yang tidak bisa dibaca sebagai utf-8; simpan "
+        "berkas sebagai CSV UTF-8. 2 baris sebelumnya sudah tersimpan; perbaiki berkas lalu impor ulang seluruhnya "
+        "(baris yang sudah masuk tidak berubah).")
+    assert Resident.select().count() == 2  # the first chunk; the third row was in the chunk not yet written
+    monkeypatch.setattr(resident_import, "open_table", real_open)
+    resumed = run(admin, path)
+    assert (resumed.inserted, resumed.unchanged) == (1, 2)
 
 
 def test_cp1252_file_is_read(admin, tmp_path):

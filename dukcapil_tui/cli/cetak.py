@@ -7,20 +7,31 @@ from pathlib import Path
 
 import click
 
-from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state, report_service_error
+from dukcapil_tui.cli.common import (
+    State,
+    cli_actor,
+    fail,
+    open_db,
+    pass_state,
+    report_dir_option,
+    report_service_error,
+    show_rejections,
+)
 
 REJECTED_SHOWN = 50
 
 
 @click.command("statuses")
 @click.argument("file", type=click.Path(dir_okay=False))
+@report_dir_option
 @pass_state
-def import_statuses_cmd(state: State, file: str) -> None:
+def import_statuses_cmd(state: State, file: str, report_dir: str | None) -> None:
     """Apply a SIAK listing of central card statuses (CSV or XLSX).
 
     Columns: NIK and STATUS (also STATUS_KTP, STATUS_CETAK, ...), optional KETERANGAN. Rows
     with an unknown NIK, an unknown status, an impossible change or a NIK already seen in the
-    file are reported with their line; the rest is applied. Exits 1 when a row is rejected.
+    file are reported with their line (and in a CSV report); the rest is applied. Exits 1 when a
+    row is rejected.
     """
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services.status_import import import_statuses
@@ -30,17 +41,14 @@ def import_statuses_cmd(state: State, file: str) -> None:
         fail(t("import.unreadable", path=file, reason=t("cli.file_not_found")))
     open_db(state)
     try:
-        result = import_statuses(cli_actor(state), file)
+        result = import_statuses(cli_actor(state), file, Path(report_dir) if report_dir else None)
     except ServiceError as exc:
         report_service_error(exc)
     click.echo(t("cli.status_import.summary", file=Path(file).name, total=result.total, applied=result.applied,
                  unchanged=result.unchanged, rejected=len(result.rejected)))
-    for line, nik, reason in result.rejected[:REJECTED_SHOWN]:
-        click.echo("  " + t("cli.status_import.rejected_line", line=line, nik=nik or "-", reason=reason))
-    if len(result.rejected) > REJECTED_SHOWN:
-        click.echo(f"  … (+{len(result.rejected) - REJECTED_SHOWN})")
     if result.rejected:
-        raise SystemExit(1)
+        show_rejections([t("cli.status_import.rejected_line", line=line, nik=nik or "-", reason=reason)
+                         for line, nik, reason in result.rejected], result.report_path, REJECTED_SHOWN)
 
 
 @click.command("backlog")

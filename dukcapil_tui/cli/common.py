@@ -94,6 +94,24 @@ def report_service_error(exc: Exception) -> None:
     fail(str(exc))
 
 
+def report_dir_option(func):
+    return click.option("--report-dir", type=click.Path(file_okay=False), default=None,
+                        help="Where to write the rejected-rows report (default: the exports folder).")(func)
+
+
+def show_rejections(lines: list[str], report_path, shown: int = 50) -> None:
+    """The first rejected rows, how many more, and the report that lists them all; exit 1."""
+    from dukcapil_tui.i18n import t
+
+    for line in lines[:shown]:
+        click.echo("  " + line)
+    if len(lines) > shown:
+        click.echo(f"  … (+{len(lines) - shown})")
+    if report_path is not None:
+        click.echo(t("import.report_written", path=report_path))
+    raise SystemExit(1)
+
+
 CONFIRM_FLAG = "--confirm-unusual"
 
 

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state, report_service_error
+from dukcapil_tui.cli.common import (
+    State,
+    cli_actor,
+    fail,
+    open_db,
+    pass_state,
+    report_dir_option,
+    report_service_error,
+)
 
 REPORT_NAMES = "capaian|blangko|harian|belum-rekam|backlog"
 
@@ -111,8 +119,9 @@ def target(state: State, year: str | None, percent: str | None) -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--note", default="", help='What the figures are, e.g. "DAK2 semester I 2026" (shown in the recap).')
 @click.option("--clear", is_flag=True, help="Remove every imported figure: the recap counts from the register again.")
+@report_dir_option
 @pass_state
-def import_wajib_ktp(state: State, file: str | None, note: str, clear: bool) -> None:
+def import_wajib_ktp(state: State, file: str | None, note: str, clear: bool, report_dir: str | None) -> None:
     """Import per-desa wajib KTP counts, the capaian denominator of an incomplete register.
 
     Columns: KODE_DESA (or NO_PROP/NO_KAB/NO_KEC/NO_KEL), L, P, and optionally JUMLAH (checked).
@@ -133,13 +142,14 @@ def import_wajib_ktp(state: State, file: str | None, note: str, clear: bool) -> 
         if clear:
             click.echo(t("capaian.cleared", count=capaian.clear_figures(actor)))
             return
-        result = capaian.import_figures(actor, file, note=note)
+        result = capaian.import_figures(actor, file, note=note, report_dir=Path(report_dir) if report_dir else None)
         if result.rejected:
             click.echo(t("capaian.import_refused", count=len(result.rejected), total=result.total), err=True)
             for line, code, reason in result.rejected[:50]:
                 click.echo("  " + t("import.rejected_line", line=line, field=code or "-", reason=reason), err=True)
             if len(result.rejected) > 50:
                 click.echo(f"  … (+{len(result.rejected) - 50})", err=True)
+            click.echo(t("import.report_written", path=result.report_path), err=True)
             raise SystemExit(1)
         click.echo(t("capaian.import_done", desa=result.applied, male=format_int(result.male),
                      female=format_int(result.female), source=capaian.effective_source()))

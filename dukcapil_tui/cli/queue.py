@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import click
 
-from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state, report_service_error
+from dukcapil_tui.cli.common import (
+    State,
+    cli_actor,
+    fail,
+    open_db,
+    pass_state,
+    report_dir_option,
+    report_service_error,
+    show_rejections,
+)
 
 DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d")
 
 
 @click.command("bookings")
 @click.argument("file", type=click.Path(dir_okay=False))
+@report_dir_option
 @pass_state
-def import_bookings_cmd(state: State, file: str) -> None:
+def import_bookings_cmd(state: State, file: str, report_dir: str | None) -> None:
     """Book tickets from an online booking list (CSV or XLSX).
 
     Columns: TANGGAL, NIK, NAMA, LAYANAN (code, ticket prefix or name), JAM (HH:MM). A list
-    imported again books nobody twice. Exits 1 when a row is rejected.
+    imported again books nobody twice. All or nothing: the rows are checked first, then booked in
+    one transaction. Rejected rows are listed (and written to a CSV report); exits 1 then.
     """
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services.bookings import import_bookings
@@ -26,16 +38,14 @@ def import_bookings_cmd(state: State, file: str) -> None:
 
     open_db(state)
     try:
-        result = import_bookings(cli_actor(state), file)
+        result = import_bookings(cli_actor(state), file, Path(report_dir) if report_dir else None)
     except ServiceError as exc:
         report_service_error(exc)
     click.echo(t("queue.cli.bookings_done", booked=result.booked, already=result.already,
                  rejected=len(result.rejected)))
-    for rejection in result.rejected:
-        click.echo("  " + t("import.rejected_line", line=rejection.line, field=rejection.field,
-                            reason=rejection.reason))
     if result.rejected:
-        raise SystemExit(1)
+        show_rejections([t("import.rejected_line", line=r.line, field=r.field, reason=r.reason)
+                         for r in result.rejected], result.report_path)
 
 
 @click.group("queue")

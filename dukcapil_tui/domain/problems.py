@@ -21,6 +21,17 @@ class Problem:
         return self.message
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A value someone typed or a file holds, inside a message: never ``None`` (it says
+    "(kosong)"), never a whole megabyte, no control characters."""
+    if value is None:
+        return t("tabular.empty_value")
+    text = " ".join("".join(c if c.isprintable() else " " for c in str(value)).split())
+    if not text:
+        return t("tabular.empty_value")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 class ValidationError(Exception):
     """Input broke one or more rules. ``problems`` maps a field name to its message."""
 

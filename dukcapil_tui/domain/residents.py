@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
-from dukcapil_tui.domain.problems import Problem
+from dukcapil_tui.domain.problems import Problem, shown
 from dukcapil_tui.i18n import t
 
 SEXES = ("L", "P")
@@ -266,7 +266,7 @@ def validate(
                 errors[key] = t(
                     "field.bad_choice",
                     field=field_label(key),
-                    value=str(value).strip(),
+                    value=shown(value),
                     choices=", ".join(labeller(a) for a in allowed),
                 )
         return parsed

@@ -99,6 +99,7 @@ MESSAGES = {
     "slip.print_failed": ("Printer karcis gagal ({reason}).", "The slip printer failed ({reason})."),
     "slip.written": ("Karcis disimpan: {path}", "Slip saved: {path}"),
     "action.take_ticket": ("mengambilkan tiket antrean", "issue queue tickets"),
+    "action.import_bookings": ("mengimpor daftar booking online", "import online bookings"),
     "action.serve_counter": ("melayani di loket", "serve at a counter"),
     "action.end_of_day": ("menutup hari antrean", "close the queue day"),
     "action.manage_services": ("mengatur layanan dan loket", "manage services and counters"),

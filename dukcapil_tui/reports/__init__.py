@@ -154,13 +154,7 @@ def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor
 
     info = report_info(report)
     require_role(actor, f"action.export_{info.module}", *info.roles)
-    folder = Path(out_dir) if out_dir else paths.export_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ServiceError(t("report.bad_folder", path=folder, reason=exc.strerror or exc)) from None
-    if not os.access(folder, os.W_OK):
-        raise ServiceError(t("report.bad_folder", path=folder, reason=t("report.not_writable")))
+    folder = files.ensure_folder(out_dir if out_dir else paths.export_dir())
     target = folder / file_name(report, period)
     partial = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
     letterhead = common.letterhead()

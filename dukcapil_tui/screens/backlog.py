@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -219,13 +218,21 @@ class BacklogScreen(BaseScreen):
     def _imported(self, result) -> None:
         if result is None:
             return
-        lines = [t("backlog.import_result", total=result.total, applied=result.applied, unchanged=result.unchanged,
-                   rejected=len(result.rejected))]
-        lines += [t("import.rejected_line", line=line, field=nik, reason=reason) for line, nik, reason in result.rejected[:8]]
-        if len(result.rejected) > 8:
-            lines.append(f"… (+{len(result.rejected) - 8})")
-        self.app.notify(escape("\n".join(lines)), severity="warning" if result.rejected else "information", timeout=12)
+        summary = t("backlog.import_result", total=result.total, applied=result.applied, unchanged=result.unchanged,
+                    rejected=len(result.rejected))
         self._load()
+        if not result.rejected:
+            self.app.notify(summary)
+            return
+        # The rejected rows stay on screen until read (and in the report file, whose path is shown).
+        from dukcapil_tui.widgets.messages import TextModal
+
+        lines = [summary, t("import.report_written", path=result.report_path), ""]
+        lines += [t("import.rejected_line", line=line, field=nik, reason=reason)
+                  for line, nik, reason in result.rejected[:200]]
+        if len(result.rejected) > 200:
+            lines.append(f"… (+{len(result.rejected) - 200})")
+        self.app.push_screen(TextModal(t("backlog.import_title"), "\n".join(lines)))
 
     def action_priority(self) -> None:
         row = self._selected()

@@ -24,9 +24,9 @@ from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.residents import normalise_desa_code
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Setting, WajibKtpFigure
-from dukcapil_tui.services import audit, context, regions, settings
+from dukcapil_tui.services import audit, context, import_report, regions, settings
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
-from dukcapil_tui.tabular import TabularError, open_table
+from dukcapil_tui.tabular import TabularError, describe_columns, open_table, shown
 
 DEFAULT_TARGET = 98.0
 TARGET_PREFIX = "target_rekam_"
@@ -161,6 +161,7 @@ class WajibImport:
     male: int = 0
     female: int = 0
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # line, desa code, reason
+    report_path: Path | None = None  # the rejected rows, written to a CSV file
 
 
 def _count(value: object) -> int | None:
@@ -178,7 +179,7 @@ def _desa_from_parts(row: dict) -> str:
     return f"{prop:02d}.{kab:02d}.{kec:02d}.{kel:04d}"
 
 
-def import_figures(actor: Actor, path: Path | str, note: str = "") -> WajibImport:
+def import_figures(actor: Actor, path: Path | str, note: str = "", report_dir: Path | None = None) -> WajibImport:
     """Read per-desa wajib KTP counts. All or nothing: when any row is rejected (with its line
     and reason) nothing is written; otherwise every desa in the file is inserted or replaced,
     in one transaction with one audit entry."""
@@ -189,11 +190,11 @@ def import_figures(actor: Actor, path: Path | str, note: str = "") -> WajibImpor
     except TabularError as exc:
         if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
             raise ServiceError(t("import.unsupported", suffix=path.suffix or "-")) from None
-        raise ServiceError(t("import.unreadable", path=path, reason=exc)) from None
+        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
     has_parts = all(part in table.columns for part in SIAK_REGION_PARTS)
     missing = [c for c in ("KODE_DESA", "L", "P") if c not in table.columns and not (c == "KODE_DESA" and has_parts)]
     if missing:
-        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=", ".join(table.columns)))
+        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns)))
     index = regions.index()
     known = index.desa_codes
     result = WajibImport(path)
@@ -202,29 +203,34 @@ def import_figures(actor: Actor, path: Path | str, note: str = "") -> WajibImpor
     try:
         for line, row in table.rows:
             result.total += 1
+            if row.problem:
+                result.rejected.append((line, str(row.get("KODE_DESA") or "")[:20], row.problem))
+                continue
             code = normalise_desa_code(row.get("KODE_DESA")) or (_desa_from_parts(row) if has_parts else "")
             male, female = _count(row.get("L")), _count(row.get("P"))
             if not code:
                 reason = t("field.required", field=t("resident.field.desa_code"))
             elif code not in known:
-                reason = t("resident.unknown_desa", code=code)
+                reason = t("resident.unknown_desa", code=shown(code))
             elif code in seen:
                 reason = t("capaian.duplicate_desa", code=code, first=seen[code])
             elif male is None or female is None:
-                reason = t("capaian.bad_count", l=row.get("L"), p=row.get("P"))
+                reason = t("capaian.bad_count", l=shown(row.get("L")), p=shown(row.get("P")))
             elif "JUMLAH" in table.columns and str(row.get("JUMLAH") or "").strip() != "" \
                     and _count(row.get("JUMLAH")) != male + female:
-                reason = t("capaian.sum_mismatch", total=row.get("JUMLAH"), l=male, p=female)
+                reason = t("capaian.sum_mismatch", total=shown(row.get("JUMLAH")), l=male, p=female)
             else:
                 seen[code] = line
                 rows.append((code, male, female))
                 continue
             result.rejected.append((line, code, reason))
     except TabularError as exc:
-        raise ServiceError(t("import.unreadable", path=path, reason=exc)) from None
+        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
     if result.rejected or not rows:
         if not rows and not result.rejected:
             raise ServiceError(t("capaian.empty_file", path=path.name))
+        result.report_path = import_report.write("impor-wajib-ktp", path, ["BARIS", "KODE_DESA", "ALASAN"],
+                                                 result.rejected, report_dir)
         return result
     now = context.now_utc()
     note = " ".join((note or "").split())[:200]

@@ -2,13 +2,15 @@
 
 Valid rows are inserted, or update the resident with the same NIK; unchanged rows are left
 alone, so importing the same file twice changes nothing. Every rejected row is reported with
-its line number, field and reason. Work is committed per chunk (one transaction each, with
-its audit entry), so an interrupted import is resumed by running it again.
+its line number, field and reason, in a CSV report whose path the result carries. Work is
+committed per chunk (one transaction each, with its audit entry): an import interrupted — or a
+file that turns out to be damaged part-way — keeps the chunks committed before, says how many,
+and is resumed by running it again on the whole (mended) file, which changes nothing in the
+rows already in.
 """
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,9 +21,9 @@ from pathlib import Path
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.i18n import t
-from dukcapil_tui.services import audit, context, regions
+from dukcapil_tui.services import audit, context, import_report, regions
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
-from dukcapil_tui.tabular import TabularError, open_table
+from dukcapil_tui.tabular import TabularError, describe_columns, open_table
 
 # Rows per transaction. Each commit writes every index page the chunk touched, and the five
 # resident indexes take new NIKs, UUIDs and names at random places, so small chunks write the
@@ -114,12 +116,12 @@ def import_residents(
     except TabularError as exc:
         if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
             raise ServiceError(t("import.unsupported", suffix=path.suffix or "-")) from None
-        raise ServiceError(t("import.unreadable", path=path, reason=exc)) from None
+        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
 
     has_siak_parts = all(part in table.columns for part in SIAK_REGION_PARTS)
     missing = [c for c in REQUIRED if c not in table.columns and not (c == "KODE_DESA" and has_siak_parts)]
     if missing:
-        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=", ".join(table.columns)))
+        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns)))
     has_recording = "STATUS_REKAM" in table.columns
 
     index = regions.index()
@@ -129,8 +131,12 @@ def import_residents(
     seen: dict[str, int] = {}
     chunk: list[tuple[int, rules.ResidentInput]] = []
 
-    for line, row in _rows(table):
+    for line, row in _rows(table, result):
         result.total += 1
+        if row.problem:
+            result.rejected.append(Rejection(line, row.problem_column or "-", row.problem,
+                                             str(row.get("NIK") or "")[:16]))
+            continue
         raw = {fieldname: row.get(column) for column, fieldname in COLUMNS.items()}
         if not raw["desa_code"] and has_siak_parts:
             raw["desa_code"] = _siak_desa(row)
@@ -139,7 +145,7 @@ def import_residents(
         cleaned, errors, _warnings = rules.validate(
             raw, known_desa=known_desa, known_kecamatan=known_kecamatan, today=today
         )
-        nik = str(raw.get("nik") or "").strip()
+        nik = str(raw.get("nik") or "").strip()[:20]
         if errors:
             for fieldname, message in errors.items():
                 result.rejected.append(Rejection(line, rules.field_label(fieldname), message, nik))
@@ -163,13 +169,14 @@ def import_residents(
     return result
 
 
-def _rows(table):
-    """The table's rows; a file that breaks part-way is refused with its reason (the chunks
-    committed before stay, and running the import again resumes it)."""
+def _rows(table, result: ImportResult):
+    """The table's rows; a file that breaks part-way is refused with its reason and what was
+    kept (the chunks committed before stay; running the import again resumes it)."""
     try:
         yield from table.rows
     except TabularError as exc:
-        raise ServiceError(t("import.unreadable", path=table.path, reason=exc)) from None
+        kept = result.inserted + result.updated + result.unchanged
+        raise ServiceError(t("import.broke_part_way", path=table.path.name, reason=exc, kept=kept)) from None
 
 
 @contextmanager
@@ -238,15 +245,5 @@ def _apply(actor: Actor, path: Path, chunk: list[tuple[int, rules.ResidentInput]
 
 
 def write_report(result: ImportResult, directory: Path | None) -> Path:
-    from dukcapil_tui import paths
-
-    directory = directory or paths.export_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = context.now_utc().strftime("%Y%m%d-%H%M%S")
-    target = directory / f"impor-penduduk_{result.path.stem}_{stamp}_ditolak.csv"
-    with target.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["BARIS", "NIK", "KOLOM", "ALASAN"])
-        for r in result.rejected:
-            writer.writerow([r.line, r.nik, r.field, r.reason])
-    return target
+    return import_report.write("impor-penduduk", result.path, ["BARIS", "NIK", "KOLOM", "ALASAN"],
+                               ([r.line, r.nik, r.field, r.reason] for r in result.rejected), directory)

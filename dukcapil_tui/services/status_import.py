@@ -19,10 +19,10 @@ from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Resident
-from dukcapil_tui.services import audit, card_status
+from dukcapil_tui.services import audit, card_status, import_report
 from dukcapil_tui.services.cards import OPEN_OFFICE, STATUS_ROLES
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
-from dukcapil_tui.tabular import TabularError, open_table
+from dukcapil_tui.tabular import TabularError, describe_columns, open_table, shown
 
 STATUS_ALIASES = {"NO_NIK": "NIK", "STATUS_CETAK": "STATUS", "STATUS_KTP": "STATUS", "STATUS_PUSAT": "STATUS",
                   "STATUS_REKAM_PUSAT": "STATUS", "CURRENT_STATUS": "STATUS", "KETERANGAN": "CATATAN"}
@@ -35,6 +35,7 @@ class StatusImport:
     applied: int = 0
     unchanged: int = 0
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # line, NIK, reason
+    report_path: Path | None = None  # the rejected rows, written to a CSV file
 
 
 def _cards_by_nik() -> tuple[dict[str, tuple], dict[str, tuple]]:
@@ -54,17 +55,19 @@ def _cards_by_nik() -> tuple[dict[str, tuple], dict[str, tuple]]:
     return open_cards, handed_over
 
 
-def import_statuses(actor: Actor, path: Path | str) -> StatusImport:
+def import_statuses(actor: Actor, path: Path | str, report_dir: Path | None = None) -> StatusImport:
     """Apply a listing of NIK + central status. Unknown NIKs and impossible transitions are
-    reported per row; the rest is applied."""
+    reported per row (and in a CSV report in ``report_dir``, default the exports folder); the
+    rest is applied."""
     require_role(actor, "action.card_status", *STATUS_ROLES)
+    path = Path(path)
     try:
         table = open_table(path, STATUS_ALIASES)
     except TabularError as exc:
-        raise ServiceError(t("import.unreadable", path=path, reason=exc)) from None
+        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
     missing = [c for c in ("NIK", "STATUS") if c not in table.columns]
     if missing:
-        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=", ".join(table.columns)))
+        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns)))
     open_cards, handed_over = _cards_by_nik()
     result = StatusImport()
     pending: list[tuple[card_status.Change, int, str]] = []
@@ -72,6 +75,9 @@ def import_statuses(actor: Actor, path: Path | str) -> StatusImport:
     try:
         for line, row in table.rows:
             result.total += 1
+            if row.problem:
+                result.rejected.append((line, str(row.get("NIK") or "")[:20], row.problem))
+                continue
             nik = nik_rules.normalise(str(row.get("NIK") or ""))
             problem = nik_rules.format_problem(nik)
             if problem is not None:
@@ -79,7 +85,7 @@ def import_statuses(actor: Actor, path: Path | str) -> StatusImport:
                 continue
             central = rules.normalise_status(row.get("STATUS"))
             if central is None:
-                result.rejected.append((line, nik, t("cards.bad_status", value=row.get("STATUS"),
+                result.rejected.append((line, nik, t("cards.bad_status", value=shown(row.get("STATUS")),
                                                      choices=", ".join(rules.CENTRAL_STATUSES))))
                 continue
             found = open_cards.get(nik)
@@ -102,11 +108,14 @@ def import_statuses(actor: Actor, path: Path | str) -> StatusImport:
             change = card_status.plan(card_id, resident_id, current, office, central=central,
                                       note=str(row.get("CATATAN") or ""))
             pending.append((change, line, nik))
-    except TabularError as exc:
-        raise ServiceError(t("import.unreadable", path=path, reason=exc)) from None
+    except TabularError as exc:  # nothing is written: the whole file is read before anything is applied
+        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
     for start in range(0, len(pending), CHUNK):
-        _apply_chunk(actor, pending[start:start + CHUNK], Path(path).name, result)
+        _apply_chunk(actor, pending[start:start + CHUNK], path.name, result)
     result.rejected.sort()
+    if result.rejected:
+        result.report_path = import_report.write("impor-status", path, ["BARIS", "NIK", "ALASAN"],
+                                                 result.rejected, report_dir)
     return result
 
 

@@ -1,4 +1,5 @@
-"""A modal that shows a failure with a copyable message (STYLE.md §6)."""
+"""Modals that show a longer text the user may read at leisure and copy: a failure (STYLE.md
+§6), an import's result with its rejected rows and the report's path."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from dukcapil_tui.i18n import t
 from dukcapil_tui.screens.base import BaseModal
 
 
-class ErrorModal(BaseModal[None]):
+class TextModal(BaseModal[None]):
+    """A title and a read-only, copyable text; Esc closes it."""
+
     BINDINGS = [Binding("escape", "dismiss", "app.back")]
 
     def __init__(self, title: str, message: str) -> None:
@@ -28,3 +31,7 @@ class ErrorModal(BaseModal[None]):
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
+
+
+class ErrorModal(TextModal):
+    """A failure, with its copyable message."""

@@ -320,3 +320,38 @@ async def test_a_wrong_receipt_is_corrected_from_the_ledger_and_approved_by_the_
         assert table.get_row_at(1)[3] == "SPB-1/2026 (dikoreksi)"
     assert query_db(path, "SELECT kind, quantity, corrects_id FROM blangko_movement ORDER BY id") == [
         ("receipt", 5, None), ("correction", -1, 1)]
+
+
+async def test_a_status_import_keeps_its_rejections_on_screen_and_in_a_report(cards_db, tmp_path):
+    from textual.widgets import TextArea
+
+    from dukcapil_tui.app import DukcapilApp
+    from dukcapil_tui.widgets.messages import TextModal
+
+    path, niks = cards_db
+    listing = tmp_path / "status siak.csv"
+    listing.write_text(f"NIK;STATUS\n{niks[4]};PRR\n5202040101909999;PRR\n{niks[5]};=HYPERLINK(\"x\")\n",
+                       encoding="utf-8")
+    app = DukcapilApp(db_path=path, workstation="CETAK-01")
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "cetak1")
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one("#in-path", Input).value = str(listing)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TextModal)
+        text = app.screen.query_one(TextArea).text.splitlines()
+        assert text[0] == "3 baris: 1 diterapkan, 0 tetap, 2 ditolak."
+        assert text[1].startswith("Laporan baris yang ditolak: ") and text[1].endswith("_ditolak.csv")
+        assert "baris 3, 5202040101909999:" in text[3]
+        report = text[1].removeprefix("Laporan baris yang ditolak: ")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, BacklogScreen)
+    lines = open(report, encoding="utf-8-sig").read().splitlines()
+    assert lines[0] == "BARIS,NIK,ALASAN" and lines[1].startswith("3,5202040101909999,")
+    assert query_db(path, "SELECT central_status FROM card c JOIN resident r ON r.id = c.resident_id "
+                          "WHERE r.nik = ?", niks[4]) == [("PRINT_READY_RECORD",)]

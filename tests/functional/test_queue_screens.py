@@ -219,7 +219,7 @@ async def test_desk_checks_in_an_online_booking(app, demo_db, tmp_path):
     _, nik, _ = adult_not_recorded(demo_db)
     booking_file = tmp_path / "booking.csv"
     booking_file.write_text(f"TANGGAL,NIK,NAMA,LAYANAN,JAM\n22-11-2026,{nik},X,pengambilan,09:30\n", encoding="utf-8")
-    result = before_start(demo_db, bookings.import_bookings, actor_for(demo_db, "loket2"), booking_file)
+    result = before_start(demo_db, bookings.import_bookings, actor_for(demo_db, "admin"), booking_file)
     assert result.booked == 1
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "loket1")

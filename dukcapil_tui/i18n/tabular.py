@@ -1,0 +1,25 @@
+"""Reading import files: what is wrong with a file that cannot be read as a table."""
+
+MESSAGES = {
+    "tabular.empty_value": ("(kosong)", "(empty)"),
+    "tabular.unknown_reason": ("sebab tidak diketahui", "unknown reason"),
+    "tabular.unsupported": ("jenis berkas {suffix} tidak didukung; gunakan .csv atau .xlsx", "file type {suffix} is not supported; use .csv or .xlsx"),
+    "tabular.not_found": ("berkas tidak ditemukan", "file not found"),
+    "tabular.is_folder": ("itu sebuah folder, bukan berkas", "that is a folder, not a file"),
+    "tabular.unreadable": ("berkas tidak bisa dibuka ({reason})", "the file cannot be opened ({reason})"),
+    "tabular.empty_file": ("berkas kosong", "the file is empty"),
+    "tabular.empty_sheet": ("lembar pertama berkas Excel kosong", "the workbook's first sheet is empty"),
+    "tabular.binary": ("isi berkas bukan teks CSV (data biner); simpan ulang dari Excel sebagai CSV atau .xlsx", "the file holds no CSV text (binary data); save it again from Excel as CSV or .xlsx"),
+    "tabular.xlsx_named_csv": ("berkas ini buku kerja Excel (.xlsx) yang bernama .csv; ganti akhiran namanya menjadi .xlsx", "this is an Excel workbook (.xlsx) named .csv; rename it to .xlsx"),
+    "tabular.old_xls": ("berkas ini format Excel lama (.xls); buka di Excel lalu simpan sebagai .xlsx atau CSV", "this is an old Excel file (.xls); open it in Excel and save it as .xlsx or CSV"),
+    "tabular.not_xlsx": ("berkas ini bukan buku kerja Excel .xlsx (mungkin berkas lain yang diganti namanya)", "this is not an Excel .xlsx workbook (perhaps another file renamed)"),
+    "tabular.xlsx_damaged": ("buku kerja Excel rusak atau terpotong; simpan ulang dari Excel lalu impor lagi", "the Excel workbook is damaged or truncated; save it again from Excel and import again"),
+    "tabular.xlsx_damaged_at": ("buku kerja Excel rusak mulai baris {line}; simpan ulang dari Excel lalu impor lagi", "the Excel workbook is damaged from line {line}; save it again from Excel and import again"),
+    "tabular.decode": ("baris {line} memuat huruf yang tidak bisa dibaca sebagai {encoding}; simpan berkas sebagai CSV UTF-8", "line {line} holds characters that cannot be read as {encoding}; save the file as CSV UTF-8"),
+    "tabular.bad_header": ("baris judul kolom tidak bisa dibaca", "the header line cannot be read"),
+    "tabular.bad_line": ("baris {line} tidak bisa dibaca sebagai baris CSV (tanda kutip tidak tertutup, atau sel lebih dari 16 MB)", "line {line} cannot be read as a CSV line (an unclosed quote, or a cell over 16 MB)"),
+    "tabular.duplicate_header": ("kolom {name} muncul dua kali di judul (kolom ke-{first} dan ke-{second}); hapus salah satu", "column {name} appears twice in the header (columns {first} and {second}); remove one"),
+    "tabular.cell_too_long": ("kolom {column} terlalu panjang ({length} karakter; paling banyak {max})", "column {column} is too long ({length} characters; at most {max})"),
+    "tabular.too_many_cells": ("baris ini punya {found} sel berisi, judul hanya {expected} kolom (pemisah kolom salah?)", "this line has {found} filled cells but the header only {expected} columns (a wrong delimiter?)"),
+    "tabular.too_few_cells": ("baris ini hanya punya {found} dari {expected} kolom; tidak ada: {columns}", "this line has only {found} of {expected} columns; missing: {columns}"),
+}
