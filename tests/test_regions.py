@@ -1,10 +1,9 @@
 """Any regency of Indonesia: the bundled Kemendagri list, `init` of a kabupaten or a kota, an
 unknown code refused with the likely ones, NIKs issued anywhere named, the kota letterheads,
-the region table's 'kota' migration, and the national list read only when needed."""
+and the national list read only when needed (the 'kota' migration: test_migrations.py)."""
 
 from __future__ import annotations
 
-import sqlite3
 import tomllib
 from collections import Counter
 from datetime import date, datetime
@@ -19,7 +18,6 @@ from dukcapil_tui import paths, wilayah
 from dukcapil_tui.cli import cli
 from dukcapil_tui.cli.common import State
 from dukcapil_tui.db import database, open_database
-from dukcapil_tui.migrations import MIGRATIONS
 from dukcapil_tui.models import AppUser, Card, CardEvent, Region, Resident
 from dukcapil_tui.services import regions, residents, settings
 from dukcapil_tui.services.context import Actor, ServiceError
@@ -233,46 +231,3 @@ def test_a_kota_office_signs_its_suket_in_the_town(tmp_path):
 ])
 def test_the_place_line_drops_only_the_kind_of_regency(name, place):
     assert wilayah.place_name(name) == place
-
-
-# --- the migration to level 'kota' ------------------------------------------------------------
-
-def test_a_version_4_database_gains_level_kota_and_keeps_every_row_and_key(tmp_path):
-    path = tmp_path / "lama.sqlite3"
-    conn = sqlite3.connect(path)
-    for _number, _description, statements in MIGRATIONS[:4]:
-        for statement in statements:
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 4")
-    conn.execute("PRAGMA foreign_keys = ON")
-    regency = [(r.code, r.name, r.level, r.parent_code if r.level != "kabupaten" else None)
-               for r in wilayah.regency_rows("52.02")]
-    conn.executemany("INSERT INTO region VALUES (?, ?, ?, ?)", regency)
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-        conn.execute("INSERT INTO region VALUES ('36.73', 'Kota Serang', 'kota', NULL)")
-    conn.execute("INSERT INTO resident (uuid, nik, name, birth_date, sex, desa_code, kecamatan_code, marital_status,"
-                 " recording_status, workstation, created_at, updated_at) VALUES ('u', '5202045708050003', 'BAIQ',"
-                 " '2005-08-17', 'P', '52.02.04.2008', '52.02.04', 'kawin', 'belum', 'WS', '2026-01-01',"
-                 " '2026-01-01')")
-    conn.execute("INSERT INTO wajib_ktp_figure VALUES ('52.02.04.2009', 10, 12, '', 'dak2.xlsx', '2026-01-01', 'a')")
-    conn.commit()
-    conn.close()
-
-    db = open_database(path, backup_dir=tmp_path / "cadangan")
-    assert db.execute_sql("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    assert sorted(Region.select(Region.code, Region.name, Region.level, Region.parent_code).tuples()) == sorted(regency)
-    assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
-    assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert Resident.get().desa_code == "52.02.04.2008"
-    assert db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'region'"
-                          " AND sql IS NOT NULL").fetchall() == [("region_parent",)]
-    # The new CHECK takes 'kota' and still refuses anything else; the keys are still enforced.
-    db.execute_sql("INSERT INTO region VALUES ('36.73', 'Kota Serang', 'kota', NULL)")
-    with pytest.raises(Exception, match="CHECK"):
-        db.execute_sql("INSERT INTO region VALUES ('36.74', 'Kota Tangerang Selatan', 'kotamadya', NULL)")
-    with pytest.raises(Exception, match="FOREIGN KEY"):
-        db.execute_sql("DELETE FROM region WHERE code = '52.02.04.2008'")  # a resident lives there
-    with pytest.raises(Exception, match="FOREIGN KEY"):
-        db.execute_sql("DELETE FROM region WHERE code = '52.02.04.2009'")  # a wajib KTP figure names it
-    with pytest.raises(Exception, match="FOREIGN KEY"):
-        db.execute_sql("INSERT INTO region VALUES ('52.02.13', 'Tidak Ada', 'kecamatan', '52.02.99')")

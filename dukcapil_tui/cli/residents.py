@@ -20,11 +20,11 @@ def nik(state: State, value: str) -> None:
     """
     from datetime import date
 
+    from dukcapil_tui import wilayah
     from dukcapil_tui.domain import nik as nik_rules
     from dukcapil_tui.domain.formatting import format_date
     from dukcapil_tui.domain.residents import sex_label
     from dukcapil_tui.i18n import t
-    from dukcapil_tui import wilayah
 
     reading = nik_rules.parse(value, today=date.today(), known_kecamatan=wilayah.KNOWN_KECAMATAN)
     click.echo(f"NIK                {reading.nik}")
