@@ -30,7 +30,7 @@ class Setting(BaseModel):
 class Region(BaseModel):
     code = CharField(primary_key=True)
     name = CharField()
-    level = CharField()
+    level = CharField()  # provinsi, kabupaten, kota, kecamatan, desa, kelurahan
     parent_code = CharField(null=True)
 
 

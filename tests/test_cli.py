@@ -144,7 +144,7 @@ def test_init_output(tmp_path, password_file):
     assert_clean_exit(result, 0)
     assert result.output == (
         f"Basis data kantor dibuat: {target}\n"
-        f"{OFFICE}: 12 kecamatan, 154 desa/kelurahan. Admin: kepala.\n"
+        f"{OFFICE}, Kabupaten Lombok Tengah (52.02): 12 kecamatan, 154 desa/kelurahan. Admin: kepala.\n"
     )
 
 
@@ -174,7 +174,7 @@ def test_init_refuses_an_unknown_region(tmp_path, password_file):
     result = invoke("--db", str(target), "init", "--office", OFFICE, "--region", "99.99",
                     "--admin-password-file", str(password_file))
     assert_clean_exit(result, 2)
-    assert "Kode kabupaten 99.99 tidak ada" in result.stderr
+    assert "Kode kabupaten/kota 99.99 tidak ada dalam daftar wilayah Kemendagri." in result.stderr
     assert not target.exists()
 
 
@@ -193,7 +193,7 @@ def test_nik_valid():
     result = invoke("nik", "5202045708050003")
     assert_clean_exit(result, 0)
     out = result.output
-    assert "52.02.04 Kec. Pujut, Kabupaten Lombok Tengah" in out
+    assert "Wilayah penerbitan 52.02.04 Kec. Pujut, Kabupaten Lombok Tengah, Provinsi Nusa Tenggara Barat\n" in out
     assert "17-08-2005" in out and "Perempuan" in out and "0003" in out
     assert out.rstrip().endswith("NIK valid")
 
@@ -208,7 +208,8 @@ def test_nik_invalid_exits_1():
 def test_nik_warnings_do_not_make_it_invalid():
     result = invoke("nik", "9999041708050000")
     assert_clean_exit(result, 0)
-    assert "Peringatan: Kode wilayah NIK 99.99.04 bukan kecamatan yang dikenal" in result.output
+    assert "Wilayah penerbitan 99.99.04 (tidak ada dalam daftar wilayah Kemendagri)\n" in result.output
+    assert "Peringatan: Kode wilayah NIK 99.99.04 bukan kecamatan mana pun dalam daftar wilayah Kemendagri" in result.output
     assert "Peringatan: Nomor urut NIK 0000 tidak lazim" in result.output
 
 

@@ -13,6 +13,7 @@ CORE_MODULES = [
     "dukcapil_tui.config",
     "dukcapil_tui.i18n",
     "dukcapil_tui.tabular",
+    "dukcapil_tui.wilayah",
     "dukcapil_tui.logs",
     "dukcapil_tui.domain.nik",
     "dukcapil_tui.domain.residents",

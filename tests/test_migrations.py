@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import peewee
+
+from dukcapil_tui import wilayah
 from dukcapil_tui.db import open_database
 from dukcapil_tui.migrations import MIGRATIONS
-from dukcapil_tui.models import AuditLog, Card, CardEvent, Resident
+from dukcapil_tui.models import AuditLog, Card, CardEvent, Region, Resident
 
 
 def _database_at(path, version: int) -> sqlite3.Connection:
@@ -100,3 +103,45 @@ def test_the_ledger_is_rebuilt_with_corrections_and_keeps_every_row_and_rule(tmp
             assert message in str(exc)
         else:
             raise AssertionError(f"accepted: {statement}")
+
+
+def test_the_region_table_gains_level_kota_and_keeps_every_row_and_key(tmp_path):
+    kota = next(number for number, description, _ in MIGRATIONS if description.startswith("regions: level 'kota'"))
+    path = tmp_path / "before-kota.sqlite3"
+    connection = _database_at(path, kota - 1)
+    connection.execute("PRAGMA foreign_keys = ON")
+    regency = [(r.code, r.name, r.level, r.parent_code if r.level != "kabupaten" else None)
+               for r in wilayah.regency_rows("52.02")]
+    connection.execute("DELETE FROM region")
+    connection.executemany("INSERT INTO region VALUES (?, ?, ?, ?)", regency)
+    try:
+        connection.execute("INSERT INTO region VALUES ('36.73', 'Kota Serang', 'kota', NULL)")
+        raise AssertionError("the old CHECK took level 'kota'")
+    except sqlite3.IntegrityError as exc:
+        assert "CHECK" in str(exc)
+    _resident(connection, 1, "belum")
+    connection.execute("INSERT INTO wajib_ktp_figure VALUES ('52.02.04.2009', 10, 12, '', 'dak2.xlsx', '2026-01-01', 'a')")
+    connection.commit()
+    connection.close()
+
+    db = open_database(path, backup_dir=tmp_path / "cadangan")
+    assert db.execute_sql("PRAGMA user_version").fetchone()[0] == MIGRATIONS[-1][0] >= kota
+    assert sorted(Region.select(Region.code, Region.name, Region.level, Region.parent_code).tuples()) == sorted(regency)
+    assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert Resident.get().desa_code == "52.02.04.2008"
+    assert db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'region'"
+                          " AND sql IS NOT NULL").fetchall() == [("region_parent",)]
+    # The new CHECK takes 'kota' and still refuses anything else; the keys are still enforced.
+    db.execute_sql("INSERT INTO region VALUES ('36.73', 'Kota Serang', 'kota', NULL)")
+    for statement, refusal in (
+        ("INSERT INTO region VALUES ('36.74', 'Kota Tangerang Selatan', 'kotamadya', NULL)", "CHECK"),
+        ("DELETE FROM region WHERE code = '52.02.04.2008'", "FOREIGN KEY"),  # a resident lives there
+        ("DELETE FROM region WHERE code = '52.02.04.2009'", "FOREIGN KEY"),  # a wajib KTP figure names it
+        ("INSERT INTO region VALUES ('52.02.13', 'Tidak Ada', 'kecamatan', '52.02.99')", "FOREIGN KEY"),
+    ):
+        try:
+            db.execute_sql(statement)
+            raise AssertionError(f"accepted: {statement}")
+        except peewee.IntegrityError as exc:
+            assert refusal in str(exc), statement

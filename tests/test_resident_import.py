@@ -114,7 +114,7 @@ def test_bad_rows_are_reported_with_line_field_and_reason(admin, tmp_path):
     assert (result.total, result.inserted) == (5, 2)
     rejected = {(r.line, r.field): r.reason for r in result.rejected}
     assert rejected[(3, "Tanggal lahir")] == "Tanggal lahir bukan tanggal yang benar (gunakan DD-MM-YYYY)."
-    assert rejected[(5, "Desa/kelurahan")] == "Kode desa/kelurahan 52.02.99.9999 tidak dikenal di kabupaten ini."
+    assert rejected[(5, "Desa/kelurahan")] == "Kode desa/kelurahan 52.02.99.9999 tidak dikenal di kabupaten/kota ini."
     assert rejected[(6, "NIK")] == "NIK harus 16 angka (terisi 15)."
     assert rejected[(6, "Nama lengkap")] == "Nama lengkap wajib diisi."
     assert rejected[(6, "Jenis kelamin")].startswith("Jenis kelamin: nilai 'X' tidak dikenal")

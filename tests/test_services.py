@@ -310,9 +310,29 @@ def test_view_names_the_regions_and_reads_the_nik(admin):
     assert residents.find_by_nik("1503.0117.0805.0001").id == created.id
     view = residents.view(created.id, TODAY)
     assert (view.desa_name, view.kecamatan_name) == ("Rembitan", "Pujut")
-    assert view.region_name == next(r.name for r in regions.bundled_rows() if r.code == "15.03.01")
+    assert view.region_name == "Kec. Batang Asai, Kabupaten Sarolangun, Provinsi Jambi"
     assert view.age == 21 and view.wajib.required
     assert view.reading.valid and view.reading.warnings == []
+
+
+def test_view_names_any_regency_of_the_country_and_only_a_code_nowhere_is_unknown(admin):
+    # Issued in Kota Jayapura (91.71.01), in the office's own Pujut, and in a kecamatan that does
+    # not exist (52.02.13: Lombok Tengah has 12; 91.71 has 5, so 91.71.06 is nowhere either).
+    ids = {}
+    for key, nik in (("papua", "9171011708050001"), ("own", "5202041708050002"),
+                     ("nowhere", "5202131708050003"), ("past_last", "9171061708050004")):
+        ids[key] = residents.create(admin, form(nik=nik), TODAY).resident.id
+    papua = residents.view(ids["papua"], TODAY)
+    assert papua.region_name == "Kec. Jayapura Utara, Kota Jayapura, Provinsi Papua"
+    assert papua.reading.warnings == []
+    own = residents.view(ids["own"], TODAY)
+    assert own.region_name == "Kec. Pujut, Kabupaten Lombok Tengah"
+    for key, code in (("nowhere", "52.02.13"), ("past_last", "91.71.06")):
+        view = residents.view(ids[key], TODAY)
+        assert view.region_name == ""
+        assert [w.message for w in view.reading.warnings] == [
+            f"Kode wilayah NIK {code} bukan kecamatan mana pun dalam daftar wilayah Kemendagri "
+            "(salah ketik, atau kode lama yang sudah dihapus?)."]
 
 
 NAMES = ("AHMAD", "ABU BAKAR", "BAIQ NURUL", "BUDI", "budi santoso", "LALU AHMAD", "SITI", "ZAINAL")
@@ -530,7 +550,9 @@ def test_init_office_refuses_an_unknown_region_before_making_a_file(tmp_path):
     path = tmp_path / "new.sqlite3"
     with pytest.raises(ServiceError) as caught:
         _init(path, region_code="99.99")
-    assert "99.99" in str(caught.value) and "52.02 Kabupaten Lombok Tengah" in str(caught.value)
+    assert str(caught.value) == (
+        "Kode kabupaten/kota 99.99 tidak ada dalam daftar wilayah Kemendagri. Gunakan kode kabupaten/kota "
+        "Kemendagri, misalnya 52.02 (Kabupaten Lombok Tengah) atau 36.73 (Kota Serang).")
     assert _files(path) == []
 
 
@@ -571,9 +593,11 @@ def test_lombok_tengah_has_12_kecamatan_and_154_desa(office_db):
     for level, in Region.select(Region.level).tuples():
         levels[level] = levels.get(level, 0) + 1
     assert levels == {"kabupaten": 1, "kecamatan": 12, "desa": 142, "kelurahan": 12}
-    # Only the office's regency is loaded; NIKs from Sarolangun are still recognised.
+    # Only the office's regency is loaded; NIKs from anywhere in Indonesia are still recognised.
     assert not any(code.startswith("15.03") for code in index.names)
-    assert "15.03.01" in regions.known_kecamatan_everywhere()
+    known = regions.known_kecamatan()
+    assert "15.03.01" in known and "91.71.05" in known and "52.02.12" in known
+    assert "91.71.06" not in known and "52.02.13" not in known and "52.02" not in known
 
 
 def test_region_codes_are_taken_as_given(office_db):
@@ -583,16 +607,19 @@ def test_region_codes_are_taken_as_given(office_db):
     assert index.name("52.02.04.2009") == "Kuta"
     assert index.describe_desa("52.02.04.2008") == "Rembitan, Kec. Pujut"
     assert ("52.02.04.2008", "Rembitan") in index.desa_by_kecamatan["52.02.04"]
-    bundled = {r.code for r in regions.bundled_rows() if r.code.startswith("52.02.") and r.level in ("desa", "kelurahan")}
-    assert index.desa_codes == bundled
+    bundled = {r.code for r in regions.rows_for_regency("52.02") if r.level in ("desa", "kelurahan")}
+    assert len(bundled) == 154 and index.desa_codes == bundled
     parents = dict(Region.select(Region.code, Region.parent_code).tuples())
     assert parents["52.02.04.2008"] == "52.02.04" and parents["52.02.04"] == "52.02" and parents["52.02"] is None
 
 
-def test_unknown_regency_lists_the_available_ones():
+def test_unknown_regency_names_the_nearest_of_its_province():
     with pytest.raises(ServiceError) as caught:
         regions.rows_for_regency("52.99")
-    assert "52.99" in str(caught.value) and "15.03" in str(caught.value)
+    assert str(caught.value) == (
+        "Kode kabupaten/kota 52.99 tidak ada dalam daftar wilayah Kemendagri. Mungkin yang dimaksud: "
+        "52.72 Kota Bima, 52.71 Kota Mataram, 52.08 Kabupaten Lombok Utara, 52.07 Kabupaten Sumbawa Barat, "
+        "52.06 Kabupaten Bima.")
 
 
 def test_region_index_follows_the_open_database(office_db, tmp_path):

@@ -33,7 +33,7 @@ def _read_password_file(path: str) -> str:
 
 @click.command()
 @click.option("--office", "office_name", required=True, help='Office name, e.g. "Disdukcapil Kabupaten Lombok Tengah".')
-@click.option("--region", "region_code", required=True, help="Regency code (Kemendagri), e.g. 52.02.")
+@click.option("--region", "region_code", required=True, help="Kabupaten/kota code (Kemendagri), e.g. 52.02 or 36.73 (any of the 514).")
 @click.option("--timezone", default="Asia/Makassar", show_default=True, help="Office time zone (WIB Asia/Jakarta, WITA Asia/Makassar, WIT Asia/Jayapura).")
 @click.option("--admin", "admin_username", default="admin", show_default=True, help="Username of the first administrator.")
 @click.option("--admin-name", "admin_full_name", default="Administrator", show_default=True, help="Full name of the first administrator.")
@@ -63,10 +63,11 @@ def init(state: State, office_name: str, region_code: str, timezone: str, admin_
         )
     except (ServiceError, ValidationError) as exc:
         report_service_error(exc)
-    from dukcapil_tui.services import regions
+    from dukcapil_tui.services import regions, settings
 
     index = regions.index()
-    click.echo(t("init.done", path=path, office=office_name, kecamatan=len(index.kecamatan),
+    region = f"{settings.get('region_name')} ({settings.get('region_code')})"
+    click.echo(t("init.done", path=path, office=office_name, region=region, kecamatan=len(index.kecamatan),
                  desa=len(index.desa_codes), admin=admin_username))
 
 

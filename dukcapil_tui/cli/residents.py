@@ -15,24 +15,21 @@ from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state,
 def nik(state: State, value: str) -> None:
     """Print what a NIK says (region, birth date, sex) and any warnings.
 
-    Exits 1 for an invalid NIK. Works without a database; with one, the region is named.
+    Exits 1 for an invalid NIK. Needs no database: the issuing kecamatan is named (with its
+    regency and province) from the bundled Kemendagri list of all Indonesia.
     """
     from datetime import date
 
+    from dukcapil_tui import wilayah
     from dukcapil_tui.domain import nik as nik_rules
     from dukcapil_tui.domain.formatting import format_date
     from dukcapil_tui.domain.residents import sex_label
     from dukcapil_tui.i18n import t
-    from dukcapil_tui.services import regions
 
-    known = frozenset(r.code for r in regions.bundled_rows() if r.level == "kecamatan")
-    names = {r.code: r.name for r in regions.bundled_rows()}
-    reading = nik_rules.parse(value, today=date.today(), known_kecamatan=known)
+    reading = nik_rules.parse(value, today=date.today(), known_kecamatan=wilayah.KNOWN_KECAMATAN)
     click.echo(f"NIK                {reading.nik}")
     if reading.valid:
-        region = names.get(reading.kecamatan_code)
-        regency = names.get(reading.regency_code)
-        place = f"Kec. {region}, {regency}" if region else t("nik.unknown_region")
+        place = wilayah.describe_kecamatan(reading.kecamatan_code) or t("nik.unknown_region")
         click.echo(f"{t('nik.region'):<18} {reading.kecamatan_code} {place}")
         click.echo(f"{t('nik.birth_date'):<18} {format_date(reading.birth_date)}")
         click.echo(f"{t('nik.sex'):<18} {sex_label(reading.sex)}")

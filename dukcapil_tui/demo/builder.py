@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from dukcapil_tui import db as dbmod
+from dukcapil_tui import wilayah
 from dukcapil_tui.db import database
 from dukcapil_tui.demo import names
 from dukcapil_tui.domain import nik as nik_rules
@@ -25,6 +26,7 @@ from dukcapil_tui.services import audit, regions, users
 from dukcapil_tui.services.office import init_office
 
 REGION = "52.02"
+MOVED_IN_FROM = "15.03"  # 1 % of NIKs were first issued in Sarolangun (Jambi): residents who moved here
 OFFICE = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Lombok Tengah"
 TIMEZONE = "Asia/Makassar"
 DEMO_PASSWORD = "dukcapil"
@@ -200,7 +202,7 @@ def generate_residents(
     index = regions.index()
     desas = [(code, name) for kec in index.desa_by_kecamatan.values() for code, name in kec]
     kecamatan_codes = [code for code, _ in index.kecamatan]
-    outside = sorted(regions.known_kecamatan_everywhere() - set(kecamatan_codes))
+    outside = [r.code for r in wilayah.regency_rows(MOVED_IN_FROM) if r.level == "kecamatan"]
     sequences: dict[str, int] = {}
     stamp = str(datetime(today.year, today.month, today.day, 0, 0))
     columns = ("uuid", "nik", "name", "birth_place", "birth_date", "sex", "desa_code", "kecamatan_code",

@@ -83,8 +83,8 @@ MESSAGES.update({
     "settings.bad_timezone": ("Zona waktu '{zone}' tidak dikenal; gunakan misalnya {zones}.", "Unknown time zone '{zone}'; use e.g. {zones}."),
     "settings.office_name": ("Nama kantor", "Office name"),
     "init.done": (
-        "Basis data kantor dibuat: {path}\n{office}: {kecamatan} kecamatan, {desa} desa/kelurahan. Admin: {admin}.",
-        "Office database created: {path}\n{office}: {kecamatan} districts, {desa} villages. Admin: {admin}.",
+        "Basis data kantor dibuat: {path}\n{office}, {region}: {kecamatan} kecamatan, {desa} desa/kelurahan. Admin: {admin}.",
+        "Office database created: {path}\n{office}, {region}: {kecamatan} districts, {desa} villages. Admin: {admin}.",
     ),
     "demo.building": ("Membangun basis data contoh {path}", "Building demo database {path}"),
     "demo.reusing": ("Memakai basis data contoh yang ada: {path} (--fresh untuk membangun ulang)", "Reusing the demo database: {path} (--fresh to rebuild)"),

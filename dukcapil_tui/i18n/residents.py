@@ -10,8 +10,10 @@ MESSAGES = {
     ),
     "nik.region_zero": ("Kode wilayah NIK {code} berisi 00.", "NIK region code {code} contains 00."),
     "nik.region_unknown": (
-        "Kode wilayah NIK {code} bukan kecamatan yang dikenal (NIK bisa diterbitkan di daerah lain).",
-        "NIK region {code} is not a known kecamatan (the NIK may have been issued elsewhere).",
+        "Kode wilayah NIK {code} bukan kecamatan mana pun dalam daftar wilayah Kemendagri "
+        "(salah ketik, atau kode lama yang sudah dihapus?).",
+        "NIK region {code} is no kecamatan anywhere in the Kemendagri region list "
+        "(a typing error, or an old code since retired?).",
     ),
     "nik.sequence_zero": ("Nomor urut NIK 0000 tidak lazim (mulai dari 0001).", "NIK sequence 0000 is unusual (it starts at 0001)."),
     "nik.date_differs": (
@@ -31,7 +33,7 @@ MESSAGES = {
     "nik.sequence": ("Nomor urut", "Sequence"),
     "nik.warning": ("Peringatan", "Warning"),
     "nik.error": ("Kesalahan", "Error"),
-    "nik.unknown_region": ("(tidak dikenal di basis data ini)", "(not known in this database)"),
+    "nik.unknown_region": ("(tidak ada dalam daftar wilayah Kemendagri)", "(not in the Kemendagri region list)"),
     "sex.L": ("Laki-laki", "Male"),
     "sex.P": ("Perempuan", "Female"),
     "marital.belum_kawin": ("Belum kawin", "Never married"),
@@ -60,7 +62,7 @@ MESSAGES = {
     "resident.field.age": ("Umur", "Age"),
     "resident.field.updated_at": ("Terakhir diubah", "Last changed"),
     "resident.bad_name": ("{field} hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.", "{field} may contain only letters, spaces, full stops, commas, apostrophes and hyphens."),
-    "resident.unknown_desa": ("Kode desa/kelurahan {code} tidak dikenal di kabupaten ini.", "Village code {code} is not known in this regency."),
+    "resident.unknown_desa": ("Kode desa/kelurahan {code} tidak dikenal di kabupaten/kota ini.", "Village code {code} is not known in this regency."),
     "resident.too_young_recorded": ("Status rekam tidak mungkin 'sudah': perekaman baru boleh sejak umur {min} tahun, atau sejak kawin.", "Recording status cannot be 'recorded': recording starts at age {min}, or at marriage."),
     "resident.duplicate_nik": ("NIK {nik} sudah terdaftar atas nama {name}.", "NIK {nik} is already registered to {name}."),
     "resident.created": ("Penduduk {name} tersimpan.", "Resident {name} saved."),
@@ -91,8 +93,13 @@ MESSAGES = {
     "residents.date_hint": ("DD-MM-YYYY", "DD-MM-YYYY"),
     "region.entity": ("Wilayah", "Region"),
     "region.unknown_regency": (
-        "Kode kabupaten {code} tidak ada di data wilayah bawaan (tersedia: {available}).",
-        "Regency code {code} is not in the bundled region data (available: {available}).",
+        "Kode kabupaten/kota {code} tidak ada dalam daftar wilayah Kemendagri.",
+        "Regency code {code} is not in the Kemendagri region list.",
+    ),
+    "region.suggestions": ("Mungkin yang dimaksud: {choices}.", "Perhaps you meant: {choices}."),
+    "region.code_example": (
+        "Gunakan kode kabupaten/kota Kemendagri, misalnya 52.02 (Kabupaten Lombok Tengah) atau 36.73 (Kota Serang).",
+        "Use a Kemendagri regency code, e.g. 52.02 (Kabupaten Lombok Tengah) or 36.73 (Kota Serang).",
     ),
     "import.title": ("Impor penduduk", "Resident import"),
     "import.unsupported": ("Jenis berkas tidak didukung: {suffix} (gunakan .csv atau .xlsx).", "Unsupported file type: {suffix} (use .csv or .xlsx)."),

@@ -14,6 +14,7 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain.residents import WAJIB_KTP_AGE, years_ago
 from dukcapil_tui.reports.periods import long_date
 from dukcapil_tui.services import context, settings
+from dukcapil_tui.wilayah import place_name
 
 AGENCY = "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"
 HEAD_TITLE = ("KEPALA DINAS KEPENDUDUKAN DAN", "PENCATATAN SIPIL,")
@@ -24,7 +25,7 @@ PLACE_KEY = "report_place"  # optional setting: the town in the signature line (
 class Letterhead:
     """What the header and signature blocks of every report say, from the office settings."""
 
-    government: str  # PEMERINTAH KABUPATEN LOMBOK TENGAH
+    government: str  # PEMERINTAH KABUPATEN LOMBOK TENGAH, PEMERINTAH KOTA SERANG
     agency: str
     place: str
     signed_on: date
@@ -44,12 +45,7 @@ class Letterhead:
 
 def letterhead(signed_on: date | None = None) -> Letterhead:
     region_name = settings.get("region_name").strip() or settings.get("office_name").strip()
-    place = settings.get(PLACE_KEY).strip()
-    if not place:
-        place = region_name
-        for prefix in ("Kabupaten ", "Kota ", "Kab. "):
-            if place.startswith(prefix):
-                place = place[len(prefix):]
+    place = settings.get(PLACE_KEY).strip() or place_name(region_name)
     return Letterhead(
         government=f"PEMERINTAH {region_name.upper()}",
         agency=AGENCY,

@@ -43,6 +43,14 @@ class ResidentFormScreen(BaseScreen):
             self.index = index
             self.values = values
 
+    class RegionNamed(Message):
+        """Where a NIK from another regency was issued, named off the UI thread."""
+
+        def __init__(self, reading: nik_rules.NikReading, place: str) -> None:
+            super().__init__()
+            self.reading = reading
+            self.place = place
+
     class Saved(Message):
         def __init__(self, result: service.SaveResult) -> None:
             super().__init__()
@@ -161,11 +169,11 @@ class ResidentFormScreen(BaseScreen):
         if not reading.valid:
             hint.update(escape(f"{t('nik.invalid')}: {reading.errors[0].message}"))
             return
-        region = service.kecamatan_name_anywhere(reading.kecamatan_code) if self._index else ""
-        hint.update(escape(
-            f"{t('nik.reading')}: {reading.kecamatan_code} {region} · {format_date(reading.birth_date)} · "
-            f"{rules.sex_label(reading.sex)}"
-        ))
+        if regions.is_own_kecamatan(reading.kecamatan_code, self._index):
+            self._show_reading(reading, regions.describe_kecamatan(reading.kecamatan_code, self._index))
+        else:  # another regency: the national list may have to be read first
+            self._show_reading(reading, "…")
+            self._name_region(reading)
         birth = self.query_one("#birth_date", Input)
         if not birth.value:
             birth.value = format_date(reading.birth_date)
@@ -175,6 +183,23 @@ class ResidentFormScreen(BaseScreen):
         kecamatan = self.query_one("#kecamatan", Select)
         if kecamatan.value == Select.NULL and self._index and reading.kecamatan_code in self._index.kecamatan_codes:
             kecamatan.value = reading.kecamatan_code  # most people live where their NIK was issued
+
+    def _show_reading(self, reading: nik_rules.NikReading, place: str) -> None:
+        self.query_one("#nik-reading", Label).update(escape(
+            f"{t('nik.reading')}: {reading.kecamatan_code} {place or t('nik.unknown_region')} · "
+            f"{format_date(reading.birth_date)} · {rules.sex_label(reading.sex)}"
+        ))
+
+    @work(thread=True, exclusive=True, group="resident-form-region", exit_on_error=False)
+    def _name_region(self, reading: nik_rules.NikReading) -> None:
+        self.post_message(self.RegionNamed(reading, regions.describe_kecamatan(reading.kecamatan_code, self._index)))
+
+    @on(RegionNamed)
+    def _region_named(self, message: RegionNamed) -> None:
+        code = message.reading.kecamatan_code
+        if nik_rules.normalise(self.query_one("#nik", Input).value) == message.reading.nik and \
+                not regions.is_own_kecamatan(code, self._index):  # else the regions that arrived named it
+            self._show_reading(message.reading, message.place)
 
     # --- saving --------------------------------------------------------------------------
     def raw_values(self) -> dict:

@@ -39,7 +39,7 @@ def init_office(
     if not office_name:
         raise ServiceError(t("field.required", field=t("settings.office_name")))
     settings.validate_timezone(timezone)
-    region_rows = regions.rows_for_regency(region_code)  # refuses unknown codes before creating a file
+    regency = regions.rows_for_regency(region_code)[0]  # refuses unknown codes before creating a file
     from dukcapil_tui.services.users import validate_new_user
 
     dbmod.open_database(path, create=True)
@@ -53,17 +53,16 @@ def init_office(
 
         raise ValidationError(problems)
     system = system_actor(workstation)
-    regency_name = next(r.name for r in region_rows if r.code == region_code)
     with database.atomic("IMMEDIATE"):
-        regions.load_regency(region_code)
+        regions.load_regency(regency.code)
         for key, value in (
             ("office_name", office_name),
-            ("region_code", region_code),
-            ("region_name", regency_name),
+            ("region_code", regency.code),
+            ("region_name", regency.name),  # "Kabupaten Tebo", "Kota Serang": the letterheads read it
             ("timezone", timezone),
         ):
             settings._write(system, key, value)
-        audit.record(system, "office.init", "office", region_code, {"office_name": office_name})
+        audit.record(system, "office.init", "office", regency.code, {"office_name": office_name})
         admin = create_user(system, admin_username, admin_full_name, "admin", admin_password)
     return Actor(admin.id, admin.username, "admin", workstation, admin.full_name)
 

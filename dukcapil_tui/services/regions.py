@@ -1,61 +1,46 @@
-"""Kecamatan and desa/kelurahan: the regency's official Kemendagri codes.
+"""Kecamatan and desa/kelurahan: the office regency's official Kemendagri codes.
 
-The codes come from data bundled in the package (``data/wilayah_*.csv``) and are stored as
-given: desa codes have gaps and are never generated.
+``init`` copies the regency's rows from the bundled list of all Indonesia (``wilayah``) into the
+``region`` table, as given: desa codes have gaps and are never generated. Everything the office
+does day to day reads that table (``index``); the rest of the country is consulted only to
+recognise and name a NIK first issued elsewhere (``known_kecamatan``, ``describe_kecamatan``).
 """
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Container
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from functools import cached_property
 
+from dukcapil_tui import wilayah
 from dukcapil_tui.db import database
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Region
 from dukcapil_tui.services.context import ServiceError
-
-BUNDLED_FILES = ("wilayah_5202_1503.csv",)
-
-
-@dataclass(frozen=True)
-class RegionRow:
-    code: str
-    name: str
-    level: str
-
-    @property
-    def parent_code(self) -> str | None:
-        return self.code.rsplit(".", 1)[0] if "." in self.code else None
-
-
-@lru_cache(maxsize=1)
-def bundled_rows() -> tuple[RegionRow, ...]:
-    rows = []
-    for filename in BUNDLED_FILES:
-        text = resources.files("dukcapil_tui.data").joinpath(filename).read_text(encoding="utf-8")
-        rows += [RegionRow(r["kode"], r["nama"], r["level"]) for r in csv.DictReader(text.splitlines())]
-    return tuple(rows)
-
-
-def bundled_regencies() -> dict[str, str]:
-    return {r.code: r.name for r in bundled_rows() if r.level == "kabupaten"}
+from dukcapil_tui.wilayah import REGENCY_LEVELS, RegionRow
 
 
 def rows_for_regency(regency_code: str) -> list[RegionRow]:
-    regencies = bundled_regencies()
-    if regency_code not in regencies:
-        available = ", ".join(f"{code} {name}" for code, name in regencies.items())
-        raise ServiceError(t("region.unknown_regency", code=regency_code, available=available))
-    return [r for r in bundled_rows() if r.code == regency_code or r.code.startswith(regency_code + ".")]
+    """The regency's row (first), its kecamatan and desa/kelurahan; refuses an unknown code,
+    naming the regencies it most likely meant."""
+    code = wilayah.normalise_regency_code(regency_code)
+    rows = wilayah.regency_rows(code) if code else []
+    if rows:
+        return rows
+    message = t("region.unknown_regency", code=code or "-")
+    suggestions = wilayah.suggest_regencies(code)
+    if suggestions:
+        message += " " + t("region.suggestions", choices=", ".join(f"{r.code} {r.name}" for r in suggestions))
+    else:
+        message += " " + t("region.code_example")
+    raise ServiceError(message)
 
 
 def load_regency(regency_code: str) -> int:
     """Insert the regency's regions (called inside the caller's transaction)."""
     rows = rows_for_regency(regency_code)
     Region.insert_many(
-        [(r.code, r.name, r.level, r.parent_code if r.level != "kabupaten" else None) for r in rows],
+        [(r.code, r.name, r.level, r.parent_code if r.level not in REGENCY_LEVELS else None) for r in rows],
         fields=[Region.code, Region.name, Region.level, Region.parent_code],
     ).on_conflict_ignore().execute()
     invalidate()
@@ -72,11 +57,11 @@ class RegionIndex:
     kecamatan: tuple[tuple[str, str], ...]  # (code, name) ordered by code
     desa_by_kecamatan: dict[str, tuple[tuple[str, str], ...]]
 
-    @property
+    @cached_property
     def desa_codes(self) -> frozenset[str]:
         return frozenset(code for desas in self.desa_by_kecamatan.values() for code, _ in desas)
 
-    @property
+    @cached_property
     def kecamatan_codes(self) -> frozenset[str]:
         return frozenset(code for code, _ in self.kecamatan)
 
@@ -120,6 +105,30 @@ def index() -> RegionIndex:
     return _cache[1]
 
 
-def known_kecamatan_everywhere() -> frozenset[str]:
-    """Kecamatan of every bundled regency: a NIK issued in a neighbouring regency is fine."""
-    return frozenset(r.code for r in bundled_rows() if r.level == "kecamatan") | index().kecamatan_codes
+class KnownKecamatan(Container[str]):
+    """Every kecamatan of Indonesia, for NIK warnings: the office's own first (no file read);
+    the national list only for a code outside the regency (read once, then cached)."""
+
+    def __init__(self, own: frozenset[str]) -> None:
+        self._own = own
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._own or code in wilayah.KNOWN_KECAMATAN
+
+
+def known_kecamatan(regions: RegionIndex | None = None) -> KnownKecamatan:
+    return KnownKecamatan((regions or index()).kecamatan_codes)
+
+
+def describe_kecamatan(code: str, own: RegionIndex | None) -> str:
+    """Where a NIK was first issued: ``Kec. Pujut, Kabupaten Lombok Tengah`` in the office's
+    regency (``own``, no file read), ``Kec. Taktakan, Kota Serang, Provinsi Banten`` elsewhere;
+    empty when the code is no kecamatan anywhere. Never touches the database."""
+    if own is not None and code in own.kecamatan_codes:
+        return f"Kec. {own.name(code)}, {own.name(code[:5])}"
+    return wilayah.describe_kecamatan(code)
+
+
+def is_own_kecamatan(code: str, own: RegionIndex | None) -> bool:
+    """Whether naming ``code`` needs nothing beyond the office's own regions (no file read)."""
+    return own is not None and code in own.kecamatan_codes

@@ -126,7 +126,7 @@ def import_residents(
 
     index = regions.index()
     known_desa = index.desa_codes
-    known_kecamatan = regions.known_kecamatan_everywhere()
+    known_kecamatan = regions.known_kecamatan(index)
     result = ImportResult(path=path)
     seen: dict[str, int] = {}
     chunk: list[tuple[int, rules.ResidentInput]] = []

@@ -183,7 +183,7 @@ def view(resident_id: int, on: date) -> ResidentView:
     reading = nik_rules.parse(
         resident.nik,
         today=on,
-        known_kecamatan=regions.known_kecamatan_everywhere(),
+        known_kecamatan=regions.known_kecamatan(index),
         recorded_birth_date=resident.birth_date,
         recorded_sex=resident.sex,
     )
@@ -194,18 +194,8 @@ def view(resident_id: int, on: date) -> ResidentView:
         age=rules.age_on(resident.birth_date, on),
         desa_name=index.name(resident.desa_code),
         kecamatan_name=index.name(resident.kecamatan_code),
-        region_name=kecamatan_name_anywhere(reading.kecamatan_code),
+        region_name=regions.describe_kecamatan(reading.kecamatan_code, index),
     )
-
-
-def kecamatan_name_anywhere(code: str) -> str:
-    name = regions.index().names.get(code)
-    if name:
-        return name
-    for row in regions.bundled_rows():
-        if row.code == code:
-            return row.name
-    return ""
 
 
 def _validate(raw: dict, today: date) -> tuple[rules.ResidentInput, list[Problem]]:
@@ -213,7 +203,7 @@ def _validate(raw: dict, today: date) -> tuple[rules.ResidentInput, list[Problem
     cleaned, errors, warnings = rules.validate(
         raw,
         known_desa=index.desa_codes,
-        known_kecamatan=regions.known_kecamatan_everywhere(),
+        known_kecamatan=regions.known_kecamatan(index),
         today=today,
     )
     if errors:

@@ -10,6 +10,7 @@ import uuid
 
 from peewee import fn
 
+from dukcapil_tui import wilayah
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain.formatting import format_date, to_local
@@ -98,7 +99,7 @@ def letter_text(suket: Suket) -> str:
         "",
         t("suket.letter_body"),
         "",
-        f"{settings.get('region_name').replace('Kabupaten ', '')}, {format_date(issued)}",
+        f"{wilayah.place_name(settings.get('region_name'))}, {format_date(issued)}",
         t("suket.letter_signer"),
         "",
         "",
