@@ -71,7 +71,7 @@ def test_log_file_written_without_personal_data(tmp_path, monkeypatch):
     logs.setup()
     db_path = tmp_path / "office.sqlite3"
     init_office(db_path, office_name="Kantor Uji", region_code="52.02", timezone="Asia/Makassar",
-                admin_username="admin", admin_full_name="Admin", admin_password="rahasia123", workstation="W")
+                admin_username="admin", admin_full_name="Admin", admin_password="praya-kantor-26", workstation="W")
     from dukcapil_tui.services import users
     from dukcapil_tui.services.residents import create
     from dukcapil_tui.models import AppUser

@@ -18,6 +18,7 @@ from dukcapil_tui.services import queue as q
 from dukcapil_tui.services.context import system_actor
 
 from queue_helpers import TODAY, add_resident, clock, office_template  # noqa: F401
+from conftest import login_args
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +43,7 @@ def db_path(office_template, tmp_path, clock):
 
 
 def invoke(db_path, *args: str):
-    result = CliRunner().invoke(cli, ["--db", str(db_path), *args], obj=State())
+    result = CliRunner().invoke(cli, ["--db", str(db_path), *login_args(), *args], obj=State())
     if database.obj is not None:
         database.close()
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

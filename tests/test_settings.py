@@ -12,6 +12,8 @@ from dukcapil_tui.models import AuditLog
 from dukcapil_tui.services import settings
 from dukcapil_tui.services.context import Actor, PermissionDenied
 
+from conftest import login_args
+
 
 def test_values_are_checked_and_cleaned(admin):
     assert settings.put(admin, "head_nip", "19700101 199003 1 001") == "197001011990031001"
@@ -64,10 +66,10 @@ def test_cli_settings(office_db, monkeypatch):
 
     monkeypatch.setenv("DUKCAPIL_DB", str(office_db))
     runner = CliRunner()
-    result = runner.invoke(cli, ["settings", "head_name", "H. Lalu Ahmad"], obj=State())
+    result = runner.invoke(cli, [*login_args(), "settings", "head_name", "H. Lalu Ahmad"], obj=State())
     assert result.exit_code == 0, result.output
     assert "Nama Kepala Dinas = H. Lalu Ahmad" in result.output
     result = runner.invoke(cli, ["settings"], obj=State())
     assert "head_name                H. Lalu Ahmad" in result.output and "region_code              52.02" in result.output
-    result = runner.invoke(cli, ["settings", "head_nip", "12"], obj=State())
+    result = runner.invoke(cli, [*login_args(), "settings", "head_nip", "12"], obj=State())
     assert result.exit_code == 2 and "NIP harus 18 angka" in result.output

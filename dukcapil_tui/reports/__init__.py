@@ -154,9 +154,12 @@ def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor
 
     info = report_info(report)
     require_role(actor, f"action.export_{info.module}", *info.roles)
+    from dukcapil_tui import private, spool
+
     folder = Path(out_dir) if out_dir else paths.export_dir()
+    spool.install()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private.ensure_dir(folder, own=folder == paths.export_dir())
     except OSError as exc:
         raise ServiceError(t("report.bad_folder", path=folder, reason=exc.strerror or exc)) from None
     if not os.access(folder, os.W_OK):
@@ -179,6 +182,7 @@ def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor
             with database.atomic("IMMEDIATE"):
                 audit.record(actor, "report.export", "report", info.key,
                              {"period": period.stamp, "file": target.name, "folder": str(folder), "rows": rows})
+                private.secure(partial)
                 os.replace(partial, target)
         except BaseException:
             target.unlink(missing_ok=True)

@@ -46,15 +46,19 @@ def init_office(
     problems = validate_new_user(admin_username.strip().lower(), admin_full_name, "admin", admin_password)
     if problems:
         database.close()
+        dbmod.dbfiles.leave(path)
         path.unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm"):
+        for suffix in ("-wal", "-shm", ".lock"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         from dukcapil_tui.domain.problems import ValidationError
 
         raise ValidationError(problems)
-    system = system_actor(workstation)
+    from dukcapil_tui.services import workstations
+
     regency_name = next(r.name for r in region_rows if r.code == region_code)
     with database.atomic("IMMEDIATE"):
+        workstation = workstations.bootstrap(system_actor(workstation), workstation, region_code=region_code)
+        system = system_actor(workstation)
         regions.load_regency(region_code)
         for key, value in (
             ("office_name", office_name),

@@ -238,13 +238,13 @@ def _apply(actor: Actor, path: Path, chunk: list[tuple[int, rules.ResidentInput]
 
 
 def write_report(result: ImportResult, directory: Path | None) -> Path:
-    from dukcapil_tui import paths
+    from dukcapil_tui import paths, private
 
-    directory = directory or paths.export_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    own = directory is None
+    directory = private.ensure_dir(directory or paths.export_dir(), own=own)
     stamp = context.now_utc().strftime("%Y%m%d-%H%M%S")
     target = directory / f"impor-penduduk_{result.path.stem}_{stamp}_ditolak.csv"
-    with target.open("w", newline="", encoding="utf-8-sig") as handle:
+    with private.open_private(target, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(["BARIS", "NIK", "KOLOM", "ALASAN"])
         for r in result.rejected:
