@@ -72,13 +72,14 @@ def clean_leftovers() -> list[Path]:
         if not folder.is_dir():
             continue
         for entry in folder.iterdir():
-            if not (entry.name.startswith(".") and entry.name.endswith((".tmp", ".partial"))):
+            base = _strip_sqlite_suffix(entry.name)
+            if not (base.startswith(".") and base.endswith((".tmp", ".partial"))):
                 continue
             try:
                 old = now - entry.stat().st_mtime > PARTIAL_AGE_S
             except OSError:
                 continue
-            owner = _owner_pid(entry.name)
+            owner = _owner_pid(base)
             if (owner is not None and not _alive(owner)) or (owner is None and old):
                 entry.unlink(missing_ok=True)
                 removed.append(entry)
@@ -87,6 +88,13 @@ def clean_leftovers() -> list[Path]:
 
         get("files").info("removed %d leftover temporary file(s) of a stopped export or backup", len(removed))
     return removed
+
+
+def _strip_sqlite_suffix(name: str) -> str:
+    for suffix in ("-wal", "-shm", "-journal"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _owner_pid(name: str) -> int | None:

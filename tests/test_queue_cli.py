@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
+from dukcapil_tui import paths
 from dukcapil_tui.cli import cli
 from dukcapil_tui.cli.common import State
 from dukcapil_tui.db import database, open_database
@@ -114,9 +115,12 @@ def test_close_day_defaults_to_today_in_office_time(db_path, clock):
     prepare(db_path, _open_day)
     result = invoke(db_path, "queue", "close-day")
     assert result.exit_code == 0, result.output
-    assert result.output == "Antrean 22-11-2026: 2 tiket ditutup, 0 tiket dibawa ke 23-11-2026.\n"
+    first, backup = result.output.splitlines()
+    assert first == "Antrean 22-11-2026: 2 tiket ditutup, 0 tiket dibawa ke 23-11-2026."
+    # Closing the day makes the day-close backup.
+    assert backup == f"Cadangan tersimpan: {paths.backup_dir() / 'kantor_20261122T020000000000Z_day-close.sqlite3'}"
     again = invoke(db_path, "queue", "close-day", "--date", "2026-11-22")
-    assert again.output == "Antrean 22-11-2026: 0 tiket ditutup, 0 tiket dibawa ke 23-11-2026.\n"
+    assert again.output.splitlines()[0] == "Antrean 22-11-2026: 0 tiket ditutup, 0 tiket dibawa ke 23-11-2026."
 
 
 def test_close_day_with_carry_over_and_a_date(db_path, clock):
@@ -124,7 +128,7 @@ def test_close_day_with_carry_over_and_a_date(db_path, clock):
     clock.advance(days=1)
     result = invoke(db_path, "queue", "close-day", "--date", "22-11-2026", "--carry-over")
     assert result.exit_code == 0, result.output
-    assert result.output == "Antrean 22-11-2026: 0 tiket ditutup, 2 tiket dibawa ke 23-11-2026.\n"
+    assert result.output.splitlines()[0] == "Antrean 22-11-2026: 0 tiket ditutup, 2 tiket dibawa ke 23-11-2026."
     open_database(db_path)
     carried = Ticket.select().where(Ticket.day == TODAY + timedelta(days=1))
     assert [t.carried_over for t in carried] == [True, True]

@@ -90,6 +90,9 @@ def cli_actor(state: State):
         if not result.ok:
             fail(result.message)
         state.actor = result.actor
+        from dukcapil_tui.services import backups
+
+        backups.record_migration_copies(state.actor)
     return state.actor
 
 

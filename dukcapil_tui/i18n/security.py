@@ -154,3 +154,26 @@ MESSAGES.update({
         "The current database is damaged, so the login is checked against the backup: an active admin of that backup with their password is needed.",
     ),
 })
+
+MESSAGES.update({
+    # --- the idle lock --------------------------------------------------------------------------
+    "settings.key.idle_lock_minutes": ("Kunci layar setelah menganggur (menit)", "Lock the screen after idle (minutes)"),
+    "idle.warning_title": ("Layar akan dikunci", "The screen will lock"),
+    "idle.warning": (
+        "Tidak ada kegiatan. Layar dikunci dalam {seconds} detik; tekan tombol apa saja untuk tetap bekerja.",
+        "No activity. The screen locks in {seconds} seconds; press any key to keep working.",
+    ),
+    "idle.locked_title": ("Layar terkunci", "Screen locked"),
+    "idle.locked": (
+        "{name} ({username}) sedang masuk. Pekerjaan yang terbuka tetap tersimpan di balik layar ini.",
+        "{name} ({username}) is logged in. Work in progress stays open behind this screen.",
+    ),
+    "idle.password": ("Kata sandi {username} untuk membuka", "Password of {username} to unlock"),
+    "idle.checking": ("Memeriksa…", "Checking…"),
+    "idle.key.unlock": ("Buka", "Unlock"),
+    "idle.key.logout": ("Keluar akun (pekerjaan terbuka hilang)", "Log out (open work is lost)"),
+    "idle.unlocked": ("Layar dibuka kembali.", "Screen unlocked."),
+    # --- backups from the TUI -------------------------------------------------------------------
+    "backup.auto_done": ("Cadangan otomatis ({kind}) tersimpan: {name}", "Automatic backup ({kind}) written: {name}"),
+    "backup.auto_failed": ("Cadangan otomatis gagal: {reason}", "Automatic backup failed: {reason}"),
+})

@@ -16,7 +16,7 @@ from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
 from dukcapil_tui.i18n import t
 from dukcapil_tui.migrations import LATEST_VERSION
-from dukcapil_tui.services import audit, chain, settings
+from dukcapil_tui.services import audit, chain, context, settings
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
 
 DAILY, DAY_CLOSE, MANUAL = "daily", "day-close", "manual"
@@ -36,7 +36,8 @@ def create(actor: Actor, kind: str = MANUAL, directory: Path | str | None = None
     live = Path(database.obj.database)
     folder = Path(directory) if directory else paths.backup_dir()
     try:
-        target = dbfiles.write_copy(database.connection(), live.stem, folder, kind, own_dir=directory is None)
+        target = dbfiles.write_copy(database.connection(), live.stem, folder, kind, own_dir=directory is None,
+                                    at=context.now_utc())
         removed = dbfiles.rotate(folder, live.stem)
     except dbfiles.BackupError as exc:
         _log().error("backup (%s) failed: %s", kind, exc)

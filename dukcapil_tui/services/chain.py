@@ -252,7 +252,8 @@ def verify_all(uid: str | None = None) -> list[str]:
     uid = uid or office_uid()
     entry = enrolment.get(uid)
     if entry is None:
-        return [t("chain.no_key_check")]
+        started = database.execute_sql("SELECT 1 FROM audit_log WHERE chain IS NOT NULL LIMIT 1").fetchone()
+        return [t("chain.no_key_check" if started else "chain.not_started")]
     seal = opening_seal()
     problems = []
     clean = True
