@@ -46,6 +46,16 @@ CORE_MODULES = [
     "dukcapil_tui.reports.harian",
     "dukcapil_tui.reports.belum_rekam",
     "dukcapil_tui.reports.backlog",
+    "dukcapil_tui.private",
+    "dukcapil_tui.spool",
+    "dukcapil_tui.enrolment",
+    "dukcapil_tui.dbfiles",
+    "dukcapil_tui.domain.backups",
+    "dukcapil_tui.services.chain",
+    "dukcapil_tui.services.workstations",
+    "dukcapil_tui.services.backups",
+    "dukcapil_tui.services.check_record",
+    "dukcapil_tui.cli.workstations",
 ]
 
 

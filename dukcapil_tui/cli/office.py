@@ -19,9 +19,11 @@ def locate(state: State) -> None:
         ("database", where.database),
         ("config", where.config),
         ("backups", where.backups),
+        ("kept", paths.kept_backup_dir()),
         ("exports", where.exports),
         ("log", where.log),
         ("demo", paths.demo_db_path()),
+        ("enrolment", paths.enrolment_file()),
     ):
         click.echo(f"{label:<9} {value}")
 
