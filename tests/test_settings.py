@@ -21,6 +21,9 @@ def test_values_are_checked_and_cleaned(admin):
     assert settings.put(admin, "suket_forbid_when_stock", "ya") == "1"
     assert settings.put(admin, "head_name", "  H. Lalu   Ahmad ") == "H. Lalu Ahmad"
     assert settings.get("reorder_threshold") == "1500"
+    assert settings.get("idle_lock_minutes") == "10"  # the default
+    assert settings.put(admin, "idle_lock_minutes", "1") == "1"
+    assert settings.put(admin, "idle_lock_minutes", "120") == "120"
     entry = AuditLog.select().where(AuditLog.entity_id == "head_nip").order_by(AuditLog.id.desc()).get()
     assert json.loads(entry.changes) == {"value": ["", "197001011990031001"]}
 
@@ -34,6 +37,8 @@ def test_values_are_checked_and_cleaned(admin):
     ("timezone", "Asia/Tokyo_", "Zona waktu: Zona waktu 'Asia/Tokyo_' tidak dikenal"),
     ("office_name", "   ", "Nama kantor: wajib diisi."),
     ("suket_forbid_when_stock", "mungkin", "isi ya atau tidak."),
+    ("idle_lock_minutes", "0", "Kunci layar setelah menganggur (menit): harus angka bulat 1 sampai 120."),
+    ("idle_lock_minutes", "121", "Kunci layar setelah menganggur (menit): harus angka bulat 1 sampai 120."),
 ])
 def test_bad_values_are_refused_with_the_setting_named(admin, key, value, message):
     before = settings.get(key)
