@@ -87,7 +87,7 @@ def build(path: Path, residents: int, years: int, per_day: int, rebuild: bool) -
         nonlocal ledger_id, ledger_prev
         ledger_id += 1
         values = (ledger_id, f"bench-{ledger_id}", at, day, kind, quantity, reference, "", "", card_id,
-                  "cetak1", "LOKET-01")
+                  "cetak1", "LOKET-01", None)
         ledger_prev = chain.link(secret, ledger_prev, values)
         ledger_rows.append(values + (ledger_prev,))
         return ledger_id

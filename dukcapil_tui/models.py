@@ -164,7 +164,7 @@ class CardEvent(BaseModel):
     username = CharField()
     source = CharField()
     note = TextField(default="")
-    audit_id = IntegerField(null=True)  # the audit entry of the transaction that wrote it (0: before v5)
+    audit_id = IntegerField(null=True)  # the audit entry of the transaction that wrote it (0: before v7)
 
 
 ALL_MODELS += [Service, Counter, Ticket, TicketEvent, Card, CardEvent]

@@ -8,7 +8,7 @@ so writing the database file is not enough to forge a valid chain. Truncating th
 leaves a valid (shorter) chain: the heads each workstation saw are kept as anchors in its
 enrolment and ``check`` compares them.
 
-Rows written before the chain existed (a database upgraded to schema 5) have no link; the
+Rows written before the chain existed (a database upgraded to schema 7) have no link; the
 first chained entry, ``chain.start``, seals them with a keyed digest of their contents.
 
 Rows are written with explicit ids (the last id + 1) inside the caller's write transaction,

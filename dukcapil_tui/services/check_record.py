@@ -36,7 +36,7 @@ def _stock() -> list[str]:
 
 def _coverage() -> list[str]:
     """Every ledger movement has its audit entry; every card event is linked to the audit entry
-    of the transaction that wrote it (events before schema 5 carry 0)."""
+    of the transaction that wrote it (events before schema 7 carry 0)."""
     problems = []
     missing = database.execute_sql(
         "SELECT m.id FROM blangko_movement m WHERE NOT EXISTS (SELECT 1 FROM audit_log a "
