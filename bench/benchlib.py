@@ -21,6 +21,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out"
 REPO = BENCH_DIR.parent
 SEED = 20261122
+# The benchmarks' own data folder (their workstation enrolments and keys included), never the user's.
+os.environ.setdefault("DUKCAPIL_HOME", str(OUT_DIR / "home"))
 
 
 def default_demo_path(residents: int) -> Path:

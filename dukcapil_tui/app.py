@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from textual import on
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -41,6 +41,9 @@ class DukcapilApp(App):
         self.workstation = workstation or configmod.load().workstation_code
         self.actor: Actor | None = None
         self.office_settings: dict[str, str] = {}
+        from dukcapil_tui.screens.idle import IdleGuard
+
+        self.idle = IdleGuard(self)
 
     # --- start-up ----------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -82,10 +85,44 @@ class DukcapilApp(App):
         self.actor = actor
         self.sub_title = f"{actor.display_name} · {t('role.' + actor.role)}"
         self.switch_screen(MainScreen())
+        self.idle.start()
+        self.backup_in_background("daily")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)) \
+                and not event.is_forwarded:
+            if self.idle.touch():
+                return  # the key that closes the lock warning does nothing else
+        await super().on_event(event)
+
+    @work(thread=True, group="backup", exit_on_error=False)
+    def backup_in_background(self, kind: str) -> None:
+        """The day's first backup at the first login of an office day ("daily"), or the one at
+        the queue's day close ("day-close"); a note either way, never a blocked screen."""
+        from dukcapil_tui.screens.base import in_db
+        from dukcapil_tui.services import backups
+        from dukcapil_tui.services.context import ServiceError
+
+        actor = self.actor
+        if actor is None:
+            return
+
+        def run():
+            backups.record_migration_copies(actor)
+            return backups.daily_if_due(actor) if kind == "daily" else backups.create(actor, kind)
+
+        try:
+            path = in_db(run)
+        except ServiceError as exc:
+            self.call_from_thread(self.notify, t("backup.auto_failed", reason=exc), severity="error", markup=False)
+            return
+        if path is not None:
+            self.call_from_thread(self.notify, t("backup.auto_done", kind=kind, name=path.name), markup=False)
 
     def action_logout(self) -> None:
         from dukcapil_tui.screens.login import LoginScreen
 
+        self.idle.stop()
         self.actor = None
         self.sub_title = ""
         while len(self.screen_stack) > 2:
@@ -97,6 +134,8 @@ class DukcapilApp(App):
             self.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.idle.locked and action not in ("quit", "logout"):
+            return False  # nothing behind the lock screen is reachable
         if action == "open_section":
             section = _section(str(parameters[0]))
             return self.actor is not None and section is not None and self.actor.role in section.roles
@@ -124,6 +163,10 @@ class DukcapilApp(App):
         self.push_screen(HelpScreen(self.screen.active_bindings, title))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if self.idle.locked:
+            yield SystemCommand(t("app.logout"), t("palette.logout"), self.action_logout)
+            yield SystemCommand(t("app.quit"), t("palette.quit_help"), self.action_quit)
+            return
         if self.actor is not None:
             for section in sections_for(self.actor.role):
                 yield SystemCommand(

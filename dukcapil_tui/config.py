@@ -8,13 +8,12 @@ it opens by default, and the queue counter (loket) it usually serves.
 
 from __future__ import annotations
 
-import os
 import socket
 import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from dukcapil_tui import paths
+from dukcapil_tui import paths, private
 
 LANGUAGES = ("id", "en")
 
@@ -60,10 +59,7 @@ def _quote(value: str) -> str:
 
 def save(config: Config, path: Path | None = None) -> Path:
     path = path or paths.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private.ensure_dir(path.parent)
     lines = ["# dukcapil-tui workstation settings"]
     lines += [f"{key} = {_quote(str(value))}" for key, value in asdict(config).items()]
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return private.write_text(path, "\n".join(lines) + "\n")

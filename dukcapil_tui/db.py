@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-from datetime import datetime, timezone
 from pathlib import Path
 
 import peewee
 from peewee import DatabaseProxy, SqliteDatabase
 
+from dukcapil_tui import dbfiles
 from dukcapil_tui.i18n import t
 from dukcapil_tui.migrations import FOREIGN_KEYS_OFF, LATEST_VERSION, MIGRATIONS
 
 database = DatabaseProxy()
 
 BUSY_TIMEOUT_S = 15
-BACKUPS_KEPT = 10
+# Copies made before a migration in this process (services.backups records them in the audit).
+migration_copies: list[Path] = []
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -62,12 +62,20 @@ def open_database(
         raise DatabaseError(t("db.not_found", path=path))
     if not create:
         _refuse_foreign(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from dukcapil_tui import paths, private
+
+    private.ensure_dir(path.parent, own=path.parent == paths.data_dir())
+    private.create_empty(path)
     db = make_database(path)
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
         version = schema_version(db)
+        private.secure_database(path)
+        dbfiles.join(path)  # a restore elsewhere waits until this process is done with the file
+    except dbfiles.BackupError as exc:
+        db.close()
+        raise DatabaseError(str(exc)) from None
     except peewee.DatabaseError as exc:  # not an SQLite file, damaged, or not readable
         db.close()
         raise DatabaseError(t("db.unreadable", path=path, reason=exc)) from None
@@ -76,7 +84,14 @@ def open_database(
         raise DatabaseError(t("db.too_new", path=path, version=version, latest=LATEST_VERSION))
     if migrate and version < LATEST_VERSION:
         if version > 0 and backup_dir is not None:
-            saved = backup(db, backup_dir, reason=f"pre-migration-v{version}")
+            # Kept apart from the rotated copies (backups/kept), never rotated away.
+            try:
+                saved = dbfiles.write_copy(db.connection(), path.stem, Path(backup_dir) / "kept",
+                                           f"pre-migration-v{version}")
+            except dbfiles.BackupError as exc:
+                db.close()
+                raise DatabaseError(str(exc)) from None
+            migration_copies.append(saved)
             _log().info("backup before migration: %s", saved.name)
         applied = run_migrations(db)
         _log().info("schema of %s upgraded from v%s with migrations %s", path.name, version, applied)
@@ -122,106 +137,6 @@ def run_migrations(db: SqliteDatabase) -> list[int]:
                 db.execute_sql("PRAGMA foreign_keys = ON")
         applied.append(number)
     return applied
-
-
-def backup(db: SqliteDatabase, directory: Path, reason: str = "manual") -> Path:
-    """Copy the live database with SQLite's online backup API and keep the newest few."""
-    return _backup_from(db.connection(), Path(db.database), directory, reason)
-
-
-def _backup_target(directory: Path, stem: str, reason: str) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    return directory / f"{stem}_{stamp}_{reason}.sqlite3"
-
-
-def _backup_from(source: sqlite3.Connection, path: Path, directory: Path, reason: str) -> Path:
-    target = _backup_target(directory, path.stem, reason)
-    try:
-        _copy_into(source, target)
-        # The copy carries the live file's WAL flag; make it one self-contained file, so that
-        # reading it later leaves no -wal/-shm files beside it.
-        copy = sqlite3.connect(str(target))
-        try:
-            copy.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            copy.close()
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    _rotate(directory, path.stem)
-    return target
-
-
-def _rotate(directory: Path, stem: str) -> None:
-    copies = sorted(directory.glob(f"{stem}_*.sqlite3"))
-    for old in copies[:-BACKUPS_KEPT]:
-        old.unlink(missing_ok=True)
-
-
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
-
-
-def check_backup(source: Path) -> None:
-    """Refuse a file that is not a sound dukcapil-tui database, before anything is replaced."""
-    try:
-        src = _read_only(source)
-        try:
-            result = src.execute("PRAGMA integrity_check").fetchone()[0]
-            version = src.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            src.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(t("db.backup_damaged", path=source, reason=exc)) from None
-    if result != "ok":
-        raise DatabaseError(t("db.backup_damaged", path=source, reason=result))
-    if version < 1:
-        raise DatabaseError(t("db.backup_foreign", path=source))
-
-
-def save_copy(path: Path, directory: Path, reason: str) -> Path:
-    """Keep a copy of ``path`` before it is replaced: through the backup API when the file
-    opens, byte for byte when it is too damaged to open."""
-    path = Path(path)
-    try:
-        source = sqlite3.connect(str(path))
-        try:
-            return _backup_from(source, path, directory, reason)
-        finally:
-            source.close()
-    except sqlite3.DatabaseError:
-        target = _backup_target(directory, path.stem, reason + "-damaged")
-        shutil.copyfile(path, target)
-        _rotate(directory, path.stem)
-        return target
-
-
-def restore(source: Path, target: Path) -> None:
-    """Replace ``target`` with the backup ``source`` (checked first), using the backup API.
-
-    A target too damaged for SQLite to write into is removed and written anew; the caller
-    keeps a copy of it first (``save_copy``).
-    """
-    check_backup(source)
-    src = _read_only(source)
-    try:
-        try:
-            _copy_into(src, Path(target))
-        except sqlite3.DatabaseError:
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(target) + suffix).unlink(missing_ok=True)
-            _copy_into(src, Path(target))
-    finally:
-        src.close()
-
-
-def _copy_into(src: sqlite3.Connection, target: Path) -> None:
-    dest = sqlite3.connect(str(target))
-    try:
-        src.backup(dest)
-    finally:
-        dest.close()
 
 
 def integrity_problems(db: SqliteDatabase) -> list[str]:

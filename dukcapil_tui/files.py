@@ -14,15 +14,17 @@ from pathlib import Path
 MAX_VERSIONS = 999
 
 
-def ensure_folder(folder: Path | str) -> Path:
-    """The folder an output goes to, created if need be; a ServiceError that names it and
-    says why when it cannot be (a file in its place, no permission, a full or read-only disk)."""
+def ensure_folder(folder: Path | str, *, own: bool = False) -> Path:
+    """The folder an output goes to, created (private, 0700) if need be; a ServiceError that
+    names it and says why when it cannot be (a file in its place, no permission, a full or
+    read-only disk). ``own``: one of the app's folders, tightened when it exists already."""
+    from dukcapil_tui import private
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services.context import ServiceError
 
     folder = Path(folder).expanduser()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private.ensure_dir(folder, own=own)
     except FileExistsError:
         raise ServiceError(t("report.bad_folder", path=folder, reason=t("report.file_not_folder"))) from None
     except OSError as exc:

@@ -74,6 +74,7 @@ class AuditLog(BaseModel):
     entity = CharField()
     entity_id = CharField(null=True)
     changes = TextField(default="{}")
+    chain = CharField(null=True)  # HMAC chain link (services/chain.py)
 
 
 ALL_MODELS = [Setting, Region, AppUser, Resident, AuditLog]
@@ -163,6 +164,7 @@ class CardEvent(BaseModel):
     username = CharField()
     source = CharField()
     note = TextField(default="")
+    audit_id = IntegerField(null=True)  # the audit entry of the transaction that wrote it (0: before v7)
 
 
 ALL_MODELS += [Service, Counter, Ticket, TicketEvent, Card, CardEvent]
@@ -224,6 +226,7 @@ class BlangkoMovement(BaseModel):
     username = CharField()
     workstation = CharField()
     corrects = ForeignKeyField("self", null=True, column_name="corrects_id", backref="corrections")
+    chain = CharField(null=True)  # HMAC chain link (services/chain.py)
 
 
 class BlangkoCorrection(BaseModel):
@@ -300,3 +303,17 @@ class WajibKtpFigure(BaseModel):
 
 
 ALL_MODELS += [WajibKtpFigure]
+
+
+class Workstation(BaseModel):
+    """A workstation the admin registered; the app on it proves itself with its token."""
+
+    code = CharField(primary_key=True)
+    name = CharField(default="")
+    token_hash = CharField()
+    active = BooleanField(default=True)
+    created_at = DateTimeField()
+    created_by = CharField()
+
+
+ALL_MODELS += [Workstation]

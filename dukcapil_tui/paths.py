@@ -73,6 +73,22 @@ def log_file() -> Path:
     return log_dir() / "dukcapil.log"
 
 
+def kept_backup_dir() -> Path:
+    """Copies made before a restore or a migration: kept apart, never rotated away."""
+    return backup_dir() / "kept"
+
+
+def spool_dir() -> Path:
+    """The app's private temporary folder (openpyxl's spool files while an export runs)."""
+    return data_dir() / "spool"
+
+
+def enrolment_file() -> Path:
+    """This workstation's registration for each office database it works on: its code, its
+    token and the key of the audit chain (private; see ``dukcapil_tui.enrolment``)."""
+    return config_dir() / "enrolment.json"
+
+
 def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
     """The database to open: ``--db`` first, then ``DUKCAPIL_DB``, then the default."""
     if explicit:

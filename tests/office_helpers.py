@@ -65,7 +65,7 @@ def office_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def office(office_template, tmp_path) -> Path:
-    """A fresh copy of the Lombok Tengah office database (admin/rahasia123), opened."""
+    """A fresh copy of the Lombok Tengah office database (admin/praya-kantor-26), opened."""
     path = tmp_path / "office.sqlite3"
     shutil.copyfile(office_template, path)
     open_database(path)

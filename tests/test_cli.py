@@ -16,7 +16,7 @@ from dukcapil_tui.cli.common import State
 from dukcapil_tui.db import database, open_database
 from dukcapil_tui.domain import nik as nik_rules
 
-from conftest import PASSWORD
+from conftest import PASSWORD, login_args
 
 OFFICE = "Disdukcapil Kabupaten Lombok Tengah"
 
@@ -61,6 +61,11 @@ def office(tmp_path, password_file) -> Path:
     result = invoke("init", "--office", OFFICE, "--region", "52.02", "--admin-password-file", str(password_file))
     assert_clean_exit(result, 0)
     return paths.default_db_path()
+
+
+def as_admin(*args: str, input: str | None = None):
+    """``dukcapil --user admin --password-file … ARGS``: a command that writes, logged in."""
+    return invoke(*login_args(), *args, input=input)
 
 
 def write_password(tmp_path, text: str, name: str = "baru.txt") -> str:
@@ -183,8 +188,14 @@ def test_init_refuses_a_short_admin_password(tmp_path):
     result = invoke("--db", str(target), "init", "--office", OFFICE, "--region", "52.02",
                     "--admin-password-file", write_password(tmp_path, "pendek"))
     assert_clean_exit(result, 2)
-    assert "Kata sandi minimal 8 karakter." in result.stderr
+    assert "Kata sandi minimal 10 karakter." in result.stderr
     assert list(tmp_path.glob("kantor.sqlite3*")) == []
+
+
+def open_workstation() -> str:
+    from dukcapil_tui.services import workstations
+
+    return workstations.here().code
 
 
 # --- nik ------------------------------------------------------------------------------------
@@ -226,31 +237,33 @@ def test_nik_in_english():
 # --- users ----------------------------------------------------------------------------------
 
 def test_users_add_list_disable_enable_passwd(office, tmp_path, password_file):
-    result = invoke("users", "add", "loket1", "--name", "Baiq Nurul", "--role", "loket",
+    result = as_admin("users", "add", "loket1", "--name", "Baiq Nurul", "--role", "loket",
                     "--password-file", str(password_file))
     assert_clean_exit(result, 0)
     assert result.output.strip() == "Pengguna loket1 (loket) dibuat."
 
-    listing = invoke("users", "list")
+    listing = as_admin("users", "list")
     assert_clean_exit(listing, 0)
     rows = listing.output.splitlines()
     assert rows[0].split() == ["NAMA", "PENGGUNA", "ROLE", "STATUS"]
     assert rows[1].split()[:3] == ["admin", "admin", "aktif"]
     assert rows[2].split() == ["loket1", "loket", "aktif", "Baiq", "Nurul"]
 
-    assert_clean_exit(invoke("users", "disable", "loket1"), 0)
-    assert "loket1           loket    nonaktif" in invoke("users", "list").output
+    assert_clean_exit(as_admin("users", "disable", "loket1"), 0)
+    assert "loket1           loket    nonaktif" in as_admin("users", "list").output
     open_database(office)
     from dukcapil_tui.models import AuditLog
     from dukcapil_tui.services.users import authenticate
 
-    assert authenticate("loket1", PASSWORD, "WS").message.startswith("Akun ini dinonaktifkan")
-    entry = AuditLog.select().order_by(AuditLog.id.desc()).get()
-    assert entry.action == "user.disable" and entry.username.startswith("cli:")
+    assert not authenticate("loket1", PASSWORD, "WS").ok
+    entry = AuditLog.select().where(AuditLog.action == "user.disable").get()
+    # The audit names the app user who logged in and the registered workstation, never an OS account.
+    assert (entry.username, entry.user_id) == ("admin", 1)
+    assert entry.workstation == open_workstation()
     database.close()
 
-    assert_clean_exit(invoke("users", "enable", "loket1"), 0)
-    result = invoke("users", "passwd", "loket1", "--password-file", write_password(tmp_path, "sandi-baru-99"))
+    assert_clean_exit(as_admin("users", "enable", "loket1"), 0)
+    result = as_admin("users", "passwd", "loket1", "--password-file", write_password(tmp_path, "sandi-baru-99"))
     assert_clean_exit(result, 0)
     assert "Kata sandi loket1 diganti" in result.output
     open_database(office)
@@ -258,36 +271,74 @@ def test_users_add_list_disable_enable_passwd(office, tmp_path, password_file):
     assert not authenticate("loket1", PASSWORD, "WS").ok
 
 
-def test_users_list_shows_a_lock(office):
+def test_users_list_shows_a_lock(office, password_file):
+    as_admin("users", "add", "loket1", "--name", "Loket", "--role", "loket", "--password-file", str(password_file))
     open_database(office)
     from dukcapil_tui.services.users import authenticate
 
     for attempt in range(5):
-        authenticate("admin", f"salah-{attempt}", "WS")
+        authenticate("loket1", f"salah-{attempt}", "WS")
     database.close()
-    assert "admin            admin    terkunci s.d." in invoke("users", "list").output
+    assert "loket1           loket    terkunci s.d." in as_admin("users", "list").output
+
+
+def test_commands_that_write_or_export_need_a_login(office, tmp_path, password_file):
+    for args in (("users", "list"), ("users", "add", "x1", "--name", "X", "--role", "loket"),
+                 ("import", "residents", str(password_file)), ("export", "capaian"), ("backup",),
+                 ("settings", "head_name", "X"), ("blangko", "receive", "10", "--document", "D", "--source", "S"),
+                 ("queue", "close-day"), ("target", "2026", "98")):
+        result = invoke(*args)
+        assert_clean_exit(result, 2)
+        assert "dukcapil --user NAMA" in result.stderr and "--password-file" in result.stderr, args
+    # Read-only commands need none.
+    for args in (("nik", "5202045708050003"), ("locate",), ("check",), ("settings",), ("blangko", "balance")):
+        assert_clean_exit(invoke(*args), 0)
+
+
+def test_a_wrong_password_on_the_command_line_is_refused_like_in_the_tui(office, tmp_path):
+    wrong = write_password(tmp_path, "bukan-sandinya")
+    result = invoke("--user", "admin", "--password-file", wrong, "users", "list")
+    assert_clean_exit(result, 2)
+    assert result.stderr.startswith("Gagal masuk: nama pengguna atau kata sandi salah")
+    prompted = invoke("--user", "admin", "users", "list", input=PASSWORD + "\n")
+    assert_clean_exit(prompted, 0)
+    assert "admin" in prompted.output
+
+
+def test_roles_apply_on_the_command_line(office, tmp_path, password_file):
+    as_admin("users", "add", "loket1", "--name", "Loket", "--role", "loket", "--password-file", str(password_file))
+    loket = ("--user", "loket1", "--password-file", str(password_file))
+    listing = invoke(*loket, "users", "list")
+    assert_clean_exit(listing, 2)
+    assert "Peran loket tidak berwenang untuk mengelola pengguna." in listing.stderr
+    setting = invoke(*loket, "settings", "head_name", "X")
+    assert_clean_exit(setting, 2)
+    assert "Peran loket tidak berwenang" in setting.stderr
+    named = invoke(*loket, "export", "belum-rekam")
+    assert_clean_exit(named, 2)
+    assert "Peran loket tidak berwenang" in named.stderr
 
 
 def test_users_errors_are_readable(office, password_file, tmp_path):
-    dup = invoke("users", "add", "admin", "--name", "Lagi", "--role", "admin", "--password-file", str(password_file))
+    dup = as_admin("users", "add", "admin", "--name", "Lagi", "--role", "admin", "--password-file", str(password_file))
     assert_clean_exit(dup, 2)
     assert dup.stderr == "Data belum benar:\n  - Nama pengguna admin sudah dipakai.\n"
-    short = invoke("users", "add", "loket1", "--name", "Loket", "--role", "loket",
+    short = as_admin("users", "add", "loket1", "--name", "Loket", "--role", "loket",
                    "--password-file", write_password(tmp_path, "pendek"))
     assert_clean_exit(short, 2)
-    assert "Kata sandi minimal 8 karakter." in short.stderr
-    bad_role = invoke("users", "add", "x1x", "--name", "X", "--role", "raja", "--password-file", str(password_file))
+    assert "Kata sandi minimal 10 karakter." in short.stderr
+    bad_role = as_admin("users", "add", "x1x", "--name", "X", "--role", "raja", "--password-file", str(password_file))
     assert bad_role.exit_code == 2 and "raja" in bad_role.output
-    last = invoke("users", "disable", "admin")
+    last = as_admin("users", "disable", "admin")
     assert_clean_exit(last, 2)
     assert "Admin aktif terakhir tidak boleh dinonaktifkan." in last.stderr
-    missing = invoke("users", "enable", "hantu")
+    missing = as_admin("users", "enable", "hantu")
     assert_clean_exit(missing, 2)
     assert "Pengguna hantu tidak ditemukan." in missing.stderr
 
 
 def test_users_without_a_database():
-    result = invoke("users", "list")
+    result = as_admin("users", "list")
     assert_clean_exit(result, 2)
     assert "Belum ada basis data" in result.stderr
 
@@ -352,10 +403,10 @@ GOOD = [
 def test_import_residents_good_file(office, tmp_path):
     path = tmp_path / "penduduk.csv"
     path.write_text("\n".join([HEADER, *GOOD]) + "\n", encoding="utf-8")
-    result = invoke("import", "residents", str(path))
+    result = as_admin("import", "residents", str(path))
     assert_clean_exit(result, 0)
     assert "2 baris dibaca: 2 baru, 0 diperbarui, 0 tidak berubah, 0 ditolak." in result.output
-    again = invoke("import", "residents", str(path))
+    again = as_admin("import", "residents", str(path))
     assert "2 baris dibaca: 0 baru, 0 diperbarui, 2 tidak berubah, 0 ditolak." in again.output
     open_database(office)
     from dukcapil_tui.models import Resident
@@ -367,7 +418,7 @@ def test_import_residents_with_rejected_lines(office, tmp_path):
     path = tmp_path / "penduduk.csv"
     bad = "5202010101800001;MUHAMMAD;31-02-1980;L;52.02.01.1001;KAWIN;"
     path.write_text("\n".join([HEADER, GOOD[0], bad, GOOD[1]]) + "\n", encoding="utf-8")
-    result = invoke("import", "residents", str(path), "--report-dir", str(tmp_path / "laporan"))
+    result = as_admin("import", "residents", str(path), "--report-dir", str(tmp_path / "laporan"))
     assert_clean_exit(result, 1)
     assert "3 baris dibaca: 2 baru, 0 diperbarui, 0 tidak berubah, 1 ditolak." in result.output
     assert "  baris 3, Tanggal lahir: Tanggal lahir bukan tanggal yang benar (gunakan DD-MM-YYYY)." in result.output
@@ -376,73 +427,76 @@ def test_import_residents_with_rejected_lines(office, tmp_path):
 
 
 def test_import_refusals_exit_2_without_a_traceback(office, tmp_path):
-    missing = invoke("import", "residents", str(tmp_path / "tidak-ada.csv"))
+    missing = as_admin("import", "residents", str(tmp_path / "tidak-ada.csv"))
     assert_clean_exit(missing, 2)
     assert "tidak dapat dibaca" in missing.stderr
     columns = tmp_path / "kolom.csv"
     columns.write_text("NIK;NAMA\n5202041708050001;LALU\n", encoding="utf-8")
-    result = invoke("import", "residents", str(columns))
+    result = as_admin("import", "residents", str(columns))
     assert_clean_exit(result, 2)
     assert "Kolom wajib tidak ada: TGL_LHR, JENIS_KLMIN, KODE_DESA, STAT_KWN." in result.stderr
     text = tmp_path / "penduduk.txt"
     text.write_text("x", encoding="utf-8")
-    assert "Jenis berkas tidak didukung: .txt" in invoke("import", "residents", str(text)).stderr
+    assert "Jenis berkas tidak didukung: .txt" in as_admin("import", "residents", str(text)).stderr
 
 
 # --- backup and restore ---------------------------------------------------------------------
 
 def _usernames(path: Path) -> list[str]:
-    open_database(path)
-    from dukcapil_tui.models import AppUser
+    import sqlite3
 
-    names = [u.username for u in AppUser.select().order_by(AppUser.username)]
-    database.close()
-    return names
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("SELECT username FROM app_user ORDER BY username")]
+    finally:
+        conn.close()
 
 
 def test_backup_writes_a_copy(office, tmp_path):
-    result = invoke("backup")
+    result = as_admin("backup")
     assert_clean_exit(result, 0)
     copies = list(paths.backup_dir().glob("dukcapil_*_manual.sqlite3"))
     assert len(copies) == 1
     assert result.output.strip() == f"Cadangan tersimpan: {copies[0]}"
     assert _usernames(copies[0]) == ["admin"]
-    elsewhere = invoke("backup", "--to", str(tmp_path / "usb"))
+    elsewhere = as_admin("backup", "--to", str(tmp_path / "usb"))
     assert_clean_exit(elsewhere, 0)
     assert len(list((tmp_path / "usb").glob("*.sqlite3"))) == 1
 
 
 def test_restore_yes_restores(office, password_file):
-    invoke("backup")
+    as_admin("backup")
     copy = next(paths.backup_dir().glob("*_manual.sqlite3"))
-    invoke("users", "add", "loket1", "--name", "Loket", "--role", "loket", "--password-file", str(password_file))
+    as_admin("users", "add", "loket1", "--name", "Loket", "--role", "loket", "--password-file", str(password_file))
     assert _usernames(office) == ["admin", "loket1"]
 
-    result = invoke("restore", "--yes", str(copy))
+    result = as_admin("restore", "--yes", str(copy))
     assert_clean_exit(result, 0)
     assert f"{office} dipulihkan dari {copy}." in result.output
     assert _usernames(office) == ["admin"]
     # The database as it was before the restore was kept.
-    saved = list(paths.backup_dir().glob("*_pre-restore.sqlite3"))
+    saved = list(paths.kept_backup_dir().glob("*_pre-restore.sqlite3"))
     assert len(saved) == 1 and _usernames(saved[0]) == ["admin", "loket1"]
+    assert f"Basis data sebelum pemulihan disimpan: {saved[0]}" in result.output
     assert_clean_exit(invoke("check"), 0)
-    # Reading the backup left nothing beside it.
-    assert sorted(p.name for p in paths.backup_dir().iterdir()) == sorted([copy.name, saved[0].name])
+    # Reading the backup left nothing beside it; the copy before the restore is kept apart.
+    assert sorted(p.name for p in paths.backup_dir().iterdir()) == sorted([copy.name, "kept"])
+    assert [p.name for p in paths.kept_backup_dir().iterdir()] == [saved[0].name]
 
 
 def test_restore_asks_first(office):
-    invoke("backup")
+    as_admin("backup")
     copy = next(paths.backup_dir().glob("*_manual.sqlite3"))
-    result = invoke("restore", str(copy), input="n\n")
+    result = as_admin("restore", str(copy), input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
-    assert not list(paths.backup_dir().glob("*_pre-restore.sqlite3"))
+    assert not list(paths.kept_backup_dir().glob("*_pre-restore.sqlite3"))
 
 
 def test_restore_refuses_a_bad_backup_and_keeps_the_database(office, tmp_path):
     before = office.read_bytes()
     junk = tmp_path / "rusak.sqlite3"
     junk.write_bytes(b"bukan basis data " * 400)
-    result = invoke("restore", "--yes", str(junk))
+    result = as_admin("restore", "--yes", str(junk))
     assert_clean_exit(result, 2)
     assert "Cadangan" in result.stderr and "rusak" in result.stderr
     import sqlite3
@@ -451,21 +505,21 @@ def test_restore_refuses_a_bad_backup_and_keeps_the_database(office, tmp_path):
     with sqlite3.connect(foreign) as other:
         other.execute("CREATE TABLE x (y)")
     other.close()
-    result = invoke("restore", "--yes", str(foreign))
+    result = as_admin("restore", "--yes", str(foreign))
     assert_clean_exit(result, 2)
     assert "bukan cadangan basis data dukcapil-tui" in result.stderr
     assert office.read_bytes() == before
-    assert not list(paths.backup_dir().glob("*_pre-restore*.sqlite3"))
+    assert not list(paths.kept_backup_dir().glob("*_pre-restore*.sqlite3"))
 
 
 def test_restore_over_a_damaged_database(office):
-    invoke("backup")
+    as_admin("backup")
     copy = next(paths.backup_dir().glob("*_manual.sqlite3"))
     office.write_bytes(b"rusak karena listrik padam " * 200)
     assert invoke("check").exit_code == 2
-    result = invoke("restore", "--yes", str(copy))
+    result = as_admin("restore", "--yes", str(copy))
     assert_clean_exit(result, 0)
-    damaged = list(paths.backup_dir().glob("*_pre-restore-damaged.sqlite3"))
+    damaged = list(paths.kept_backup_dir().glob("*_pre-restore-damaged.sqlite3"))
     assert len(damaged) == 1 and damaged[0].read_bytes().startswith(b"rusak karena")
     assert_clean_exit(invoke("check"), 0)
     assert _usernames(office) == ["admin"]

@@ -17,7 +17,7 @@ from dukcapil_tui.cli.common import State
 from dukcapil_tui.db import database, open_database
 
 from cetak_helpers import PRAYA, PUJUT, add_card, add_resident
-from conftest import PASSWORD
+from conftest import PASSWORD, login_args
 
 OFFICE = "Disdukcapil Kabupaten Lombok Tengah"
 
@@ -36,7 +36,7 @@ def no_tui(monkeypatch):
 
 
 def invoke(*args: str):
-    result = CliRunner().invoke(cli, list(args), obj=State())
+    result = CliRunner().invoke(cli, [*login_args(), *args], obj=State())
     if database.obj is not None:
         database.close()
     return result

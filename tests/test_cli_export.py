@@ -17,6 +17,7 @@ from dukcapil_tui.cli.common import State
 from dukcapil_tui.db import database, open_database
 
 from report_helpers import clock, report_template  # noqa: F401
+from conftest import login_args
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +40,7 @@ def db(report_template, tmp_path, clock):
 
 
 def invoke(db, *args: str):
-    result = CliRunner().invoke(cli, ["--db", str(db), *args], obj=State())
+    result = CliRunner().invoke(cli, ["--db", str(db), *login_args(), *args], obj=State())
     if database.obj is not None:
         database.close()
     return result
@@ -88,7 +89,7 @@ def test_export_without_a_database_says_how_to_make_one(tmp_path):
     assert "dukcapil init" in result.stderr
 
 
-def test_named_list_from_the_command_line_is_audited_as_the_os_account(db, tmp_path):
+def test_named_list_from_the_command_line_is_audited_as_the_logged_in_user(db, tmp_path):
     result = invoke(db, "export", "belum-rekam", "--out", str(tmp_path))
     assert_exit(result, 0)
     assert result.stdout.strip() == str(tmp_path / "5202_belum-rekam_2026-11-22.xlsx")
@@ -96,7 +97,7 @@ def test_named_list_from_the_command_line_is_audited_as_the_os_account(db, tmp_p
     from dukcapil_tui.models import AuditLog
 
     entry = AuditLog.select().where(AuditLog.action == "report.export").get()
-    assert entry.username.startswith("cli:") and json.loads(entry.changes)["rows"] == 4
+    assert (entry.username, entry.workstation) == ("admin", "TEST-01") and json.loads(entry.changes)["rows"] == 4
 
 
 def test_target_command(db):

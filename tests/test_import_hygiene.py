@@ -47,6 +47,16 @@ CORE_MODULES = [
     "dukcapil_tui.reports.harian",
     "dukcapil_tui.reports.belum_rekam",
     "dukcapil_tui.reports.backlog",
+    "dukcapil_tui.private",
+    "dukcapil_tui.spool",
+    "dukcapil_tui.enrolment",
+    "dukcapil_tui.dbfiles",
+    "dukcapil_tui.domain.backups",
+    "dukcapil_tui.services.chain",
+    "dukcapil_tui.services.workstations",
+    "dukcapil_tui.services.backups",
+    "dukcapil_tui.services.check_record",
+    "dukcapil_tui.cli.workstations",
 ]
 
 
@@ -72,7 +82,7 @@ def test_log_file_written_without_personal_data(tmp_path, monkeypatch):
     logs.setup()
     db_path = tmp_path / "office.sqlite3"
     init_office(db_path, office_name="Kantor Uji", region_code="52.02", timezone="Asia/Makassar",
-                admin_username="admin", admin_full_name="Admin", admin_password="rahasia123", workstation="W")
+                admin_username="admin", admin_full_name="Admin", admin_password="praya-kantor-26", workstation="W")
     from dukcapil_tui.services import users
     from dukcapil_tui.services.residents import create
     from dukcapil_tui.models import AppUser

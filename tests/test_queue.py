@@ -926,7 +926,7 @@ def test_a_version_1_database_is_backed_up_then_upgraded(tmp_path):
     backups = tmp_path / "cadangan"
     db = open_database(path, backup_dir=backups)
     assert db.execute_sql("PRAGMA user_version").fetchone()[0] == LATEST_VERSION >= 2
-    (copy,) = backups.glob("lama_*_pre-migration-v1.sqlite3")
+    (copy,) = (backups / "kept").glob("lama_*_pre-migration-v1.sqlite3")  # kept apart, never rotated
     old = sqlite3.connect(copy)
     try:  # the copy was taken before the upgrade
         assert old.execute("PRAGMA user_version").fetchone()[0] == 1

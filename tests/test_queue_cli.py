@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
+from dukcapil_tui import paths
 from dukcapil_tui.cli import cli
 from dukcapil_tui.cli.common import State
 from dukcapil_tui.db import database, open_database
@@ -18,6 +19,7 @@ from dukcapil_tui.services import queue as q
 from dukcapil_tui.services.context import system_actor
 
 from queue_helpers import TODAY, add_resident, clock, office_template  # noqa: F401
+from conftest import login_args
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +44,7 @@ def db_path(office_template, tmp_path, clock):
 
 
 def invoke(db_path, *args: str):
-    result = CliRunner().invoke(cli, ["--db", str(db_path), *args], obj=State())
+    result = CliRunner().invoke(cli, ["--db", str(db_path), *login_args(), *args], obj=State())
     if database.obj is not None:
         database.close()
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
@@ -118,9 +120,12 @@ def test_close_day_defaults_to_today_in_office_time(db_path, clock):
     prepare(db_path, _open_day)
     result = invoke(db_path, "queue", "close-day")
     assert result.exit_code == 0, result.output
-    assert result.output == "Antrean 22-11-2026: 2 tiket ditutup, 0 tiket dibawa ke 23-11-2026.\n"
+    first, backup = result.output.splitlines()
+    assert first == "Antrean 22-11-2026: 2 tiket ditutup, 0 tiket dibawa ke 23-11-2026."
+    # Closing the day makes the day-close backup.
+    assert backup == f"Cadangan tersimpan: {paths.backup_dir() / 'kantor_20261122T020000000000Z_day-close.sqlite3'}"
     again = invoke(db_path, "queue", "close-day", "--date", "2026-11-22")
-    assert again.output == "Antrean 22-11-2026: 0 tiket ditutup, 0 tiket dibawa ke 23-11-2026.\n"
+    assert again.output.splitlines()[0] == "Antrean 22-11-2026: 0 tiket ditutup, 0 tiket dibawa ke 23-11-2026."
 
 
 def test_close_day_with_carry_over_and_a_date(db_path, clock):
@@ -128,7 +133,7 @@ def test_close_day_with_carry_over_and_a_date(db_path, clock):
     clock.advance(days=1)
     result = invoke(db_path, "queue", "close-day", "--date", "22-11-2026", "--carry-over")
     assert result.exit_code == 0, result.output
-    assert result.output == "Antrean 22-11-2026: 0 tiket ditutup, 2 tiket dibawa ke 23-11-2026.\n"
+    assert result.output.splitlines()[0] == "Antrean 22-11-2026: 0 tiket ditutup, 2 tiket dibawa ke 23-11-2026."
     open_database(db_path)
     carried = Ticket.select().where(Ticket.day == TODAY + timedelta(days=1))
     assert [t.carried_over for t in carried] == [True, True]

@@ -73,7 +73,7 @@ def test_the_compressed_list_is_package_data():
     patterns = config["tool"]["setuptools"]["package-data"]["dukcapil_tui"]
     data = sorted(p.relative_to(ROOT / "dukcapil_tui").as_posix() for p in (ROOT / "dukcapil_tui" / "data").iterdir()
                   if p.name != "__pycache__")
-    assert data == ["data/wilayah_indonesia.csv.gz"]
+    assert data == ["data/common_passwords.txt", "data/wilayah_indonesia.csv.gz"]
     assert all(any(fnmatch(name, pattern) for pattern in patterns) for name in data)
     assert (ROOT / "dukcapil_tui" / "data" / "wilayah_indonesia.csv.gz").stat().st_size < 1_000_000
 

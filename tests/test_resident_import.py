@@ -358,7 +358,7 @@ def test_import_needs_admin(admin, tmp_path):
     from dukcapil_tui.services import users
     from dukcapil_tui.services.context import Actor
 
-    user = users.create_user(admin, "loket1", "Petugas", "loket", "rahasia123")
+    user = users.create_user(admin, "loket1", "Petugas", "loket", "praya-kantor-26")
     loket = Actor(user.id, "loket1", "loket", "TEST-02")
     with pytest.raises(PermissionDenied):
         run(loket, write_csv(tmp_path, ROWS))

@@ -89,7 +89,7 @@ def test_create_user_reports_each_bad_field(admin):
     assert problems["username"].startswith("Nama pengguna: 3–32 karakter")
     assert problems["full_name"] == "Nama lengkap pengguna wajib diisi."
     assert problems["role"] == "Peran 'boss' tidak dikenal; pilih admin, loket, cetak atau blangko."
-    assert problems["password"] == "Kata sandi minimal 8 karakter."
+    assert problems["password"] == "Kata sandi minimal 10 karakter."
     assert AppUser.select().count() == 1
 
 
@@ -114,24 +114,32 @@ def test_non_admin_cannot_manage_users(admin):
     assert AppUser.select().count() == 2
 
 
+FAILED = ("Gagal masuk: nama pengguna atau kata sandi salah, atau akun nonaktif atau terkunci "
+          "(5 kali salah mengunci akun 15 menit; admin dapat membukanya).")
+
+
 def test_authenticate_ok(admin, clock):
     result = users.authenticate("Admin", PASSWORD, "WS-9")
     assert result.ok
     assert result.message == "Selamat datang, Kepala Dinas."
-    assert (result.actor.username, result.actor.role, result.actor.workstation) == ("admin", "admin", "WS-9")
+    # The workstation is the one this folder's enrolment proves, not the code proposed.
+    assert (result.actor.username, result.actor.role, result.actor.workstation) == ("admin", "admin", "TEST-01")
     assert AppUser.get(AppUser.username == "admin").last_login_at == clock.now
     entry = last_audit()
-    assert (entry.action, entry.workstation) == ("login.ok", "WS-9")
+    assert (entry.action, entry.workstation) == ("login.ok", "TEST-01")
 
 
 def test_authenticate_wrong_password_and_unknown_user(admin):
     wrong = users.authenticate("admin", "salah-sandi", "WS")
     assert not wrong.ok
-    assert wrong.message == "Nama pengguna atau kata sandi salah (4 percobaan lagi sebelum akun dikunci)."
+    assert wrong.message == FAILED
     assert AppUser.get(AppUser.username == "admin").failed_logins == 1
     assert last_audit().action == "login.failed"
+    assert json.loads(last_audit().changes)["reason"] == "wrong_password"
+    before = audit_count()
     unknown = users.authenticate("siapa", PASSWORD, "WS")
-    assert not unknown.ok and unknown.message == "Nama pengguna atau kata sandi salah."
+    assert not unknown.ok and unknown.message == FAILED
+    assert audit_count() == before
     assert users.authenticate("", "", "WS").message == "Isi nama pengguna dan kata sandi."
 
 
@@ -145,18 +153,19 @@ def test_a_good_login_resets_the_failure_count(admin):
 def test_five_wrong_passwords_lock_the_account_until_it_expires(admin, clock):
     for attempt in range(4):
         result = users.authenticate("admin", f"salah-{attempt}", "WS")
-        assert "percobaan lagi" in result.message
+        assert result.message == FAILED
+        assert AppUser.get(AppUser.username == "admin").failed_logins == attempt + 1
     fifth = users.authenticate("admin", "salah-5", "WS")
-    assert fifth.message == "Akun dikunci sampai 22-11-2026 10:15 WITA karena terlalu banyak kata sandi salah."
+    assert fifth.message == FAILED
     row = AppUser.get(AppUser.username == "admin")
     assert row.locked_until == clock.now + timedelta(minutes=passwords.LOCK_MINUTES)
 
-    clock.advance(minutes=14)
+    clock.advance(minutes=14, seconds=59)
     still = users.authenticate("admin", PASSWORD, "WS")
-    assert not still.ok
-    assert still.message.startswith("Akun dikunci sampai 22-11-2026 10:15 WITA")
+    assert not still.ok and still.message == FAILED
+    assert json.loads(last_audit().changes)["reason"] == "locked"
 
-    clock.advance(minutes=2)
+    clock.advance(seconds=2)
     assert users.authenticate("admin", PASSWORD, "WS").ok
     assert AppUser.get(AppUser.username == "admin").locked_until is None
 
@@ -179,7 +188,7 @@ def test_a_user_may_change_their_own_password_only(admin):
     assert users.authenticate("loket1", "sandi-sendiri", "WS").ok
     with pytest.raises(ValidationError) as caught:
         users.set_password(loket, "loket1", "pendek")
-    assert caught.value.problems == {"password": "Kata sandi minimal 8 karakter."}
+    assert caught.value.problems == {"password": "Kata sandi minimal 10 karakter."}
     with pytest.raises(NotFound):
         users.set_password(admin, "tidakada", "sandi-baru-123")
 
@@ -191,7 +200,9 @@ def test_disabled_user_cannot_log_in_until_enabled(admin):
     assert (entry.action, json.loads(entry.changes)) == ("user.disable", {"active": [True, False]})
     result = users.authenticate("loket1", PASSWORD, "WS")
     assert not result.ok
-    assert result.message == "Akun ini dinonaktifkan. Hubungi admin kantor."
+    assert result.message == FAILED
+    assert json.loads(last_audit().changes)["reason"] == "disabled"
+    assert AppUser.get(AppUser.username == "loket1").failed_logins == 0
     users.set_active(admin, "loket1", True)
     assert users.authenticate("loket1", PASSWORD, "WS").ok
 
@@ -469,7 +480,7 @@ def test_audit_log_refuses_update_and_delete_in_sql(admin):
     with pytest.raises(IntegrityError, match="append-only"):
         AuditLog.delete().where(AuditLog.id == 1).execute()
     assert audit_count() == count
-    assert AuditLog.get_by_id(1).action == "setting.put"
+    assert AuditLog.get_by_id(1).action == "chain.start"
 
 
 def test_audit_diff_and_recent(admin):
@@ -520,7 +531,7 @@ def test_init_office_sets_up_everything(office_db):
     assert admin_row.role == "admin" and admin_row.full_name == "Kepala Dinas"
     assert office.is_initialised()
     actions = [e.action for e in AuditLog.select().order_by(AuditLog.id)]
-    assert actions == ["setting.put"] * 4 + ["office.init", "user.create"]
+    assert actions == ["chain.start", "workstation.register"] + ["setting.put"] * 4 + ["office.init", "user.create"]
     assert {e.workstation for e in AuditLog.select()} == {"TEST-01"}
 
 
@@ -569,7 +580,7 @@ def test_init_office_leaves_no_file_behind_on_a_bad_admin_password(tmp_path):
     path = tmp_path / "new.sqlite3"
     with pytest.raises(ValidationError) as caught:
         _init(path, admin_password="pendek")
-    assert caught.value.problems == {"password": "Kata sandi minimal 8 karakter."}
+    assert caught.value.problems == {"password": "Kata sandi minimal 10 karakter."}
     assert _files(path) == []
     # A later attempt with a good password works on the same path.
     _init(path)

@@ -12,6 +12,8 @@ from dukcapil_tui.models import AuditLog
 from dukcapil_tui.services import settings
 from dukcapil_tui.services.context import Actor, PermissionDenied
 
+from conftest import login_args
+
 
 def test_values_are_checked_and_cleaned(admin):
     assert settings.put(admin, "head_nip", "19700101 199003 1 001") == "197001011990031001"
@@ -19,6 +21,9 @@ def test_values_are_checked_and_cleaned(admin):
     assert settings.put(admin, "suket_forbid_when_stock", "ya") == "1"
     assert settings.put(admin, "head_name", "  H. Lalu   Ahmad ") == "H. Lalu Ahmad"
     assert settings.get("reorder_threshold") == "1500"
+    assert settings.get("idle_lock_minutes") == "10"  # the default
+    assert settings.put(admin, "idle_lock_minutes", "1") == "1"
+    assert settings.put(admin, "idle_lock_minutes", "120") == "120"
     entry = AuditLog.select().where(AuditLog.entity_id == "head_nip").order_by(AuditLog.id.desc()).get()
     assert json.loads(entry.changes) == {"value": ["", "197001011990031001"]}
 
@@ -32,6 +37,8 @@ def test_values_are_checked_and_cleaned(admin):
     ("timezone", "Asia/Tokyo_", "Zona waktu: Zona waktu 'Asia/Tokyo_' tidak dikenal"),
     ("office_name", "   ", "Nama kantor: wajib diisi."),
     ("suket_forbid_when_stock", "mungkin", "isi ya atau tidak."),
+    ("idle_lock_minutes", "0", "Kunci layar setelah menganggur (menit): harus angka bulat 1 sampai 120."),
+    ("idle_lock_minutes", "121", "Kunci layar setelah menganggur (menit): harus angka bulat 1 sampai 120."),
 ])
 def test_bad_values_are_refused_with_the_setting_named(admin, key, value, message):
     before = settings.get(key)
@@ -64,10 +71,10 @@ def test_cli_settings(office_db, monkeypatch):
 
     monkeypatch.setenv("DUKCAPIL_DB", str(office_db))
     runner = CliRunner()
-    result = runner.invoke(cli, ["settings", "head_name", "H. Lalu Ahmad"], obj=State())
+    result = runner.invoke(cli, [*login_args(), "settings", "head_name", "H. Lalu Ahmad"], obj=State())
     assert result.exit_code == 0, result.output
     assert "Nama Kepala Dinas = H. Lalu Ahmad" in result.output
     result = runner.invoke(cli, ["settings"], obj=State())
     assert "head_name                H. Lalu Ahmad" in result.output and "region_code              52.02" in result.output
-    result = runner.invoke(cli, ["settings", "head_nip", "12"], obj=State())
+    result = runner.invoke(cli, [*login_args(), "settings", "head_nip", "12"], obj=State())
     assert result.exit_code == 2 and "NIP harus 18 angka" in result.output

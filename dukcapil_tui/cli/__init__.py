@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from dukcapil_tui import __version__
-from dukcapil_tui.cli.common import State, lang_option, pass_state
+from dukcapil_tui.cli.common import State, lang_option, login_options, pass_state
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,14 +17,20 @@ from dukcapil_tui.cli.common import State, lang_option, pass_state
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="DUKCAPIL_DB",
               help="Database file (default: the data directory; env DUKCAPIL_DB).")
 @lang_option
+@login_options
 @click.pass_context
-def cli(ctx: click.Context, db_path: str | None, lang: str | None) -> None:
+def cli(ctx: click.Context, db_path: str | None, lang: str | None, user: str | None,
+        password_file: str | None) -> None:
     """dukcapil-tui: the working ledger of a Dukcapil office.
 
-    Without a subcommand, opens the terminal interface on the office database.
+    Without a subcommand, opens the terminal interface on the office database. Commands that
+    write or export run as an app user: `dukcapil --user NAME COMMAND …` (the password is asked,
+    or read from --password-file). `nik`, `locate`, `board`, `check`, `init` and `demo` need no login.
     """
     state = ctx.ensure_object(State)
     state.db_option = db_path
+    state.user = user
+    state.password_file = password_file
     state.set_language(lang)
     if ctx.invoked_subcommand is None:
         from dukcapil_tui.cli.run import run_tui
@@ -33,13 +39,15 @@ def cli(ctx: click.Context, db_path: str | None, lang: str | None) -> None:
 
 
 def main() -> None:
-    from dukcapil_tui import logs
+    from dukcapil_tui import logs, private, spool
 
+    private.tighten_umask()  # everything this process creates is private (0600 / 0700)
     logs.setup()
+    spool.clean_leftovers()
     cli(obj=State())
 
 
-from dukcapil_tui.cli import blangko, board, cetak, export, office, queue, residents, users  # noqa: E402  (registers subcommands)
+from dukcapil_tui.cli import blangko, board, cetak, export, office, queue, residents, users, workstations  # noqa: E402  (registers subcommands)
 
 cli.add_command(office.locate)
 cli.add_command(office.init)
@@ -53,6 +61,7 @@ cli.add_command(residents.import_group)
 residents.import_group.add_command(queue.import_bookings_cmd)
 cli.add_command(queue.queue_group)
 cli.add_command(users.users)
+cli.add_command(workstations.workstations_group)
 cli.add_command(board.board)
 cli.add_command(export.export)
 cli.add_command(export.target)

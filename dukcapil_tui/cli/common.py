@@ -15,6 +15,9 @@ from dukcapil_tui import i18n, paths
 class State:
     db_option: str | None = None
     config: configmod.Config = field(default_factory=configmod.load)
+    user: str | None = None  # --user: the app user commands that write run as
+    password_file: str | None = None  # --password-file: that user's password, first line
+    actor: object | None = None  # the logged-in Actor, once ``cli_actor`` checked the password
 
     def set_language(self, lang: str | None) -> None:
         i18n.set_language(lang or self.config.language or "id")
@@ -61,22 +64,48 @@ def open_db(state: State, path: Path | None = None):
     return database
 
 
+def login_options(func):
+    """``--user`` and ``--password-file`` of the root command (before the subcommand)."""
+    func = click.option("--password-file", "password_file", type=click.Path(dir_okay=False),
+                        envvar="DUKCAPIL_PASSWORD_FILE",
+                        help="Read the --user password from the first line of this file (scripts; keep it 0600).")(func)
+    return click.option("--user", "user", metavar="NAME", envvar="DUKCAPIL_USER",
+                        help="The app user a command that writes or exports runs as (the password is asked).")(func)
+
+
 def cli_actor(state: State):
-    """Command-line work is attributed to the operating-system account on this workstation.
+    """The app user a command runs as, after checking their password: the one place the command
+    line logs in. Commands that write, or that export personal data, call it after ``open_db``;
+    without ``--user`` they are refused with a message that says how to log in. The services
+    apply the same roles as in the TUI. The workstation is the one this folder's enrolment
+    proves (``services.workstations``)."""
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services.users import authenticate
 
-    Whoever can run commands on the office machine can read and write the database file
-    anyway, so the command line acts with admin rights; the audit log names the OS account
-    (``cli:<account>``) and the workstation.
-    """
-    import getpass
+    if state.actor is None:
+        if not state.user:
+            fail(t("cli.login_needed"))
+        password = _login_password(state)
+        result = authenticate(state.user, password, state.workstation)
+        if not result.ok:
+            fail(result.message)
+        state.actor = result.actor
+        from dukcapil_tui.services import backups
 
-    from dukcapil_tui.services.context import Actor
+        backups.record_migration_copies(state.actor)
+    return state.actor
 
-    try:
-        account = getpass.getuser()
-    except (OSError, KeyError):
-        account = "unknown"
-    return Actor(None, f"cli:{account}", "admin", state.workstation, f"cli:{account}")
+
+def _login_password(state: State) -> str:
+    from dukcapil_tui.i18n import t
+
+    if state.password_file:
+        try:
+            text = Path(state.password_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            fail(t("cli.password_file_unreadable", path=state.password_file, reason=exc.strerror or exc))
+        return text.splitlines()[0] if text else ""
+    return click.prompt(f"{t('login.password')} ({state.user})", hide_input=True, err=True)
 
 
 def report_service_error(exc: Exception) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from dukcapil_tui import paths
-from dukcapil_tui.cli.common import State, fail, open_db, pass_state, report_service_error
+from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state, report_service_error
 
 
 @click.command()
@@ -19,9 +19,11 @@ def locate(state: State) -> None:
         ("database", where.database),
         ("config", where.config),
         ("backups", where.backups),
+        ("kept", paths.kept_backup_dir()),
         ("exports", where.exports),
         ("log", where.log),
         ("demo", paths.demo_db_path()),
+        ("enrolment", paths.enrolment_file()),
     ):
         click.echo(f"{label:<9} {value}")
 
@@ -108,12 +110,19 @@ def demo(state: State, resident_count: int, fresh: bool, build_only: bool, seed:
 @click.command()
 @pass_state
 def check(state: State) -> None:
-    """Run SQLite's integrity check and the app's invariants; non-zero exit on problems."""
+    """Run SQLite's integrity check and the app's invariants (the audit and ledger chains among
+    them); non-zero exit on problems. Files others may read are listed as warnings."""
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services.check import run_checks
+    from dukcapil_tui.services.check_record import file_warnings
 
     open_db(state)
     problems = run_checks()
+    warnings = file_warnings(state.db_path)
+    if warnings:
+        click.echo(t("check.warnings", count=len(warnings)))
+        for warning in warnings:
+            click.echo(f"  - {warning}")
     if problems:
         click.echo(t("check.problems", count=len(problems)))
         for problem in problems:
@@ -123,15 +132,21 @@ def check(state: State) -> None:
 
 
 @click.command()
-@click.option("--to", "directory", type=click.Path(file_okay=False), help="Folder for the copy (default: the backups folder).")
+@click.option("--to", "directory", type=click.Path(file_okay=False),
+              help="Folder for the copy, e.g. a removable disk (default: the backups folder).")
 @pass_state
 def backup(state: State, directory: str | None) -> None:
-    """Copy the live database with SQLite's online backup API (safe while others work)."""
-    from dukcapil_tui import db as dbmod
+    """A verified copy of the live database (safe while others work), rotated 7 daily / 4 weekly /
+    12 monthly; admin. Written under a temporary name and renamed once checked."""
     from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import backups
+    from dukcapil_tui.services.context import ServiceError
 
-    database = open_db(state)
-    target = dbmod.backup(database, Path(directory) if directory else paths.backup_dir())
+    open_db(state)
+    try:
+        target = backups.create(cli_actor(state), backups.MANUAL, Path(directory) if directory else None)
+    except ServiceError as exc:
+        report_service_error(exc)
     click.echo(t("backup.done", path=target))
 
 
@@ -140,25 +155,53 @@ def backup(state: State, directory: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_state
 def restore(state: State, source: str, yes: bool) -> None:
-    """Replace the database with a backup copy (the current file is backed up first)."""
-    from dukcapil_tui import db as dbmod
+    """Replace the database with a backup copy (admin). Refuses a damaged file, one from another
+    office or a newer app, and any restore while another workstation has the database open. The
+    current file is kept first in backups/kept."""
     from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import backups
+    from dukcapil_tui.services.context import ServiceError
+    from dukcapil_tui.services.office import database_exists
 
     target = state.db_path
     try:
-        dbmod.check_backup(Path(source))
-    except dbmod.DatabaseError as exc:
+        backups.check_source(Path(source), target)
+    except ServiceError as exc:
         fail(str(exc))
+    actor = None
+    if database_exists(target):
+        from dukcapil_tui import db as dbmod
+
+        try:
+            dbmod.open_database(target, backup_dir=paths.backup_dir())
+        except dbmod.DatabaseError:
+            actor = _login_from_backup(state, Path(source))  # the live file is too damaged to log in to
+        else:
+            actor = cli_actor(state)
+    else:
+        actor = _login_from_backup(state, Path(source))
     if not yes:
         click.confirm(t("restore.confirm", target=target, source=source), abort=True)
-    if target.exists() and target.stat().st_size > 0:
-        saved = dbmod.save_copy(target, paths.backup_dir(), reason="pre-restore")
-        click.echo(t("backup.done", path=saved))
     try:
-        dbmod.restore(Path(source), target)
-    except dbmod.DatabaseError as exc:
-        fail(str(exc))
+        result = backups.restore(actor, Path(source), target)
+    except ServiceError as exc:
+        report_service_error(exc)
+    if result.saved:
+        click.echo(t("restore.saved_before", path=result.saved))
     click.echo(t("restore.done", target=target, source=source))
+
+
+def _login_from_backup(state: State, source: Path):
+    from dukcapil_tui.cli.common import _login_password
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import backups
+
+    if not state.user:
+        fail(t("cli.login_needed"))
+    actor = backups.login_from_file(source, state.user, _login_password(state), state.workstation)
+    if actor is None:
+        fail(t("restore.login_failed"))
+    return actor
 
 
 @click.command("settings")
@@ -167,7 +210,6 @@ def restore(state: State, source: str, yes: bool) -> None:
 @pass_state
 def settings_cmd(state: State, key: str | None, value: str | None) -> None:
     """Show the office settings, one setting, or set one: `dukcapil settings head_name "H. Lalu …"`."""
-    from dukcapil_tui.cli.common import cli_actor
     from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import settings

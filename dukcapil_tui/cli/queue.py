@@ -95,6 +95,13 @@ def close_day(state: State, day_text: str | None, carry_over: bool) -> None:
         report_service_error(exc)
     click.echo(t("queue.cli.day_closed", day=format_date(day), closed=result.closed,
                  carried=result.carried_over, next_day=format_date(day + timedelta(days=1))))
+    from dukcapil_tui.services import backups
+
+    try:  # the day's work is saved; a failed copy is reported, the day stays closed
+        click.echo(t("backup.done", path=backups.create(cli_actor(state), backups.DAY_CLOSE)))
+    except ServiceError as exc:
+        click.echo(t("backup.auto_failed", reason=exc), err=True)
+        raise SystemExit(1) from None
 
 
 @queue_group.command("summary")

@@ -35,9 +35,10 @@ def add(state: State, username: str, full_name: str, role: str, password_file: s
     from dukcapil_tui.domain.problems import ValidationError
 
     open_db(state)
+    actor = cli_actor(state)
     password = _password(username, password_file)
     try:
-        user = service.create_user(cli_actor(state), username, full_name, role, password)
+        user = service.create_user(actor, username, full_name, role, password)
     except (ServiceError, ValidationError) as exc:
         report_service_error(exc)
     click.echo(t("user.created", username=user.username, role=user.role))
@@ -53,7 +54,13 @@ def list_(state: State) -> None:
     from dukcapil_tui.services import users as service
     from dukcapil_tui.services.context import now_utc
 
+    from dukcapil_tui.services.context import PermissionDenied, require_role
+
     open_db(state)
+    try:
+        require_role(cli_actor(state), "action.manage_users", "admin")
+    except PermissionDenied as exc:
+        report_service_error(exc)
     zone = settings.office_timezone()
     now = now_utc()
     click.echo(f"{t('user.list_header'):<16} {'ROLE':<8} STATUS")
@@ -109,9 +116,10 @@ def passwd(state: State, username: str, password_file: str | None) -> None:
     from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
+    actor = cli_actor(state)
     password = _password(username, password_file)
     try:
-        service.set_password(cli_actor(state), username, password)
+        service.set_password(actor, username, password)
     except (ServiceError, ValidationError) as exc:
         report_service_error(exc)
     click.echo(t("user.password_changed", username=username))

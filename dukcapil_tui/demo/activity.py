@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from dukcapil_tui.domain.residents import age_on
 from dukcapil_tui.models import AppUser, Card, Resident
-from dukcapil_tui.services import blangko, cards, context, printing, queue, suket
+from dukcapil_tui.services import audit, blangko, cards, context, printing, queue, suket
 from dukcapil_tui.services.context import Actor, ServiceError
 
 ZONE = ZoneInfo("Asia/Makassar")
@@ -94,6 +94,8 @@ def historic_backlog(rng: random.Random, today: date, share: float = 0.02) -> in
                 events.append((card_id, at, central, office, "demo", "import", "SIAK"))
         cursor.executemany("INSERT INTO card_event (card_id, at, central_status, office_status, username, source, note) "
                            "VALUES (?,?,?,?,?,?,?)", events)
+        audit.record(Actor(None, "demo", "admin", "DEMO", "Demo"), "card.seed", "card", None,
+                     {"cards": len(cards_rows), "events": len(events)})
     return len(cards_rows)
 
 

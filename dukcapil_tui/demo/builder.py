@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -60,7 +61,10 @@ def demo_is_current(path: Path) -> bool:
         return False
     try:
         dbmod.open_database(path)
-        done = Setting.get_or_none(Setting.key == DEMO_MARK) is not None
+        from dukcapil_tui.services import workstations
+
+        # Built, and this workstation holds its enrolment (the key to write its audit log).
+        done = Setting.get_or_none(Setting.key == DEMO_MARK) is not None and workstations.here().code is not None
         database.close()
         return done
     except Exception:  # noqa: BLE001 - anything wrong means: build it again
@@ -68,7 +72,8 @@ def demo_is_current(path: Path) -> bool:
 
 
 def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
+    dbmod.dbfiles.leave(path)
+    for suffix in ("", "-wal", "-shm", ".lock"):
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
@@ -93,16 +98,18 @@ def build_demo(
     if database.obj is not None:
         database.close()
     today = today or date.today()
+    _forget_enrolment(path)
     init_office(
         tmp, office_name=OFFICE, region_code=REGION, timezone=TIMEZONE,
         admin_username="admin", admin_full_name=_FULL_NAMES["admin"],
-        admin_password=DEMO_PASSWORD, workstation=workstation,
+        admin_password=secrets.token_urlsafe(16), workstation=workstation,
     )
     from dukcapil_tui.services.context import system_actor
 
     actor = system_actor(workstation)
-    for username, password, role in DEMO_LOGINS[1:]:
-        users.create_user(actor, username, _FULL_NAMES[username], role, password)
+    for username, _password, role in DEMO_LOGINS[1:]:
+        users.create_user(actor, username, _FULL_NAMES[username], role, secrets.token_urlsafe(16))
+    _demo_passwords()
     rng = random.Random(seed)
     with _bulk_load("resident"):
         generate_residents(rng, residents, today, workstation, progress)
@@ -117,9 +124,45 @@ def build_demo(
     database.close()
     _remove(path)
     os.replace(tmp, path)
-    for suffix in ("-wal", "-shm"):
+    dbmod.dbfiles.leave(tmp)
+    for suffix in ("-wal", "-shm", ".lock"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
     return path
+
+
+def _demo_passwords() -> None:
+    """The demo's logins keep the short password printed on screen, which the password policy
+    refuses for a real office: the demo sets its hashes itself, at today's scrypt cost."""
+    from dukcapil_tui.domain import passwords
+    from dukcapil_tui.models import AppUser
+
+    with database.atomic():
+        for username, password, _role in DEMO_LOGINS:
+            AppUser.update(password_hash=passwords.hash_password(password)).where(
+                AppUser.username == username).execute()
+
+
+def _forget_enrolment(path: Path) -> None:
+    """A demo built anew gets a new office id: drop this workstation's enrolment for the old one."""
+    import sqlite3
+
+    from dukcapil_tui import enrolment
+
+    if not path.exists():
+        return
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM setting WHERE key = 'office_uid'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return
+    if row:
+        try:
+            enrolment.remove(row[0])
+        except enrolment.EnrolmentError:
+            pass
 
 
 @contextmanager

@@ -5,10 +5,12 @@ MESSAGES = {
     "login.username": ("Nama pengguna", "Username"),
     "login.password": ("Kata sandi", "Password"),
     "login.submit": ("Masuk", "Log in"),
-    "login.failed": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
-    "login.failed_left": ("Nama pengguna atau kata sandi salah ({left} percobaan lagi sebelum akun dikunci).", "Wrong username or password ({left} tries left before the account is locked)."),
-    "login.locked": ("Akun dikunci sampai {until} karena terlalu banyak kata sandi salah.", "Account locked until {until} after too many wrong passwords."),
-    "login.disabled": ("Akun ini dinonaktifkan. Hubungi admin kantor.", "This account is disabled. Ask the office admin."),
+    "login.failed": (
+        "Gagal masuk: nama pengguna atau kata sandi salah, atau akun nonaktif atau terkunci "
+        "(5 kali salah mengunci akun 15 menit; admin dapat membukanya).",
+        "Login failed: wrong username or password, or the account is disabled or locked "
+        "(5 wrong passwords lock it for 15 minutes; the admin can unlock it).",
+    ),
     "login.empty": ("Isi nama pengguna dan kata sandi.", "Enter username and password."),
     "login.welcome": ("Selamat datang, {name}.", "Welcome, {name}."),
     "user.entity": ("Pengguna", "User"),

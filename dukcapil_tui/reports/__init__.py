@@ -154,7 +154,10 @@ def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor
 
     info = report_info(report)
     require_role(actor, f"action.export_{info.module}", *info.roles)
-    folder = files.ensure_folder(out_dir if out_dir else paths.export_dir())
+    from dukcapil_tui import private, spool
+
+    spool.install()
+    folder = files.ensure_folder(out_dir if out_dir else paths.export_dir(), own=not out_dir)
     target = folder / file_name(report, period)
     partial = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
     letterhead = common.letterhead()
@@ -173,6 +176,7 @@ def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor
             with database.atomic("IMMEDIATE"):
                 audit.record(actor, "report.export", "report", info.key,
                              {"period": period.stamp, "file": target.name, "folder": str(folder), "rows": rows})
+                private.secure(partial)
                 os.replace(partial, target)
         except BaseException:
             target.unlink(missing_ok=True)

@@ -162,10 +162,10 @@ class HandoverScreen(BaseScreen):
             self.post_message(self.Found(self._found, str(exc)))
             self.app.call_from_thread(self.app.notify, escape(str(exc)), severity="error", timeout=8)
             return
-        folder = paths.export_dir() / "suket"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / (row.number.replace("/", "-") + ".txt")
-        target.write_text(text, encoding="utf-8")
+        from dukcapil_tui import private
+
+        folder = private.ensure_dir(paths.export_dir() / "suket")
+        target = private.write_text(folder / (row.number.replace("/", "-") + ".txt"), text)
         self.app.call_from_thread(self.app.notify, escape(t("handover.suket_issued", number=row.number, path=target)),
                                   timeout=12)
         self.app.call_from_thread(self._find, nik)

@@ -240,6 +240,7 @@ class QueueSummaryScreen(BaseScreen):
                  carried=format_int(r.carried_over), next=format_date(r.day + timedelta(days=1)))
         label.update(escape(text))
         self.app.notify(text, markup=False)
+        self.app.backup_in_background("day-close")
         self._load(self.day)
 
     def action_back(self) -> None:

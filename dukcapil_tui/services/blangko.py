@@ -21,7 +21,7 @@ from dukcapil_tui.domain.formatting import format_int
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import BlangkoMonth, BlangkoMovement, Card, Destruction, SpoiledCard, StockCount
-from dukcapil_tui.services import audit, context, settings
+from dukcapil_tui.services import audit, chain, context, settings
 from dukcapil_tui.services.context import Actor, NeedsConfirmation, NotFound, ServiceError, require_role
 
 KEEPER_ROLES = ("admin", "blangko")
@@ -67,7 +67,7 @@ def append(actor: Actor, kind: str, quantity: int, *, reference: str = "", sourc
     current = balance()
     if current + signed < 0:
         raise ServiceError(t("blangko.not_enough", needed=format_int(-signed), stock=format_int(current)))
-    movement = BlangkoMovement.create(
+    movement = chain.add_movement(  # BlangkoMovement.create with the ledger's chain link
         uuid=str(uuid.uuid4()), at=context.now_utc(), day=day, kind=kind, quantity=signed,
         reference=reference.strip(), source=source.strip(), note=note.strip(), card=card_id,
         username=actor.username, workstation=actor.workstation, corrects=corrects_id,

@@ -16,7 +16,7 @@ from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.migrations import LATEST_VERSION
 from dukcapil_tui.models import AppUser, Resident
-from dukcapil_tui.services import settings
+from dukcapil_tui.services import check_record, settings
 
 MAX_LISTED = 20
 
@@ -94,6 +94,7 @@ INVARIANTS: list[tuple[str, Callable[[], list[str]]]] = [
     ("residents", _residents),
     ("nik", _nik_twins),
 ]
+INVARIANTS += check_record.INVARIANTS  # the protected record: chains, stock by day, audit coverage
 
 
 def run_checks() -> list[str]:

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from dukcapil_tui import files
+from dukcapil_tui import files, private
 from dukcapil_tui.services import context
 from dukcapil_tui.tabular import clean_cell
 
@@ -37,12 +37,12 @@ def write(kind: str, source: Path | str, header: Sequence[str], rows: Iterable[S
     ``directory`` (default: the exports folder); a name already taken gets a number."""
     from dukcapil_tui import paths
 
-    directory = files.ensure_folder(directory if directory else paths.export_dir())
+    directory = files.ensure_folder(directory if directory else paths.export_dir(), own=directory is None)
     stamp = context.now_utc().strftime("%Y%m%d-%H%M%S")
     target = files.reserve(directory / f"{kind}_{Path(source).stem}_{stamp}_ditolak.csv")
     partial = target.with_name(f".{target.name}.tmp")
     try:
-        with partial.open("w", newline="", encoding="utf-8-sig") as handle:
+        with private.open_private(partial, "w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
             for row in rows:

@@ -46,14 +46,18 @@ def init_office(
     problems = validate_new_user(admin_username.strip().lower(), admin_full_name, "admin", admin_password)
     if problems:
         database.close()
+        dbmod.dbfiles.leave(path)
         path.unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm"):
+        for suffix in ("-wal", "-shm", ".lock"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         from dukcapil_tui.domain.problems import ValidationError
 
         raise ValidationError(problems)
-    system = system_actor(workstation)
+    from dukcapil_tui.services import workstations
+
     with database.atomic("IMMEDIATE"):
+        workstation = workstations.bootstrap(system_actor(workstation), workstation, region_code=regency.code)
+        system = system_actor(workstation)
         regions.load_regency(regency.code)
         for key, value in (
             ("office_name", office_name),

@@ -36,6 +36,7 @@ DEFAULTS = {
     "suket_forbid_when_stock": "0",
     "noshow_after_recalls": str(DEFAULT_NO_SHOW_AFTER),
     "slip_printer_command": "",
+    "idle_lock_minutes": "10",
 }
 
 INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
@@ -140,6 +141,7 @@ EDITABLE: dict[str, Callable[[str], str]] = {
     "suket_forbid_when_stock": _yes_no,
     "noshow_after_recalls": _whole(1, 20),
     "slip_printer_command": _text(1000),
+    "idle_lock_minutes": _whole(1, 120),
 }
 
 

@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from dukcapil_tui import paths
+from dukcapil_tui import paths, private
 from dukcapil_tui.domain.formatting import format_date, to_local, zone_abbreviation
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Ticket
@@ -69,9 +69,7 @@ def deliver(ticket: Ticket, directory: Path | None = None) -> SlipDelivery:
             return SlipDelivery(None, True, t("slip.printed", label=ticket_label(ticket)))
         except (OSError, subprocess.SubprocessError, ValueError) as exc:
             problem = t("slip.print_failed", reason=type(exc).__name__)
-    directory = directory or paths.export_dir() / "karcis"
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / f"{ticket.day.isoformat()}_{ticket_label(ticket)}.txt"
-    target.write_text(text, encoding="utf-8")
+    directory = private.ensure_dir(directory or paths.export_dir() / "karcis", own=directory is None)
+    target = private.write_text(directory / f"{ticket.day.isoformat()}_{ticket_label(ticket)}.txt", text)
     message = t("slip.written", path=target)
     return SlipDelivery(target, False, f"{problem} {message}".strip())

@@ -140,8 +140,8 @@ async def test_desk_issues_tickets_with_nik_and_for_a_visitor(app, demo_db, isol
     rows = query_db(demo_db, "SELECT s.code, t.number, t.resident_id, t.visitor_name, t.priority, t.channel, t.notes, "
                              "t.status, t.workstation FROM ticket t JOIN service s ON s.id = t.service_id ORDER BY t.id")
     assert rows == [
-        ("rekam_baru", 1, resident_id, "", None, "langsung", "", "waiting", "LOKET-01"),
-        ("konsultasi", 1, None, "IBU SARI", "lansia", "langsung", "tanya akta", "waiting", "LOKET-01"),
+        ("rekam_baru", 1, resident_id, "", None, "langsung", "", "waiting", "DEMO"),
+        ("konsultasi", 1, None, "IBU SARI", "lansia", "langsung", "tanya akta", "waiting", "DEMO"),
     ]
     slip = isolated_home / "data" / "exports" / "karcis" / "2026-11-22_A-001.txt"
     assert "A - 0 0 1" in slip.read_text(encoding="utf-8")
