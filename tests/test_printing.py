@@ -10,7 +10,7 @@ from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.models import AuditLog, BlangkoMovement, Card, CardEvent, Handover, PrintBatch, PrintJob, SpoiledCard, Suket
 from dukcapil_tui.services import blangko, printing, suket
 from dukcapil_tui.services.cards import set_central_status
-from dukcapil_tui.services.context import NotFound, PermissionDenied, ServiceError
+from dukcapil_tui.services.context import NeedsConfirmation, NotFound, PermissionDenied, ServiceError
 
 from cetak_helpers import (START, TODAY, actor, add_card, admin, office_template, clock,  # noqa: F401
                            db_state, office, ready_card, refresh, stock)
@@ -40,8 +40,14 @@ def test_a_batch_takes_priority_first_then_the_oldest_ready_cards(admin, clock):
     batch = printing.create_batch(actor("cetak"), "4")
     assert _batch_cards(batch) == [urgent_old.id, urgent_new.id, older.id, old.id]
     assert (batch.size, batch.username, batch.closed_at) == (4, "petugas_cetak", None)
-    # cards in an open batch are not taken twice
-    second = printing.create_batch(admin, 10)
+    # cards in an open batch are not taken twice; fewer ready than asked for is said first
+    before = db_state()
+    with pytest.raises(NeedsConfirmation) as caught:
+        printing.create_batch(admin, 10)
+    assert str(caught.value) == ("Hanya 1 kartu siap cetak yang belum masuk batch (diminta 10). Buat batch 1 "
+                                 "kartu?")
+    assert db_state() == before
+    second = printing.create_batch(admin, 10, confirmed=True)
     assert _batch_cards(second) == [newest.id]
     with pytest.raises(ServiceError) as caught:
         printing.create_batch(admin, 10)
@@ -173,7 +179,14 @@ def test_a_result_is_recorded_once_and_not_in_a_closed_batch(admin, clock):
     with pytest.raises(ServiceError) as caught:
         printing.record_result(admin, _job(batch, first).id, False, "gagal_cetak")
     assert str(caught.value) == "Hasil cetak kartu ini sudah dicatat."
-    closed = printing.close_batch(admin, batch.id)
+    before_close = db_state()
+    with pytest.raises(NeedsConfirmation) as caught:  # a card without a result: said first
+        printing.close_batch(admin, batch.id)
+    assert str(caught.value) == (f"1 kartu di batch {batch.id} belum dicatat hasil cetaknya. Bila batch ditutup, "
+                                 "kartu itu kembali ke antrean siap cetak tanpa memakai blangko (bisa masuk batch "
+                                 "berikutnya). Tutup batch?")
+    assert db_state() == before_close
+    closed = printing.close_batch(admin, batch.id, confirmed=True)
     assert closed.closed_at == clock.now
     job = _job(batch, second)
     assert (job.result, job.at) == ("skipped", clock.now)
@@ -186,7 +199,7 @@ def test_a_result_is_recorded_once_and_not_in_a_closed_batch(admin, clock):
     assert str(caught.value) == "Batch ini sudah ditutup."
     assert BlangkoMovement.select().where(BlangkoMovement.kind != "receipt").count() == 1
     # skipped cards are free for the next batch
-    assert _batch_cards(printing.create_batch(admin, 5)) == [second.id]
+    assert _batch_cards(printing.create_batch(admin, 5, confirmed=True)) == [second.id]
     with pytest.raises(NotFound):
         printing.record_result(admin, 999_999, True)
     with pytest.raises(NotFound):

@@ -196,7 +196,7 @@ def _centre_and_print(rng, clock, day, printer, desk) -> None:
                 pass
     clock.at(day, 14, 30)
     try:
-        batch = printing.create_batch(printer, rng.randint(8, 15))
+        batch = printing.create_batch(printer, rng.randint(8, 15), confirmed=True)
     except ServiceError:
         batch = None
     if batch is not None:
@@ -204,7 +204,7 @@ def _centre_and_print(rng, clock, day, printer, desk) -> None:
             clock.advance(1.5)
             failed = rng.random() < 0.05
             printing.record_result(printer, job.job_id, not failed, "gagal_cetak" if failed else None)
-        printing.close_batch(printer, batch.id)
+        printing.close_batch(printer, batch.id, confirmed=True)
     clock.at(day, 15, 30)
     printed = list(Card.select(Card, Resident).join(Resident).where(Card.office_status == "printed"))
     for number, card in enumerate(printed):

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 
 from dukcapil_tui.domain.formatting import format_date, format_int, to_local
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.screens.base import CONFIRM, BaseScreen, in_db, try_service
 from dukcapil_tui.services import blangko, printing
 from dukcapil_tui.services.context import ServiceError
 from dukcapil_tui.domain.problems import ValidationError
@@ -127,7 +127,8 @@ class PrintBatchScreen(BaseScreen):
         actor = self.app.actor
         fields = [FormField("size", t("batch.field.size"), value=DEFAULT_SIZE, restrict=r"[0-9]*", max_length=3)]
         self.app.push_screen(
-            FormModal(t("batch.new_title"), fields, lambda v: printing.create_batch(actor, v["size"]),
+            FormModal(t("batch.new_title"), fields,
+                      lambda v: printing.create_batch(actor, v["size"], confirmed=v.get("confirmed", False)),
                       intro=t("batch.new_intro"), submit_label=t("batch.create")),
             lambda batch: batch is not None and self._load(batch.id),
         )
@@ -158,13 +159,28 @@ class PrintBatchScreen(BaseScreen):
         if self._batch is not None:
             self._close(self._batch.id)
 
+    class Ask(Message):
+        def __init__(self, batch_id: int, question: str) -> None:
+            super().__init__()
+            self.batch_id, self.question = batch_id, question
+
     @work(thread=True, exclusive=True, group="batch-close", exit_on_error=False)
-    def _close(self, batch_id: int) -> None:
-        try:
-            in_db(printing.close_batch, self.app.actor, batch_id)
-        except ServiceError as exc:
-            self.post_message(self.Failed(str(exc)))
+    def _close(self, batch_id: int, confirmed: bool = False) -> None:
+        _, problems = try_service(printing.close_batch, self.app.actor, batch_id, confirmed=confirmed)
+        if problems and CONFIRM in problems:
+            self.post_message(self.Ask(batch_id, problems[CONFIRM]))
+            return
+        if problems:
+            self.post_message(self.Failed("\n".join(problems.values())))
         self.app.call_from_thread(self._load)
+
+    @on(Ask)
+    def _ask(self, message: Ask) -> None:
+        """Unprinted cards in the batch: say what becomes of them before closing."""
+        from dukcapil_tui.widgets.dialogs import ConfirmModal
+
+        self.app.push_screen(ConfirmModal(t("batch.close"), [message.question]),
+                             lambda yes: yes and self._close(message.batch_id, True))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -19,7 +19,7 @@ from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Handover, PrintBatch, PrintJob, Resident
 from dukcapil_tui.services import audit, blangko, card_status, context
 from dukcapil_tui.services.cards import card_by_nik
-from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
+from dukcapil_tui.services.context import Actor, NeedsConfirmation, NotFound, ServiceError, require_role
 
 PRINT_ROLES = ("admin", "cetak")
 HANDOVER_ROLES = ("admin", "cetak", "loket")
@@ -32,7 +32,9 @@ def _open_job_cards():
             .where(PrintBatch.closed_at.is_null() & PrintJob.result.is_null()))
 
 
-def create_batch(actor: Actor, size: object) -> PrintBatch:
+def create_batch(actor: Actor, size: object, *, confirmed: bool = False) -> PrintBatch:
+    """A batch of up to ``size`` print-ready cards (priority first, then oldest). Fewer ready
+    cards than asked for is said (``confirmed`` makes the smaller batch)."""
     require_role(actor, "action.print", *PRINT_ROLES)
     wanted = numbers.whole_in(size, 1, MAX_BATCH, thousands=False)
     if wanted is None:
@@ -44,6 +46,8 @@ def create_batch(actor: Actor, size: object) -> PrintBatch:
         )
         if not cards:
             raise ServiceError(t("printing.nothing_ready"))
+        if len(cards) < wanted and not confirmed:
+            raise NeedsConfirmation(t("printing.fewer_ready", ready=len(cards), wanted=wanted))
         stock = blangko.balance()
         # Blanks the cards of other open batches will use are not free for this one.
         reserved = _open_job_cards().count()
@@ -116,8 +120,9 @@ def record_result(actor: Actor, job_id: int, ok: bool, fail_reason: str | None =
     return PrintJob.get_by_id(job_id)
 
 
-def close_batch(actor: Actor, batch_id: int) -> PrintBatch:
-    """Close a batch; cards left without a result go back to the pool (skipped)."""
+def close_batch(actor: Actor, batch_id: int, *, confirmed: bool = False) -> PrintBatch:
+    """Close a batch; cards left without a result go back to the pool (skipped, no blank used).
+    With such cards the user is asked first (``confirmed``)."""
     require_role(actor, "action.print", *PRINT_ROLES)
     with database.atomic("IMMEDIATE"):
         batch = PrintBatch.get_or_none(PrintBatch.id == batch_id)
@@ -125,6 +130,9 @@ def close_batch(actor: Actor, batch_id: int) -> PrintBatch:
             raise NotFound(t("error.not_found", entity=t("printing.batch")))
         if batch.closed_at is not None:
             raise ServiceError(t("printing.batch_closed"))
+        unprinted = PrintJob.select().where((PrintJob.batch == batch_id) & PrintJob.result.is_null()).count()
+        if unprinted and not confirmed:
+            raise NeedsConfirmation(t("printing.close_unprinted", count=unprinted, batch=batch_id))
         skipped = PrintJob.update(result="skipped", at=context.now_utc(), username=actor.username).where(
             (PrintJob.batch == batch_id) & PrintJob.result.is_null()).execute()
         PrintBatch.update(closed_at=context.now_utc()).where(PrintBatch.id == batch_id).execute()

@@ -355,3 +355,45 @@ async def test_a_status_import_keeps_its_rejections_on_screen_and_in_a_report(ca
     assert lines[0] == "BARIS,NIK,ALASAN" and lines[1].startswith("3,5202040101909999,")
     assert query_db(path, "SELECT central_status FROM card c JOIN resident r ON r.id = c.resident_id "
                           "WHERE r.nik = ?", niks[4]) == [("PRINT_READY_RECORD",)]
+
+
+async def test_closing_a_batch_with_unprinted_cards_asks_and_says_what_becomes_of_them(cards_db):
+    from dukcapil_tui.app import DukcapilApp
+    from dukcapil_tui.widgets.dialogs import ConfirmModal
+
+    path, _ = cards_db
+    app = DukcapilApp(db_path=path, workstation="CETAK-01")
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "cetak1")
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#in-size", Input).value = "9"  # only 4 are print-ready
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert [str(x.render()) for x in app.screen.query(".confirm-line").results(Label)] == [
+            "Hanya 4 kartu siap cetak yang belum masuk batch (diminta 9). Buat batch 4 kartu?"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PrintBatchScreen) and app.screen.query_one(DataTable).row_count == 4
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        (line,) = [str(x.render()) for x in app.screen.query(".confirm-line").results(Label)]
+        assert line.startswith("3 kartu di batch 1 belum dicatat hasil cetaknya. Bila batch ditutup, kartu itu kembali")
+        await pilot.press("escape")  # not now
+        await settle(pilot)
+        assert query_db(path, "SELECT closed_at FROM print_batch") == [(None,)]
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert query_db(path, "SELECT result, COUNT(*) FROM print_job GROUP BY result ORDER BY result") == [
+        ("ok", 1), ("skipped", 3)]
+    assert query_db(path, "SELECT closed_at IS NOT NULL FROM print_batch") == [(1,)]
