@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dukcapil_tui import private
+from dukcapil_tui import files, private
 from dukcapil_tui.domain import backups as naming
 from dukcapil_tui.i18n import t
 
@@ -92,7 +92,7 @@ def write_copy(source: sqlite3.Connection, stem: str, directory: Path, kind: str
     try:
         private.ensure_dir(directory, own=own_dir)
     except OSError as exc:
-        raise BackupError(t("backup.bad_folder", path=directory, reason=exc.strerror or exc)) from None
+        raise BackupError(t("backup.bad_folder", path=directory, reason=files.os_reason(exc))) from None
     target = directory / naming.make_name(stem, at, kind)
     partial = directory / f".{target.name}.{os.getpid()}.partial"
     try:

@@ -8,10 +8,25 @@ workstations exporting into one shared folder at the same moment cannot take the
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
 MAX_VERSIONS = 999
+
+_REASONS = {
+    errno.ENOENT: "os.no_such", errno.EACCES: "os.no_permission", errno.EPERM: "os.no_permission",
+    errno.EROFS: "os.read_only", errno.ENOSPC: "os.disk_full", errno.ENOTDIR: "os.not_a_folder",
+    errno.EISDIR: "os.is_a_folder", errno.EEXIST: "os.exists", errno.EDQUOT: "os.disk_full",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in the user's language (not the system's English)."""
+    from dukcapil_tui.i18n import t
+
+    key = _REASONS.get(exc.errno or 0)
+    return t(key) if key else (exc.strerror or t("os.unknown"))
 
 
 def ensure_folder(folder: Path | str, *, own: bool = False) -> Path:
@@ -28,7 +43,7 @@ def ensure_folder(folder: Path | str, *, own: bool = False) -> Path:
     except FileExistsError:
         raise ServiceError(t("report.bad_folder", path=folder, reason=t("report.file_not_folder"))) from None
     except OSError as exc:
-        raise ServiceError(t("report.bad_folder", path=folder, reason=exc.strerror or exc)) from None
+        raise ServiceError(t("report.bad_folder", path=folder, reason=os_reason(exc))) from None
     if not folder.is_dir():
         raise ServiceError(t("report.bad_folder", path=folder, reason=t("report.file_not_folder")))
     if not os.access(folder, os.W_OK | os.X_OK):

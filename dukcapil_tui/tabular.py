@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dukcapil_tui.domain.problems import shown
+from dukcapil_tui.files import os_reason
 from dukcapil_tui.i18n import t
 
 __all__ = ["MAX_CELL", "Row", "Table", "TabularError", "clean_cell", "describe_columns", "normalise_header",
@@ -176,7 +177,7 @@ def _read_csv(path: Path, aliases: Mapping[str, str], head: bytes) -> Table:
     try:
         handle = path.open(encoding=encoding, errors=errors, newline="")
     except OSError as exc:
-        raise TabularError(t("tabular.unreadable", reason=exc.strerror or t("tabular.unknown_reason"))) from None
+        raise TabularError(t("tabular.unreadable", reason=os_reason(exc))) from None
     if _looks_binary(head.decode(encoding.replace("-sig", ""), errors="replace")):
         handle.close()
         raise TabularError(t("tabular.binary"))
@@ -295,7 +296,7 @@ def open_table(path: Path | str, aliases: Mapping[str, str] | None = None) -> Ta
     except IsADirectoryError:
         raise TabularError(t("tabular.is_folder")) from None
     except OSError as exc:
-        raise TabularError(t("tabular.unreadable", reason=exc.strerror or t("tabular.unknown_reason"))) from None
+        raise TabularError(t("tabular.unreadable", reason=os_reason(exc))) from None
     if not head.strip():
         raise TabularError(t("tabular.empty_file"))
     aliases = aliases or {}

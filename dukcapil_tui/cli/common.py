@@ -9,6 +9,7 @@ import click
 
 from dukcapil_tui import config as configmod
 from dukcapil_tui import i18n, paths
+from dukcapil_tui.files import os_reason
 
 
 @dataclass
@@ -103,7 +104,7 @@ def _login_password(state: State) -> str:
         try:
             text = Path(state.password_file).read_text(encoding="utf-8")
         except OSError as exc:
-            fail(t("cli.password_file_unreadable", path=state.password_file, reason=exc.strerror or exc))
+            fail(t("cli.password_file_unreadable", path=state.password_file, reason=os_reason(exc)))
         return text.splitlines()[0] if text else ""
     return click.prompt(f"{t('login.password')} ({state.user})", hide_input=True, err=True)
 
