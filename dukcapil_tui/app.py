@@ -20,7 +20,7 @@ from dukcapil_tui import db as dbmod
 from dukcapil_tui import i18n, paths
 from dukcapil_tui.db import database
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import translate_bindings
+from dukcapil_tui.ui.base import translate_bindings
 from dukcapil_tui.screens.sections import SECTIONS, Section, sections_for
 from dukcapil_tui.services.context import Actor
 
@@ -99,7 +99,7 @@ class DukcapilApp(App):
     def backup_in_background(self, kind: str) -> None:
         """The day's first backup at the first login of an office day ("daily"), or the one at
         the queue's day close ("day-close"); a note either way, never a blocked screen."""
-        from dukcapil_tui.screens.base import in_db
+        from dukcapil_tui.ui.base import in_db
         from dukcapil_tui.services import backups
         from dukcapil_tui.services.context import ServiceError
 

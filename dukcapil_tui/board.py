@@ -26,7 +26,7 @@ from dukcapil_tui import paths
 from dukcapil_tui.db import database
 from dukcapil_tui.domain.formatting import format_date, format_int, to_local, zone_abbreviation
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import in_db, translate_bindings
+from dukcapil_tui.ui.base import in_db, translate_bindings
 from dukcapil_tui.services.queue_stats import CounterNow, ServiceNext
 from dukcapil_tui.widgets.bigtext import BigText
 from dukcapil_tui.widgets.queue_watch import QueueWatch, read_version

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from dukcapil_tui import files, private
 from dukcapil_tui.domain import backups as naming
+from dukcapil_tui.domain.problems import Refusal
 from dukcapil_tui.i18n import t
 
 try:
@@ -27,7 +28,7 @@ except ImportError:  # Windows: no advisory locks; restore then relies on the op
     fcntl = None
 
 
-class BackupError(Exception):
+class BackupError(Refusal):
     """A copy that cannot be made or used; the message is for the user."""
 
 

@@ -16,11 +16,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from dukcapil_tui import paths, private
+from dukcapil_tui.domain.problems import Refusal
 
 FORMAT = "dukcapil-tui enrolment 1"
 
 
-class EnrolmentError(Exception):
+class EnrolmentError(Refusal):
     """An enrolment file that cannot be read; the message is for the user."""
 
 
@@ -56,10 +57,10 @@ def _parse(text: str, source: Path) -> dict[str, Entry]:
         if data.get("format") != FORMAT:
             raise ValueError("format")
         return {uid: Entry(**value) for uid, value in data.get("offices", {}).items()}
-    except (ValueError, TypeError, AttributeError) as exc:
+    except (ValueError, TypeError, AttributeError):
         from dukcapil_tui.i18n import t
 
-        raise EnrolmentError(t("enrol.unreadable", path=source, reason=type(exc).__name__)) from None
+        raise EnrolmentError(t("enrol.unreadable", path=source, reason=t("enrol.not_an_enrolment"))) from None
 
 
 def load(path: Path | None = None) -> dict[str, Entry]:

@@ -35,7 +35,7 @@ def ensure_folder(folder: Path | str, *, own: bool = False) -> Path:
     read-only disk). ``own``: one of the app's folders, tightened when it exists already."""
     from dukcapil_tui import private
     from dukcapil_tui.i18n import t
-    from dukcapil_tui.services.context import ServiceError
+    from dukcapil_tui.domain.problems import ServiceError
 
     folder = Path(folder).expanduser()
     try:

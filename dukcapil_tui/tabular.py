@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from dukcapil_tui.domain.problems import shown
+from dukcapil_tui.domain.problems import Refusal, shown
 from dukcapil_tui.files import os_reason
 from dukcapil_tui.i18n import t
 
@@ -50,7 +50,7 @@ _SPACES = re.compile(r"[\t\r\n]+")
 csv.field_size_limit(FIELD_LIMIT)
 
 
-class TabularError(Exception):
+class TabularError(Refusal):
     """The file cannot be read as a table at all (not: one bad row). The message is for the user."""
 
 

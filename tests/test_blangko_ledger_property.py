@@ -89,7 +89,7 @@ def _step(model: Model, op: tuple) -> bool | None:
         free = len(model.ready - set(model.pending.values()))
         wanted = min(op[1], free)
         expected = 0 < wanted <= model.balance - len(model.pending)
-        if _run(expected, lambda: printing.create_batch(PRINTER, op[1])):
+        if _run(expected, lambda: printing.create_batch(PRINTER, op[1], confirmed=True)):
             batch = printing.open_batches()[-1]
             model.open_batches.append(batch.id)
             jobs = list(PrintJob.select().where(PrintJob.batch == batch.id))
@@ -112,7 +112,7 @@ def _step(model: Model, op: tuple) -> bool | None:
         if not model.open_batches:
             return None
         batch_id = model.open_batches.pop(op[1] % len(model.open_batches))
-        printing.close_batch(PRINTER, batch_id)
+        printing.close_batch(PRINTER, batch_id, confirmed=True)
         closed = {j.id for j in PrintJob.select().where(PrintJob.batch == batch_id)}
         model.pending = {j: c for j, c in model.pending.items() if j not in closed}
         return True

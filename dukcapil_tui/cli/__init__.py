@@ -9,10 +9,10 @@ from __future__ import annotations
 import click
 
 from dukcapil_tui import __version__
-from dukcapil_tui.cli.common import State, lang_option, login_options, pass_state
+from dukcapil_tui.cli.common import RefusalGroup, State, lang_option, login_options, pass_state
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=RefusalGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dukcapil")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="DUKCAPIL_DB",
               help="Database file (default: the data directory; env DUKCAPIL_DB).")

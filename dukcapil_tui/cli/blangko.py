@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from dukcapil_tui.cli.common import State, cli_actor, confirm_option, open_db, pass_state, report_service_error
+from dukcapil_tui.cli.common import State, cli_actor, confirm_option, open_db, pass_state
 
 
 @click.group("blangko")
@@ -46,16 +46,11 @@ def balance_cmd(state: State) -> None:
 def receive_cmd(state: State, quantity: str, document_no: str, source: str, note: str, confirmed: bool) -> None:
     """Record a lot of QUANTITY blanks received (1000 or 1.000), with its document number."""
     from dukcapil_tui.domain.formatting import format_int
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        movement = blangko.receive(cli_actor(state), quantity, document_no, source, note=note, confirmed=confirmed)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    movement = blangko.receive(cli_actor(state), quantity, document_no, source, note=note, confirmed=confirmed)
     click.echo(t("cli.blangko.received", quantity=format_int(movement.quantity), document=movement.reference,
                  stock=format_int(blangko.balance())))
 
@@ -72,16 +67,11 @@ def loan_cmd(state: State, direction: str, quantity: str, office: str, reference
              confirmed: bool) -> None:
     """Record blanks borrowed from (in) or lent to (out) another office."""
     from dukcapil_tui.domain.formatting import format_int
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        movement = blangko.loan(cli_actor(state), direction, quantity, office, reference, note, confirmed=confirmed)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    movement = blangko.loan(cli_actor(state), direction, quantity, office, reference, note, confirmed=confirmed)
     click.echo(t("cli.blangko.loaned", kind=t(f"blangko.kind.{movement.kind}"), quantity=format_int(abs(movement.quantity)),
                  office=movement.source, stock=format_int(blangko.balance())))
 
@@ -94,16 +84,11 @@ def loan_cmd(state: State, direction: str, quantity: str, office: str, reference
 def count_cmd(state: State, counted: str, note: str, confirmed: bool) -> None:
     """Record a stock count (opname) of COUNTED blanks; the head approves the adjustment."""
     from dukcapil_tui.domain.formatting import format_int
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        count = blangko.record_count(cli_actor(state), counted, note, confirmed=confirmed)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    count = blangko.record_count(cli_actor(state), counted, note, confirmed=confirmed)
     click.echo(t("cli.blangko.counted", number=count.id, counted=format_int(count.counted),
                  computed=format_int(count.computed), variance=f"{count.counted - count.computed:+d}"))
 
@@ -136,16 +121,11 @@ def correct_cmd(state: State, entry: str, quantity: str, reason: str, confirmed:
     """Ask for ledger ENTRY (its number, see `blangko ledger`) to be corrected to QUANTITY
     blanks (0: it should not exist). The head approves with `blangko decide`."""
     from dukcapil_tui.domain.formatting import format_int
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko_corrections
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        row = blangko_corrections.request(cli_actor(state), entry.lstrip("#"), quantity, reason, confirmed=confirmed)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    row = blangko_corrections.request(cli_actor(state), entry.lstrip("#"), quantity, reason, confirmed=confirmed)
     click.echo(t("cli.blangko.correction_asked", number=row.id, entry=row.movement_id,
                  quantity=format_int(row.quantity), delta=f"{row.delta:+d}"))
 
@@ -177,18 +157,13 @@ def pending_cmd(state: State) -> None:
 def decide_cmd(state: State, kind: str, number: int, approve: bool) -> None:
     """The head approves or rejects a pending stock count or correction (see `blangko pending`)."""
     from dukcapil_tui.domain.formatting import format_int
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko, blangko_corrections
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        if kind == "count":
-            row = blangko.decide_count(cli_actor(state), number, approve)
-        else:
-            row = blangko_corrections.decide(cli_actor(state), number, approve)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    if kind == "count":
+        row = blangko.decide_count(cli_actor(state), number, approve)
+    else:
+        row = blangko_corrections.decide(cli_actor(state), number, approve)
     click.echo(t("cli.blangko.decided", kind=kind, number=number, status=t(f"blangko.count_status.{row.status}"),
                  stock=format_int(blangko.balance())))

@@ -14,7 +14,6 @@ from dukcapil_tui.cli.common import (
     open_db,
     pass_state,
     report_dir_option,
-    report_service_error,
     show_rejections,
 )
 
@@ -35,15 +34,11 @@ def import_statuses_cmd(state: State, file: str, report_dir: str | None) -> None
     """
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services.status_import import import_statuses
-    from dukcapil_tui.services.context import ServiceError
 
     if not Path(file).exists():
         fail(t("import.unreadable", path=file, reason=t("cli.file_not_found")))
     open_db(state)
-    try:
-        result = import_statuses(cli_actor(state), file, Path(report_dir) if report_dir else None)
-    except ServiceError as exc:
-        report_service_error(exc)
+    result = import_statuses(cli_actor(state), file, Path(report_dir) if report_dir else None)
     click.echo(t("cli.status_import.summary", file=Path(file).name, total=result.total, applied=result.applied,
                  unchanged=result.unchanged, rejected=len(result.rejected)))
     if result.rejected:

@@ -109,6 +109,20 @@ def _login_password(state: State) -> str:
     return click.prompt(f"{t('login.password')} ({state.user})", hide_input=True, err=True)
 
 
+class RefusalGroup(click.Group):
+    """The one place the command line turns a refusal into a message and an exit code: any
+    ``Refusal`` (a broken rule, a refused operation, an unusable file) raised by a command
+    under this group is printed on stderr in the user's language and exits with 2."""
+
+    def invoke(self, ctx: click.Context):
+        from dukcapil_tui.domain.problems import Refusal
+
+        try:
+            return super().invoke(ctx)
+        except Refusal as exc:
+            report_service_error(exc)
+
+
 def report_service_error(exc: Exception) -> None:
     """Print a refused operation the way the user should read it, then exit non-zero."""
     from dukcapil_tui.domain.problems import ValidationError

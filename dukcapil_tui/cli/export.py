@@ -15,7 +15,6 @@ from dukcapil_tui.cli.common import (
     open_db,
     pass_state,
     report_dir_option,
-    report_service_error,
 )
 
 REPORT_NAMES = "capaian|blangko|harian|belum-rekam|backlog"
@@ -44,34 +43,27 @@ def export(state: State, report: str, date_text: str | None, month_text: str | N
     """
     from dukcapil_tui import reports
     from dukcapil_tui.i18n import t
-    from dukcapil_tui.services.context import ServiceError
 
-    try:
-        info = reports.report_info(report)
-    except ServiceError as exc:
-        fail(str(exc))
+    info = reports.report_info(report)
     if wajib_source and info.key != "capaian":
         fail(t("report.wajib_source_capaian_only"))
     open_db(state)
     actor = cli_actor(state)
-    try:
-        period = reports.parse_period(report, date_text=date_text, month_text=month_text)
-        if info.named:
-            expected = reports.preview(report, period).rows or 0
-            with click.progressbar(length=max(1, expected), label=t("report.exporting", name=info.label),
-                                   file=sys.stderr) as bar:
-                done = [0]
+    period = reports.parse_period(report, date_text=date_text, month_text=month_text)
+    if info.named:
+        expected = reports.preview(report, period).rows or 0
+        with click.progressbar(length=max(1, expected), label=t("report.exporting", name=info.label),
+                               file=sys.stderr) as bar:
+            done = [0]
 
-                def progress(written: int, _total: int) -> None:
-                    bar.update(max(0, min(written, expected) - done[0]))
-                    done[0] = min(written, expected)
+            def progress(written: int, _total: int) -> None:
+                bar.update(max(0, min(written, expected) - done[0]))
+                done[0] = min(written, expected)
 
-                path = reports.export(report, period, Path(out_dir) if out_dir else None, actor, progress)
-        else:
-            path = reports.export(report, period, Path(out_dir) if out_dir else None, actor,
-                                  wajib_source=wajib_source)
-    except ServiceError as exc:
-        report_service_error(exc)
+            path = reports.export(report, period, Path(out_dir) if out_dir else None, actor, progress)
+    else:
+        path = reports.export(report, period, Path(out_dir) if out_dir else None, actor,
+                              wajib_source=wajib_source)
     click.echo(str(path))
 
 
@@ -95,24 +87,21 @@ def target(state: State, year: str | None, percent: str | None) -> None:
     def shown(value: float) -> str:
         return f"{value:g}".replace(".", ",")
 
-    try:
-        if year and percent:
-            chosen = capaian.set_target(cli_actor(state), year, percent)
-            click.echo(t("capaian.target_set", year=chosen.year, value=shown(chosen.percent)))
-        elif year:
-            if numbers.whole_in(year, 2000, 2100, thousands=False) is None:
-                raise ServiceError(t("capaian.bad_year", year=year))
-            found = capaian.target_for(int(year))
-            click.echo(t("capaian.target_line", year=found.year, value=shown(found.percent))
-                       + ("" if found.configured else f" ({t('capaian.default_target')})"))
-        else:
-            configured = capaian.targets()
-            if not configured:
-                click.echo(t("capaian.no_targets", value=shown(capaian.DEFAULT_TARGET)))
-            for number, value in configured.items():
-                click.echo(t("capaian.target_line", year=number, value=shown(value)))
-    except ServiceError as exc:
-        report_service_error(exc)
+    if year and percent:
+        chosen = capaian.set_target(cli_actor(state), year, percent)
+        click.echo(t("capaian.target_set", year=chosen.year, value=shown(chosen.percent)))
+    elif year:
+        if numbers.whole_in(year, 2000, 2100, thousands=False) is None:
+            raise ServiceError(t("capaian.bad_year", year=year))
+        found = capaian.target_for(int(year))
+        click.echo(t("capaian.target_line", year=found.year, value=shown(found.percent))
+                   + ("" if found.configured else f" ({t('capaian.default_target')})"))
+    else:
+        configured = capaian.targets()
+        if not configured:
+            click.echo(t("capaian.no_targets", value=shown(capaian.DEFAULT_TARGET)))
+        for number, value in configured.items():
+            click.echo(t("capaian.target_line", year=number, value=shown(value)))
 
 
 @click.command("wajib-ktp")
@@ -130,7 +119,6 @@ def import_wajib_ktp(state: State, file: str | None, note: str, clear: bool, rep
     from dukcapil_tui.domain.formatting import format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import capaian
-    from dukcapil_tui.services.context import ServiceError
 
     if bool(file) == bool(clear):
         fail(t("capaian.file_or_clear"))
@@ -138,20 +126,17 @@ def import_wajib_ktp(state: State, file: str | None, note: str, clear: bool, rep
         fail(t("import.unreadable", path=file, reason=t("report.file_not_found")))
     open_db(state)
     actor = cli_actor(state)
-    try:
-        if clear:
-            click.echo(t("capaian.cleared", count=capaian.clear_figures(actor)))
-            return
-        result = capaian.import_figures(actor, file, note=note, report_dir=Path(report_dir) if report_dir else None)
-        if result.rejected:
-            click.echo(t("capaian.import_refused", count=len(result.rejected), total=result.total), err=True)
-            for line, code, reason in result.rejected[:50]:
-                click.echo("  " + t("import.rejected_line", line=line, field=code or "-", reason=reason), err=True)
-            if len(result.rejected) > 50:
-                click.echo(f"  … (+{len(result.rejected) - 50})", err=True)
-            click.echo(t("import.report_written", path=result.report_path), err=True)
-            raise SystemExit(1)
-        click.echo(t("capaian.import_done", desa=result.applied, male=format_int(result.male),
-                     female=format_int(result.female), source=capaian.effective_source()))
-    except ServiceError as exc:
-        report_service_error(exc)
+    if clear:
+        click.echo(t("capaian.cleared", count=capaian.clear_figures(actor)))
+        return
+    result = capaian.import_figures(actor, file, note=note, report_dir=Path(report_dir) if report_dir else None)
+    if result.rejected:
+        click.echo(t("capaian.import_refused", count=len(result.rejected), total=result.total), err=True)
+        for line, code, reason in result.rejected[:50]:
+            click.echo("  " + t("import.rejected_line", line=line, field=code or "-", reason=reason), err=True)
+        if len(result.rejected) > 50:
+            click.echo(f"  … (+{len(result.rejected) - 50})", err=True)
+        click.echo(t("import.report_written", path=result.report_path), err=True)
+        raise SystemExit(1)
+    click.echo(t("capaian.import_done", desa=result.applied, male=format_int(result.male),
+                 female=format_int(result.female), source=capaian.effective_source()))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from dukcapil_tui import paths
-from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state, report_service_error
+from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state
 
 
 @click.command()
@@ -44,9 +44,7 @@ def _read_password_file(path: str) -> str:
 def init(state: State, office_name: str, region_code: str, timezone: str, admin_username: str,
          admin_full_name: str, admin_password_file: str | None) -> None:
     """Create an empty office database: schema, regions, settings, first admin."""
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
-    from dukcapil_tui.services.context import ServiceError
     from dukcapil_tui.services.office import database_exists, init_office
 
     path = state.db_path
@@ -57,14 +55,11 @@ def init(state: State, office_name: str, region_code: str, timezone: str, admin_
     else:
         password = click.prompt(t("login.password") + f" ({admin_username})", hide_input=True,
                                 confirmation_prompt=True)
-    try:
-        init_office(
-            path, office_name=office_name, region_code=region_code, timezone=timezone,
-            admin_username=admin_username, admin_full_name=admin_full_name,
-            admin_password=password, workstation=state.workstation,
-        )
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    init_office(
+        path, office_name=office_name, region_code=region_code, timezone=timezone,
+        admin_username=admin_username, admin_full_name=admin_full_name,
+        admin_password=password, workstation=state.workstation,
+    )
     from dukcapil_tui.services import regions, settings
 
     index = regions.index()
@@ -140,13 +135,9 @@ def backup(state: State, directory: str | None) -> None:
     12 monthly; admin. Written under a temporary name and renamed once checked."""
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import backups
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        target = backups.create(cli_actor(state), backups.MANUAL, Path(directory) if directory else None)
-    except ServiceError as exc:
-        report_service_error(exc)
+    target = backups.create(cli_actor(state), backups.MANUAL, Path(directory) if directory else None)
     click.echo(t("backup.done", path=target))
 
 
@@ -160,14 +151,10 @@ def restore(state: State, source: str, yes: bool) -> None:
     current file is kept first in backups/kept."""
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import backups
-    from dukcapil_tui.services.context import ServiceError
     from dukcapil_tui.services.office import database_exists
 
     target = state.db_path
-    try:
-        backups.check_source(Path(source), target)
-    except ServiceError as exc:
-        fail(str(exc))
+    backups.check_source(Path(source), target)
     actor = None
     if database_exists(target):
         from dukcapil_tui import db as dbmod
@@ -182,10 +169,7 @@ def restore(state: State, source: str, yes: bool) -> None:
         actor = _login_from_backup(state, Path(source))
     if not yes:
         click.confirm(t("restore.confirm", target=target, source=source), abort=True)
-    try:
-        result = backups.restore(actor, Path(source), target)
-    except ServiceError as exc:
-        report_service_error(exc)
+    result = backups.restore(actor, Path(source), target)
     if result.saved:
         click.echo(t("restore.saved_before", path=result.saved))
     click.echo(t("restore.done", target=target, source=source))
@@ -210,10 +194,8 @@ def _login_from_backup(state: State, source: Path):
 @pass_state
 def settings_cmd(state: State, key: str | None, value: str | None) -> None:
     """Show the office settings, one setting, or set one: `dukcapil settings head_name "H. Lalu …"`."""
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import settings
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
     if key is None:
@@ -226,8 +208,5 @@ def settings_cmd(state: State, key: str | None, value: str | None) -> None:
             fail(t("settings.unknown", name=key, keys=", ".join(settings.EDITABLE)))
         click.echo(settings.get(key))
         return
-    try:
-        stored = settings.put(cli_actor(state), key, value)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    stored = settings.put(cli_actor(state), key, value)
     click.echo(t("settings.saved", label=settings.label(key), value=stored))

@@ -14,7 +14,6 @@ from dukcapil_tui.cli.common import (
     open_db,
     pass_state,
     report_dir_option,
-    report_service_error,
     show_rejections,
 )
 
@@ -34,13 +33,9 @@ def import_bookings_cmd(state: State, file: str, report_dir: str | None) -> None
     """
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services.bookings import import_bookings
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        result = import_bookings(cli_actor(state), file, Path(report_dir) if report_dir else None)
-    except ServiceError as exc:
-        report_service_error(exc)
+    result = import_bookings(cli_actor(state), file, Path(report_dir) if report_dir else None)
     click.echo(t("queue.cli.bookings_done", booked=result.booked, already=result.already,
                  rejected=len(result.rejected)))
     if result.rejected:
@@ -89,10 +84,7 @@ def close_day(state: State, day_text: str | None, carry_over: bool) -> None:
     day = _parse_day(day_text)
     open_db(state)
     day = day or settings.office_today()
-    try:
-        result = end_of_day(cli_actor(state), day, carry_over)
-    except ServiceError as exc:
-        report_service_error(exc)
+    result = end_of_day(cli_actor(state), day, carry_over)
     click.echo(t("queue.cli.day_closed", day=format_date(day), closed=result.closed,
                  carried=result.carried_over, next_day=format_date(day + timedelta(days=1))))
     from dukcapil_tui.services import backups

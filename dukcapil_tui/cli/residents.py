@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state, report_service_error
+from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state
 
 
 @click.command()
@@ -60,19 +60,15 @@ def import_residents_cmd(state: State, file: str, report_dir: str | None) -> Non
     """
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import settings
-    from dukcapil_tui.services.context import ServiceError
     from dukcapil_tui.services.resident_import import import_residents
 
     if not Path(file).exists():
         fail(t("import.unreadable", path=file, reason="file not found"))
     open_db(state)
     actor = cli_actor(state)
-    try:
-        with click.progressbar(length=_estimate_rows(Path(file)), label=t("import.reading", name=Path(file).name)) as bar:
-            result = import_residents(actor, file, today=settings.office_today(),
-                                      report_dir=Path(report_dir) if report_dir else None, progress=bar.update)
-    except ServiceError as exc:
-        report_service_error(exc)
+    with click.progressbar(length=_estimate_rows(Path(file)), label=t("import.reading", name=Path(file).name)) as bar:
+        result = import_residents(actor, file, today=settings.office_today(),
+                                  report_dir=Path(report_dir) if report_dir else None, progress=bar.update)
     click.echo(result.summary)
     if result.rejected:
         for r in result.rejected[:20]:

@@ -31,16 +31,11 @@ def add(state: State, username: str, full_name: str, role: str, password_file: s
     """Create a user."""
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import users as service
-    from dukcapil_tui.services.context import ServiceError
-    from dukcapil_tui.domain.problems import ValidationError
 
     open_db(state)
     actor = cli_actor(state)
     password = _password(username, password_file)
-    try:
-        user = service.create_user(actor, username, full_name, role, password)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    user = service.create_user(actor, username, full_name, role, password)
     click.echo(t("user.created", username=user.username, role=user.role))
 
 
@@ -75,16 +70,11 @@ def list_(state: State) -> None:
 
 
 def _set_active(state: State, username: str, active: bool) -> None:
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import users as service
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        service.set_active(cli_actor(state), username, active)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    service.set_active(cli_actor(state), username, active)
     click.echo(t("user.enabled" if active else "user.disabled", username=username))
 
 
@@ -110,16 +100,11 @@ def enable(state: State, username: str) -> None:
 @pass_state
 def passwd(state: State, username: str, password_file: str | None) -> None:
     """Set a new password (also unlocks a locked account)."""
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import users as service
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
     actor = cli_actor(state)
     password = _password(username, password_file)
-    try:
-        service.set_password(actor, username, password)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    service.set_password(actor, username, password)
     click.echo(t("user.password_changed", username=username))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state, report_service_error
+from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state
 
 
 @click.group("workstations")
@@ -39,35 +39,25 @@ def list_cmd(state: State) -> None:
 def add_cmd(state: State, code: str, name: str, enrol_file: str) -> None:
     """Register workstation CODE (admin) and write the file that enrols it."""
     from dukcapil_tui import enrolment
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import settings, workstations
-    from dukcapil_tui.services.context import ServiceError
 
     target = Path(enrol_file)
     if target.exists():
         fail(t("enrol.file_exists", path=target))
     open_db(state)
-    try:
-        row, entry = workstations.register(cli_actor(state), code, name)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    row, entry = workstations.register(cli_actor(state), code, name)
     path = enrolment.write_transfer_file(entry, target, settings.get("office_name"))
     click.echo(t("workstation.added", code=row.code, path=path))
     click.echo(t("workstation.added_hint", code=row.code))
 
 
 def _set_active(state: State, code: str, active: bool) -> None:
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import workstations
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        row = workstations.set_active(cli_actor(state), code, active)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    row = workstations.set_active(cli_actor(state), code, active)
     click.echo(t("workstation.enabled" if active else "workstation.disabled_done", code=row.code))
 
 
@@ -93,14 +83,9 @@ def enable_cmd(state: State, code: str) -> None:
 def enrol_cmd(state: State, file: str) -> None:
     """Enrol this workstation with the file `workstations add` wrote (no login: the file is the
     admin's authorisation). Delete the file afterwards."""
-    from dukcapil_tui.enrolment import EnrolmentError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import workstations
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        code = workstations.enrol_from_file(Path(file))
-    except (ServiceError, EnrolmentError) as exc:
-        fail(str(exc))
+    code = workstations.enrol_from_file(Path(file))
     click.echo(t("workstation.enrolled", code=code))

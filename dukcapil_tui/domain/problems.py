@@ -32,12 +32,46 @@ def shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-class ValidationError(Exception):
-    """Input broke one or more rules. ``problems`` maps a field name to its message."""
+FORM = "_form"  # the key of a problem that concerns the whole operation, not one field
 
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+
+class Refusal(Exception):
+    """Every "no" the user reads — a rule broken by input, an operation a service refuses, a
+    file that cannot be used — shares this base: ``problems`` maps a field name (or ``FORM``)
+    to its message, in the user's language. Screens put each message under its field
+    (``try_service``); the command line prints them and exits 2 (``cli.RefusalGroup``)."""
+
+    def __init__(self, problems: dict[str, str] | str):
+        self.problems = problems if isinstance(problems, dict) else {FORM: str(problems)}
+        super().__init__("; ".join(self.problems.values()))
 
     def __str__(self) -> str:
         return "\n".join(self.problems.values())
+
+
+class ValidationError(Refusal):
+    """Input broke one or more rules. ``problems`` maps a field name to its message."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(problems)
+
+
+class ServiceError(Refusal):
+    """An operation was refused; the message is ready for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+
+
+class PermissionDenied(ServiceError):
+    pass
+
+
+class NeedsConfirmation(ServiceError):
+    """Allowed but unusual input (a number far above what is plausible): the operation is
+    done only when the user confirms it (the service's ``confirmed=True``). The message names
+    the number and why it looks wrong; the TUI asks in a dialog, the CLI wants a flag."""
+
+
+class NotFound(ServiceError):
+    pass

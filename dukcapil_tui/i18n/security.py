@@ -47,6 +47,7 @@ MESSAGES = {
     "workstation.list_header": ("KODE", "CODE"),
     "workstation.here": ("(workstation ini)", "(this workstation)"),
     "enrol.unreadable": ("Berkas pendaftaran {path} tidak dapat dibaca ({reason}).", "Enrolment file {path} cannot be read ({reason})."),
+    "enrol.not_an_enrolment": ("isinya bukan berkas pendaftaran dukcapil-tui", "it is not a dukcapil-tui enrolment file"),
     "enrol.file_exists": ("{path} sudah ada; pilih nama berkas lain.", "{path} already exists; choose another file name."),
     "enrol.other_office": (
         "Berkas pendaftaran ini untuk basis data kantor lain (wilayah {region}).",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,7 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Select
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain.formatting import format_date, format_int, to_local
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
 from dukcapil_tui.services import blangko, cards, regions, status_import
 from dukcapil_tui.services.cards import BacklogFilter, BacklogRow
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
@@ -241,7 +242,9 @@ class BacklogScreen(BaseScreen):
 
     @work(thread=True, group="backlog-priority", exit_on_error=False)
     def _toggle_priority(self, card_id: int, priority: bool) -> None:
-        in_db(cards.set_priority, self.app.actor, card_id, priority)
+        _, problems = try_service(cards.set_priority, self.app.actor, card_id, priority)
+        if problems:
+            self.app.call_from_thread(self.app.notify, escape(refusal_text(problems)), severity="error")
         self.app.call_from_thread(self._load, False)
 
     def _changed(self, result) -> None:

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Label
 
 from dukcapil_tui.domain.formatting import format_int
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseModal
+from dukcapil_tui.ui.base import BaseModal
 from dukcapil_tui.services import regions
 from dukcapil_tui.services.cards import BacklogCounts
 

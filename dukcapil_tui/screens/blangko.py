@@ -18,7 +18,7 @@ from dukcapil_tui.domain.formatting import format_date, format_decimal, format_i
 from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.ui.base import BaseScreen, in_db
 from dukcapil_tui.services import blangko, blangko_corrections
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 from dukcapil_tui.widgets.tiles import StatTile

@@ -14,7 +14,7 @@ from textual.widgets.selection_list import Selection
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseModal
+from dukcapil_tui.ui.base import BaseModal
 from dukcapil_tui.services.queue_views import CounterRow, ServiceRow
 from dukcapil_tui.screens.queue_forms import QueueFormModal
 from dukcapil_tui.services import catalog

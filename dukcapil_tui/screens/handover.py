@@ -14,9 +14,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Label
 from dukcapil_tui import paths
 from dukcapil_tui.domain.formatting import format_date, to_local
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
 from dukcapil_tui.services import cards, printing, suket
-from dukcapil_tui.services.context import ServiceError
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 from dukcapil_tui.widgets.nik_input import NikInput
 
@@ -70,10 +69,8 @@ class HandoverScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="handover-find", exit_on_error=False)
     def _find(self, nik: str) -> None:
-        try:
-            self.post_message(self.Found(in_db(cards.lookup, nik)))
-        except ServiceError as exc:
-            self.post_message(self.Found(None, str(exc)))
+        found, problems = try_service(cards.lookup, nik)
+        self.post_message(self.Found(found, refusal_text(problems)) if problems else self.Found(found))
 
     @on(Found)
     def _found_card(self, message: Found) -> None:
@@ -156,12 +153,12 @@ class HandoverScreen(BaseScreen):
             row = suket.issue(self.app.actor, nik)
             return row, suket.letter_text(row)
 
-        try:
-            row, text = in_db(run)
-        except ServiceError as exc:
-            self.post_message(self.Found(self._found, str(exc)))
-            self.app.call_from_thread(self.app.notify, escape(str(exc)), severity="error", timeout=8)
+        issued, problems = try_service(run)
+        if problems:
+            self.post_message(self.Found(self._found, refusal_text(problems)))
+            self.app.call_from_thread(self.app.notify, escape(refusal_text(problems)), severity="error", timeout=8)
             return
+        row, text = issued
         from dukcapil_tui import private
 
         folder = private.ensure_dir(paths.export_dir() / "suket")

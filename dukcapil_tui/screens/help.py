@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseModal
+from dukcapil_tui.ui.base import BaseModal
 
 
 def describe_node(node) -> str:

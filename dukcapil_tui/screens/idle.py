@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Label
 
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseModal, in_db
+from dukcapil_tui.ui.base import BaseModal, in_db
 from dukcapil_tui.services.context import Actor
 
 WARN_S = 60

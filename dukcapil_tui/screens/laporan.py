@@ -17,8 +17,7 @@ from textual.widgets.option_list import Option
 from dukcapil_tui import paths
 from dukcapil_tui import reports
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
-from dukcapil_tui.services.context import ServiceError
+from dukcapil_tui.ui.base import BaseScreen, refusal_text, try_service
 
 
 class LaporanScreen(BaseScreen):
@@ -129,10 +128,9 @@ class LaporanScreen(BaseScreen):
             period = reports.parse_period(report, date_text=date_text, month_text=month_text)
             return reports.preview(report, period)
 
-        try:
-            self.post_message(self.Previewed(token, in_db(read)))
-        except ServiceError as exc:
-            self.post_message(self.Previewed(token, None, str(exc)))
+        shown, problems = try_service(read)
+        self.post_message(self.Previewed(token, None, refusal_text(problems)) if problems
+                          else self.Previewed(token, shown))
 
     @on(Previewed)
     def _show_preview(self, message: Previewed) -> None:
@@ -174,12 +172,8 @@ class LaporanScreen(BaseScreen):
         def progress(done: int, total: int) -> None:
             self.post_message(self.Progressed(done, total))
 
-        try:
-            path = in_db(reports.export, report, period, folder, self.app.actor, progress)
-        except ServiceError as exc:
-            self.post_message(self.Exported(None, str(exc)))
-            return
-        self.post_message(self.Exported(path))
+        path, problems = try_service(reports.export, report, period, folder, self.app.actor, progress)
+        self.post_message(self.Exported(None, refusal_text(problems)) if problems else self.Exported(path))
 
     @on(Progressed)
     def _progress(self, message: Progressed) -> None:

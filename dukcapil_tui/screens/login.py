@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Input, Label
 
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.ui.base import BaseScreen, in_db
 from dukcapil_tui.services.users import LoginResult, authenticate
 
 

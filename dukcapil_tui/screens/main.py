@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from dukcapil_tui.domain.formatting import format_date, format_int, format_percent
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.ui.base import BaseScreen, in_db
 from dukcapil_tui.screens.sections import sections_for
 from dukcapil_tui.services import blangko, residents
 from dukcapil_tui.widgets.tiles import StatTile

@@ -16,10 +16,8 @@ from textual.widgets import DataTable, Footer, Header, Label
 
 from dukcapil_tui.domain.formatting import format_date, format_int, to_local
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import CONFIRM, BaseScreen, in_db, try_service
+from dukcapil_tui.ui.base import CONFIRM, BaseScreen, in_db, refusal_text, try_service
 from dukcapil_tui.services import blangko, printing
-from dukcapil_tui.services.context import ServiceError
-from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 
 DEFAULT_SIZE = "50"
@@ -145,10 +143,9 @@ class PrintBatchScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="batch-result", exit_on_error=False)
     def _record(self, job_id: int, ok: bool, reason: str | None) -> None:
-        try:
-            in_db(printing.record_result, self.app.actor, job_id, ok, reason)
-        except (ServiceError, ValidationError) as exc:
-            self.post_message(self.Failed(str(exc)))
+        _, problems = try_service(printing.record_result, self.app.actor, job_id, ok, reason)
+        if problems:
+            self.post_message(self.Failed(refusal_text(problems)))
         self.app.call_from_thread(self._load, self._batch.id if self._batch else None)
 
     @on(Failed)
@@ -171,7 +168,7 @@ class PrintBatchScreen(BaseScreen):
             self.post_message(self.Ask(batch_id, problems[CONFIRM]))
             return
         if problems:
-            self.post_message(self.Failed("\n".join(problems.values())))
+            self.post_message(self.Failed(refusal_text(problems)))
         self.app.call_from_thread(self._load)
 
     @on(Ask)

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 
 from dukcapil_tui.i18n import t
 from dukcapil_tui.services import queue_views as data
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.ui.base import BaseScreen, in_db
 
 
 class CatalogScreen(BaseScreen):

@@ -23,14 +23,12 @@ from textual.worker import Worker, WorkerState
 from dukcapil_tui import config as configmod
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.formatting import format_int
-from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.services import queue_views as data
 from dukcapil_tui.screens import queue_text
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
 from dukcapil_tui.services import context
 from dukcapil_tui.services import queue as service
-from dukcapil_tui.services.context import ServiceError
 from dukcapil_tui.widgets.bigtext import BigText
 from dukcapil_tui.widgets.queue_watch import QueueWatch
 
@@ -167,10 +165,9 @@ class CounterScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="counter-load", exit_on_error=False)
     def _load(self, counter: int, offset: int) -> None:
-        try:
-            state = in_db(data.counter_state, counter, offset, PAGE_SIZE)
-        except ServiceError as exc:  # the counter was switched off meanwhile
-            self.post_message(self.LoadFailed(str(exc)))
+        state, problems = try_service(data.counter_state, counter, offset, PAGE_SIZE)
+        if problems:  # the counter was switched off meanwhile
+            self.post_message(self.LoadFailed(refusal_text(problems)))
             return
         self.post_message(self.Loaded(state))
 
@@ -281,10 +278,9 @@ class CounterScreen(BaseScreen):
             result = fn(self.app.actor, *args)
             return data.ticket_view(result.id) if result is not None else None
 
-        try:
-            ticket = in_db(act)
-        except (ServiceError, ValidationError) as exc:
-            self.post_message(self.Moved(str(exc), "error"))
+        ticket, problems = try_service(act)
+        if problems:
+            self.post_message(self.Moved(refusal_text(problems), "error"))
             return
         if ticket is None:
             self.post_message(self.Moved(t("queue_ui.nobody_waiting"), "warning"))

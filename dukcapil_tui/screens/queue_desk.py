@@ -23,8 +23,7 @@ from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
 from dukcapil_tui.i18n import t
 from dukcapil_tui.services import queue_views as data
-from dukcapil_tui.screens.base import BaseScreen, Refused, in_db, try_service
-from dukcapil_tui.services.context import ServiceError
+from dukcapil_tui.ui.base import BaseScreen, Refused, in_db, try_service
 from dukcapil_tui.widgets.bigtext import BigText
 from dukcapil_tui.widgets.nik_input import NikInput
 from dukcapil_tui.widgets.queue_watch import QueueWatch, read_version
@@ -247,11 +246,11 @@ class DeskScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="desk-issue", exit_on_error=False)
     def _check(self, values: dict) -> None:
-        try:
-            resident_id, warnings = in_db(data.desk_warnings, values["service"], values["nik"])
-        except ServiceError as exc:
-            self.post_message(self.Refused({"_form": str(exc)}))
+        found, problems = try_service(data.desk_warnings, values["service"], values["nik"])
+        if problems:
+            self.post_message(self.Refused(problems))
             return
+        resident_id, warnings = found
         if values["nik"] and resident_id is None:
             self.post_message(self.Refused({"nik": t("queue_ui.nik_unknown_field")}))
             return
@@ -359,12 +358,8 @@ class DeskScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="desk-issue", exit_on_error=False)
     def _check_in(self, ticket_id: int) -> None:
-        try:
-            issued = in_db(data.check_in, self.app.actor, ticket_id)
-        except ServiceError as exc:
-            self.post_message(self.Refused({"_form": str(exc)}))
-            return
-        self.post_message(self.Issued(issued))
+        issued, problems = try_service(data.check_in, self.app.actor, ticket_id)
+        self.post_message(self.Refused(problems) if problems else self.Issued(issued))
 
     def action_clear(self) -> None:
         for name in ("nik", "visitor_name", "notes"):

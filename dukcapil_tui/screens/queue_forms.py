@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, OptionList
 
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseModal, Refused, try_service
+from dukcapil_tui.ui.base import BaseModal, Refused, try_service
 from dukcapil_tui.services.queue_views import ServiceChoice, TicketView
 from dukcapil_tui.widgets.dialogs import ConfirmModal, PickModal, choices, mark_highlighted  # noqa: F401  (re-exported)
 

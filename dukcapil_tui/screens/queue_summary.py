@@ -21,9 +21,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Label
 from dukcapil_tui.domain.formatting import format_date, format_decimal, format_int
 from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
 from dukcapil_tui.services import queue, queue_stats
-from dukcapil_tui.services.context import ServiceError
 from dukcapil_tui.widgets.queue_watch import QueueWatch, read_version
 
 END_OF_DAY_ROLES = ("admin", "loket")
@@ -221,12 +220,8 @@ class QueueSummaryScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="summary-eod", exit_on_error=False)
     def _end_day(self, day: date, carry: bool) -> None:
-        try:
-            result = in_db(queue.end_of_day, self.app.actor, day, carry)
-        except ServiceError as exc:
-            self.post_message(self.Closed(None, str(exc)))
-            return
-        self.post_message(self.Closed(result))
+        result, problems = try_service(queue.end_of_day, self.app.actor, day, carry)
+        self.post_message(self.Closed(None, refusal_text(problems)) if problems else self.Closed(result))
 
     @on(Closed)
     def _closed(self, message: Closed) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Label
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.formatting import format_date, format_datetime
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.ui.base import BaseScreen, in_db
 from dukcapil_tui.services import residents as service
 
 

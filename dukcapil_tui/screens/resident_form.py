@@ -18,7 +18,7 @@ from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.formatting import format_date
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, Refused, in_db, try_service
+from dukcapil_tui.ui.base import BaseScreen, Refused, in_db, try_service
 from dukcapil_tui.services import regions
 from dukcapil_tui.services import residents as service
 from dukcapil_tui.widgets.nik_input import NikInput

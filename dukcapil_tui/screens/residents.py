@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.formatting import format_date
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.ui.base import BaseScreen, in_db
 from dukcapil_tui.services import regions
 from dukcapil_tui.services import residents as service
 from dukcapil_tui.services.residents import Page, ResidentQuery

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label
 
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseScreen, in_db
+from dukcapil_tui.ui.base import BaseScreen, in_db
 from dukcapil_tui.services import settings
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from dukcapil_tui.domain.problems import NeedsConfirmation, NotFound, PermissionDenied, ServiceError
 from dukcapil_tui.i18n import t
 
 ROLES = ("admin", "loket", "cetak", "blangko")
@@ -28,22 +29,10 @@ def system_actor(workstation: str) -> Actor:
     return Actor(user_id=None, username="system", role="admin", workstation=workstation, full_name="System")
 
 
-class ServiceError(Exception):
-    """An operation was refused; the message is ready for the user."""
-
-
-class PermissionDenied(ServiceError):
-    pass
-
-
-class NeedsConfirmation(ServiceError):
-    """Allowed but unusual input (a number far above what is plausible): the operation is
-    done only when the user confirms it (the service's ``confirmed=True``). The message names
-    the number and why it looks wrong; the TUI asks in a dialog, the CLI wants a flag."""
-
-
-class NotFound(ServiceError):
-    pass
+# The refusals every service may raise live with the other refusals (domain.problems), so
+# that the modules below the services (files, db) raise the same ones.
+__all__ = ["ROLES", "Actor", "NeedsConfirmation", "NotFound", "PermissionDenied", "ServiceError", "now_utc",
+           "require_role", "system_actor"]
 
 
 def require_role(actor: Actor, action_key: str, *roles: str) -> None:

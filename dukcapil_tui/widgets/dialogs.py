@@ -14,7 +14,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseModal
+from dukcapil_tui.ui.base import BaseModal
 
 MARK = "► "
 

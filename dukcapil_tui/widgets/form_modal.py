@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import CONFIRM, BaseModal, Refused, try_service
+from dukcapil_tui.ui.base import CONFIRM, BaseModal, Refused, try_service
 from dukcapil_tui.widgets.dialogs import ConfirmModal
 from dukcapil_tui.widgets.nik_input import NikInput
 

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, TextArea
 
 from dukcapil_tui.i18n import t
-from dukcapil_tui.screens.base import BaseModal
+from dukcapil_tui.ui.base import BaseModal
 
 
 class TextModal(BaseModal[None]):

@@ -11,27 +11,17 @@ from __future__ import annotations
 
 import re
 
-from textual.message import Message
 from textual.widgets import Input
 
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.i18n import t
+from dukcapil_tui.ui.base import FieldRefused
 
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 
 class NikInput(Input):
-    class Refused(Message):
-        """Text was refused; ``message`` says why, for the label under the field."""
-
-        def __init__(self, nik_input: NikInput, message: str) -> None:
-            super().__init__()
-            self.nik_input = nik_input
-            self.message = message
-
-        @property
-        def control(self) -> NikInput:
-            return self.nik_input
+    Refused = FieldRefused  # every screen shows it under the field (ui.base)
 
     def __init__(self, value: str = "", **kwargs) -> None:
         kwargs.setdefault("placeholder", t("nik.placeholder"))

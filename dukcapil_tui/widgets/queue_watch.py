@@ -15,7 +15,7 @@ from textual import on, work
 from textual.message import Message
 from textual.widget import Widget
 
-from dukcapil_tui.screens.base import in_db
+from dukcapil_tui.ui.base import in_db
 
 POLL_SECONDS = 2.0
 

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label
 
 from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
-from dukcapil_tui.screens.base import in_db
+from dukcapil_tui.ui.base import in_db
 from dukcapil_tui.screens.queue_counter import CounterScreen
 from dukcapil_tui.screens.queue_desk import DeskScreen
 from dukcapil_tui.screens.queue_forms import ConfirmModal, FinishModal, PickModal

@@ -1,4 +1,8 @@
-"""What every screen shares: translated bindings, database workers, error display."""
+"""What every screen and widget shares: translated bindings, database workers, the one way a
+refusal reaches the user (``try_service``), the base screen and modal classes.
+
+Below both ``screens/`` and ``widgets/`` (neither imports the other's way up: see the
+import-linter contracts in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -54,35 +58,48 @@ class Refused(Message):
 def try_service(fn, *args, **kwargs) -> tuple[object, dict[str, str] | None]:
     """Run a service call on this worker thread's connection.
 
-    Returns ``(result, None)``, or ``(None, problems)`` when the service refused the input as
-    expected: a ValidationError gives its message per field, a ServiceError one for the form
-    (``_form``), a NeedsConfirmation the question to ask before trying again with
-    ``confirmed=True`` (``_confirm``). Anything else is a bug and propagates to the app's
-    worker-error modal.
+    Returns ``(result, None)``, or ``(None, problems)`` when the operation was refused (any
+    ``Refusal``: its messages per field, ``_form`` for the whole operation), or, for a
+    NeedsConfirmation, the question to ask before trying again with ``confirmed=True``
+    (``_confirm``). Anything else is a bug and propagates to the app's worker-error modal.
     """
-    from dukcapil_tui.domain.problems import ValidationError
-    from dukcapil_tui.services.context import NeedsConfirmation, ServiceError
+    from dukcapil_tui.domain.problems import Refusal
+    from dukcapil_tui.services.context import NeedsConfirmation
 
     try:
         return in_db(fn, *args, **kwargs), None
-    except ValidationError as exc:
-        return None, exc.problems
     except NeedsConfirmation as exc:
         return None, {CONFIRM: str(exc)}
-    except ServiceError as exc:
-        return None, {"_form": str(exc)}
+    except Refusal as exc:
+        return None, dict(exc.problems)
+
+
+def refusal_text(problems: dict[str, str]) -> str:
+    """All of a refusal's messages as one text (for a notice or a line under the form)."""
+    return "\n".join(message for message in problems.values() if message)
 
 
 CONFIRM = "_confirm"  # the key of try_service's problems when the service asks for a confirmation
 
 
-def show_nik_refusal(screen: Screen, event) -> None:
-    """A NIK field refused what was typed (a digit of another script): say so under the field
-    (``#error-<name>`` for an input ``#<name>`` or ``#in-<name>``), or as a notice."""
-    from dukcapil_tui.widgets.nik_input import NikInput
+class FieldRefused(Message):
+    """An input refused what was typed or pasted (a NIK field given a full-width digit):
+    ``message`` says why, for the label under the field."""
 
-    assert isinstance(event, NikInput.Refused)
-    name = (event.nik_input.id or "").removeprefix("in-")
+    def __init__(self, field: DOMNode, message: str) -> None:
+        super().__init__()
+        self.field = field
+        self.message = message
+
+    @property
+    def control(self) -> DOMNode:
+        return self.field
+
+
+def show_field_refusal(screen: Screen, event: FieldRefused) -> None:
+    """Say why a field refused input under it (``#error-<name>`` for an input ``#<name>`` or
+    ``#in-<name>``), or as a notice when the screen has no such label."""
+    name = (event.field.id or "").removeprefix("in-")
     try:
         label = screen.query_one(f"#error-{name}", Label)
     except NoMatches:
@@ -93,14 +110,12 @@ def show_nik_refusal(screen: Screen, event) -> None:
         label.parent.set_class(True, "-invalid")
 
 
-def _nik_refused_handler():
-    from dukcapil_tui.widgets.nik_input import NikInput
+def _field_refused_handler():
+    @on(FieldRefused)
+    def _field_refused(self, event: FieldRefused) -> None:
+        show_field_refusal(self, event)
 
-    @on(NikInput.Refused)
-    def _nik_refused(self, event: NikInput.Refused) -> None:
-        show_nik_refusal(self, event)
-
-    return _nik_refused
+    return _field_refused
 
 
 class BaseScreen(Screen):
@@ -108,7 +123,7 @@ class BaseScreen(Screen):
         super().__init__(*args, **kwargs)
         translate_bindings(self)
 
-    _nik_refused = _nik_refused_handler()
+    _field_refused = _field_refused_handler()
 
 
 class BaseModal(ModalScreen[ScreenResultType]):
@@ -116,4 +131,4 @@ class BaseModal(ModalScreen[ScreenResultType]):
         super().__init__(*args, **kwargs)
         translate_bindings(self)
 
-    _nik_refused = _nik_refused_handler()
+    _field_refused = _field_refused_handler()
