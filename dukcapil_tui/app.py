@@ -31,6 +31,8 @@ class DukcapilApp(App):
     BINDINGS = [
         Binding("f1", "help", "app.help", id="help"),
         Binding("ctrl+q", "quit", "app.quit", priority=True, id="quit"),
+        # Declared here (Textual adds it itself otherwise) so that translating the bindings keeps it.
+        Binding("ctrl+p", "command_palette", "app.palette", priority=True, show=False, id="palette"),
         *[Binding(s.key, f"open_section('{s.id}')", s.title_key, id=f"section-{s.id}") for s in SECTIONS],
     ]
 

@@ -49,3 +49,31 @@ def test_same_seed_same_office(tmp_path):
     first = _facts(build_demo(tmp_path / "a.sqlite3", residents=800, seed=11, today=TODAY))
     second = _facts(build_demo(tmp_path / "b.sqlite3", residents=800, seed=11, today=TODAY))
     assert first == second
+
+
+def test_a_demo_built_on_an_earlier_office_day_is_built_again(tmp_path, monkeypatch):
+    from datetime import datetime
+
+    from dukcapil_tui.demo import builder
+    from dukcapil_tui.services import context
+
+    # 23:30 UTC on 22-11 is already 07:30 WITA on 23-11: the demo's day is the office's.
+    monkeypatch.setattr(context, "now_utc", lambda: datetime(2026, 11, 22, 23, 30))
+    assert builder.office_today() == date(2026, 11, 23)
+    path = build_demo(tmp_path / "demo.sqlite3", residents=300, seed=3, activity=False)
+    assert builder.demo_is_current(path)
+    monkeypatch.setattr(context, "now_utc", lambda: datetime(2026, 11, 23, 23, 30))  # the next office day
+    assert not builder.demo_is_current(path)
+
+
+def test_commands_on_a_missing_office_database_say_how_to_reach_the_demo(tmp_path):
+    from click.testing import CliRunner
+
+    from dukcapil_tui import paths
+    from dukcapil_tui.cli import cli
+
+    build_demo(paths.demo_db_path(), residents=300, seed=3, today=TODAY, activity=False)
+    database.close()
+    result = CliRunner().invoke(cli, ["board"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Untuk kantor demo: dukcapil --db {paths.demo_db_path()} board …"

@@ -236,16 +236,24 @@ def test_no_show_only_after_the_recalls_in_settings(admin, clock):
     with pytest.raises(ServiceError, match="Baru dipanggil ulang 2 kali"):
         q.no_show(admin, first.ticket.id, 1)
     q.recall(admin, first.ticket.id, 1)
+    # Three quick presses are not enough: the recalls must be spread over the minimum time.
+    clock.advance(minutes=4, seconds=59)
+    with pytest.raises(ServiceError) as refused:
+        q.no_show(admin, first.ticket.id, 1)
+    assert str(refused.value) == ("Baru 4 menit sejak dipanggil; tandai tidak hadir setelah 5 menit (panggil ulang "
+                                  "lagi sambil menunggu).")
+    clock.advance(seconds=1)  # exactly five minutes
     assert q.no_show(admin, first.ticket.id, 1).status == "no_show"
     assert events_of(first) == ["take", "call", "recall", "recall", "recall", "no_show"]
 
     settings.put(admin, "noshow_after_recalls", "1")
+    settings.put(admin, "noshow_min_minutes", "0")
     second = take(admin)
     q.claim_next(admin, 1)
     with pytest.raises(ServiceError, match="setelah 1 kali panggil ulang"):
         q.no_show(admin, second.ticket.id, 1)
     q.recall(admin, second.ticket.id, 1)
-    assert q.no_show(admin, second.ticket.id, 1).status == "no_show"
+    assert q.no_show(admin, second.ticket.id, 1).status == "no_show"  # no minimum time set
     waiting = take(admin)
     with pytest.raises(ServiceError, match="berstatus menunggu: tidak bisa ditandai tidak hadir"):
         q.no_show(admin, waiting.ticket.id, 1)
@@ -833,10 +841,15 @@ def test_a_failing_printer_falls_back_to_a_file_and_says_so(admin, clock, tmp_pa
     ticket = fresh(take(admin))
     delivery = slips.deliver(ticket, tmp_path / "karcis")
     assert not delivery.printed and delivery.path.read_text(encoding="utf-8") == slips.slip_text(ticket)
-    assert delivery.message == f"Printer karcis gagal (CalledProcessError). Karcis disimpan: {delivery.path}"
+    assert delivery.message == ("Printer karcis gagal (perintah printer berhenti dengan kode 3). Karcis disimpan: "
+                                f"{delivery.path}")
     settings.put(admin, "slip_printer_command", str(tmp_path / "tidak-ada-printer"))
     missing = slips.deliver(ticket, tmp_path / "karcis")
-    assert missing.message.startswith("Printer karcis gagal (FileNotFoundError).") and missing.path.exists()
+    assert missing.message.startswith("Printer karcis gagal (folder atau berkas itu (atau induknya) tidak ada).")
+    assert missing.path.exists()
+    settings.put(admin, "slip_printer_command", 'lpr "tanpa tutup')
+    assert slips.deliver(ticket, tmp_path / "karcis").message.startswith(
+        "Printer karcis gagal (perintah printer di pengaturan tidak bisa dibaca (tanda kutip?)).")
 
 
 # --- the service catalogue and counters --------------------------------------------------------

@@ -165,9 +165,10 @@ def _summary_day(clock):
         clock.at_wita(8, 30)
         q.finish(actor, a1, 1, "referred")  # served 18
         q.call_specific(actor, a2, 1, "giliran")  # waited 25
-        for _ in range(3):
+        for minute in (31, 33, 35):
+            clock.at_wita(8, minute)
             q.recall(actor, a2, 1)
-        q.no_show(actor, a2, 1)
+        q.no_show(actor, a2, 1)  # three recalls over five minutes
         clock.at_wita(8, 20)
         q.call_specific(actor, e1, 2, "giliran")  # waited 20
         clock.at_wita(8, 26)

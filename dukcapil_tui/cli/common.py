@@ -55,7 +55,7 @@ def open_db(state: State, path: Path | None = None):
 
     path = path or state.db_path
     if not database_exists(path):  # an empty file is no database either: never migrate it here
-        fail(t("app.no_database", path=path))
+        fail(t("app.no_database", path=path) + _demo_hint(path))
     try:
         database = dbmod.open_database(path, backup_dir=paths.backup_dir())
     except dbmod.DatabaseError as exc:
@@ -63,6 +63,24 @@ def open_db(state: State, path: Path | None = None):
     if not is_initialised():
         fail(t("db.not_initialised", path=path))
     return database
+
+
+def _demo_hint(missing: Path) -> str:
+    """After ``dukcapil demo`` the office's own database does not exist yet: say exactly what to
+    type to run the same command on the demo office."""
+    from dukcapil_tui.i18n import t
+
+    demo = paths.demo_db_path()
+    if not demo.exists() or Path(missing) == demo:
+        return ""
+    import shlex
+    import sys
+
+    if Path(sys.argv[0]).name == "dukcapil":  # the command as typed, with --db in front
+        words = [w for w in sys.argv[1:] if not w.startswith("--db")]
+        return "\n" + t("app.demo_hint", command=shlex.join(["dukcapil", "--db", str(demo), *words]))
+    words = click.get_current_context().command_path.split()[1:]
+    return "\n" + t("app.demo_hint", command=" ".join(["dukcapil", "--db", str(demo), *words, "…"]))
 
 
 def login_options(func):

@@ -161,7 +161,7 @@ def _serve_day(rng, clock, day, desk, counters, unrecorded, recorded) -> None:
         if roll < 0.04:
             for _ in range(3):
                 queue.recall(counter_actor, ticket.id, counter)
-                clock.advance(1)
+                clock.advance(2)  # three recalls over six minutes: the no-show waits five
             queue.no_show(counter_actor, ticket.id, counter)
             continue
         queue.start(counter_actor, ticket.id, counter)

@@ -46,6 +46,7 @@ _FULL_NAMES = {
     "blangko1": "Siti Khotimah",
 }
 DEMO_MARK = "demo_seed"
+DEMO_DAY = "demo_day"  # the office-local day the demo's queue and history were built for
 
 # (lowest age, highest age, weight): a young population like Lombok Tengah's.
 AGE_BRACKETS = (
@@ -55,8 +56,18 @@ AGE_BRACKETS = (
 CHUNK = 20_000
 
 
+def office_today() -> date:
+    """The demo office's local date (WITA): early in a Lombok morning the UTC date is still
+    yesterday, and a demo built on it would open with an empty queue."""
+    from dukcapil_tui.domain.formatting import to_local
+    from dukcapil_tui.services import context
+
+    return to_local(context.now_utc(), TIMEZONE).date()
+
+
 def demo_is_current(path: Path) -> bool:
-    """A demo database that exists, opens, and was fully built."""
+    """A demo database that exists, opens, was fully built, and was built for the office's
+    today (its queue and recent history are about today; on a later day it is built again)."""
     if not path.exists():
         return False
     try:
@@ -65,6 +76,8 @@ def demo_is_current(path: Path) -> bool:
 
         # Built, and this workstation holds its enrolment (the key to write its audit log).
         done = Setting.get_or_none(Setting.key == DEMO_MARK) is not None and workstations.here().code is not None
+        built_for = Setting.get_or_none(Setting.key == DEMO_DAY)
+        done = done and built_for is not None and built_for.value == office_today().isoformat()
         database.close()
         return done
     except Exception:  # noqa: BLE001 - anything wrong means: build it again
@@ -97,7 +110,7 @@ def build_demo(
     _remove(tmp)
     if database.obj is not None:
         database.close()
-    today = today or date.today()
+    today = today or office_today()
     _forget_enrolment(path)
     init_office(
         tmp, office_name=OFFICE, region_code=REGION, timezone=TIMEZONE,
@@ -119,6 +132,7 @@ def build_demo(
         generate_activity(random.Random(seed + 1), today)
     with database.atomic():
         Setting.insert(key=DEMO_MARK, value=str(seed)).on_conflict_replace().execute()
+        Setting.insert(key=DEMO_DAY, value=today.isoformat()).on_conflict_replace().execute()
         audit.record(actor, "demo.build", "office", REGION, {"residents": residents, "seed": seed})
     database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     database.close()

@@ -25,6 +25,7 @@ UNSUCCESSFUL_OUTCOMES = ("failed_device", "failed_biometric", "referred")
 CARD_REASONS = ("baru", "rusak", "hilang", "perubahan_data", "pindah_datang")
 
 DEFAULT_NO_SHOW_AFTER = 3  # recalls before a ticket may be marked no-show
+DEFAULT_NO_SHOW_MINUTES = 5  # and minutes since the call: recalls spread over time, not three quick presses
 
 # move -> (statuses it may start from, status it ends in); None: stays in the same status
 MOVES: dict[str, tuple[tuple[str, ...], str | None]] = {

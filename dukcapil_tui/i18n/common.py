@@ -7,6 +7,7 @@ MESSAGES = {
     "app.back": ("Kembali", "Back"),
     "app.logout": ("Keluar akun", "Log out"),
     "app.palette": ("Perintah", "Commands"),
+    "app.demo_hint": ("Untuk kantor demo: {command}", "For the demo office: {command}"),
     "app.no_database": (
         "Belum ada basis data di {path}.\n"
         "Buat kantor baru dengan `dukcapil init --office NAMA --region KODE`, "
@@ -154,6 +155,7 @@ MESSAGES.update({
     "settings.key.suket_number_pattern": ("Pola nomor Suket", "Suket number pattern"),
     "settings.key.suket_forbid_when_stock": ("Larang Suket baru bila blangko ada (ya/tidak)", "Forbid new Suket while blanks are in stock (yes/no)"),
     "settings.key.noshow_after_recalls": ("Panggil ulang sebelum tidak hadir", "Recalls before no-show"),
+    "settings.key.noshow_min_minutes": ("Menit sejak dipanggil sebelum tidak hadir", "Minutes since the call before a no-show"),
     "settings.key.slip_printer_command": ("Perintah printer karcis (kosong: simpan ke berkas)", "Slip printer command (empty: save to a file)"),
     "settings.saved": ("{label} = {value}", "{label} = {value}"),
     "settings.title": ("Pengaturan kantor", "Office settings"),

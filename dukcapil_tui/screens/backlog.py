@@ -39,7 +39,7 @@ class BacklogScreen(BaseScreen):
         Binding("p", "priority", "backlog.toggle_priority"),
         Binding("r", "breakdown", "backlog.breakdown"),
         Binding("b", "batch", "backlog.print_batch"),
-        Binding("f5", "reload", "residents.refresh"),
+        Binding("ctrl+r", "reload", "residents.refresh"),
         Binding("escape", "back", "app.back"),
     ]
 

@@ -27,7 +27,7 @@ class HandoverScreen(BaseScreen):
     BINDINGS = [
         Binding("ctrl+f", "focus_nik", "residents.focus_search"),
         Binding("f3", "handover", "handover.do"),
-        Binding("f4", "suket", "handover.suket"),
+        Binding("ctrl+t", "suket", "handover.suket", priority=True),  # not F4: that opens Antrian
         Binding("ctrl+o", "list('suket')", "handover.list_suket", priority=True),
         Binding("ctrl+u", "list('uncollected')", "handover.list_uncollected", priority=True),
         Binding("escape", "back", "app.back"),
@@ -144,8 +144,16 @@ class HandoverScreen(BaseScreen):
 
     # --- Suket ---------------------------------------------------------------------------------
     def action_suket(self) -> None:
-        if self._found is not None:
-            self._issue(self._found.resident.nik)
+        """A Suket is a numbered letter: say for whom before one is issued."""
+        if self._found is None:
+            return
+        from dukcapil_tui.widgets.dialogs import ConfirmModal
+
+        resident = self._found.resident
+        nik = resident.nik
+        self.app.push_screen(ConfirmModal(t("handover.suket_confirm_title"),
+                                          [t("handover.suket_confirm", name=resident.name, nik=nik)]),
+                             lambda yes: yes and self._issue(nik))
 
     @work(thread=True, exclusive=True, group="handover-suket", exit_on_error=False)
     def _issue(self, nik: str) -> None:

@@ -58,16 +58,18 @@ class CounterScreen(BaseScreen):
         Binding("k", "unhold", "queue_ui.key.unhold", key_display="K"),
         Binding("pagedown", "next_page", "residents.next_page", priority=True, show=False),
         Binding("pageup", "prev_page", "residents.prev_page", priority=True, show=False),
-        Binding("g", "change_counter", "queue_ui.key.change_counter", key_display="G", show=False),
+        Binding("g", "change_counter", "queue_ui.key.change_counter", key_display="G"),
         Binding("ctrl+r", "reload", "residents.refresh", show=False),
         Binding("escape", "back", "app.back"),
     ]
 
     class CountersLoaded(Message):
-        def __init__(self, counters: list[data.CounterChoice], services: list[data.ServiceChoice]) -> None:
+        def __init__(self, counters: list[data.CounterChoice], services: list[data.ServiceChoice],
+                     pick: bool) -> None:
             super().__init__()
             self.counters = counters
             self.services = services
+            self.pick = pick
 
     class Loaded(Message):
         def __init__(self, state: data.CounterState) -> None:
@@ -115,13 +117,18 @@ class CounterScreen(BaseScreen):
         for key, label in queue_text.COLUMNS:
             table.add_column(t(label), key=key)
         table.focus()
-        self.action_change_counter()
+        self._load_counters(pick=False)
 
     # --- choosing the counter -------------------------------------------------------------
-    @work(thread=True, group="counter-choices", exit_on_error=False)
     def action_change_counter(self) -> None:
-        """Load the counters and offer them (on opening, on G, or when this one closed)."""
-        self.post_message(self.CountersLoaded(*in_db(lambda: (data.counter_choices(), data.service_choices()))))
+        """G: choose another counter (remembered for this workstation)."""
+        self._load_counters(pick=True)
+
+    @work(thread=True, group="counter-choices", exit_on_error=False)
+    def _load_counters(self, pick: bool) -> None:
+        """Load the counters; offer them when asked (G), the first time on this workstation, or
+        when the remembered counter is gone — otherwise take the one this workstation serves."""
+        self.post_message(self.CountersLoaded(*in_db(lambda: (data.counter_choices(), data.service_choices())), pick))
 
     @on(CountersLoaded)
     def _counters_loaded(self, message: CountersLoaded) -> None:
@@ -132,8 +139,11 @@ class CounterScreen(BaseScreen):
             self.app.notify(t("queue_ui.no_counters"), severity="error")
             self.app.pop_screen()
             return
-        saved = configmod.load().counter
-        default = self.counter or numbers.whole(saved, thousands=False)
+        saved = numbers.whole(configmod.load().counter, thousands=False)
+        if not message.pick and saved in {c.number for c in message.counters}:
+            self._counter_chosen(saved)  # this workstation's counter: not asked at every F5
+            return
+        default = self.counter or saved
         options = [(t("queue_ui.counter_option", counter=data.counter_title(c.number, c.name), services=c.services),
                     c.number) for c in message.counters]
         self.app.push_screen(PickModal(t("queue_ui.pick_counter"), options, default), self._counter_chosen)
@@ -253,8 +263,7 @@ class CounterScreen(BaseScreen):
             row = self.selected()
             return (self.current is None and row is not None) or None
         if action == "unhold":
-            row = self.selected()
-            return (row is not None and row.status == "on_hold") or None
+            return self._to_unhold() is not None or None
         if action == "next_page":
             return bool(self.state and self.state.waiting_total > self._offset + PAGE_SIZE) or None
         if action == "prev_page":
@@ -314,9 +323,17 @@ class CounterScreen(BaseScreen):
         if self.current:
             self._run("no_show", service.no_show, self.current.id, self.counter)
 
-    def action_unhold(self) -> None:
+    def _to_unhold(self) -> data.TicketView | None:
+        """The held ticket K returns: the highlighted one, or the only one held at this counter."""
         row = self.selected()
         if row is not None and row.status == "on_hold":
+            return row
+        held = [r for r in (self.state.held if self.state else []) if r.status == "on_hold"]
+        return held[0] if len(held) == 1 else None
+
+    def action_unhold(self) -> None:
+        row = self._to_unhold()
+        if row is not None:
             self._run("unhold", service.unhold, row.id, self.counter)
 
     # --- moves with a form -------------------------------------------------------------------
@@ -327,6 +344,15 @@ class CounterScreen(BaseScreen):
                 if result.outcome:
                     note += " " + t(f"queue.outcome.{result.outcome}") + "."
                 self.app.notify(note, markup=False)
+            self.reload()
+            self.query_one(DataTable).focus()
+        return done
+
+    def _transferred(self, old_label: str):
+        def done(result: object) -> None:
+            if isinstance(result, data.Issued):
+                self.app.notify(t("queue_ui.transferred_slip", old=old_label, label=result.label,
+                                  service=result.service_name, slip=result.slip), markup=False, timeout=10)
             self.reload()
             self.query_one(DataTable).focus()
         return done
@@ -366,9 +392,12 @@ class CounterScreen(BaseScreen):
         ticket = self.current
         if ticket is None:
             return
-        perform = self._form_action(
-            lambda actor, counter, code, reason: service.transfer(actor, ticket.id, code, counter, reason))
-        self.app.push_screen(TransferModal(ticket, self._services, perform), self._after_form("transfer"))
+        actor, counter = self.app.actor, self.counter
+
+        def perform(code: str, reason: str) -> data.Issued:  # the new number, with its own slip
+            return data.transfer(actor, ticket.id, code, counter, reason)
+
+        self.app.push_screen(TransferModal(ticket, self._services, perform), self._transferred(ticket.label))
 
     @on(DataTable.RowSelected)
     def action_call_selected(self) -> None:

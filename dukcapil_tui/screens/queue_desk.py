@@ -90,6 +90,9 @@ class DeskScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        # The last number issued, on one line that never scrolls away (an 80x24 terminal has no
+        # room for the big number below the form).
+        yield Label("", id="desk-last")
         with VerticalScroll(id="desk-body"):
             yield Label(self.screen_title, classes="section-title")
             with Horizontal(classes="form-row"):
@@ -121,6 +124,7 @@ class DeskScreen(BaseScreen):
     def on_mount(self) -> None:
         self.sub_title = self.screen_title
         self.query_one("#desk-issued").display = False
+        self.query_one("#desk-last").display = False
         self.query_one("#nik", Input).focus()
         self._prepare()
         self._load_overview()
@@ -324,6 +328,10 @@ class DeskScreen(BaseScreen):
             issued.slip,
         ]
         self.query_one("#desk-issued-text", Label).update(escape("\n".join(line for line in lines if line)))
+        last = self.query_one("#desk-last", Label)
+        last.update(escape(t("queue_ui.last_line", label=issued.label, service=issued.service_name,
+                             ahead=issued.ahead)))
+        last.display = True
         self.app.notify(t("queue_ui.issued", label=issued.label, ahead=issued.ahead), markup=False)
 
     # --- other keys ---------------------------------------------------------------------------------

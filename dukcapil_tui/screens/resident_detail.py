@@ -20,7 +20,7 @@ from dukcapil_tui.services import residents as service
 class ResidentDetailScreen(BaseScreen):
     section_id = "residents"
     BINDINGS = [
-        Binding("f4", "edit", "residents.edit"),
+        Binding("ctrl+e", "edit", "residents.edit", priority=True),  # over the search field's "end"
         Binding("escape", "back", "app.back"),
     ]
 

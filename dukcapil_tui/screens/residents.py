@@ -34,8 +34,8 @@ class ResidentsScreen(BaseScreen):
         Binding("pagedown", "next_page", "residents.next_page", priority=True),
         Binding("pageup", "prev_page", "residents.prev_page", priority=True),
         Binding("f3", "new", "residents.new"),
-        Binding("f4", "edit", "residents.edit"),
-        Binding("f5", "reload", "residents.refresh"),
+        Binding("ctrl+e", "edit", "residents.edit", priority=True),  # over the search field's "end"
+        Binding("ctrl+r", "reload", "residents.refresh"),
         Binding("escape", "back", "app.back"),
     ]
 

@@ -43,6 +43,11 @@ def no_show_after() -> int:
     return int(value) if numbers.is_digits(value) and int(value) > 0 else rules.DEFAULT_NO_SHOW_AFTER
 
 
+def no_show_minutes() -> int:
+    value = numbers.whole(settings.get("noshow_min_minutes"), thousands=False)
+    return value if value is not None else rules.DEFAULT_NO_SHOW_MINUTES
+
+
 def get_ticket(ticket_id: int) -> Ticket:
     ticket = Ticket.get_or_none(Ticket.id == ticket_id)
     if ticket is None:
@@ -269,7 +274,19 @@ def no_show(actor: Actor, ticket_id: int, counter: int) -> Ticket:
         needed = no_show_after()
         if ticket.status == "called" and ticket.recalls < needed:
             raise ServiceError(t("queue.noshow_too_soon", recalls=ticket.recalls, needed=needed))
+        if ticket.status == "called":
+            minutes = no_show_minutes()
+            called_at = (TicketEvent.select(TicketEvent.at)
+                         .where((TicketEvent.ticket == ticket.id) & TicketEvent.event.in_(("call", "call_specific")))
+                         .order_by(TicketEvent.id.desc()).scalar())
+            elapsed = (context.now_utc() - _as_datetime(called_at)).total_seconds() / 60 if called_at else minutes
+            if elapsed < minutes:
+                raise ServiceError(t("queue.noshow_too_early", elapsed=int(elapsed), minutes=minutes))
         return _move(actor, ticket_id, "no_show", counter)
+
+
+def _as_datetime(value) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def hold(actor: Actor, ticket_id: int, counter: int, reason: str) -> Ticket:

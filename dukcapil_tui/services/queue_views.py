@@ -226,6 +226,13 @@ def issue(actor: Actor, service_code: str, **fields) -> Issued:
                   _slip(taken.ticket))
 
 
+def transfer(actor: Actor, ticket_id: int, service_code: str, counter: int | None, reason: str = "") -> Issued:
+    """Send the resident to another service: the new number gets its own slip."""
+    new = queue.transfer(actor, ticket_id, service_code, counter, reason)
+    view = ticket_view(new.id)
+    return Issued(view.id, view.label, view.service_name, view.name, queue.position(new), [], _slip(new))
+
+
 def check_in(actor: Actor, ticket_id: int) -> Issued:
     ticket = queue.check_in(actor, ticket_id)
     view = ticket_view(ticket.id)

@@ -15,7 +15,7 @@ from dukcapil_tui.domain.cards import (
     DEFAULT_SUKET_PATTERN,
 )
 from dukcapil_tui.domain.problems import ValidationError
-from dukcapil_tui.domain.queue import DEFAULT_NO_SHOW_AFTER
+from dukcapil_tui.domain.queue import DEFAULT_NO_SHOW_AFTER, DEFAULT_NO_SHOW_MINUTES
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Setting
 from dukcapil_tui.services import audit, context
@@ -35,6 +35,7 @@ DEFAULTS = {
     "suket_number_pattern": DEFAULT_SUKET_PATTERN,
     "suket_forbid_when_stock": "0",
     "noshow_after_recalls": str(DEFAULT_NO_SHOW_AFTER),
+    "noshow_min_minutes": str(DEFAULT_NO_SHOW_MINUTES),
     "slip_printer_command": "",
     "idle_lock_minutes": "10",
 }
@@ -140,6 +141,7 @@ EDITABLE: dict[str, Callable[[str], str]] = {
     "suket_number_pattern": _suket_pattern,
     "suket_forbid_when_stock": _yes_no,
     "noshow_after_recalls": _whole(1, 20),
+    "noshow_min_minutes": _whole(0, 60),
     "slip_printer_command": _text(1000),
     "idle_lock_minutes": _whole(1, 120),
 }

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dukcapil_tui import paths, private
+from dukcapil_tui.files import os_reason
 from dukcapil_tui.domain.formatting import format_date, to_local, zone_abbreviation
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Ticket
@@ -67,8 +68,14 @@ def deliver(ticket: Ticket, directory: Path | None = None) -> SlipDelivery:
             subprocess.run(shlex.split(command), input=text.encode("utf-8"), check=True, timeout=15,
                            capture_output=True)
             return SlipDelivery(None, True, t("slip.printed", label=ticket_label(ticket)))
-        except (OSError, subprocess.SubprocessError, ValueError) as exc:
-            problem = t("slip.print_failed", reason=type(exc).__name__)
+        except subprocess.CalledProcessError as exc:
+            problem = t("slip.print_failed", reason=t("slip.exit_code", code=exc.returncode))
+        except subprocess.TimeoutExpired:
+            problem = t("slip.print_failed", reason=t("slip.timeout"))
+        except OSError as exc:
+            problem = t("slip.print_failed", reason=os_reason(exc))
+        except ValueError:  # a command line shlex cannot split (an unclosed quote)
+            problem = t("slip.print_failed", reason=t("slip.bad_command"))
     directory = private.ensure_dir(directory or paths.export_dir() / "karcis", own=directory is None)
     target = private.write_text(directory / f"{ticket.day.isoformat()}_{ticket_label(ticket)}.txt", text)
     message = t("slip.written", path=target)

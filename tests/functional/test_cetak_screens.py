@@ -146,11 +146,18 @@ async def test_handover_and_suket_with_keys(cards_db):
         await pilot.press("f8")
         await settle(pilot)
         assert isinstance(app.screen, HandoverScreen)
-        # A waiting card gets a Suket with F4
+        # A waiting card gets a Suket with Ctrl+T, after a confirmation that names the resident
         await type_text(pilot, niks[4])
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("f4")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        from dukcapil_tui.widgets.dialogs import ConfirmModal
+
+        assert isinstance(app.screen, ConfirmModal)
+        assert query_db(path, "SELECT COUNT(*) FROM suket") == [(0,)]
+        assert niks[4] in str(app.screen.query_one(".confirm-line", Label).render())
+        await pilot.press("enter")
         await settle(pilot)
         suket_number = query_db(path, "SELECT number FROM suket")[0][0]
         assert suket_number.startswith("470/0001/DKPS/")

@@ -216,7 +216,7 @@ async def test_edit_resident_updates_database_and_audit(app, demo_db):
         await type_text(pilot, nik)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("f4")
+        await pilot.press("ctrl+e")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ResidentFormScreen)
@@ -300,3 +300,32 @@ async def test_the_nik_field_refuses_other_digits_and_drops_separators(app, demo
         await settle(pilot)
         assert nik.value == "5202045708050099"
         assert form.query_one("#birth_date", Input).value == "17-08-2005"  # and read as it is typed
+
+
+async def test_ctrl_p_opens_the_command_palette_and_section_keys_work_from_every_screen(app):
+    from textual.command import CommandPalette
+
+    from dukcapil_tui.screens.sections import SECTIONS
+
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert CommandPalette.is_open(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f5")  # the counter asks once which counter this workstation serves
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert getattr(app.screen, "section_id", None) == "counter"
+        # From each section's screen, the next section's key opens that section (every screen
+        # is left by an F-key once, so none of them takes a section key for itself).
+        for here, there in zip(SECTIONS, SECTIONS[1:] + SECTIONS[:1]):
+            await pilot.press(here.key)
+            await settle(pilot)
+            assert getattr(app.screen, "section_id", None) == here.id, (here.id, type(app.screen).__name__)
+            await pilot.press(there.key)
+            await settle(pilot)
+            assert getattr(app.screen, "section_id", None) == there.id, (here.id, there.id,
+                                                                          type(app.screen).__name__)

@@ -265,7 +265,7 @@ async def test_counter_calls_starts_and_finishes_a_recording(app, demo_db):
         ["take", "call", "start", "finish"]
 
 
-async def test_counter_hold_and_return_transfer_and_no_show(app, demo_db):
+async def test_counter_hold_and_return_transfer_and_no_show(app, demo_db, clock):
     for visitor in ("ani", "budi", "citra"):
         take(demo_db, "konsultasi", visitor_name=visitor)
     async with app.run_test(size=SIZE) as pilot:
@@ -286,8 +286,7 @@ async def test_counter_hold_and_return_transfer_and_no_show(app, demo_db):
         await wait_until(pilot, lambda: app.screen is counter and counter.current is None, what="the hold")
         assert table_labels(counter) == ["H-002", "H-003", "H-001"]  # held ones below the waiting
         assert query_db(demo_db, "SELECT status, hold_reason FROM ticket WHERE number = 1") == [("on_hold", "KK belum dibawa")]
-        await pilot.press("ctrl+end")  # the held row, at the bottom
-        await pilot.press("k")
+        await pilot.press("k")  # the only held ticket: returned wherever the cursor is
         await wait_until(pilot, lambda: table_labels(counter) == ["H-001", "H-002", "H-003"], what="the return")
         assert query_db(demo_db, "SELECT status FROM ticket WHERE number = 1") == [("waiting",)]
 
@@ -303,6 +302,10 @@ async def test_counter_hold_and_return_transfer_and_no_show(app, demo_db):
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is counter and counter.current is None, what="the transfer")
         assert table_labels(counter)[0] == "D-001"  # keeps its place by arrival time
+        note = next(n.message for n in app._notifications if "dialihkan" in n.message)
+        assert note.startswith("H-001 dialihkan: nomor baru D-001 (Pindah datang). Karcis disimpan: ")
+        slip = Path(note.split("Karcis disimpan: ")[1])
+        assert slip.name == "2026-11-22_D-001.txt" and "D - 0 0 1" in slip.read_text(encoding="utf-8")
 
         # no-show only after the recalls
         await pilot.press("n")
@@ -315,6 +318,11 @@ async def test_counter_hold_and_return_transfer_and_no_show(app, demo_db):
         for recalls in (1, 2, 3):
             await pilot.press("u")
             await wait_until(pilot, lambda: counter.current.recalls == recalls, what=f"recall {recalls}")
+        await pilot.press("x")  # three quick recalls: not yet, five minutes must pass since the call
+        await settle(pilot)
+        assert counter.current is not None
+        assert any("tandai tidak hadir setelah 5 menit" in n.message for n in app._notifications)
+        clock.now += timedelta(minutes=5)
         await pilot.press("x")
         await wait_until(pilot, lambda: counter.current is None, what="the no-show")
 
@@ -387,7 +395,7 @@ async def test_board_shows_the_called_number_and_the_next_ones(demo_db):
     assert board.return_code == 0
 
 
-async def test_day_summary_and_end_of_day_carry_over(app, demo_db):
+async def test_day_summary_and_end_of_day_carry_over(app, demo_db, clock):
     from dukcapil_tui.services import queue
 
     def a_day():
@@ -399,6 +407,7 @@ async def test_day_summary_and_end_of_day_carry_over(app, demo_db):
         absent = queue.claim_next(actor, 2)
         for _ in range(3):
             queue.recall(actor, absent.id, 2)
+        clock.now += timedelta(minutes=5)
         queue.no_show(actor, absent.id, 2)
 
     before_start(demo_db, a_day)
