@@ -1,9 +1,10 @@
-"""Shared fixtures: every test gets its own data folder and, when asked, an office database."""
+"""Shared fixtures: every test gets its own data folder and, when asked, an office database
+(a copy of one made per session), its admin, and the service clock it moves by hand."""
 
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from dukcapil_tui.domain import passwords
 
 PASSWORD = "praya-kantor-26"
 TODAY = date(2026, 11, 22)
+START = datetime(2026, 11, 22, 2, 0, 0)  # 10:00 WITA on Sunday 22-11-2026 (naive UTC, as stored)
+OFFICE = "Disdukcapil Kabupaten Lombok Tengah"
 
 
 # scrypt at the production cost (N=2^17: ~0.4 s and 128 MiB a hash) and the one-second login
@@ -67,22 +70,89 @@ def login_args(username: str = "admin", password: str = PASSWORD) -> list[str]:
     return ["--user", username, "--password-file", str(secret)]
 
 
+# --- the service clock ---------------------------------------------------------------------------
+
+class Clock:
+    """The services' clock (``context.now_utc``), moved by hand; with ``tick`` every reading
+    also moves it on, so that events written in one test keep their order."""
+
+    def __init__(self, start: datetime = START, tick: timedelta | None = None):
+        self.now = start
+        self.tick = tick
+
+    def __call__(self) -> datetime:
+        if self.tick:
+            self.now += self.tick
+        return self.now
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment
+
+    def at_wita(self, hour: int, minute: int = 0, day: date = TODAY) -> None:
+        """Move to ``hour:minute`` WITA (UTC+8) on ``day``."""
+        self.now = datetime(day.year, day.month, day.day, hour, minute) - timedelta(hours=8)
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
 @pytest.fixture
-def office_db(tmp_path) -> Path:
-    """A fresh Lombok Tengah office database with admin/praya-kantor-26, opened."""
+def clock(monkeypatch) -> Clock:
+    from dukcapil_tui.services import context
+
+    c = Clock(START)
+    monkeypatch.setattr(context, "now_utc", c)
+    return c
+
+
+@pytest.fixture
+def frozen_now(clock) -> datetime:
+    """The service clock standing at 22-11-2026 02:00 UTC (10:00 WITA)."""
+    return clock.now
+
+
+# --- the office -----------------------------------------------------------------------------------
+
+def make_office(path: Path) -> Path:
+    from dukcapil_tui.db import database
     from dukcapil_tui.services.office import init_office
 
-    path = tmp_path / "office.sqlite3"
     init_office(
-        path, office_name="Disdukcapil Kabupaten Lombok Tengah", region_code="52.02",
-        timezone="Asia/Makassar", admin_username="admin", admin_full_name="Kepala Dinas",
-        admin_password=PASSWORD, workstation="TEST-01",
+        path, office_name=OFFICE, region_code="52.02", timezone="Asia/Makassar", admin_username="admin",
+        admin_full_name="Kepala Dinas", admin_password=PASSWORD, workstation="TEST-01",
     )
+    database.close()  # the last connection checkpoints the WAL: one self-contained file
+    return path
+
+
+@pytest.fixture(scope="session")
+def office_template(tmp_path_factory) -> Path:
+    """The office made once per session (``init_office`` hashes a password and loads regions);
+    tests get copies (copying a closed SQLite file is much cheaper)."""
+    return make_office(tmp_path_factory.mktemp("template") / "office.sqlite3")
+
+
+@pytest.fixture
+def office(office_template, tmp_path) -> Path:
+    """A fresh copy of the Lombok Tengah office database (admin / PASSWORD), opened."""
+    from dukcapil_tui.db import open_database
+
+    path = tmp_path / "office.sqlite3"
+    shutil.copyfile(office_template, path)
+    open_database(path)
     return path
 
 
 @pytest.fixture
-def admin(office_db):
+def office_db(office) -> Path:
+    """The same fresh office (the name older tests use)."""
+    return office
+
+
+@pytest.fixture
+def admin(office):
+    """The office's administrator, as the services see a logged-in user. A module that brings its
+    own ``office`` fixture (another template) gets that office's admin."""
     from dukcapil_tui.models import AppUser
     from dukcapil_tui.services.context import Actor
 
@@ -90,11 +160,8 @@ def admin(office_db):
     return Actor(user.id, "admin", "admin", "TEST-01", user.full_name)
 
 
-@pytest.fixture
-def frozen_now(monkeypatch):
-    """The service clock fixed at 22-11-2026 02:00 UTC (10:00 WITA)."""
-    from dukcapil_tui.services import context
+def actor(role: str, username: str | None = None):
+    """An actor of ``role`` (no user row needed: the audit log keeps the name)."""
+    from dukcapil_tui.services.context import Actor
 
-    moment = datetime(2026, 11, 22, 2, 0, 0)
-    monkeypatch.setattr(context, "now_utc", lambda: moment)
-    return moment
+    return Actor(None, username or f"petugas_{role}", role, "TEST-02", f"Petugas {role}")

@@ -43,13 +43,12 @@ import pytest
 from dukcapil_tui.db import database, open_database
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.models import (
-    AppUser, BlangkoMovement, Card, CardEvent, Destruction, Handover, Resident, Service, SpoiledCard, Suket, Ticket,
+    BlangkoMovement, Card, CardEvent, Destruction, Handover, Resident, Service, SpoiledCard, Suket, Ticket,
     TicketEvent,
 )
 from dukcapil_tui.services import context
-from dukcapil_tui.services.context import Actor
 
-from conftest import PASSWORD
+from conftest import PASSWORD, Clock, actor, admin  # noqa: F401  (admin, actor re-exported: this office's admin)
 
 OFFICE = "Disdukcapil Kabupaten Lombok Tengah"
 TODAY = date(2026, 11, 22)
@@ -208,9 +207,10 @@ def report_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    monkeypatch.setattr(context, "now_utc", lambda: NOW)
-    return NOW
+def clock(monkeypatch) -> Clock:
+    c = Clock(NOW)
+    monkeypatch.setattr(context, "now_utc", c)
+    return c
 
 
 @pytest.fixture
@@ -221,14 +221,6 @@ def office(report_template, tmp_path, clock) -> Path:
     return path
 
 
-@pytest.fixture
-def admin(office) -> Actor:
-    user = AppUser.get(AppUser.username == "admin")
-    return Actor(user.id, "admin", "admin", "TEST-01", user.full_name)
-
-
-def actor(role: str) -> Actor:
-    return Actor(None, f"petugas_{role}", role, "TEST-02", f"Petugas {role}")
 
 
 # --- reading workbooks -----------------------------------------------------------------------

@@ -298,3 +298,11 @@ def test_a_correction_from_the_command_line(office):
     again = invoke("blangko", "decide", "correction", "1", "--reject")
     assert_clean_exit(again, 2)
     assert again.stderr == "Permintaan koreksi ini sudah disetujui.\n"
+
+
+def test_blanks_lent_earlier_come_back(office):
+    assert_clean_exit(invoke("blangko", "receive", "100", "--document", "SJ-1", "--source", "Kemendagri"), 0)
+    assert_clean_exit(invoke("blangko", "loan", "out", "40", "--office", "Disdukcapil Lombok Barat"), 0)
+    back = invoke("blangko", "loan", "returned", "40", "--office", "Disdukcapil Lombok Barat")
+    assert_clean_exit(back, 0)
+    assert back.output == "Pengembalian 40 blangko dicatat (Disdukcapil Lombok Barat). Stok sekarang 100.\n"

@@ -145,3 +145,28 @@ def test_the_region_table_gains_level_kota_and_keeps_every_row_and_key(tmp_path)
             raise AssertionError(f"accepted: {statement}")
         except peewee.IntegrityError as exc:
             assert refusal in str(exc), statement
+
+
+def test_the_models_match_what_the_migrations_create(tmp_path):
+    """Every model maps onto a table the migrations made, column for column (the schema is
+    written in plain SQL; a model that drifted from it fails only at run time otherwise)."""
+    from dukcapil_tui.db import database
+    from dukcapil_tui.models import ALL_MODELS, BaseModel
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    assert set(subclasses(BaseModel)) == set(ALL_MODELS)
+    open_database(tmp_path / "baru.sqlite3", create=True)
+    tables = {row[0] for row in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        assert table in tables, table
+        columns = {row[1]: row for row in database.execute_sql(f"PRAGMA table_info({table})")}
+        fields = {f.column_name: f for f in model._meta.sorted_fields}
+        assert set(fields) == set(columns), (table, set(fields) ^ set(columns))
+        for name, field in fields.items():
+            not_null = bool(columns[name][3]) or bool(columns[name][5])  # NOT NULL, or the primary key
+            assert field.null == (not not_null), (table, name, "null" if field.null else "not null")

@@ -14,30 +14,10 @@ from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import passwords
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.models import AppUser, AuditLog, Region, Resident, Setting
-from dukcapil_tui.services import audit, context, office, regions, residents, settings, users
+from dukcapil_tui.services import audit, office, regions, residents, settings, users
 from dukcapil_tui.services.context import Actor, NotFound, PermissionDenied, ServiceError
 
 from conftest import PASSWORD, TODAY
-
-
-class Clock:
-    """A service clock the test moves by hand."""
-
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    c = Clock(datetime(2026, 11, 22, 2, 0, 0))  # 10:00 WITA
-    monkeypatch.setattr(context, "now_utc", c)
-    return c
 
 
 def audit_count() -> int:

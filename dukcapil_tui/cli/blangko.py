@@ -56,7 +56,7 @@ def receive_cmd(state: State, quantity: str, document_no: str, source: str, note
 
 
 @blangko_group.command("loan")
-@click.argument("direction", type=click.Choice(["in", "out"]))
+@click.argument("direction", type=click.Choice(["in", "out", "returned"]))
 @click.argument("quantity")
 @click.option("--office", required=True, metavar="TEXT", help="The other office (dipinjam dari / dipinjamkan ke).")
 @click.option("--reference", default="", metavar="NO", help="The loan letter's number.")
@@ -65,13 +65,17 @@ def receive_cmd(state: State, quantity: str, document_no: str, source: str, note
 @pass_state
 def loan_cmd(state: State, direction: str, quantity: str, office: str, reference: str, note: str,
              confirmed: bool) -> None:
-    """Record blanks borrowed from (in) or lent to (out) another office."""
+    """Record blanks borrowed from (in) or lent to (out) another office, or blanks lent earlier
+    that come back (returned)."""
     from dukcapil_tui.domain.formatting import format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko
 
     open_db(state)
-    movement = blangko.loan(cli_actor(state), direction, quantity, office, reference, note, confirmed=confirmed)
+    if direction == "returned":
+        movement = blangko.returned(cli_actor(state), quantity, office, reference, note)
+    else:
+        movement = blangko.loan(cli_actor(state), direction, quantity, office, reference, note, confirmed=confirmed)
     click.echo(t("cli.blangko.loaned", kind=t(f"blangko.kind.{movement.kind}"), quantity=format_int(abs(movement.quantity)),
                  office=movement.source, stock=format_int(blangko.balance())))
 

@@ -26,4 +26,5 @@ MESSAGES = {
     "cli.blangko.correction_asked": ("Permintaan koreksi #{number} dicatat: mutasi #{entry} menjadi {quantity} (selisih {delta}). Menunggu persetujuan Kepala Dinas (dukcapil blangko decide correction {number} --approve).", "Correction request #{number} recorded: entry #{entry} to {quantity} (difference {delta}). Waiting for the head's approval (dukcapil blangko decide correction {number} --approve)."),
     "cli.blangko.nothing_pending": ("Tidak ada opname atau koreksi yang menunggu persetujuan.", "No stock count or correction waits for approval."),
     "cli.blangko.decided": ("{kind} #{number} {status}. Stok sekarang {stock}.", "{kind} #{number} {status}. Stock now {stock}."),
+    "blangko.ui.returned_option": ("Pengembalian (blangko yang dipinjamkan kembali)", "Returned (blanks lent come back)"),
 }

@@ -20,7 +20,6 @@ from dukcapil_tui.reports.periods import Period
 from dukcapil_tui.services import regions
 
 TITLE = "Backlog cetak KTP-el"
-SLUG = "backlog-cetak"
 STATUSES = OPEN_STATUSES
 STATUS_LABELS = {
     "waiting_prr": "Menunggu PRR",

@@ -25,7 +25,6 @@ from dukcapil_tui.reports.periods import Period
 from dukcapil_tui.services import regions
 
 TITLE = "Daftar penduduk wajib KTP-el belum rekam"
-SLUG = "belum-rekam"
 MARITAL = {"belum_kawin": "Belum kawin", "kawin": "Kawin", "cerai_hidup": "Cerai hidup", "cerai_mati": "Cerai mati"}
 PROGRESS_EVERY = 2000
 

@@ -24,7 +24,6 @@ from dukcapil_tui.reports.common import Figure
 from dukcapil_tui.reports.periods import Period
 
 TITLE = "Laporan penggunaan blangko KTP-el"
-SLUG = "penggunaan-blangko"
 
 IN_KINDS = ("receipt", "loan_in", "returned")
 OUT_KINDS = ("print_ok", "print_failed", "damaged", "loan_out")

@@ -28,7 +28,6 @@ from dukcapil_tui.services import capaian as capaian_settings
 from dukcapil_tui.services import regions
 
 TITLE = "Rekapitulasi capaian perekaman KTP-el"
-SLUG = "capaian-perekaman"
 
 
 @dataclass

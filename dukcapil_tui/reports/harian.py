@@ -20,7 +20,6 @@ from dukcapil_tui.reports.common import Figure
 from dukcapil_tui.reports.periods import Period
 
 TITLE = "Laporan harian layanan"
-SLUG = "harian-layanan"
 
 
 @dataclass

@@ -180,12 +180,15 @@ class BlangkoScreen(BaseScreen):
         actor = self.app.actor
         self._form(t("blangko.ui.loan"), [
             FormField("direction", t("blangko.ui.direction"), "select",
-                      (("out", t("blangko.kind.loan_out")), ("in", t("blangko.kind.loan_in")))),
+                      (("out", t("blangko.kind.loan_out")), ("in", t("blangko.kind.loan_in")),
+                       ("returned", t("blangko.ui.returned_option")))),
             FormField("quantity", t("blangko.col.quantity"), restrict=r"[0-9.]*", max_length=9),
             FormField("office", t("blangko.field.office"), max_length=80),
             FormField("reference", t("blangko.col.reference"), max_length=80),
-        ], lambda v: blangko.loan(actor, v["direction"], v["quantity"], v["office"], v["reference"],
-                                  confirmed=v.get("confirmed", False)))
+        ], lambda v: (blangko.returned(actor, v["quantity"], v["office"], v["reference"])
+                      if v["direction"] == "returned" else
+                      blangko.loan(actor, v["direction"], v["quantity"], v["office"], v["reference"],
+                                   confirmed=v.get("confirmed", False))))
 
     def action_damaged(self) -> None:
         actor = self.app.actor

@@ -28,22 +28,14 @@ TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 2, 0, 0)  # 10:00 WITA
 
 
-class Clock:
-    """The service clock: a second passes at every reading, so events keep their order."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
-
-
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
+    """The service clock: a second passes at every reading, so events keep their order."""
+    from conftest import Clock
+
     from dukcapil_tui.services import context
 
-    fixed = Clock(NOW)
+    fixed = Clock(NOW, tick=timedelta(seconds=1))
     monkeypatch.setattr(context, "now_utc", fixed)
     return fixed
 
