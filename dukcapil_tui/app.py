@@ -5,6 +5,8 @@ Screens own their handlers and workers; this file stays thin (STYLE.md §11).
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -33,6 +35,10 @@ class DukcapilApp(App):
         Binding("ctrl+q", "quit", "app.quit", priority=True, id="quit"),
         # Declared here (Textual adds it itself otherwise) so that translating the bindings keeps it.
         Binding("ctrl+p", "command_palette", "app.palette", priority=True, show=False, id="palette"),
+        # Focus moves before the next key is delivered (a non-priority Tab is handled only after
+        # it has bubbled back, when the keys typed after it went to the field being left).
+        Binding("tab", "focus_next", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "app.focus_previous", show=False, priority=True),
         *[Binding(s.key, f"open_section('{s.id}')", s.title_key, id=f"section-{s.id}") for s in SECTIONS],
     ]
 
@@ -42,6 +48,8 @@ class DukcapilApp(App):
         self.db_path = Path(db_path)
         self.workstation = workstation or configmod.load().workstation_code
         self.actor: Actor | None = None
+        self._keys: deque[events.Key] = deque()  # keys read, not yet delivered (on_event)
+        self._key_drain_scheduled = False
         self.office_settings: dict[str, str] = {}
         from dukcapil_tui.screens.idle import IdleGuard
 
@@ -95,7 +103,61 @@ class DukcapilApp(App):
                 and not event.is_forwarded:
             if self.idle.touch():
                 return  # the key that closes the lock warning does nothing else
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            event._dukcapil_seen = time.monotonic()
+            self._keys.append(event)
+            if not self._key_drain_scheduled:
+                await self._drain_keys()
+            return
         await super().on_event(event)
+
+    # --- keys that arrive fast ------------------------------------------------------------
+    # Textual forwards a key to the focused widget as soon as it reads it, but the widget
+    # handles it later, and what the key sets going (Enter's Submitted, the focus change it
+    # asks for, queued back here as a callback) comes after keys already read: keys typed — or
+    # sent by a barcode scanner — right after Tab or Enter went to the field being left (a
+    # password typed into the username field, in clear text). Keys wait in a queue of their
+    # own and are delivered one at a time, in order, each once the app has done what the one
+    # before set going (at most 0.3 s).
+    async def _drain_keys(self) -> None:
+        self._key_drain_scheduled = False
+        while self._keys:
+            await self._settle_input()
+            waited = time.monotonic() - self._keys[0]._dukcapil_seen
+            if waited < 0.3 and any(not isinstance(m, events.Key) or m.is_forwarded  # a key coming back up
+                                    for m in self._message_queue.values):
+                self._key_drain_scheduled = True
+                self.call_later(self._drain_keys)  # after the work queued before it
+                return
+            await super().on_event(self._keys.popleft())
+
+    async def _settle_input(self, limit_s: float = 0.3) -> None:
+        """Wait until the focused widget and the nodes above it have handled what they hold:
+        a callback queued behind it in each runs once that is done."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit_s
+        first = True
+        while loop.time() < deadline:
+            try:
+                screen = self.screen
+            except Exception:  # noqa: BLE001 - no screen yet (start-up): nothing to wait for
+                return
+            pumps = [p for p in (self.focused.ancestors_with_self if self.focused is not None else [screen])
+                     if p is not self]
+            if not first and all(pump._message_queue.empty() for pump in pumps):
+                return
+            first = False
+            done = [asyncio.Event() for _ in pumps]
+            for pump, event in zip(pumps, done, strict=True):
+                if not pump.call_later(event.set):
+                    event.set()
+            try:
+                await asyncio.wait_for(asyncio.gather(*(event.wait() for event in done)),
+                                       max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                return
 
     @work(thread=True, group="backup", exit_on_error=False)
     def backup_in_background(self, kind: str) -> None:

@@ -7,6 +7,8 @@ MESSAGES = {
     "app.back": ("Kembali", "Back"),
     "app.logout": ("Keluar akun", "Log out"),
     "app.palette": ("Perintah", "Commands"),
+    "app.focus_next": ("Kolom berikut", "Next field"),
+    "app.focus_previous": ("Kolom sebelumnya", "Previous field"),
     "app.demo_hint": ("Untuk kantor demo: {command}", "For the demo office: {command}"),
     "app.no_database": (
         "Belum ada basis data di {path}.\n"

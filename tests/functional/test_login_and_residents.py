@@ -12,7 +12,7 @@ from dukcapil_tui.screens.resident_detail import ResidentDetailScreen
 from dukcapil_tui.screens.resident_form import ResidentFormScreen
 from dukcapil_tui.screens.residents import ResidentsScreen
 
-from .conftest import login, query_db, settle, type_text
+from .conftest import login, query_db, settle, type_text, wait_until
 
 SIZE = (120, 40)
 
@@ -329,3 +329,33 @@ async def test_ctrl_p_opens_the_command_palette_and_section_keys_work_from_every
             await settle(pilot)
             assert getattr(app.screen, "section_id", None) == there.id, (here.id, there.id,
                                                                           type(app.screen).__name__)
+
+
+def _burst(app, *keys: str) -> None:
+    """Keys as a barcode scanner or a fast typist sends them: all read before any is handled."""
+    from textual import events
+
+    for key in keys:
+        for part in ([key] if key in ("enter", "tab") else list(key)):
+            char = {"enter": "\r", "tab": "\t"}.get(part, part)
+            app.post_message(events.Key(part, char))
+
+
+async def test_keys_sent_in_one_burst_land_in_the_fields_they_were_meant_for(app, demo_db):
+    from dukcapil_tui.screens.main import MainScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _burst(app, "loket1", "enter", "dukcapil", "enter")  # the password must never land in the username
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), what="the login")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ResidentFormScreen)
+        _burst(app, "5202045708050099", "tab", "SITI RAHMA", "tab", "PRAYA")
+        await settle(pilot)
+        assert form.query_one("#nik", Input).value == "5202045708050099"
+        assert form.query_one("#name", Input).value == "SITI RAHMA"
+        assert form.query_one("#birth_place", Input).value == "PRAYA"
