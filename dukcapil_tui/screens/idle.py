@@ -54,9 +54,10 @@ class LockScreen(BaseModal[bool]):
             self.ok = ok
             self.message = message
 
-    def __init__(self, actor: Actor) -> None:
+    def __init__(self, actor: Actor, on_unlock: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.actor = actor
+        self._on_unlock = on_unlock
 
     def compose(self) -> ComposeResult:
         with Vertical(id="idle-box"):
@@ -88,6 +89,11 @@ class LockScreen(BaseModal[bool]):
     @on(Checked)
     def _checked(self, message: Checked) -> None:
         if message.ok:
+            # Told directly, not through push_screen's result callback: that one runs on the
+            # screen that was active when the lock was pushed — from the guard's timer, often
+            # the long-gone login screen — and never arrived (the session stayed "locked").
+            if self._on_unlock is not None:
+                self._on_unlock()
             self.dismiss(True)
             return
         field = self.query_one("#unlock-password", Input)
@@ -164,11 +170,11 @@ class IdleGuard:
             warning, self.warning = self.warning, None
             if warning.is_active:
                 warning.dismiss()
-        self.lock = LockScreen(self.app.actor)
-        self.app.push_screen(self.lock, self._unlocked)
+        self.lock = LockScreen(self.app.actor, self._unlocked)
+        self.app.push_screen(self.lock)
 
-    def _unlocked(self, ok: bool | None) -> None:
+    def _unlocked(self) -> None:
         self.lock = None
         self.last = self.clock()
-        if ok:
-            self.app.notify(t("idle.unlocked"))
+        self.app.refresh_bindings()
+        self.app.notify(t("idle.unlocked"))

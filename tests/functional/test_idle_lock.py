@@ -109,3 +109,31 @@ async def test_the_first_login_of_the_day_makes_the_days_backup(app, demo_db):
     kinds = query_db(demo_db, "SELECT username, json_extract(changes, '$.kind') FROM audit_log "
                               "WHERE action = 'backup.create'")
     assert kinds == [("loket1", "daily")]
+
+
+async def test_after_unlocking_from_the_real_timer_the_session_works_and_locks_again(app):
+    """The guard's one-second timer was started while the login screen was active; the lock it
+    pushes must still report its unlocking (it did not: every key stayed blocked)."""
+    import asyncio
+
+    clock = FakeClock()
+    async with app.run_test(size=SIZE) as pilot:
+        app.office_settings["idle_lock_minutes"] = "2"
+        await login(pilot, "loket1")
+        app.idle.clock = clock
+        app.idle.last = clock.now
+        clock.now += 121
+        await asyncio.sleep(1.3)  # the real timer ticks
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        await type_text(pilot, "dukcapil")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.idle.locked
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, ResidentsScreen)
+        clock.now += 121
+        await asyncio.sleep(1.3)
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)  # and it locks again
