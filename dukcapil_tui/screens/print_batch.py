@@ -49,6 +49,7 @@ class PrintBatchScreen(BaseScreen):
         self.screen_title = t("batch.title")
         self._batch = None
         self._jobs: list[printing.JobRow] = []
+        self._in_flight: set[int] = set()  # jobs whose result is being recorded
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,7 +98,8 @@ class PrintBatchScreen(BaseScreen):
             table.add_row(str(i), job.nik, job.name, t(f"cards.reason.{job.reason}"), format_date(recorded), result,
                           key=str(job.job_id))
         if self._jobs:
-            first_open = next((i for i, j in enumerate(self._jobs) if j.result is None), None)
+            first_open = next((i for i, j in enumerate(self._jobs)
+                               if j.result is None and j.job_id not in self._in_flight), None)
             table.move_cursor(row=first_open if first_open is not None else min(keep, len(self._jobs) - 1))
         self.refresh_bindings()
 
@@ -110,7 +112,7 @@ class PrintBatchScreen(BaseScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("ok", "failed"):
             job = self._current()
-            return (job is not None and job.result is None) or None
+            return (job is not None and job.result is None and job.job_id not in self._in_flight) or None
         if action == "close_batch":
             return self._batch is not None or None
         if action == "new_batch":
@@ -132,21 +134,36 @@ class PrintBatchScreen(BaseScreen):
         )
 
     def action_ok(self) -> None:
-        job = self._current()
-        if job is not None and job.result is None:
-            self._record(job.job_id, True, None)
+        self._result(True, None)
 
     def action_failed(self, reason: str) -> None:
-        job = self._current()
-        if job is not None and job.result is None:
-            self._record(job.job_id, False, reason)
+        self._result(False, reason)
 
-    @work(thread=True, exclusive=True, group="batch-result", exit_on_error=False)
+    def _result(self, ok: bool, reason: str | None) -> None:
+        """Record the highlighted card's result and move on to the next card at once, so that
+        results pressed in quick succession (O O O as the cards leave the printer) each go to
+        their own card, none lost."""
+        job = self._current()
+        if job is None or job.result is not None or job.job_id in self._in_flight:
+            return
+        self._in_flight.add(job.job_id)
+        table = self.query_one(DataTable)
+        following = next((i for i, j in enumerate(self._jobs)
+                          if i > table.cursor_row and j.result is None and j.job_id not in self._in_flight), None)
+        if following is not None:
+            table.move_cursor(row=following)
+        self._record(job.job_id, ok, reason)
+
+    @work(thread=True, group="batch-result", exit_on_error=False)
     def _record(self, job_id: int, ok: bool, reason: str | None) -> None:
         _, problems = try_service(printing.record_result, self.app.actor, job_id, ok, reason)
         if problems:
             self.post_message(self.Failed(refusal_text(problems)))
-        self.app.call_from_thread(self._load, self._batch.id if self._batch else None)
+        self.app.call_from_thread(self._recorded, job_id)
+
+    def _recorded(self, job_id: int) -> None:
+        self._in_flight.discard(job_id)
+        self._load(self._batch.id if self._batch else None)
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:

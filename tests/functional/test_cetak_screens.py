@@ -404,3 +404,30 @@ async def test_closing_a_batch_with_unprinted_cards_asks_and_says_what_becomes_o
     assert query_db(path, "SELECT result, COUNT(*) FROM print_job GROUP BY result ORDER BY result") == [
         ("ok", 1), ("skipped", 3)]
     assert query_db(path, "SELECT closed_at IS NOT NULL FROM print_batch") == [(1,)]
+
+
+async def test_results_pressed_in_quick_succession_each_go_to_their_own_card(cards_db):
+    from textual import events
+
+    from dukcapil_tui.app import DukcapilApp
+
+    path, _ = cards_db
+    app = DukcapilApp(db_path=path, workstation="CETAK-01")
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "cetak1")
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#in-size", Input).value = "4"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        for key in "oogo":  # as the cards leave the printer, without waiting for the screen
+            app.post_message(events.Key(key, key))
+        await settle(pilot)
+        await settle(pilot)
+    assert query_db(path, "SELECT result, COUNT(*) FROM print_job GROUP BY result ORDER BY result") == [
+        ("failed", 1), ("ok", 3)]
+    assert query_db(path, "SELECT SUM(quantity) FROM blangko_movement") == [(1,)]
