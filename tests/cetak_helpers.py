@@ -7,6 +7,8 @@ Import into a test module with ``from cetak_helpers import office, admin, clock`
 
 from __future__ import annotations
 
+import itertools
+
 from datetime import date, datetime
 from itertools import count
 
@@ -60,9 +62,13 @@ def ready_card(**kwargs) -> Card:
     return add_card(central="PRINT_READY_RECORD", **kwargs)
 
 
-def stock(actor_: Actor, quantity: int, document: str = "SJ-001") -> None:
+_lots = itertools.count(1)
+
+
+def stock(actor_: Actor, quantity: int, document: str | None = None) -> None:
     from dukcapil_tui.services import blangko
 
+    document = document or f"SJ-{next(_lots):03d}"  # each lot its own document (a reused one is asked about)
     blangko.receive(actor_, quantity, document, "Ditjen Dukcapil Kemendagri")
 
 

@@ -14,7 +14,7 @@ from dukcapil_tui.models import BlangkoMonth, BlangkoMovement, Destruction, Spoi
 from dukcapil_tui.services import blangko, printing, settings
 from dukcapil_tui.services.context import NeedsConfirmation, NotFound, PermissionDenied, ServiceError
 
-from cetak_helpers import (TODAY, actor, admin, office_template, clock, db_state, office, ready_card,  # noqa: F401
+from cetak_helpers import (TODAY, actor, add_resident, admin, office_template, clock, db_state, office, ready_card,  # noqa: F401
                            stock)
 
 KEMENDAGRI = "Ditjen Dukcapil Kemendagri"
@@ -91,9 +91,23 @@ def test_a_count_far_from_the_ledger_needs_a_confirmation(admin, clock, counted,
         with pytest.raises(NeedsConfirmation) as caught:
             blangko.record_count(admin, counted)
         assert db_state() == before
-        assert f"berselisih {counted - 100:+d} dari buku (100), melebihi batas wajar 10" in str(caught.value)
+        assert str(caught.value) == (f"Hasil opname {counted} berselisih lebih dari 10 blangko dengan buku. Hitung "
+                                     "ulang; catat hanya bila memang benar.")
+        assert "100" not in str(caught.value)  # a blind count: the book's figure is not told
     count = blangko.record_count(admin, counted, confirmed=unusual)
     assert (count.counted, count.computed, count.status) == (counted, 100, "pending")
+
+
+def test_a_lot_document_used_before_needs_a_confirmation(admin, clock):
+    blangko.receive(admin, 500, "SJ/12/2026", KEMENDAGRI)
+    before = db_state()
+    with pytest.raises(NeedsConfirmation) as caught:
+        blangko.receive(admin, 500, " sj/12/2026 ", KEMENDAGRI)
+    assert str(caught.value) == ("Nomor dokumen SJ/12/2026 sudah dipakai untuk penerimaan 22-11-2026 (500 blangko). Lot "
+                                 "yang sama dicatat dua kali? Catat hanya bila ini lot lain.")
+    assert db_state() == before
+    assert blangko.receive(admin, 300, "SJ/12/2026", KEMENDAGRI, confirmed=True).quantity == 300
+    assert blangko.receive(admin, 300, "SJ/13/2026", KEMENDAGRI).quantity == 300  # another document: fine
 
 
 def test_a_receipt_needs_its_document_number_and_source(admin, clock):
@@ -168,8 +182,12 @@ def test_a_damaged_blanks_nik_is_checked_like_every_nik(admin, clock, nik, messa
         blangko.damaged(admin, "chip_rusak", nik=nik)
     assert caught.value.problems == {"nik": message}
     assert db_state() == before
-    spoiled = blangko.damaged(admin, "chip_rusak", nik="5202.0417.0805.0001")
-    assert spoiled.nik == "5202041708050001"
+    with pytest.raises(ValidationError) as caught:  # a well-formed NIK nobody holds
+        blangko.damaged(admin, "chip_rusak", nik="5202.0417.0805.0001")
+    assert caught.value.problems == {"nik": "NIK 5202041708050001 tidak terdaftar di basis data penduduk."}
+    holder = add_resident()
+    spoiled = blangko.damaged(admin, "chip_rusak", nik=f"{holder.nik[:4]}.{holder.nik[4:]}")
+    assert spoiled.nik == holder.nik
 
 
 @pytest.mark.parametrize("role", ["cetak", "loket"])
@@ -380,7 +398,11 @@ def test_destruction_under_a_berita_acara(admin, clock):
         blangko.destroy(admin, "BA/002/XI/2026", TODAY)
     assert str(caught.value) == "Tidak ada blangko rusak yang menunggu pemusnahan."
     assert Destruction.select().count() == 1
-    second = blangko.destroy(admin, "BA/002/XI/2026", date(2026, 11, 25), spoiled_ids=[late.id])
+    with pytest.raises(ValidationError) as caught:  # the 26th has not come yet (today is the 25th)
+        blangko.destroy(admin, "BA/002/XI/2026", date(2026, 11, 26), spoiled_ids=[late.id])
+    assert caught.value.problems == {"day": "Tanggal pemusnahan 26-11-2026 belum tiba; berita acara dicatat pada atau "
+                                            "setelah harinya."}
+    second = blangko.destroy(admin, "BA/002/XI/2026", date(2026, 11, 25), spoiled_ids=[late.id])  # today: fine
     assert second.count == 1 and blangko.spoiled_waiting_destruction() == []
     assert blangko.balance() == 7  # destruction moves no blanks: they left the stock when spoiled
 

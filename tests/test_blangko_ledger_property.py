@@ -65,7 +65,7 @@ def _step(model: Model, op: tuple) -> bool | None:
     if kind in ("receive", "loan_in", "returned"):
         q = op[1]
         if kind == "receive":
-            blangko.receive(KEEPER, q, f"SJ-{q}", "Kemendagri")
+            blangko.receive(KEEPER, q, f"SJ-{q}", "Kemendagri", confirmed=True)  # a lot document may repeat here
         elif kind == "loan_in":
             blangko.loan(KEEPER, "in", q, "Kantor lain")
         else:

@@ -159,7 +159,7 @@ def test_check_in_flow(admin, clock, people, tmp_path):
     assert Ticket.get_by_id(tomorrows.id).status == "booked"
 
     clock.at_wita(8, 45)
-    walk_in = q.take_ticket(admin, "rekam_baru", visitor_name="Datang Langsung")
+    walk_in = q.take_ticket(admin, "rekam_baru", resident_id=add_resident().id)
     clock.at_wita(8, 50)
     checked = q.check_in(admin, booked.id)
     assert (checked.status, checked.checked_in_at, checked.queued_at) == ("waiting", clock.now, clock.now)

@@ -313,11 +313,13 @@ def test_handover_needs_the_id_checked_and_a_unique_receipt(admin, clock):
     with pytest.raises(ValidationError) as caught:
         _hand(first.resident.nik, id_checked=False)
     assert caught.value.problems == {"id_checked": "Identitas pengambil harus diperiksa dulu."}
-    _hand(first.resident.nik, receipt_no="TT-7")
+    _hand(first.resident.nik, receipt_no="tt-7")
+    assert Handover.get().receipt_no == "TT-7"  # one spelling: upper case
     before = db_state()
-    with pytest.raises(ValidationError) as caught:
-        _hand(second.resident.nik, receipt_no="TT-7")
-    assert caught.value.problems == {"receipt_no": "Nomor tanda terima TT-7 sudah dipakai."}
+    for spelling in ("TT-7", "tt-7", "Tt-7"):
+        with pytest.raises(ValidationError) as caught:
+            _hand(second.resident.nik, receipt_no=spelling)
+        assert caught.value.problems == {"receipt_no": "Nomor tanda terima TT-7 sudah dipakai."}
     assert db_state() == before
 
 

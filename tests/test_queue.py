@@ -27,8 +27,11 @@ TOMORROW = TODAY + timedelta(days=1)
 
 
 def take(who, code: str = "rekam_baru", **kwargs) -> q.Taken:
-    if "resident_id" not in kwargs:
-        kwargs.setdefault("visitor_name", "Pengunjung")
+    if "resident_id" not in kwargs and "visitor_name" not in kwargs:
+        if catalog.service_by_code(code).records_biometrics:  # a recording needs a registered resident
+            kwargs["resident_id"] = add_resident().id
+        else:
+            kwargs["visitor_name"] = "Pengunjung"
     return q.take_ticket(who, code, **kwargs)
 
 
@@ -83,9 +86,12 @@ def test_numbers_run_per_service_from_001(admin, clock):
                       ("rekam_baru", 3, TODAY), ("pengambilan", 1, TODAY)]
     assert [t.ahead for t in taken] == [0, 1, 0, 2, 0]
     first = fresh(taken[0])
-    assert (first.status, first.channel, first.visitor_name, first.workstation) == ("waiting", "langsung", "PENGUNJUNG", "TEST-01")
+    assert (first.status, first.channel, first.workstation) == ("waiting", "langsung", "TEST-01")
+    assert first.resident_id is not None  # a recording is for a registered resident
+    visitor = fresh(take(admin, "konsultasi", visitor_name="  pak   budi "))
+    assert (visitor.resident_id, visitor.visitor_name) == (None, "PAK BUDI")
     assert events_of(first) == ["take"]
-    assert AuditLog.select().where(AuditLog.action == "ticket.take").count() == 5
+    assert AuditLog.select().where(AuditLog.action == "ticket.take").count() == 6
 
 
 def test_numbers_restart_at_midnight_in_the_office_zone_wita(admin, clock):
@@ -433,8 +439,20 @@ def _nothing_written(ticket, before) -> None:
             AuditLog.select().count()) == before
 
 
+def test_a_recording_ticket_needs_a_resident(admin, clock):
+    with pytest.raises(ValidationError) as refused:
+        q.take_ticket(admin, "rekam_baru", visitor_name="Tamu")
+    assert refused.value.problems == {"nik": "Perekaman KTP-el (baru) memerlukan NIK penduduk: tamu tanpa NIK tidak "
+                                             "bisa direkam. Daftarkan penduduknya dulu (F3)."}
+    assert Ticket.select().count() == 0
+    assert q.take_ticket(admin, "konsultasi", visitor_name="Tamu").label == "H-001"  # other services: fine
+
+
 def test_recorded_without_a_resident_is_refused_and_writes_nothing(admin, clock):
-    ticket = serving(admin)
+    """A visitor ticket of a service turned into a recording one afterwards still never records
+    anybody."""
+    ticket = serving(admin, "konsultasi", visitor_name="Tamu")
+    Service.update(records_biometrics=True, card_reason="baru").where(Service.code == "konsultasi").execute()
     before = (Card.select().count(), CardEvent.select().count(), TicketEvent.select().count(), AuditLog.select().count())
     with pytest.raises(ServiceError) as refused:
         q.finish(admin, ticket.id, 1, "recorded")
@@ -550,7 +568,7 @@ def test_warnings_for_under_16_and_not_yet_wajib_ktp(admin, clock):
     rekam, pengambilan = catalog.service_by_code("rekam_baru"), catalog.service_by_code("pengambilan")
     young = add_resident(birth_for_age(15), marital="belum_kawin")
     assert q.ticket_warnings(rekam, young, TODAY) == ["Umur 15 tahun dan belum kawin: perekaman baru boleh sejak umur 16 tahun."]
-    assert q.ticket_warnings(pengambilan, young, TODAY) == []  # not a recording service
+    assert q.ticket_warnings(catalog.service_by_code("konsultasi"), young, TODAY) == []  # not a recording service
     sixteen = add_resident(birth_for_age(16), marital="belum_kawin")
     assert q.ticket_warnings(rekam, sixteen, TODAY) == [
         "Umur 16 tahun dan belum kawin: belum wajib KTP (boleh rekam, kartu dicetak setelah 17 tahun)."]
@@ -971,3 +989,27 @@ def test_recording_again_never_makes_a_second_open_card(admin, clock):
     replaced = Card.select().where(Card.resident == resident.id).order_by(Card.id).first()
     assert replaced.status_changed_at == replaced.updated_at is not None  # dated like every status change
     assert Resident.get_by_id(resident.id).recording_status == "sudah"
+
+
+
+def test_warnings_for_an_unearned_priority_a_kia_for_an_adult_and_nothing_to_collect(admin, clock):
+    konsultasi, kia = catalog.service_by_code("konsultasi"), catalog.service_by_code("kia")
+    pengambilan = catalog.service_by_code("pengambilan")
+    fifty_nine, sixty = add_resident(birth_for_age(59)), add_resident(birth_for_age(60))
+    assert q.ticket_warnings(konsultasi, fifty_nine, TODAY, "lansia") == [
+        "Prioritas lansia untuk umur 60 tahun ke atas; penduduk ini berumur 59 tahun."]
+    assert q.ticket_warnings(konsultasi, sixty, TODAY, "lansia") == []
+    assert q.ticket_warnings(konsultasi, fifty_nine, TODAY, "disabilitas") == []
+    sixteen, seventeen = add_resident(birth_for_age(16), marital="belum_kawin"), add_resident(birth_for_age(17))
+    assert q.ticket_warnings(kia, sixteen, TODAY) == []
+    assert q.ticket_warnings(kia, seventeen, TODAY) == [
+        "KIA untuk anak di bawah 17 tahun; penduduk ini berumur 17 tahun (KTP-el?)."]
+    waiting = add_resident()
+    assert q.ticket_warnings(pengambilan, waiting, TODAY) == [
+        "Belum ada KTP-el yang sudah dicetak untuk diambil penduduk ini."]
+    Card.create(uuid="kartu-1", resident=waiting.id, reason="baru", recorded_at=clock.now, recorded_where="Dinas",
+                central_status="PRINT_READY_RECORD", office_status="printed", workstation="T",
+                created_at=clock.now, updated_at=clock.now)
+    assert q.ticket_warnings(pengambilan, waiting, TODAY) == []
+    assert take(admin, "konsultasi", resident_id=fifty_nine.id, priority="lansia").warnings == [
+        "Prioritas lansia untuk umur 60 tahun ke atas; penduduk ini berumur 59 tahun."]

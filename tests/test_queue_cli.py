@@ -111,7 +111,7 @@ def test_import_bookings_refusals_exit_2(db_path, tmp_path):
 
 def _open_day(actor) -> None:
     for code in ("rekam_baru", "rekam_baru", "pengambilan"):
-        q.take_ticket(actor, code, visitor_name="Warga")
+        q.take_ticket(actor, code, resident_id=add_resident().id)
     first = q.claim_next(actor, 1)
     q.finish(actor, first.id, 1, "referred")
 
@@ -154,10 +154,10 @@ def test_close_day_bad_arguments(db_path, clock):
 def _summary_day(clock):
     def build(actor):
         clock.at_wita(8, 0)
-        a1 = q.take_ticket(actor, "rekam_baru", visitor_name="Satu").ticket.id
+        a1 = q.take_ticket(actor, "rekam_baru", resident_id=add_resident().id).ticket.id
         e1 = q.take_ticket(actor, "pengambilan", visitor_name="Dua").ticket.id
         clock.at_wita(8, 5)
-        a2 = q.take_ticket(actor, "rekam_baru", visitor_name="Tiga").ticket.id
+        a2 = q.take_ticket(actor, "rekam_baru", resident_id=add_resident().id).ticket.id
         clock.at_wita(8, 10)
         q.call_specific(actor, a1, 1, "giliran")  # waited 10
         clock.at_wita(8, 12)

@@ -300,6 +300,8 @@ def test_blangko_month_shows_a_correction_beside_its_entry(office, admin, tmp_pa
     assert (rows[-1]["Jenis Mutasi"], rows[-1]["No. Dokumen / Referensi"], rows[-1]["Keluar"],
             rows[-1]["Keterangan"]) == ("Koreksi", f"koreksi #{receipt.id}", 50,
                                         f"Koreksi atas Penerimaan {day} B-002/2026 (500): lot kurang 50")
+    original = next(r for r in rows if r["No. Dokumen / Referensi"] == "B-002/2026")
+    assert original["Keterangan"] == "Dikoreksi menjadi 450 pada 22-11-2026"  # beside the original too
 
 
 # --- harian ------------------------------------------------------------------------------------

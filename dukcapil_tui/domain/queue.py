@@ -14,6 +14,11 @@ OPEN_STATUSES = ("booked", "waiting", "called", "serving", "on_hold")
 FINAL_STATUSES = ("done", "no_show", "transferred", "closed")
 
 PRIORITIES = ("lansia", "disabilitas", "ibu_hamil")
+ELDERLY_AGE = 60  # "lansia" priority: from this age
+KIA_MAX_AGE = 16  # the child identity card (KIA) is for residents under 17
+# Seed service codes the desk's warnings know (an office may rename the services, not these codes).
+KIA_SERVICE = "kia"
+COLLECT_SERVICE = "pengambilan"
 CHANNELS = ("langsung", "online", "keliling")
 
 RECORDING_OUTCOMES = ("recorded", "failed_device", "failed_biometric", "referred")

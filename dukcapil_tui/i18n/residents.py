@@ -76,7 +76,7 @@ MESSAGES = {
     "residents.page_more": ("PgDn: halaman berikut", "PgDn: next page"),
     "residents.none": ("Tidak ada penduduk yang cocok.", "No matching residents."),
     "residents.loading": ("Memuat…", "Loading…"),
-    "residents.search_nik_notfound": ("NIK {nik} tidak terdaftar. Tekan N untuk mendaftarkan.", "NIK {nik} is not registered. Press N to register it."),
+    "residents.search_nik_notfound": ("NIK {nik} tidak terdaftar. Tekan F3 untuk mendaftarkan.", "NIK {nik} is not registered. Press F3 to register it."),
     "residents.new": ("Baru", "New"),
     "residents.edit": ("Ubah", "Edit"),
     "residents.detail": ("Rincian", "Details"),

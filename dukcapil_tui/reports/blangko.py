@@ -77,9 +77,13 @@ def collect(period: Period) -> BlangkoData:
     closing = _balance_before(end + timedelta(days=1))
     movements = [
         (date.fromisoformat(str(day)[:10]), kind, quantity, reference, source,
-         _correction_note(note, o_kind, o_day, o_reference, o_quantity) if kind == "correction" else note)
-        for day, kind, quantity, reference, source, note, o_kind, o_day, o_reference, o_quantity in common.query(
-            "SELECT m.day, m.kind, m.quantity, m.reference, m.source, m.note, o.kind, o.day, o.reference, o.quantity "
+         _correction_note(note, o_kind, o_day, o_reference, o_quantity) if kind == "correction"
+         else _corrected_note(note, quantity + corrected, corrected_on) if corrected_on else note)
+        for day, kind, quantity, reference, source, note, o_kind, o_day, o_reference, o_quantity, corrected,
+        corrected_on in common.query(
+            "SELECT m.day, m.kind, m.quantity, m.reference, m.source, m.note, o.kind, o.day, o.reference, o.quantity, "
+            "(SELECT COALESCE(SUM(c.quantity), 0) FROM blangko_movement c WHERE c.corrects_id = m.id), "
+            "(SELECT MAX(c.day) FROM blangko_movement c WHERE c.corrects_id = m.id) "
             "FROM blangko_movement m LEFT JOIN blangko_movement o ON o.id = m.corrects_id "
             "WHERE m.day BETWEEN ? AND ? AND m.kind IN ('receipt', 'loan_in', 'returned', 'loan_out', 'adjustment', "
             "'correction') ORDER BY m.day, m.id", bounds)
@@ -112,6 +116,14 @@ def _correction_note(reason: str, kind: str, day, reference: str, quantity: int)
     if reference:
         entry += f" {reference}"
     return f"Koreksi atas {entry} ({format_int(abs(quantity))}): {reason}"
+
+
+def _corrected_note(note: str, effective: int, on) -> str:
+    """Beside an entry later corrected: what it was corrected to, and when."""
+    from dukcapil_tui.domain.formatting import format_date, format_int
+
+    remark = f"Dikoreksi menjadi {format_int(abs(effective))} pada {format_date(date.fromisoformat(str(on)[:10]))}"
+    return f"{note} ({remark})" if note else remark
 
 
 def preview(data: BlangkoData) -> list[Figure]:

@@ -24,12 +24,13 @@ from dukcapil_tui.domain import residents as resident_rules
 from dukcapil_tui.i18n import t
 from dukcapil_tui.services import queue_views as data
 from dukcapil_tui.ui.base import BaseScreen, Refused, in_db, try_service
+from dukcapil_tui.ui.forms import show_problems
 from dukcapil_tui.widgets.bigtext import BigText
 from dukcapil_tui.widgets.nik_input import NikInput
 from dukcapil_tui.widgets.queue_watch import QueueWatch, read_version
 
 NO_PRIORITY = "none"
-ELDERLY_AGE = 60
+ELDERLY_AGE = rules.ELDERLY_AGE
 FIELDS = ("nik", "visitor_name", "service", "priority", "channel", "notes")
 
 
@@ -250,7 +251,7 @@ class DeskScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="desk-issue", exit_on_error=False)
     def _check(self, values: dict) -> None:
-        found, problems = try_service(data.desk_warnings, values["service"], values["nik"])
+        found, problems = try_service(data.desk_warnings, values["service"], values["nik"], values["priority"])
         if problems:
             self.post_message(self.Refused(problems))
             return
@@ -303,13 +304,7 @@ class DeskScreen(BaseScreen):
             self.query_one(f"#{first}").focus()
 
     def _show_problems(self, problems: dict[str, str]) -> None:
-        for name in FIELDS:
-            label = self.query_one(f"#error-{name}", Label)
-            label.update(escape(problems.get(name, "")))
-            label.parent.set_class(name in problems, "-invalid")
-        loose = [text for name, text in problems.items() if name not in FIELDS]
-        summary = "\n".join(loose) or (t("form.problems", count=len(problems)) if problems else "")
-        self.query_one("#desk-message", Label).update(escape(summary))
+        show_problems(self, problems, message="#desk-message", count=True)
 
     @on(Issued)
     def _issued(self, message: Issued) -> None:

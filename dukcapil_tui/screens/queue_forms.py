@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, OptionList
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseModal, Refused, try_service
+from dukcapil_tui.ui.forms import show_problems
 from dukcapil_tui.services.queue_views import ServiceChoice, TicketView
 from dukcapil_tui.widgets.dialogs import ConfirmModal, PickModal, choices, mark_highlighted  # noqa: F401  (re-exported)
 
@@ -98,19 +99,7 @@ class QueueFormModal(BaseModal[object]):
         self.dismiss(message.result)
 
     def show_problems(self, problems: dict[str, str]) -> None:
-        known = set()
-        for label in self.query(".field-error").results(Label):
-            name = label.id.removeprefix("qerror-")
-            known.add(name)
-            label.update(escape(problems.get(name, "")))
-            label.parent.set_class(name in problems, "-invalid")
-        loose = [text for name, text in problems.items() if name not in known]
-        self.query_one("#qform-message", Label).update(escape("\n".join(loose)))
-        first = next((name for name in problems if name in known), None)
-        if first:
-            widget = self.query_one(f"#qfield-{first}").children[1]
-            if widget.focusable:
-                widget.focus()
+        show_problems(self, problems, message="#qform-message", prefix="qerror-")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -19,6 +19,7 @@ from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.formatting import format_date
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, Refused, in_db, try_service
+from dukcapil_tui.ui.forms import show_problems
 from dukcapil_tui.services import regions
 from dukcapil_tui.services import residents as service
 from dukcapil_tui.widgets.nik_input import NikInput
@@ -234,12 +235,7 @@ class ResidentFormScreen(BaseScreen):
             self.query_one(target).focus()
 
     def _show_problems(self, problems: dict[str, str]) -> None:
-        for label in self.query(".field-error").results(Label):
-            name = label.id.removeprefix("error-")
-            label.update(escape(problems.get(name, "")))
-            label.parent.set_class(name in problems, "-invalid")
-        summary = problems.get("_form") or (t("form.problems", count=len(problems)) if problems else "")
-        self.query_one("#form-message", Label).update(escape(summary))
+        show_problems(self, problems, message="#form-message", count=True)
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:

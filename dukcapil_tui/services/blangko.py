@@ -17,7 +17,7 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
-from dukcapil_tui.domain.formatting import format_int
+from dukcapil_tui.domain.formatting import format_date, format_int
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import BlangkoMonth, BlangkoMovement, Card, Destruction, SpoiledCard, StockCount
@@ -132,6 +132,12 @@ def receive(actor: Actor, quantity: object, document_no: str, source: str, note:
     limit = receipt_max()
     if v["quantity"] > limit:
         _unusual(confirmed, t("blangko.unusual_receipt", quantity=format_int(v["quantity"]), limit=format_int(limit)))
+    earlier = (BlangkoMovement.select().where((BlangkoMovement.kind == "receipt")
+                                              & (fn.UPPER(BlangkoMovement.reference) == v["document_no"].upper()))
+               .order_by(BlangkoMovement.id).first())
+    if earlier is not None:  # the same lot recorded twice?
+        _unusual(confirmed, t("blangko.document_used", document=earlier.reference, day=format_date(earlier.day),
+                              quantity=format_int(earlier.quantity)))
     with database.atomic("IMMEDIATE"):
         return append(actor, "receipt", v["quantity"], reference=v["document_no"], source=v["source"], note=note,
                       day=day)
@@ -184,6 +190,10 @@ def damaged(actor: Actor, reason: str = "rusak_fisik", nik: str | None = None, n
         if reading.errors:
             raise ValidationError({"nik": reading.errors[0].message})
         nik = reading.nik
+        from dukcapil_tui.models import Resident
+
+        if not Resident.select().where(Resident.nik == nik).exists():
+            raise ValidationError({"nik": t("booking.unknown_nik", nik=nik)})
     else:
         nik = None
     with database.atomic("IMMEDIATE"):
@@ -202,8 +212,8 @@ def record_count(actor: Actor, counted: object, note: str = "", *, confirmed: bo
     with database.atomic("IMMEDIATE"):
         computed, limit = balance(), count_variance_max()
         if abs(value - computed) > limit:
-            _unusual(confirmed, t("blangko.unusual_count", counted=format_int(value), computed=format_int(computed),
-                                  variance=f"{value - computed:+d}", limit=format_int(limit)))
+            # A blind count: the book's figure is not told to the one counting (the head sees it).
+            _unusual(confirmed, t("blangko.unusual_count", counted=format_int(value), limit=format_int(limit)))
         count = StockCount.create(at=context.now_utc(), day=settings.office_today(), counted=value,
                                   computed=balance(), note=note.strip(), username=actor.username, status="pending")
         audit.record(actor, "blangko.count", "stock_count", count.id,
@@ -272,6 +282,8 @@ def destroy(actor: Actor, berita_acara_no: str, day: date, spoiled_ids: list[int
     require_role(actor, "action.approve", "admin")
     number = _check({"berita_acara_no": berita_acara_no},
                     {"berita_acara_no": "blangko.field.berita_acara"})["berita_acara_no"]
+    if day > settings.office_today():
+        raise ValidationError({"day": t("blangko.destroy_future", day=day.strftime("%d-%m-%Y"))})
     with database.atomic("IMMEDIATE"):
         if Destruction.select().where(Destruction.berita_acara_no == number).exists():
             raise ValidationError({"berita_acara_no": t("blangko.ba_taken", number=number)})

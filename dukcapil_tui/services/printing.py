@@ -152,7 +152,7 @@ def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, 
     require_role(actor, "action.handover", *HANDOVER_ROLES)
     problems = {}
     collector_name = " ".join((collector_name or "").split()).upper()
-    receipt_no = (receipt_no or "").strip()
+    receipt_no = (receipt_no or "").strip().upper()  # TT/2026/002 and tt/2026/002 are one number
     if collected_by not in ("resident", "family"):
         problems["collected_by"] = t("handover.bad_collector")
     if collected_by == "family":

@@ -75,11 +75,22 @@ class Taken:
     warnings: list[str] = field(default_factory=list)
 
 
-def ticket_warnings(service: Service, resident: Resident | None, today: date) -> list[str]:
-    """What would make this visit a wasted one (shown to the desk before the ticket is made)."""
+def ticket_warnings(service: Service, resident: Resident | None, today: date,
+                    priority: str | None = None) -> list[str]:
+    """What would make this visit a wasted one, or a priority unearned (shown to the desk
+    before the ticket is made)."""
     if resident is None:
         return []
     warnings = []
+    age = resident_rules.age_on(resident.birth_date, today)
+    if priority == "lansia" and age < rules.ELDERLY_AGE:
+        warnings.append(t("queue.warn_not_elderly", age=age, min=rules.ELDERLY_AGE))
+    if service.code == rules.KIA_SERVICE and age > rules.KIA_MAX_AGE:
+        warnings.append(t("queue.warn_kia_adult", age=age))
+    if service.code == rules.COLLECT_SERVICE:
+        printed = Card.select().where((Card.resident == resident.id) & (Card.office_status == "printed")).exists()
+        if not printed:
+            warnings.append(t("queue.warn_nothing_to_collect"))
     open_today = (
         Ticket.select(Ticket, Service).join(Service)
         .where((Ticket.resident == resident.id) & (Ticket.day == today) & Ticket.status.in_(rules.OPEN_STATUSES))
@@ -90,7 +101,6 @@ def ticket_warnings(service: Service, resident: Resident | None, today: date) ->
     if service.records_biometrics and service.card_reason == "baru" and resident.recording_status == "sudah":
         warnings.append(t("queue.warn_already_recorded"))
     if service.records_biometrics:
-        age = resident_rules.age_on(resident.birth_date, today)
         if not resident_rules.may_record(resident.birth_date, resident.marital_status, today):
             warnings.append(t("queue.warn_too_young", age=age, min=resident_rules.RECORDING_MIN_AGE))
         elif not resident_rules.wajib_ktp(resident.birth_date, resident.marital_status, today).required:
@@ -155,8 +165,10 @@ def take_ticket(
             if resident is None:
                 raise NotFound(t("error.not_found", entity=t("resident.entity")))
         today = settings.office_today()
+        if service.records_biometrics and resident is None:
+            raise ValidationError({"nik": t("queue.recording_needs_nik", service=service.name)})
         check_quota(service, today)
-        warnings = ticket_warnings(service, resident, today)
+        warnings = ticket_warnings(service, resident, today, priority or None)
         now = context.now_utc()
         ticket = Ticket.create(
             uuid=str(uuid.uuid4()), service=service.id, day=today, number=next_number(service.id, today),

@@ -193,12 +193,17 @@ def desk_lookup(nik: str) -> DeskLookup:
     return DeskLookup(nik, info, booked)
 
 
-def desk_warnings(service_code: str, nik: str) -> tuple[int | None, list[str]]:
-    """The resident a NIK names (None when unknown) and what would make the visit a wasted one."""
+def desk_warnings(service_code: str, nik: str, priority: str | None = None) -> tuple[int | None, list[str]]:
+    """The resident a NIK names (None when unknown) and what would make the visit a wasted one
+    (or the priority unearned)."""
     resident = resident_service.find_by_nik(nik) if nik else None
     service = catalog.service_by_code(service_code)
+    if service.records_biometrics and resident is None and not nik:
+        from dukcapil_tui.domain.problems import ValidationError
+
+        raise ValidationError({"nik": t("queue.recording_needs_nik", service=service.name)})
     return (resident.id if resident else None,
-            queue.ticket_warnings(service, resident, settings.office_today()))
+            queue.ticket_warnings(service, resident, settings.office_today(), priority))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen, ScreenResultType
-from textual.widgets import Label
+from textual.widgets import Input, Label, Select
 
 from dukcapil_tui.db import database
 from dukcapil_tui.i18n import has, t
@@ -79,7 +79,7 @@ def refusal_text(problems: dict[str, str]) -> str:
     return "\n".join(message for message in problems.values() if message)
 
 
-CONFIRM = "_confirm"  # the key of try_service's problems when the service asks for a confirmation
+from dukcapil_tui.ui.forms import CONFIRM, clear_field_problem  # noqa: E402  (the key of try_service's problems asking for a confirmation)
 
 
 class FieldRefused(Message):
@@ -118,12 +118,22 @@ def _field_refused_handler():
     return _field_refused
 
 
+def _field_changed_handler():
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _field_changed(self, event: Input.Changed | Select.Changed) -> None:
+        clear_field_problem(event.control)
+
+    return _field_changed
+
+
 class BaseScreen(Screen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)
 
     _field_refused = _field_refused_handler()
+    _field_changed = _field_changed_handler()
 
 
 class BaseModal(ModalScreen[ScreenResultType]):
@@ -132,3 +142,4 @@ class BaseModal(ModalScreen[ScreenResultType]):
         translate_bindings(self)
 
     _field_refused = _field_refused_handler()
+    _field_changed = _field_changed_handler()

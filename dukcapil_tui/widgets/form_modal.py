@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import CONFIRM, BaseModal, Refused, try_service
+from dukcapil_tui.ui.forms import show_problems
 from dukcapil_tui.widgets.dialogs import ConfirmModal
 from dukcapil_tui.widgets.nik_input import NikInput
 
@@ -159,13 +160,7 @@ class FormModal(BaseModal[object]):
             self._show({"_form": question})
 
     def _show(self, problems: dict[str, str]) -> None:
-        names = {f.name for f in self._fields}
-        for f in self._fields:
-            label = self.query_one(f"#error-{f.name}", Label)
-            label.update(escape(problems.get(f.name, "")))
-            label.parent.set_class(f.name in problems, "-invalid")
-        loose = [m for k, m in problems.items() if k not in names]
-        self.query_one(".form-message", Label).update(escape("\n".join(loose)))
+        show_problems(self, problems, message=".form-message")
 
     @on(Done)
     def _done(self, message: Done) -> None:

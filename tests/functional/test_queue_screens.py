@@ -106,13 +106,22 @@ async def test_desk_issues_tickets_with_nik_and_for_a_visitor(app, demo_db, isol
         await settle(pilot)
         assert text_of(desk, "#error-service") == "Layanan wajib diisi."
         assert text_of(desk, "#error-visitor_name").startswith("Isi NIK penduduk, atau nama pengunjung")
+        assert desk.focused.id == "visitor_name"  # the first field in error
+        await pilot.press("shift+tab")
+        assert desk.focused.id == "nik"
 
         await type_text(pilot, nik)
+        await settle(pilot)
+        assert text_of(desk, "#error-service") == "Layanan wajib diisi."  # typing the NIK clears only its own field's
+
         await wait_until(pilot, lambda: name in text_of(desk, "#desk-resident"), what="the resident")
         assert "Belum rekam" in text_of(desk, "#desk-resident")
         await pilot.press("enter")  # on to the service
         assert desk.focused.id == "service"
         await pick_option(pilot, "service", "perekaman")
+        await settle(pilot)
+        assert text_of(desk, "#error-service") == ""  # the field changed: its message is gone
+        assert not desk.query_one("#field-service").has_class("-invalid")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: desk.query_one("#desk-label", BigText).text == "A-001", what="the ticket")
         assert "Antrean di depannya: 0" in text_of(desk, "#desk-issued-text")
@@ -200,6 +209,9 @@ async def test_desk_registers_an_unknown_nik_then_issues(app, demo_db):
                          what="back at the desk with the new resident")
         assert desk.focused.id == "service"
         await pick_option(pilot, "service", "perekaman")
+        await settle(pilot)
+        assert text_of(desk, "#error-service") == ""  # the field changed: its message is gone
+        assert not desk.query_one("#field-service").has_class("-invalid")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: desk.query_one("#desk-label", BigText).text == "A-001", what="the ticket")
     assert query_db(demo_db, "SELECT r.nik FROM ticket t JOIN resident r ON r.id = t.resident_id") == [(new_nik,)]
