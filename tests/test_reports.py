@@ -234,7 +234,7 @@ def test_blangko_month(office, admin, tmp_path):
     path = export("blangko", NOVEMBER, tmp_path, actor("blangko"))
     assert path.name == "5202_penggunaan-blangko_2026-11.xlsx"
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Mutasi harian", "Rincian mutasi", "Pemusnahan"]
+    assert wb.sheetnames == ["Mutasi harian", "Rincian mutasi", "Pemusnahan", "Permintaan"]
     ws = wb["Mutasi harian"]
     check_layout(ws, 7, "Laporan penggunaan blangko KTP-el", "BULAN NOVEMBER 2026 (S.D. 22 NOVEMBER 2026)", "B8")
     assert values(ws, 7) == ["Tanggal", "Saldo Awal", "Penerimaan", "Dipinjam (Masuk)", "Pengembalian",

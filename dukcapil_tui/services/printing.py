@@ -1,6 +1,7 @@
 """Printing batches, print results, and handing cards over.
 
-A batch takes up to N cards ready to print (priority first, then oldest). Each result is one
+A batch takes up to N cards ready to print: Suket holders first (their letter stands in for a
+card nobody could print), then priority, then the oldest. Each result is one
 transaction with its ledger movement: a good print uses one blank and the card becomes
 printed; a failed print spoils one blank (registered) and the card stays ready to print.
 """
@@ -17,7 +18,7 @@ from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Handover, PrintBatch, PrintJob, Resident
-from dukcapil_tui.services import audit, blangko, card_status, context
+from dukcapil_tui.services import audit, blangko, card_status, context, day_lock
 from dukcapil_tui.services.cards import card_by_nik
 from dukcapil_tui.services.context import Actor, NeedsConfirmation, NotFound, ServiceError, require_role
 
@@ -32,18 +33,39 @@ def _open_job_cards():
             .where(PrintBatch.closed_at.is_null() & PrintJob.result.is_null()))
 
 
+_SUKET_HOLDERS_FIRST = (
+    "SELECT c.id FROM card c WHERE c.office_status = 'ready_to_print' "
+    "AND c.resident_id IN (SELECT resident_id FROM suket WHERE status = 'open') "
+    "AND c.id NOT IN (SELECT j.card_id FROM print_job j JOIN print_batch b ON b.id = j.batch_id "
+    "                 WHERE b.closed_at IS NULL AND j.result IS NULL) "
+    "ORDER BY c.priority DESC, c.recorded_at, c.id LIMIT ?"
+)
+
+
+def next_cards(wanted: int) -> list[int]:
+    """The ids of the next ``wanted`` print-ready cards outside open batches, in batch order:
+    Suket holders first, then priority, then the oldest recording. Two reads: the holders (few,
+    through the open-Suket index), then the rest in ``card_ready`` index order up to the limit."""
+    holders = [row[0] for row in database.execute_sql(_SUKET_HOLDERS_FIRST, (wanted,)).fetchall()]
+    if len(holders) >= wanted:
+        return holders
+    rest = (Card.select(Card.id)
+            .where((Card.office_status == "ready_to_print") & Card.id.not_in(_open_job_cards())
+                   & Card.id.not_in(holders))
+            .order_by(Card.priority.desc(), Card.recorded_at, Card.id).limit(wanted - len(holders)).tuples())
+    return holders + [row[0] for row in rest]
+
+
 def create_batch(actor: Actor, size: object, *, confirmed: bool = False) -> PrintBatch:
-    """A batch of up to ``size`` print-ready cards (priority first, then oldest). Fewer ready
-    cards than asked for is said (``confirmed`` makes the smaller batch)."""
+    """A batch of up to ``size`` print-ready cards (Suket holders first, then priority, then
+    oldest). Fewer ready cards than asked for is said (``confirmed`` makes the smaller batch)."""
     require_role(actor, "action.print", *PRINT_ROLES)
     wanted = numbers.whole_in(size, 1, MAX_BATCH, thousands=False)
     if wanted is None:
         raise ValidationError({"size": t("printing.bad_size", max=MAX_BATCH)})
     with database.atomic("IMMEDIATE"):
-        cards = list(
-            Card.select(Card.id).where((Card.office_status == "ready_to_print") & Card.id.not_in(_open_job_cards()))
-            .order_by(Card.priority.desc(), Card.recorded_at, Card.id).limit(wanted)
-        )
+        day_lock.ensure_open()
+        cards = next_cards(wanted)
         if not cards:
             raise ServiceError(t("printing.nothing_ready"))
         if len(cards) < wanted and not confirmed:
@@ -58,7 +80,7 @@ def create_batch(actor: Actor, size: object, *, confirmed: bool = False) -> Prin
             raise ServiceError(t("printing.not_enough_blanks", needed=len(cards), stock=stock))
         batch = PrintBatch.create(created_at=context.now_utc(), username=actor.username,
                                   workstation=actor.workstation, size=len(cards))
-        PrintJob.insert_many([{"batch": batch.id, "card": c.id} for c in cards]).execute()
+        PrintJob.insert_many([{"batch": batch.id, "card": card_id} for card_id in cards]).execute()
         audit.record(actor, "print.batch", "print_batch", batch.id, {"cards": len(cards), "stock": stock})
     return batch
 
@@ -125,6 +147,7 @@ def close_batch(actor: Actor, batch_id: int, *, confirmed: bool = False) -> Prin
     With such cards the user is asked first (``confirmed``)."""
     require_role(actor, "action.print", *PRINT_ROLES)
     with database.atomic("IMMEDIATE"):
+        day_lock.ensure_open()
         batch = PrintBatch.get_or_none(PrintBatch.id == batch_id)
         if batch is None:
             raise NotFound(t("error.not_found", entity=t("printing.batch")))
