@@ -134,6 +134,10 @@ MESSAGES = {
     "dash.days.today_open": ("Hari ini belum dikunci.", "Today is not locked yet."),
     "dash.days.all_locked": ("Hari-hari kerja 14 hari terakhir sudah dikunci.", "The working days of the last 14 days are locked."),
     "dash.days.unlocked": ("{count} hari belum ditinjau dan dikunci: {days}", "{count} days not reviewed and locked: {days}"),
+    # --- the named waiting list ----------------------------------------------------------------
+    "report.name.menunggu-kartu": ("Daftar tunggu KTP-el", "Waiting-for-card list"),
+    "action.export_menunggu": ("mengekspor daftar nama penduduk menunggu KTP-el (hanya admin)",
+                               "export the named waiting-for-card list (admin only)"),
     # --- settings of this area --------------------------------------------------------------
     "settings.key.suket_validity_months": ("Masa berlaku Suket (bulan)", "Suket validity (months)"),
     "settings.key.report_deadline_capaian": ("Batas kirim rekap capaian (tanggal bulan berikutnya)",
