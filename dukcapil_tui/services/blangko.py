@@ -165,11 +165,13 @@ def loan(actor: Actor, direction: str, quantity: object, office: str, reference:
                       day=day)
 
 
-def returned(actor: Actor, quantity: object, source: str, reference: str = "", note: str = "") -> BlangkoMovement:
+def returned(actor: Actor, quantity: object, source: str, reference: str = "", note: str = "",
+             day: date | None = None) -> BlangkoMovement:
+    """Blanks lent earlier that come back, dated ``day`` (default today; a locked day refuses it)."""
     require_role(actor, "action.keep_stock", *KEEPER_ROLES)
     v = _check({"quantity": quantity, "source": source}, {"source": "blangko.field.source"})
     with database.atomic("IMMEDIATE"):
-        return append(actor, "returned", v["quantity"], reference=reference, source=v["source"], note=note)
+        return append(actor, "returned", v["quantity"], reference=reference, source=v["source"], note=note, day=day)
 
 
 def spoil(actor: Actor, kind: str, reason: str, *, nik: str | None = None, card_id: int | None = None,

@@ -257,3 +257,42 @@ def unlocked_days_with_work(today: date, days: int = 14) -> list[date]:
         moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
         zone_days.add(to_local(moment, zone).date())
     return sorted(zone_days - day_lock.locked_days(first, last))
+
+
+def sections(seen: DayReview) -> list[ReviewSection]:
+    """The review in words, part by part (what the screen and ``dukcapil day review`` show);
+    ``warnings`` say what stands in the way of a clean lock."""
+    from dukcapil_tui.domain.formatting import format_datetime
+
+    zone = settings.office_timezone()
+    q, p = seen.queue, seen.prints
+    parts = [
+        ReviewSection("queue", t("review.queue"),
+                      (t("review.queue_line", tickets=format_int(q.tickets), served=format_int(q.served),
+                         failed=format_int(q.failed), no_show=format_int(q.no_show),
+                         transferred=format_int(q.transferred), closed=format_int(q.closed)),)
+                      + ((t("review.queue_closed"),) if q.is_closed else ()),
+                      () if q.is_closed else (t("review.queue_open", open=format_int(q.still_open)),)),
+        ReviewSection("recordings", t("review.recordings", total=format_int(seen.recorded)),
+                      tuple(f"{site}: {format_int(n)}" for site, n in seen.recordings) or (t("review.no_recordings"),)),
+        ReviewSection("prints", t("review.prints"),
+                      (t("review.prints_line", ok=format_int(p.printed_ok), failed=format_int(p.printed_failed),
+                         prints=format_int(p.prints)),
+                       t("review.blanks_line", ok=format_int(p.blanks_printed), failed=format_int(p.blanks_failed),
+                         used=format_int(p.blanks_used)))
+                      + (() if p.difference else (t("review.reconciled"),))
+                      + (t("review.other_blanks", damaged=format_int(p.damaged), received=format_int(p.received),
+                           stock=format_int(seen.stock_end)),),
+                      (t("review.difference", difference=f"{p.difference:+d}"),) if p.difference else ()),
+        ReviewSection("service", t("review.service"),
+                      (t("review.handovers", count=format_int(seen.handovers)),
+                       t("review.suket", issued=format_int(seen.suket_issued), renewed=format_int(seen.suket_renewed)))),
+        *seen.extra,
+    ]
+    lock_lines = [t("review.locked", by=seen.lock.locked_by, at=format_datetime(seen.lock.locked_at, zone))
+                  if seen.lock else t("review.not_locked")]
+    lock_lines += [t("review.history", locked_at=format_datetime(h.locked_at, zone), locked_by=h.locked_by,
+                     unlocked_at=format_datetime(h.unlocked_at, zone), unlocked_by=h.unlocked_by, reason=h.reason)
+                   for h in seen.history if h.unlocked_at is not None]
+    parts.append(ReviewSection("lock", t("review.lock"), tuple(lock_lines)))
+    return parts
