@@ -208,3 +208,21 @@ def test_card_changes_on_a_locked_today_are_refused_one_place(admin, clock):
     # tomorrow (office time) is another day
     clock.set(datetime(2026, 11, 22, 16, 0))  # 00:00 WITA on 23-11
     card_status.change(admin, card, "manual", "card.status", central="SENT_FOR_ENROLLMENT")
+
+
+def test_check_names_a_locked_day_changed_around_the_services(admin, clock):
+    from dukcapil_tui.services import check
+
+    card = add_card()
+    suket.issue(admin, card.resident.nik)
+    day_review.lock(admin, TODAY)
+    assert day_review.changed_since_lock() == []
+    # a Suket row written straight into the table, dated today (no trigger guards timestamps)
+    database.execute_sql("UPDATE suket SET issued_at = '2026-11-22 03:00:00', renews_id = id")
+    problems = day_review.changed_since_lock()
+    assert problems == [f"day 2026-11-22 changed after it was locked (lock #{DayLock.get().id}): suket_renewed"]
+    assert f"daylock: {problems[0]}" in check.run_checks()
+    # an earlier, unlocked day's back-dated receipt moves the locked day's closing stock: not a change of the day
+    database.execute_sql("UPDATE suket SET renews_id = NULL")
+    blangko.receive(admin, 5, "SJ-5", "Kemendagri", day=YESTERDAY)
+    assert day_review.changed_since_lock() == []

@@ -80,7 +80,7 @@ def test_an_expired_suket_is_renewed_not_issued_again(admin, clock):
     with pytest.raises(ServiceError) as caught:
         suket.issue(admin, card.resident.nik)
     assert str(caught.value) == ("Suket 470/0001/DKPS/XI/2026 sudah habis masa berlakunya (22-05-2027); perpanjang "
-                                 "Suket itu (F5, atau dukcapil suket renew NIK).")
+                                 "Suket itu (Ctrl+R, atau dukcapil suket renew NIK).")
     assert suket.renew(admin, card.resident.nik).renews_id == first.id
 
 

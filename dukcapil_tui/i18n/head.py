@@ -26,9 +26,9 @@ MESSAGES = {
         "({blanks}); difference {difference}. Lock anyway? The difference is kept with the lock."),
     "daylock.field.reason": ("Alasan membuka kunci", "Reason for unlocking"),
     # --- Suket validity and renewal -------------------------------------------------------------
-    "suket.expired_renew": ("Suket {number} sudah habis masa berlakunya ({until}); perpanjang Suket itu (F5, atau "
+    "suket.expired_renew": ("Suket {number} sudah habis masa berlakunya ({until}); perpanjang Suket itu (Ctrl+R, atau "
                             "dukcapil suket renew NIK).",
-                            "Suket {number} expired on {until}; renew it (F5, or dukcapil suket renew NIK)."),
+                            "Suket {number} expired on {until}; renew it (Ctrl+R, or dukcapil suket renew NIK)."),
     "suket.nothing_to_renew": ("Penduduk ini tidak memegang Suket; terbitkan Suket baru.",
                                "This resident holds no Suket; issue a new one."),
     "suket.too_early": ("Suket {number} masih berlaku sampai {until}; perpanjangan dapat dilakukan mulai {since}.",
@@ -44,7 +44,7 @@ MESSAGES = {
     "request.field.addressed_to": ("Ditujukan kepada", "Addressed to"),
     "request.field.close_reason": ("Alasan menutup permintaan", "Reason for closing the request"),
     "request.field.request": ("Memenuhi permintaan", "Delivers request"),
-    "request.none": ("(bukan atas permintaan)", "(not against a request)"),
+    "request.none": ("Kosongkan (-) bila lot ini bukan atas permintaan.", "Leave it empty (-) when the lot answers no request."),
     "request.unusual": ("Permintaan {quantity} blangko melebihi lot terbesar yang wajar ({limit}). Benar sebanyak itu?",
                         "A request for {quantity} blanks is above the largest plausible lot ({limit}). Is that right?"),
     "request.unknown": ("Permintaan blangko nomor {number} tidak ada.", "There is no blank request number {number}."),
@@ -165,6 +165,24 @@ MESSAGES = {
     "cli.suket.none": ("Tidak ada Suket beredar.", "No open Suket."),
     "cli.suket.count": ("{count} Suket beredar.", "{count} open Suket."),
     "cli.report.none": ("Belum ada laporan yang dicatat terkirim.", "No report recorded as sent yet."),
+    "review.title": ("Tinjauan & kunci hari", "Day review & lock"),
+    "review.help": ("kepala: tinjau hari, cocokkan cetak dengan blangko, kunci hari", "head: review a day, reconcile prints with blanks, lock the day"),
+    "review.day": ("Hari (DD-MM-YYYY)", "Day (DD-MM-YYYY)"),
+    "review.state_locked": ("Hari {day}: TERKUNCI oleh {by}. Ctrl+U membuka kunci (dengan alasan).",
+                            "Day {day}: LOCKED by {by}. Ctrl+U unlocks it (with a reason)."),
+    "review.state_open": ("Hari {day}: belum dikunci. Periksa, lalu Ctrl+L untuk mengunci.",
+                          "Day {day}: not locked. Check it, then Ctrl+L to lock it."),
+    "review.key.lock": ("Kunci hari", "Lock day"),
+    "review.key.unlock": ("Buka kunci", "Unlock"),
+    "review.lock_title": ("Kunci hari {day}", "Lock day {day}"),
+    "review.lock_intro": ("Setelah dikunci, setiap perubahan bertanggal {day} ditolak (penerimaan blangko mundur "
+                          "tanggal, tiket, hasil cetak, Suket); hanya admin yang dapat membuka kuncinya, dengan alasan.",
+                          "Once locked, every change dated {day} is refused (a back-dated blank receipt, a ticket, "
+                          "a print result, a Suket); only an admin can unlock it, with a reason."),
+    "review.locked_done": ("Hari {day} dikunci.", "Day {day} locked."),
+    "review.unlock_title": ("Buka kunci hari {day}", "Unlock day {day}"),
+    "review.unlock_intro": ("Alasannya dicatat di log audit.", "The reason is kept in the audit log."),
+    "review.unlocked_done": ("Kunci hari {day} dibuka.", "Day {day} unlocked."),
     # --- the day review (CLI and screen) ---------------------------------------------------------
     "review.queue": ("Antrean", "Queue"),
     "review.queue_line": ("Tiket {tickets}: dilayani {served}, gagal/dirujuk {failed}, tidak hadir {no_show}, "
@@ -193,4 +211,37 @@ MESSAGES = {
     "review.not_locked": ("Belum dikunci.", "Not locked."),
     "review.history": ("Riwayat: dikunci {locked_at} oleh {locked_by}, dibuka {unlocked_at} oleh {unlocked_by}: {reason}",
                        "History: locked {locked_at} by {locked_by}, unlocked {unlocked_at} by {unlocked_by}: {reason}"),
+    # --- the handover screen -------------------------------------------------------------------
+    "handover.renew_confirm_title": ("Perpanjang Suket?", "Renew the Suket?"),
+    "handover.renew_confirm": ("Suket baru bernomor akan diterbitkan untuk {name} (NIK {nik}); Suket lamanya ditutup.",
+                               "A new numbered Suket will be issued to {name} (NIK {nik}); the old one is closed."),
+    "handover.renew": ("Perpanjang Suket", "Renew Suket"),
+    "handover.suket_until": ("Suket berlaku s.d. {until} ({state}).", "Suket valid until {until} ({state})."),
+    "handover.press_f5": ("Ctrl+R: perpanjang Suket (kartu masih menunggu).", "Ctrl+R: renew the Suket (the card still waits)."),
+    "handover.col.until": ("Berlaku s.d.", "Valid until"),
+    "handover.col.state": ("Keadaan", "State"),
+    # --- the report screen ---------------------------------------------------------------------
+    "laporan.record_sent": ("Catat terkirim", "Record as sent"),
+    "laporan.record_sent_title": ("Catat terkirim: {name}", "Record as sent: {name}"),
+    "laporan.deadlines": ("Batas kirim laporan ini:", "This report's deadlines:"),
+    "laporan.record_sent_hint": ("Ctrl+K mencatat laporan satu bulan sebagai terkirim (kapan dan melalui apa).",
+                                 "Ctrl+K records a month's report as sent (when and how)."),
+    # --- the blank screen ----------------------------------------------------------------------
+    "blangko.ui.day": ("Tanggal mutasi", "Movement date"),
+    "blangko.ui.day_hint": ("Tanggal lot diterima (boleh mundur; hari yang dikunci menolak).",
+                            "The day the lot came (may be earlier; a locked day refuses it)."),
+    "blangko.ui.request": ("Minta blangko", "Request blanks"),
+    "blangko.ui.requests": ("Daftar permintaan", "Requests"),
+    "blangko.ui.close_request": ("Tutup permintaan", "Close a request"),
+    "blangko.ui.request_intro": ("Surat permintaan blangko kepada provinsi/pusat. Penerimaan yang memenuhinya "
+                                 "dicatat dengan memilih permintaan ini.",
+                                 "A letter asking the province (or the centre) for blanks. Receipts that deliver it "
+                                 "name it when recorded."),
+    "blangko.ui.request_option": ("#{number} {letter} (belum dipenuhi {outstanding})",
+                                  "#{number} {letter} ({outstanding} outstanding)"),
+    "blangko.ui.no_requests": ("Belum ada permintaan blangko.", "No blank request yet."),
+    "blangko.ui.close_request_intro": ("Permintaan #{number} ({letter}): {outstanding} blangko belum dipenuhi. "
+                                       "Setelah ditutup, sisanya tidak lagi dihitung belum dipenuhi.",
+                                       "Request #{number} ({letter}): {outstanding} blanks outstanding. Once closed, "
+                                       "the rest no longer counts as outstanding."),
 }

@@ -57,6 +57,11 @@ STATEMENTS = [
                 WHEN 'Asia/Jayapura' THEN '+9 hours' ELSE '+8 hours' END, '+6 months')""",
     "CREATE INDEX suket_resident_open ON suket (resident_id) WHERE status = 'open'",
     "CREATE INDEX suket_open_valid ON suket (valid_until) WHERE status = 'open'",
+    # The day review reads each day's print results, handovers and Suket by their timestamp
+    # (also ``dukcapil check`` for every locked day): ranges on these indexes, never a scan.
+    "CREATE INDEX print_job_at ON print_job (at) WHERE at IS NOT NULL",
+    "CREATE INDEX handover_at ON handover (at)",
+    "CREATE INDEX suket_issued ON suket (issued_at)",
     # --- blank requests to the province and the receipts that deliver them ---------------------
     """CREATE TABLE blangko_request (
         id INTEGER PRIMARY KEY,

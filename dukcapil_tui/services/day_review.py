@@ -296,3 +296,29 @@ def sections(seen: DayReview) -> list[ReviewSection]:
                    for h in seen.history if h.unlocked_at is not None]
     parts.append(ReviewSection("lock", t("review.lock"), tuple(lock_lines)))
     return parts
+
+
+# The figures a lock keeps that belong to the day alone (the stock at the day's end is kept
+# for the record but moves lawfully when an earlier, unlocked day gets a back-dated movement).
+_FROZEN = ("queue", "recorded", "recordings", "prints", "handovers", "suket_issued", "suket_renewed")
+
+
+def changed_since_lock() -> list[str]:
+    """``dukcapil check``: locked days whose own figures differ from what the head saw when
+    locking them. The triggers guard the tables that carry a day; this catches a change to the
+    tables dated by a timestamp (card events, handovers, Suket) made around the services."""
+    problems = []
+    for lock_id, day, summary in database.execute_sql(
+            "SELECT id, day, summary FROM day_lock WHERE unlocked_at IS NULL ORDER BY day").fetchall():
+        day = date.fromisoformat(str(day)[:10])
+        try:
+            seen = json.loads(summary)
+        except ValueError:
+            problems.append(f"day {day.isoformat()}: the lock's summary is unreadable (lock #{lock_id})")
+            continue
+        now = json.loads(json.dumps(review(day).figures(), sort_keys=True, default=str))
+        changed = [key for key in _FROZEN if seen.get(key) != now.get(key)]
+        if changed:
+            problems.append(f"day {day.isoformat()} changed after it was locked (lock #{lock_id}): "
+                            + ", ".join(changed))
+    return problems
