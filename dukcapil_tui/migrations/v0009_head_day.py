@@ -55,8 +55,7 @@ STATEMENTS = [
            CASE (SELECT value FROM setting WHERE key = 'timezone')
                 WHEN 'Asia/Jakarta' THEN '+7 hours' WHEN 'Asia/Pontianak' THEN '+7 hours'
                 WHEN 'Asia/Jayapura' THEN '+9 hours' ELSE '+8 hours' END, '+6 months')""",
-    "CREATE INDEX suket_resident_open ON suket (resident_id) WHERE status = 'open'",
-    "CREATE INDEX suket_open_valid ON suket (valid_until) WHERE status = 'open'",
+    "CREATE INDEX suket_resident ON suket (resident_id)",
     # The day review reads each day's print results, handovers and Suket by their timestamp
     # (also ``dukcapil check`` for every locked day): ranges on these indexes, never a scan.
     "CREATE INDEX print_job_at ON print_job (at) WHERE at IS NOT NULL",

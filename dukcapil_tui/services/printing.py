@@ -33,26 +33,29 @@ def _open_job_cards():
             .where(PrintBatch.closed_at.is_null() & PrintJob.result.is_null()))
 
 
+# Cards in open batches still without a result (the open batches first: few, then their jobs).
+_IN_OPEN_BATCHES = ("SELECT j.card_id FROM print_batch b CROSS JOIN print_job j ON j.batch_id = b.id "
+                    "WHERE b.closed_at IS NULL AND j.result IS NULL")
+# From the open Suket to their holders' cards (``+``: by resident, not by the office-status index).
 _SUKET_HOLDERS_FIRST = (
-    "SELECT c.id FROM card c WHERE c.office_status = 'ready_to_print' "
-    "AND c.resident_id IN (SELECT resident_id FROM suket WHERE status = 'open') "
-    "AND c.id NOT IN (SELECT j.card_id FROM print_job j JOIN print_batch b ON b.id = j.batch_id "
-    "                 WHERE b.closed_at IS NULL AND j.result IS NULL) "
+    "SELECT c.id FROM suket s CROSS JOIN card c ON c.resident_id = s.resident_id "
+    f"WHERE s.status = 'open' AND +c.office_status = 'ready_to_print' AND c.id NOT IN ({_IN_OPEN_BATCHES}) "
     "ORDER BY c.priority DESC, c.recorded_at, c.id LIMIT ?"
 )
 
 
 def next_cards(wanted: int) -> list[int]:
     """The ids of the next ``wanted`` print-ready cards outside open batches, in batch order:
-    Suket holders first, then priority, then the oldest recording. Two reads: the holders (few,
-    through the open-Suket index), then the rest in ``card_ready`` index order up to the limit."""
+    Suket holders first, then priority, then the oldest recording. Two reads: the holders (few:
+    from the open Suket), then the rest in ``card_ready`` index order up to the limit."""
     holders = [row[0] for row in database.execute_sql(_SUKET_HOLDERS_FIRST, (wanted,)).fetchall()]
     if len(holders) >= wanted:
         return holders
-    rest = (Card.select(Card.id)
-            .where((Card.office_status == "ready_to_print") & Card.id.not_in(_open_job_cards())
-                   & Card.id.not_in(holders))
-            .order_by(Card.priority.desc(), Card.recorded_at, Card.id).limit(wanted - len(holders)).tuples())
+    marks = ", ".join("?" * len(holders))
+    rest = database.execute_sql(
+        f"SELECT c.id FROM card c WHERE c.office_status = 'ready_to_print' AND c.id NOT IN ({_IN_OPEN_BATCHES}) "
+        + (f"AND c.id NOT IN ({marks}) " if holders else "")
+        + "ORDER BY c.priority DESC, c.recorded_at, c.id LIMIT ?", (*holders, wanted - len(holders))).fetchall()
     return holders + [row[0] for row in rest]
 
 
