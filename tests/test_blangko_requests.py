@@ -155,3 +155,10 @@ def test_the_monthly_report_shows_requests_deliveries_and_days_without_stock(adm
     assert [r.letter_no for r in october_data.requests] == ["470/90/X/2026", "470/91/X/2026"]
     assert october_data.requested == 1050 and october_data.delivered == 0
     assert len(october_data.no_stock_days) == 31
+
+
+def test_the_letter_number_is_at_most_200_characters(admin, clock):
+    assert blangko_requests.request(KEEPER, 1, "S" * 200).letter_no == "S" * 200
+    with pytest.raises(ValidationError) as caught:
+        blangko_requests.request(KEEPER, 1, "S" * 201)
+    assert caught.value.problems == {"letter_no": "Nomor surat permintaan terlalu panjang (maksimal 200 karakter)."}

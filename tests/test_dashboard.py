@@ -187,3 +187,42 @@ def test_tiles_follow_the_language(admin, clock, language):
 
     i18n.set_language(language)
     assert tile("suket").lines == ("Ending within 7 days: 0", "Expired, card not handed over: 0")
+
+
+def test_recordings_beyond_four_sites_are_summed(admin, clock):
+    resident = add_resident()
+    for number, where in enumerate(("A", "A", "A", "B", "B", "C", "D", "E", "F")):
+        at = datetime(2026, 11, 22, 1, number)
+        Card.create(uuid=f"s-{number}", resident=resident.id, reason="baru", recorded_at=at, recorded_where=where,
+                    central_status="BIO_CAPTURED", office_status="waiting_prr", workstation="X", created_at=at,
+                    updated_at=at)
+    assert tile("recordings").lines == ("A: 3", "B: 2", "C: 1", "D: 1", "2 tempat lain: 2")
+    assert tile("recordings").value == "9"
+
+
+def test_the_days_waiting_for_review_go_back_two_weeks(admin, clock):
+    for back in (14, 15):
+        day = TODAY - timedelta(days=back)
+        clock.at_wita(9, day=day)
+        stock(admin, 1, document=f"SJ-{back}")
+    clock.at_wita(10)
+    assert day_review.unlocked_days_with_work(TODAY) == [TODAY - timedelta(days=14)]
+
+
+def test_the_review_counts_tickets_not_bookings_nobody_came_for(admin, clock, tmp_path):
+    from dukcapil_tui.services import bookings
+
+    ticket_holder, booked, absent = add_resident(), add_resident(), add_resident()
+    listing = tmp_path / "booking.csv"
+    listing.write_text("TANGGAL;NIK;NAMA;LAYANAN;JAM\n"
+                       f"22-11-2026;{booked.nik};X;rekam_baru;11:00\n"
+                       f"22-11-2026;{absent.nik};Y;rekam_baru;11:30\n", encoding="utf-8")
+    assert bookings.import_bookings(admin, listing).booked == 2
+    q.take_ticket(admin, "rekam_baru", resident_id=ticket_holder.id)
+    checked_in = next(b for b in bookings.bookings_for(booked.nik, TODAY))
+    q.check_in(admin, checked_in.id)
+    seen = day_review.review(TODAY).queue
+    assert (seen.tickets, seen.still_open) == (2, 3)  # the absent booking is open, not a ticket
+    q.end_of_day(admin, TODAY, carry_over=False)
+    seen = day_review.review(TODAY).queue
+    assert (seen.tickets, seen.closed, seen.still_open, seen.is_closed) == (2, 2, 0, True)

@@ -29,11 +29,16 @@ def states(today: date, report: str) -> list[tuple[str, str, int]]:
 def test_the_deadline_is_a_day_of_the_following_month(admin):
     assert deadlines.deadline("capaian", 2026, 10) == date(2026, 11, 10)  # default: the 10th
     assert deadlines.deadline("blangko", 2026, 12) == date(2027, 1, 5)  # default: the 5th
-    settings.put(admin, "report_deadline_blangko", "28")
+    settings.put(admin, "report_deadline_blangko", "28")  # the last day every month has
     assert deadlines.deadline("blangko", 2027, 1) == date(2027, 2, 28)
+    settings.put(admin, "report_deadline_capaian", "1")
+    assert deadlines.deadline("capaian", 2026, 12) == date(2027, 1, 1)
     for bad in ("0", "29", "akhir"):
         with pytest.raises(ValidationError):
             settings.put(admin, "report_deadline_blangko", bad)
+    assert settings.put(admin, "report_warn_days", "27") == "27"
+    with pytest.raises(ValidationError):
+        settings.put(admin, "report_warn_days", "28")
 
 
 def test_late_due_and_upcoming_on_either_side_of_the_deadline(tracked, clock):
@@ -92,8 +97,18 @@ def test_what_a_sent_record_refuses(tracked, clock):
 def test_months_before_the_office_tracked_them_are_not_asked_for(admin, clock):
     settings.put(admin, "reports_due_from", "2026-11")
     assert states(TODAY, "blangko") == [("2026-11", "upcoming", 13)]
-    with pytest.raises(ValidationError) as caught:
-        settings.put(admin, "reports_due_from", "11-2026")
-    assert "YYYY-MM" in caught.value.problems["reports_due_from"]
+    for bad in ("11-2026", "2026-13", "2026-00", "1999-12", "2026-1"):
+        with pytest.raises(ValidationError) as caught:
+            settings.put(admin, "reports_due_from", bad)
+        assert "YYYY-MM" in caught.value.problems["reports_due_from"]
+    assert settings.put(admin, "reports_due_from", "2000-01") == "2000-01"
+    assert settings.put(admin, "reports_due_from", "") == ""  # back to the office's first month
     with pytest.raises(PermissionDenied):
         settings.put(actor("loket"), "reports_due_from", "2026-01")
+
+
+def test_the_reference_is_at_most_200_characters(tracked, clock):
+    assert deadlines.record_sent(tracked, "blangko", "2026-10", via="email", reference="R" * 200).reference == "R" * 200
+    with pytest.raises(ValidationError) as caught:
+        deadlines.record_sent(tracked, "blangko", "2026-10", via="email", reference="R" * 201)
+    assert set(caught.value.problems) == {"reference"}

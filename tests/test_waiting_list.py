@@ -72,3 +72,14 @@ def test_only_the_head_exports_it(office, tmp_path, role):
         reports.export("menunggu-kartu", Period.for_date(TODAY), tmp_path / "out", actor(role))
     assert "daftar nama penduduk menunggu KTP-el" in str(caught.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_those_who_must_record_again_are_not_waiting_for_a_card(office, admin):
+    from dukcapil_tui.models import Resident
+
+    from report_helpers import _card, utc
+
+    resident = Resident.select().where(Resident.name == "INAQ MARNI").get()
+    _card(resident, [(utc(2026, 9, 1), "BIO_CAPTURED", "waiting_prr"),
+                     (utc(2026, 9, 20), "ENROLL_FAILURE_AT_CENTRAL", "needs_rerecording")])
+    assert reports.preview("menunggu-kartu", Period.for_date(TODAY)).rows == 4
