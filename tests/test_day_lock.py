@@ -170,7 +170,8 @@ def test_the_schema_refuses_writes_into_a_locked_day(admin, clock):
     for sql, params in (
         ("INSERT INTO blangko_movement (uuid, at, day, kind, quantity, username, workstation) "
          "VALUES ('x', '2026-11-21 01:00:00', ?, 'receipt', 5, 'x', 'x')", (YESTERDAY.isoformat(),)),
-        ("INSERT INTO ticket_event (ticket_id, at, event, to_status, username) VALUES (?, '2026-11-21', 'x', 'done', 'x')",
+        ("INSERT INTO ticket_event (ticket_id, at, event, to_status, username) "
+         "VALUES (?, '2026-11-21', 'x', 'done', 'x')",
          (taken.ticket.id,)),
         ("UPDATE ticket SET status = 'waiting' WHERE id = ?", (taken.ticket.id,)),
         ("INSERT INTO stock_count (at, day, counted, computed, username, status) "
@@ -180,9 +181,8 @@ def test_the_schema_refuses_writes_into_a_locked_day(admin, clock):
         ("INSERT INTO blangko_request (uuid, day, quantity, letter_no, username, workstation, created_at) "
          "VALUES ('r', ?, 5, 'S/1', 'x', 'x', 'x')", (YESTERDAY.isoformat(),)),
     ):
-        with pytest.raises(peewee.IntegrityError, match="day is locked"):
-            with database.atomic():
-                raw(sql, params)
+        with pytest.raises(peewee.IntegrityError, match="day is locked"), database.atomic():
+            raw(sql, params)
     lock_id = DayLock.get().id
     with pytest.raises(peewee.IntegrityError, match="append-only"):
         raw("DELETE FROM day_lock WHERE id = ?", (lock_id,))

@@ -221,7 +221,6 @@ def request_cmd(state: State, quantity: str, letter_no: str, addressed_to: str, 
 @pass_state
 def requests_cmd(state: State, show_all: bool) -> None:
     """List the blank requests: requested, delivered (by the receipts that name them), outstanding."""
-    from dukcapil_tui.domain.formatting import format_date, format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko_requests
 
@@ -230,14 +229,8 @@ def requests_cmd(state: State, show_all: bool) -> None:
     if not rows:
         click.echo(t("cli.blangko.no_requests"))
     for r in rows:
-        line = t("request.line", number=r.id, day=format_date(r.day), letter=r.letter_no,
-                 quantity=format_int(r.quantity), delivered=format_int(r.delivered),
-                 outstanding=format_int(r.outstanding))
-        if r.closed:
-            line += " · " + t("request.closed_line", reason=r.closed_reason)
-        click.echo(line)
-        for day, document, quantity in r.receipts:
-            click.echo(f"    {format_date(day)}  {document}  {format_int(quantity)}")
+        for line in blangko_requests.describe(r):
+            click.echo(line)
 
 
 @blangko_group.command("close-request")

@@ -7,7 +7,8 @@
     path = reports.export("capaian", period, out_dir, actor, progress=callback)
 
 Reports (``REPORTS``): ``capaian``, ``blangko``, ``harian``, ``belum-rekam`` and
-``menunggu-kartu`` (named lists: admin only, audited) and ``backlog``. One module per report builds its rows with SQL aggregates
+``menunggu-kartu`` (named lists: admin only, audited) and ``backlog``. One module per report
+builds its rows with SQL aggregates
 and writes its workbook; ``layout`` holds the office layout they share; openpyxl is imported
 only inside the writers. Files are named ``<regency digits>_<report>_<period>.xlsx`` (e.g.
 ``5202_capaian-perekaman_2026-11.xlsx``) and written to a temporary name in the same folder,

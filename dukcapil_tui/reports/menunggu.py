@@ -104,23 +104,16 @@ def rows(period: Period) -> Iterator[tuple]:
 def write(period: Period, path, letterhead: common.Letterhead,
           progress: Callable[[int, int], None] | None = None, expected: int | None = None) -> int:
     """Stream the list into ``path``; returns the number of residents written."""
-    from openpyxl import Workbook
+    from dukcapil_tui.reports.layout import streamed
 
-    from dukcapil_tui.reports.layout import discard
-
-    wb = Workbook(write_only=True)
-    try:
-        return _write(wb, period, path, letterhead, progress, expected)
-    except BaseException:
-        discard(wb)
-        raise
+    return streamed(lambda wb: _write(wb, period, path, letterhead, progress, expected))
 
 
 def _write(wb, period: Period, path, letterhead: common.Letterhead, progress, expected: int | None) -> int:
     from openpyxl.cell import WriteOnlyCell
 
-    from dukcapil_tui.reports.belum_rekam import _text_cell
-    from dukcapil_tui.reports.layout import CENTER, DATE, INT, TEXT, Column, Formula, Heading, Table, sheet_title
+    from dukcapil_tui.reports.layout import (CENTER, DATE, INT, TEXT, Column, Formula, Heading, Table, sheet_title,
+                                             text_cell)
 
     index = regions.index()
     day = period.end
@@ -166,10 +159,10 @@ def _write(wb, period: Period, path, letterhead: common.Letterhead, progress, ex
             until_cell = WriteOnlyCell(ws, value=until if isinstance(until, date) else date.fromisoformat(str(until)))
             until_cell.number_format = DATE
         if name[:1] == "=" or not name.isprintable():
-            name = _text_cell(ws, name)
+            name = text_cell(ws, name)
         where = " ".join(part for part in (address, f"RT {rt}/RW {rw}" if rt or rw else "") if part)
         if where and (where[0] == "=" or not where.isprintable()):
-            where = _text_cell(ws, where)
+            where = text_cell(ws, where)
         listing.append([written, nik_cell, name, sex, index.name(desa), index.name(desa[:8]), where, since_cell,
                         (day - since).days, STATUS_LABELS.get(status, status), number or "-", until_cell])
         listing.last_data_row = listing.next_row - 1

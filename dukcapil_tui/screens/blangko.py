@@ -236,16 +236,7 @@ class BlangkoScreen(BaseScreen):
     def _list_requests(self) -> None:
         from dukcapil_tui.widgets.messages import TextModal
 
-        rows = in_db(blangko_requests.rows)
-        lines = []
-        for r in rows:
-            line = t("request.line", number=r.id, day=format_date(r.day), letter=r.letter_no,
-                     quantity=format_int(r.quantity), delivered=format_int(r.delivered),
-                     outstanding=format_int(r.outstanding))
-            if r.closed:
-                line += " · " + t("request.closed_line", reason=r.closed_reason)
-            lines.append(line)
-            lines += [f"    {format_date(d)}  {doc}  {format_int(q)}" for d, doc, q in r.receipts]
+        lines = [line for r in in_db(blangko_requests.rows) for line in blangko_requests.describe(r)]
         text = "\n".join(lines) or t("blangko.ui.no_requests")
         self.app.call_from_thread(self.app.push_screen, TextModal(t("blangko.ui.requests"), text))
 

@@ -10,7 +10,7 @@ review of today follows the counters by itself.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from rich.markup import escape
 from textual import on, work
@@ -21,9 +21,9 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label
 
 from dukcapil_tui.domain.formatting import format_date
-from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db
+from dukcapil_tui.ui.day_chooser import DayChooser
 from dukcapil_tui.services import day_review
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 from dukcapil_tui.widgets.queue_watch import QueueWatch, read_version
@@ -31,8 +31,10 @@ from dukcapil_tui.widgets.queue_watch import QueueWatch, read_version
 REFRESH_SECONDS = 30.0
 
 
-class DayReviewScreen(BaseScreen):
+class DayReviewScreen(DayChooser, BaseScreen):
     section_id = "day_review"
+    day_field_key = "review.day"
+    future_days = False
     DEFAULT_CSS = """
     #review-body { padding: 0 1; }
     #review-head { height: auto; }
@@ -64,10 +66,7 @@ class DayReviewScreen(BaseScreen):
         yield Header()
         with Vertical(id="review-body"):
             with Horizontal(id="review-head"):
-                with Vertical(classes="form-field", id="field-day"):
-                    yield Label(t("review.day"), classes="field-label")
-                    yield Input(id="day", max_length=10, placeholder=t("residents.date_hint"))
-                    yield Label("", classes="field-error", id="error-day")
+                yield from self.compose_day_field()
                 yield Label("", id="review-state")
             yield VerticalScroll(id="review-parts", can_focus=True)
         yield QueueWatch(id="review-watch")
@@ -123,35 +122,16 @@ class DayReviewScreen(BaseScreen):
         if self.day is not None:
             self._load(self.day)
 
-    # --- choosing the day ---------------------------------------------------------------------
-    def _set_day(self, day: date) -> None:
-        self.day = day
+    # --- choosing the day (ui.day_chooser) ----------------------------------------------------
+    def show_day(self, day: date) -> None:
         self.review = None
-        self.query_one("#day", Input).value = format_date(day)
-        self.query_one("#error-day", Label).update("")
-        self.query_one("#field-day").set_class(False, "-invalid")
         self._load(day)
         self.refresh_bindings()
 
     @on(Input.Submitted, "#day")
     def _day_typed(self, event: Input.Submitted) -> None:
-        day = parse_date(event.value)
-        if day is None or day > self.app.today():
-            self.query_one("#error-day", Label).update(
-                t("field.bad_date", field=t("review.day")) if day is None
-                else t("field.future_date", field=t("review.day")))
-            self.query_one("#field-day").set_class(True, "-invalid")
-            return
-        self._set_day(day)
-        self.query_one("#review-parts").focus()
-
-    def action_previous_day(self) -> None:
-        if self.day:
-            self._set_day(self.day - timedelta(days=1))
-
-    def action_next_day(self) -> None:
-        if self.day and self.day < self.app.today():
-            self._set_day(self.day + timedelta(days=1))
+        if self.day_typed(event.value):
+            self.query_one("#review-parts").focus()
 
     # --- lock and unlock ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

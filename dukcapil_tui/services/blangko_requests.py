@@ -154,3 +154,14 @@ def outstanding() -> Outstanding:
     open_rows = rows(open_only=True)
     return Outstanding(len(open_rows), sum(r.outstanding for r in open_rows),
                        min((r.day for r in open_rows), default=None))
+
+
+def describe(row: RequestRow) -> list[str]:
+    """A request as text lines (the CLI's ``blangko requests`` and the Blangko screen): the
+    request, then each receipt that delivered it."""
+    line = t("request.line", number=row.id, day=format_date(row.day), letter=row.letter_no,
+             quantity=format_int(row.quantity), delivered=format_int(row.delivered),
+             outstanding=format_int(row.outstanding))
+    if row.closed:
+        line += " · " + t("request.closed_line", reason=row.closed_reason)
+    return [line] + [f"    {format_date(day)}  {document}  {format_int(quantity)}" for day, document, quantity in row.receipts]

@@ -286,7 +286,8 @@ def sections(seen: DayReview) -> list[ReviewSection]:
                       (t("review.difference", difference=f"{p.difference:+d}"),) if p.difference else ()),
         ReviewSection("service", t("review.service"),
                       (t("review.handovers", count=format_int(seen.handovers)),
-                       t("review.suket", issued=format_int(seen.suket_issued), renewed=format_int(seen.suket_renewed)))),
+                       t("review.suket", issued=format_int(seen.suket_issued),
+                         renewed=format_int(seen.suket_renewed)))),
         *seen.extra,
     ]
     lock_lines = [t("review.locked", by=seen.lock.locked_by, at=format_datetime(seen.lock.locked_at, zone))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dukcapil_tui.db import database
@@ -244,7 +244,7 @@ def office_today() -> date:
 def utc_start_of(day: date) -> datetime:
     """The moment (naive UTC, as stored) the office's local ``day`` begins."""
     local = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(office_timezone()))
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def utc_bounds(first: date, last: date) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain.formatting import format_date, to_local
 from dukcapil_tui.domain.residents import marital_label, sex_label
 from dukcapil_tui.i18n import t
-from dukcapil_tui.models import Card, Resident, Suket
+from dukcapil_tui.models import Card, Suket
 from dukcapil_tui.services import audit, blangko, context, day_lock, regions, settings
 from dukcapil_tui.services.cards import card_by_nik
 from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role

@@ -5,16 +5,12 @@ checked afterwards. The office clock stands at 22-11-2026 10:00 WITA."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input, Label
 
-from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
-from dukcapil_tui.ui.base import in_db
 from dukcapil_tui.screens.blangko import BlangkoScreen
 from dukcapil_tui.screens.dashboard import DashboardScreen
 from dukcapil_tui.screens.day_review import DayReviewScreen
@@ -27,7 +23,8 @@ from dukcapil_tui.widgets.dash_tile import DashTile
 from dukcapil_tui.widgets.dialogs import ConfirmModal
 from dukcapil_tui.widgets.form_modal import FormModal
 
-from .conftest import login, query_db, settle, type_text, wait_until
+from . import conftest
+from .conftest import before_start, login, meanwhile, query_db, settle, type_text, wait_until
 
 SIZE = (120, 40)
 TODAY = date(2026, 11, 22)
@@ -37,21 +34,7 @@ LOCK_YESTERDAY = ("Hari 21-11-2026 sudah dikunci (oleh admin, 22-11-2026 10:00 W
 
 
 def actor_for(db: Path, username: str) -> Actor:
-    user_id, role, name = query_db(db, "SELECT id, role, full_name FROM app_user WHERE username = ?", username)[0]
-    return Actor(user_id, username, role, "DEMO", name)
-
-
-def before_start(db: Path, fn, *args, **kwargs):
-    dbmod.open_database(db)
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        database.close()
-
-
-async def meanwhile(fn, *args, **kwargs):
-    """Another workstation acting on the same database while the app runs."""
-    return await asyncio.to_thread(in_db, fn, *args, **kwargs)
+    return conftest.actor_for(db, username, "DEMO")
 
 
 def tile(app, key: str) -> DashTile:
@@ -204,8 +187,9 @@ async def test_unlock_with_a_reason_from_the_review(app, demo_db):
         assert isinstance(app.screen, DayReviewScreen)
         assert "Belum dikunci." in app.screen.text()
         assert "lot 21-11 belum dicatat" in app.screen.text()  # the history keeps the reason
-    assert query_db(demo_db, "SELECT unlocked_by, unlock_reason FROM day_lock") == [("admin", "lot 21-11 belum dicatat")]
-    assert query_db(demo_db, "SELECT COUNT(*) FROM audit_log WHERE action = 'day.unlock'") == [(1,)]
+    lifted = query_db(demo_db, "SELECT unlocked_by, unlock_reason FROM day_lock")
+    assert lifted == [("admin", "lot 21-11 belum dicatat")]
+    assert query_db(demo_db, "SELECT COUNT(*) FROM audit_log WHERE action = ?", "day.unlock") == [(1,)]
 
 
 async def test_a_difference_between_prints_and_blanks_asks_once_more(app, demo_db):

@@ -9,8 +9,6 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Label, OptionList
 
-from dukcapil_tui import db as dbmod
-from dukcapil_tui.db import database
 from dukcapil_tui.screens.blangko import BlangkoScreen
 from dukcapil_tui.screens.handover import HandoverScreen
 from dukcapil_tui.screens.laporan import LaporanScreen
@@ -19,22 +17,14 @@ from dukcapil_tui.widgets.dialogs import ConfirmModal, PickModal
 from dukcapil_tui.widgets.form_modal import FormModal
 from dukcapil_tui.widgets.messages import TextModal
 
-from .conftest import login, pick_option, query_db, settle, type_text
+from . import conftest
+from .conftest import before_start, login, pick_option, query_db, settle, type_text
 
 SIZE = (120, 40)
 
 
 def actor_for(db: Path, username: str) -> Actor:
-    user_id, role, name = query_db(db, "SELECT id, role, full_name FROM app_user WHERE username = ?", username)[0]
-    return Actor(user_id, username, role, "DEMO", name)
-
-
-def before_start(db: Path, fn):
-    dbmod.open_database(db)
-    try:
-        return fn()
-    finally:
-        database.close()
+    return conftest.actor_for(db, username, "DEMO")
 
 
 async def fill(pilot, field: str, text: str) -> None:
@@ -124,7 +114,8 @@ async def test_a_request_to_the_province_and_the_receipt_that_delivers_it(app, d
         await settle(pilot)
         assert app.screen.check_action("close_request", ()) is False  # the keeper does not close requests
     rows = query_db(demo_db, "SELECT r.letter_no, r.quantity, m.quantity, m.reference FROM blangko_delivery d "
-                             "JOIN blangko_request r ON r.id = d.request_id JOIN blangko_movement m ON m.id = d.movement_id")
+                             "JOIN blangko_request r ON r.id = d.request_id "
+                             "JOIN blangko_movement m ON m.id = d.movement_id")
     assert rows == [("470/31/DKPS/XI/2026", 2000, 500, "BAST-9")]
 
 
@@ -146,7 +137,8 @@ async def test_the_head_closes_a_request(app, demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, BlangkoScreen)
-    assert query_db(demo_db, "SELECT closed_by, closed_reason FROM blangko_request") == [("admin", "provinsi kehabisan")]
+    closed = query_db(demo_db, "SELECT closed_by, closed_reason FROM blangko_request")
+    assert closed == [("admin", "provinsi kehabisan")]
 
 
 async def test_the_waiting_list_is_the_heads_and_a_report_is_recorded_as_sent(app, demo_db):
