@@ -84,6 +84,8 @@ def test_a_locked_day_refuses_back_dated_writes_from_the_command_line(office):
     assert result.stderr == LOCKED
     result = ok(invoke("blangko", "loan", "in", "5", "--office", "Lombok Barat", "--date", "2026-11-21"), 2)
     assert result.stderr == LOCKED
+    result = ok(invoke("blangko", "loan", "returned", "2", "--office", "Lombok Timur", "--date", "21-11-2026"), 2)
+    assert result.stderr == LOCKED
     result = ok(invoke("queue", "close-day", "--date", "21-11-2026"), 2)
     assert result.stderr == LOCKED
     result = ok(invoke("blangko", "request", "500", "--letter", "S/1", "--date", "21-11-2026"), 2)

@@ -164,4 +164,5 @@ def describe(row: RequestRow) -> list[str]:
              outstanding=format_int(row.outstanding))
     if row.closed:
         line += " · " + t("request.closed_line", reason=row.closed_reason)
-    return [line] + [f"    {format_date(day)}  {document}  {format_int(quantity)}" for day, document, quantity in row.receipts]
+    return [line] + [f"    {format_date(day)}  {document}  {format_int(quantity)}"
+                     for day, document, quantity in row.receipts]
