@@ -39,7 +39,7 @@ class DukcapilApp(App):
         # it has bubbled back, when the keys typed after it went to the field being left).
         Binding("tab", "focus_next", "app.focus_next", show=False, priority=True),
         Binding("shift+tab", "focus_previous", "app.focus_previous", show=False, priority=True),
-        *[Binding(s.key, f"open_section('{s.id}')", s.title_key, id=f"section-{s.id}") for s in SECTIONS],
+        *[Binding(s.key, f"open_section('{s.id}')", s.title_key, id=f"section-{s.id}") for s in SECTIONS if s.key],
     ]
 
     def __init__(self, db_path: Path | str, workstation: str | None = None) -> None:
@@ -90,11 +90,13 @@ class DukcapilApp(App):
 
     # --- session -----------------------------------------------------------------------
     def logged_in(self, actor: Actor) -> None:
+        """The head of office (admin) starts on the dashboard, everyone else on the main menu."""
+        from dukcapil_tui.screens.dashboard import DashboardScreen
         from dukcapil_tui.screens.main import MainScreen
 
         self.actor = actor
         self.sub_title = f"{actor.display_name} · {t('role.' + actor.role)}"
-        self.switch_screen(MainScreen())
+        self.switch_screen(DashboardScreen() if actor.role == "admin" else MainScreen())
         self.idle.start()
         self.backup_in_background("daily")
 

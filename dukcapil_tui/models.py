@@ -210,7 +210,9 @@ class Suket(BaseModel):
     username = CharField()
     status = CharField()
     closed_at = DateTimeField(null=True)
-    closed_reason = CharField(null=True)
+    closed_reason = CharField(null=True)  # handover, card_issued, renewed
+    valid_until = DateField(null=True)  # the last day the letter stands in for the card
+    renews = ForeignKeyField("self", null=True, column_name="renews_id", backref="renewals")
 
 
 class BlangkoMovement(BaseModel):
@@ -317,3 +319,56 @@ class Workstation(BaseModel):
 
 
 ALL_MODELS += [Workstation]
+
+
+class DayLock(BaseModel):
+    """A day the head locked after reviewing it; an admin's unlock (with a reason) ends it. A
+    day's earlier locks stay as its history."""
+
+    day = DateField()
+    locked_at = DateTimeField()
+    locked_by = CharField()
+    summary = TextField(default="{}")  # the review's figures when the day was locked (JSON)
+    unlocked_at = DateTimeField(null=True)
+    unlocked_by = CharField(null=True)
+    unlock_reason = TextField(null=True)
+
+
+class BlangkoRequest(BaseModel):
+    """Blanks asked of the province (or Kemendagri) by letter; receipts deliver them."""
+
+    uuid = CharField(unique=True)
+    day = DateField()
+    quantity = IntegerField()
+    letter_no = CharField()
+    addressed_to = CharField(default="")
+    note = TextField(default="")
+    username = CharField()
+    workstation = CharField()
+    created_at = DateTimeField()
+    closed_at = DateTimeField(null=True)
+    closed_by = CharField(null=True)
+    closed_reason = TextField(null=True)
+
+
+class BlangkoDelivery(BaseModel):
+    """A receipt that delivers (part of) a request."""
+
+    movement = ForeignKeyField(BlangkoMovement, primary_key=True, column_name="movement_id", backref="delivery")
+    request = ForeignKeyField(BlangkoRequest, column_name="request_id", backref="deliveries")
+
+
+class ReportSent(BaseModel):
+    """A monthly report of a period sent upward: when and how."""
+
+    report = CharField()
+    period = CharField()  # YYYY-MM
+    sent_on = DateField()
+    via = CharField()
+    reference = CharField(default="")
+    note = TextField(default="")
+    username = CharField()
+    recorded_at = DateTimeField()
+
+
+ALL_MODELS += [DayLock, BlangkoRequest, BlangkoDelivery, ReportSent]

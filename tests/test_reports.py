@@ -234,7 +234,7 @@ def test_blangko_month(office, admin, tmp_path):
     path = export("blangko", NOVEMBER, tmp_path, actor("blangko"))
     assert path.name == "5202_penggunaan-blangko_2026-11.xlsx"
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Mutasi harian", "Rincian mutasi", "Pemusnahan"]
+    assert wb.sheetnames == ["Mutasi harian", "Rincian mutasi", "Pemusnahan", "Permintaan"]
     ws = wb["Mutasi harian"]
     check_layout(ws, 7, "Laporan penggunaan blangko KTP-el", "BULAN NOVEMBER 2026 (S.D. 22 NOVEMBER 2026)", "B8")
     assert values(ws, 7) == ["Tanggal", "Saldo Awal", "Penerimaan", "Dipinjam (Masuk)", "Pengembalian",
@@ -460,7 +460,7 @@ def test_every_report_exports_with_its_layout(office, admin, tmp_path):
         first = wb.worksheets[0]
         assert values(first, 1)[0] == "PEMERINTAH KABUPATEN LOMBOK TENGAH"
         assert first.oddFooter.center.text == "Halaman &P dari &N"
-    assert len(list((tmp_path / "all").iterdir())) == 5
+    assert len(list((tmp_path / "all").iterdir())) == len(reports.REPORTS) == 6
 
 
 def test_openpyxl_loads_only_when_exporting():

@@ -25,7 +25,8 @@ def cli(ctx: click.Context, db_path: str | None, lang: str | None, user: str | N
 
     Without a subcommand, opens the terminal interface on the office database. Commands that
     write or export run as an app user: `dukcapil --user NAME COMMAND …` (the password is asked,
-    or read from --password-file). `nik`, `locate`, `board`, `check`, `init` and `demo` need no login.
+    or read from --password-file). `nik`, `locate`, `board`, `check`, `init`, `demo` and the read-only
+    summaries (`status`, `day review`, `report deadlines`, `backlog`, ...) need no login.
     """
     state = ctx.ensure_object(State)
     state.db_option = db_path
@@ -47,7 +48,9 @@ def main() -> None:
     cli(obj=State())
 
 
-from dukcapil_tui.cli import blangko, board, cetak, export, office, queue, residents, users, workstations  # noqa: E402  (registers subcommands)
+from dukcapil_tui.cli import (  # noqa: E402  (registers subcommands)
+    blangko, board, cetak, export, head, office, queue, residents, users, workstations,
+)
 
 cli.add_command(office.locate)
 cli.add_command(office.init)
@@ -69,5 +72,9 @@ residents.import_group.add_command(export.import_wajib_ktp)
 residents.import_group.add_command(cetak.import_statuses_cmd)
 cli.add_command(blangko.blangko_group)
 cli.add_command(cetak.backlog)
+cli.add_command(head.status)
+cli.add_command(head.day_group)
+cli.add_command(head.suket_group)
+cli.add_command(head.report_group)
 
 __all__ = ["cli", "main", "pass_state"]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from dukcapil_tui.cli.common import State, cli_actor, confirm_option, open_db, pass_state
+from dukcapil_tui.cli.common import (
+    State,
+    cli_actor,
+    confirm_option,
+    date_option,
+    open_db,
+    parse_day,
+    pass_state,
+)
 
 
 @click.group("blangko")
@@ -41,16 +49,23 @@ def balance_cmd(state: State) -> None:
               help="Number of the delivery document (surat pengantar / BAST).")
 @click.option("--source", default="", metavar="TEXT", help="Who sent the blanks (e.g. Ditjen Dukcapil).")
 @click.option("--note", default="", help="A note kept with the movement.")
+@click.option("--request", "request_id", default=None, metavar="N",
+              help="The blank request (see `blangko requests`) this lot delivers.")
+@date_option
 @confirm_option
 @pass_state
-def receive_cmd(state: State, quantity: str, document_no: str, source: str, note: str, confirmed: bool) -> None:
-    """Record a lot of QUANTITY blanks received (1000 or 1.000), with its document number."""
+def receive_cmd(state: State, quantity: str, document_no: str, source: str, note: str, request_id: str | None,
+                day_text: str | None, confirmed: bool) -> None:
+    """Record a lot of QUANTITY blanks received (1000 or 1.000), with its document number,
+    dated --date (default today; a locked day refuses it)."""
     from dukcapil_tui.domain.formatting import format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko
 
+    day = parse_day(day_text)
     open_db(state)
-    movement = blangko.receive(cli_actor(state), quantity, document_no, source, note=note, confirmed=confirmed)
+    movement = blangko.receive(cli_actor(state), quantity, document_no, source, note=note, day=day,
+                               confirmed=confirmed, request_id=request_id)
     click.echo(t("cli.blangko.received", quantity=format_int(movement.quantity), document=movement.reference,
                  stock=format_int(blangko.balance())))
 
@@ -61,21 +76,24 @@ def receive_cmd(state: State, quantity: str, document_no: str, source: str, note
 @click.option("--office", required=True, metavar="TEXT", help="The other office (dipinjam dari / dipinjamkan ke).")
 @click.option("--reference", default="", metavar="NO", help="The loan letter's number.")
 @click.option("--note", default="", help="A note kept with the movement.")
+@date_option
 @confirm_option
 @pass_state
 def loan_cmd(state: State, direction: str, quantity: str, office: str, reference: str, note: str,
-             confirmed: bool) -> None:
+             day_text: str | None, confirmed: bool) -> None:
     """Record blanks borrowed from (in) or lent to (out) another office, or blanks lent earlier
-    that come back (returned)."""
+    that come back (returned), dated --date (default today; a locked day refuses it)."""
     from dukcapil_tui.domain.formatting import format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko
 
+    day = parse_day(day_text)
     open_db(state)
     if direction == "returned":
-        movement = blangko.returned(cli_actor(state), quantity, office, reference, note)
+        movement = blangko.returned(cli_actor(state), quantity, office, reference, note, day=day)
     else:
-        movement = blangko.loan(cli_actor(state), direction, quantity, office, reference, note, confirmed=confirmed)
+        movement = blangko.loan(cli_actor(state), direction, quantity, office, reference, note, day=day,
+                                confirmed=confirmed)
     click.echo(t("cli.blangko.loaned", kind=t(f"blangko.kind.{movement.kind}"), quantity=format_int(abs(movement.quantity)),
                  office=movement.source, stock=format_int(blangko.balance())))
 
@@ -171,3 +189,59 @@ def decide_cmd(state: State, kind: str, number: int, approve: bool) -> None:
         row = blangko_corrections.decide(cli_actor(state), number, approve)
     click.echo(t("cli.blangko.decided", kind=kind, number=number, status=t(f"blangko.count_status.{row.status}"),
                  stock=format_int(blangko.balance())))
+
+
+@blangko_group.command("request")
+@click.argument("quantity")
+@click.option("--letter", "letter_no", required=True, metavar="NO", help="The request letter's number.")
+@click.option("--to", "addressed_to", default="", metavar="TEXT",
+              help="To whom (default: Dinas Dukcapil Provinsi).")
+@click.option("--note", default="", help="A note kept with the request.")
+@date_option
+@confirm_option
+@pass_state
+def request_cmd(state: State, quantity: str, letter_no: str, addressed_to: str, note: str, day_text: str | None,
+                confirmed: bool) -> None:
+    """Record a request to the province for QUANTITY blanks (the letter dated --date, default today).
+    Receipts that deliver it name it: `blangko receive … --request N`."""
+    from dukcapil_tui.domain.formatting import format_date, format_int
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import blangko_requests
+
+    day = parse_day(day_text)
+    open_db(state)
+    row = blangko_requests.request(cli_actor(state), quantity, letter_no, addressed_to, note, day=day,
+                                   confirmed=confirmed)
+    click.echo(t("cli.blangko.requested", number=row.id, quantity=format_int(row.quantity), letter=row.letter_no,
+                 day=format_date(row.day)))
+
+
+@blangko_group.command("requests")
+@click.option("--all", "show_all", is_flag=True, help="Also the requests fully delivered or closed.")
+@pass_state
+def requests_cmd(state: State, show_all: bool) -> None:
+    """List the blank requests: requested, delivered (by the receipts that name them), outstanding."""
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import blangko_requests
+
+    open_db(state)
+    rows = blangko_requests.rows(open_only=not show_all)
+    if not rows:
+        click.echo(t("cli.blangko.no_requests"))
+    for r in rows:
+        for line in blangko_requests.describe(r):
+            click.echo(line)
+
+
+@blangko_group.command("close-request")
+@click.argument("number", type=int)
+@click.option("--reason", required=True, help="Why the rest will not come (kept with the request).")
+@pass_state
+def close_request_cmd(state: State, number: int, reason: str) -> None:
+    """The head closes request NUMBER: what was not delivered is no longer outstanding."""
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import blangko_requests
+
+    open_db(state)
+    row = blangko_requests.close(cli_actor(state), number, reason)
+    click.echo(t("cli.blangko.request_closed", number=row.id, letter=row.letter_no))

@@ -182,3 +182,29 @@ def confirm_option(func):
     return click.option(CONFIRM_FLAG, "confirmed", is_flag=True,
                         help="Record the number even when it is unusual (above the plausible maximum of the "
                              "office settings); without it such a number is refused with a message.")(func)
+
+
+DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d")
+
+
+def date_option(func):
+    """``--date DD-MM-YYYY``: the day a command reads or the day a write is dated on (back-dated
+    writes are refused on a locked day)."""
+    return click.option("--date", "day_text", metavar="DD-MM-YYYY",
+                        help="The day (DD-MM-YYYY or YYYY-MM-DD; default: today in office time).")(func)
+
+
+def parse_day(text: str | None):
+    """The day given on the command line (None: today, known once the database is open)."""
+    if text is None:
+        return None
+    from datetime import datetime
+
+    from dukcapil_tui.i18n import t
+
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    fail(t("queue.cli.bad_date", value=text))

@@ -17,7 +17,7 @@ from dukcapil_tui.cli.common import (
     report_dir_option,
 )
 
-REPORT_NAMES = "capaian|blangko|harian|belum-rekam|backlog"
+REPORT_NAMES = "capaian|blangko|harian|belum-rekam|menunggu-kartu|backlog"
 
 
 @click.command("export")
@@ -39,6 +39,7 @@ def export(state: State, report: str, date_text: str | None, month_text: str | N
 
     REPORT: capaian (coverage per kecamatan and desa), blangko (blank-card use in a month),
     harian (the day's services), belum-rekam (named list of wajib KTP not recorded; audited),
+    menunggu-kartu (named list of who waits for a card, since when, with a Suket or not; audited),
     backlog (cards waiting, by status and age). See docs/reports.md.
     """
     from dukcapil_tui import reports

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -10,14 +10,13 @@ import click
 from dukcapil_tui.cli.common import (
     State,
     cli_actor,
-    fail,
+    date_option,
     open_db,
+    parse_day,
     pass_state,
     report_dir_option,
     show_rejections,
 )
-
-DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d")
 
 
 @click.command("bookings")
@@ -48,27 +47,8 @@ def queue_group() -> None:
     """The queue (antrian): close the day, print the day's summary."""
 
 
-def _date_option(func):
-    return click.option("--date", "day_text", metavar="DD-MM-YYYY",
-                        help="The day (DD-MM-YYYY or YYYY-MM-DD; default: today in office time).")(func)
-
-
-def _parse_day(text: str | None) -> date | None:
-    """The day given on the command line (None: today, known once the database is open)."""
-    if text is None:
-        return None
-    from dukcapil_tui.i18n import t
-
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    fail(t("queue.cli.bad_date", value=text))
-
-
 @queue_group.command("close-day")
-@_date_option
+@date_option
 @click.option("--carry-over", is_flag=True,
               help="Carry tickets still open over to the next day instead of closing them.")
 @pass_state
@@ -81,7 +61,7 @@ def close_day(state: State, day_text: str | None, carry_over: bool) -> None:
     from dukcapil_tui.services.context import ServiceError
     from dukcapil_tui.services.queue import end_of_day
 
-    day = _parse_day(day_text)
+    day = parse_day(day_text)
     open_db(state)
     day = day or settings.office_today()
     result = end_of_day(cli_actor(state), day, carry_over)
@@ -97,7 +77,7 @@ def close_day(state: State, day_text: str | None, carry_over: bool) -> None:
 
 
 @queue_group.command("summary")
-@_date_option
+@date_option
 @pass_state
 def summary(state: State, day_text: str | None) -> None:
     """Print the day per service: tickets, served, failed or referred, no-shows, and the median and 90th
@@ -108,7 +88,7 @@ def summary(state: State, day_text: str | None) -> None:
     from dukcapil_tui.services import settings
     from dukcapil_tui.services.queue_stats import day_summary
 
-    day = _parse_day(day_text)
+    day = parse_day(day_text)
     open_db(state)
     day = day or settings.office_today()
     rows = day_summary(day)

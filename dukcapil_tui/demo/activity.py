@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from dukcapil_tui.domain.residents import age_on
 from dukcapil_tui.models import AppUser, Card, Resident
-from dukcapil_tui.services import audit, blangko, cards, context, printing, queue, suket
+from dukcapil_tui.services import (audit, blangko, blangko_requests, cards, context, day_review, printing, queue,
+                                   report_deadlines, settings, suket)
 from dukcapil_tui.services.context import Actor, ServiceError
 
 ZONE = ZoneInfo("Asia/Makassar")
@@ -111,14 +112,20 @@ def generate_activity(rng: random.Random, today: date) -> None:
     with _clock() as clock:
         clock.at(days[0], 7, 30)
         blangko.receive(keeper, 400, "SPB-0417/DUK/X/2026", "Kemendagri", note="Lot 2026-B")
+        asked = blangko_requests.request(keeper, 2000, f"470/098/DKPS/{days[0]:%m/%Y}", note="Stok menipis")
         for number, day in enumerate(days):
             _serve_day(rng, clock, day, desk, (counter_a, counter_b), unrecorded, recorded)
             if number == len(days) // 2:
                 clock.at(day, 13, 0)
-                blangko.receive(keeper, 150, "470/112/DUKCAPIL-NTB/2026", "Provinsi NTB", note="Alokasi provinsi")
+                blangko.receive(keeper, 150, "470/112/DUKCAPIL-NTB/2026", "Provinsi NTB", note="Alokasi provinsi",
+                                request_id=asked.id)
             _centre_and_print(rng, clock, day, printer, desk)
             clock.at(day, 16, 30)
             queue.end_of_day(desk, day, carry_over=False)
+            if day != days[-1]:  # the head reviews and locks each day; the last one still waits
+                clock.at(day, 17, 0)
+                day_review.lock(head, day)
+        _reports_sent(clock, head, today)
         clock.at(days[-1], 15, 0)
         blangko.damaged(keeper, "rusak_fisik", note="Terjatuh saat dipindahkan")
         count = blangko.record_count(keeper, blangko.balance() - 1, note="Opname akhir minggu")
@@ -126,6 +133,15 @@ def generate_activity(rng: random.Random, today: date) -> None:
         clock.at(today, 8, 0)
         for _ in range(6):  # the morning's first arrivals, waiting when the demo opens
             _take(rng, clock, desk, unrecorded, recorded, today)
+
+
+def _reports_sent(clock, head, today: date) -> None:
+    """Last month's blank report sent on the first of this month; its coverage recap not yet."""
+    previous = today.replace(day=1) - timedelta(days=1)
+    clock.at(today, 7, 45)
+    settings.put(head, "reports_due_from", previous.strftime("%Y-%m"))
+    report_deadlines.record_sent(head, "blangko", previous.strftime("%Y-%m"), via="email",
+                                 sent_on=today.replace(day=1), reference=f"470/{previous:%m}/DKPS/{today:%Y}")
 
 
 def _take(rng, clock, desk, unrecorded, recorded, day):

@@ -134,6 +134,30 @@ def suket_number(pattern: str, seq: int, on: date) -> str:
                           day=on.day)
 
 
+DEFAULT_SUKET_VALIDITY_MONTHS = 6
+# A Suket expiring within this many days is "expiring this week" and may be renewed.
+SUKET_RENEW_DAYS = 7
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it is shorter: 31-08 + 6 -> 28-02)."""
+    import calendar
+
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def suket_valid_until(issued: date, months: int) -> date:
+    """The last day a Suket issued on ``issued`` stands in for the card."""
+    return add_months(issued, months)
+
+
+def suket_renewable(valid_until: date, today: date) -> bool:
+    """Renewal opens ``SUKET_RENEW_DAYS`` days before the expiry (and stays open after it)."""
+    return (valid_until - today).days < SUKET_RENEW_DAYS
+
+
 def working_days(end: date, days: int) -> int:
     """Monday–Friday days among the ``days`` calendar days ending on ``end``."""
     from datetime import timedelta

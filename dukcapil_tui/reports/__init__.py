@@ -6,8 +6,9 @@
     shown = reports.preview("capaian", period)                        # totals to show before exporting
     path = reports.export("capaian", period, out_dir, actor, progress=callback)
 
-Reports (``REPORTS``): ``capaian``, ``blangko``, ``harian``, ``belum-rekam`` (a named list:
-admin only, audited) and ``backlog``. One module per report builds its rows with SQL aggregates
+Reports (``REPORTS``): ``capaian``, ``blangko``, ``harian``, ``belum-rekam`` and
+``menunggu-kartu`` (named lists: admin only, audited) and ``backlog``. One module per report
+builds its rows with SQL aggregates
 and writes its workbook; ``layout`` holds the office layout they share; openpyxl is imported
 only inside the writers. Files are named ``<regency digits>_<report>_<period>.xlsx`` (e.g.
 ``5202_capaian-perekaman_2026-11.xlsx``) and written to a temporary name in the same folder,
@@ -60,6 +61,8 @@ REPORTS: dict[str, ReportInfo] = {
                               ("date",), NAMED_ROLES, True, "belum_rekam"),
     "backlog": ReportInfo("backlog", "backlog-cetak", "Backlog cetak KTP-el",
                           ("date",), AGGREGATE_ROLES, False, "backlog"),
+    "menunggu-kartu": ReportInfo("menunggu-kartu", "daftar-tunggu-ktp-el", "Daftar penduduk menunggu KTP-el",
+                                 ("date",), NAMED_ROLES, True, "menunggu"),
 }
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -137,7 +140,7 @@ def preview(report: str, period: Period, *, wajib_source: str | None = None) -> 
     """The report's totals (no names) for the screen before exporting."""
     info = report_info(report)
     data = _collect(info, period, wajib_source)
-    style = "as_of" if info.key in ("capaian", "backlog", "belum-rekam") else "period"
+    style = "as_of" if info.key in ("capaian", "backlog", "belum-rekam", "menunggu-kartu") else "period"
     return Preview(report, info.title, period, period.label(style), _module(info).preview(data),
                    file_name(report, period), data.total if info.named else None)
 

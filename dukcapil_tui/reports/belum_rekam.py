@@ -78,30 +78,12 @@ def rows(period: Period) -> Iterator[tuple]:
     yield from cursor
 
 
-def _text_cell(ws, value: str):
-    """Text that must stay text (never a formula) and hold no control characters."""
-    from openpyxl.cell import WriteOnlyCell
-
-    from dukcapil_tui.reports.layout import safe_text
-
-    cell = WriteOnlyCell(ws, value=safe_text(value))
-    cell.data_type = "s"
-    return cell
-
-
 def write(period: Period, path, letterhead: common.Letterhead,
           progress: Callable[[int, int], None] | None = None, expected: int | None = None) -> int:
     """Stream the list into ``path``; returns the number of residents written."""
-    from openpyxl import Workbook
+    from dukcapil_tui.reports.layout import streamed
 
-    from dukcapil_tui.reports.layout import discard
-
-    wb = Workbook(write_only=True)
-    try:
-        return _write(wb, period, path, letterhead, progress, expected)
-    except BaseException:
-        discard(wb)
-        raise
+    return streamed(lambda wb: _write(wb, period, path, letterhead, progress, expected))
 
 
 def _write(wb, period: Period, path, letterhead: common.Letterhead, progress, expected: int | None) -> int:
@@ -109,7 +91,8 @@ def _write(wb, period: Period, path, letterhead: common.Letterhead, progress, ex
 
     from openpyxl.cell import WriteOnlyCell
 
-    from dukcapil_tui.reports.layout import CENTER, DATE, INT, TEXT, Column, Formula, Heading, Table, sheet_title
+    from dukcapil_tui.reports.layout import (CENTER, DATE, INT, TEXT, Column, Formula, Heading, Table, sheet_title,
+                                             text_cell)
 
     index = regions.index()
     day = period.end
@@ -165,9 +148,9 @@ def _write(wb, period: Period, path, letterhead: common.Letterhead, progress, ex
         birth_cell = WriteOnlyCell(ws, value=birth_date)
         birth_cell.number_format = DATE
         if name[:1] == "=" or not name.isprintable():
-            name = _text_cell(ws, name)
+            name = text_cell(ws, name)
         if address and (address[0] == "=" or not address.isprintable()):
-            address = _text_cell(ws, address)
+            address = text_cell(ws, address)
         sheet.append([number, nik_cell, name, sex, birth_cell, age_on(birth_date, day), MARITAL.get(marital, marital),
                       address, f"{rt}/{rw}" if rt or rw else "", index.name(desa_code)])
         sheet.last_data_row = sheet.next_row - 1

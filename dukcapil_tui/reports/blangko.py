@@ -8,7 +8,12 @@ each day's opening is the day before's closing, and every closing is a formula, 
 row's closing is the month's saldo akhir. Sheet "Rincian mutasi": the movements other than
 printing and spoiling (receipts with their lot documents, loans, returns, adjustments, and each
 correction beside the entry it corrects). Sheet
-"Pemusnahan": the spoiled blanks destroyed this month, with their berita acara.
+"Pemusnahan": the spoiled blanks destroyed this month, with their berita acara. Sheet
+"Permintaan": the blank requests to the province made this month or still outstanding, with
+what was delivered against them (the receipts that name them) and what remains.
+
+The days the office began without a single blank (the day's opening stock zero) are counted
+in the preview and named in a note of "Mutasi harian".
 
 All numbers are sums over ``blangko_movement`` by ``day`` (the office's local date).
 """
@@ -48,6 +53,10 @@ class BlangkoData:
     destroyed: list[tuple]  # (spoiled day, masked NIK, reason, berita acara no, destruction day)
     closed_note: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    no_stock_days: list[date] = field(default_factory=list)
+    requests: list = field(default_factory=list)  # services.blangko_requests.RequestRow as at the period's end
+    requested: int = 0  # blanks asked for by letters dated in the period
+    delivered: int = 0  # blanks received in the period against a request
 
 
 def mask_nik(nik: str | None) -> str:
@@ -99,13 +108,57 @@ def collect(period: Period) -> BlangkoData:
     closed = common.query("SELECT closed_at, closing_balance FROM blangko_month WHERE month = ?",
                           (start.strftime("%Y-%m"),))
     data = BlangkoData(period, opening, closing, days, totals, movements, destroyed)
+    data.no_stock_days = _no_stock_days(opening, days)
+    _add_requests(data)
     notes = ["Keluar (cetak, gagal, rusak, dipinjamkan) ditulis sebagai angka positif; penyesuaian opname dan "
              "koreksi (mutasi salah yang dibetulkan atas persetujuan Kepala Dinas) bertanda (+ tambah, − kurang)."]
     if closed:
         data.closed_note = f"Bulan ditutup dengan saldo {closed[0][1]}."
         notes.append(f"Bulan sudah ditutup (dikunci); saldo akhir saat penutupan: {closed[0][1]}.")
+    if data.no_stock_days:
+        notes.append(f"Hari tanpa stok (saldo awal hari nol): {len(data.no_stock_days)} hari, "
+                     f"{day_ranges(data.no_stock_days)}.")
     data.notes = tuple(notes)
     return data
+
+
+def _no_stock_days(opening: int, days: list[tuple[date, dict[str, int]]]) -> list[date]:
+    """The days that began with no blank in stock."""
+    empty, stock = [], opening
+    for day, values in days:
+        if stock <= 0:
+            empty.append(day)
+        stock += sum(values[k] for k in IN_KINDS + SIGNED_KINDS) - sum(values[k] for k in OUT_KINDS)
+    return empty
+
+
+def day_ranges(days: list[date]) -> str:
+    """``01-11-2026 s.d. 03-11-2026, 07-11-2026``: consecutive days as ranges."""
+    from dukcapil_tui.domain.formatting import format_date
+
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(format_date(r[0]) if len(r) == 1 else f"{format_date(r[0])} s.d. {format_date(r[-1])}"
+                     for r in runs)
+
+
+def _add_requests(data: BlangkoData) -> None:
+    """The requests of the period: those dated in it, those still outstanding at its start, and
+    those a receipt of the period delivered."""
+    from dukcapil_tui.services import blangko_requests
+
+    start, end = data.period.start, data.period.end
+    for row in blangko_requests.rows(until=end):
+        in_period = [q for day, _, q in row.receipts if start <= day <= end]
+        if start <= row.day <= end or in_period or row.outstanding:
+            data.requests.append(row)
+        if start <= row.day <= end:
+            data.requested += row.quantity
+        data.delivered += sum(in_period)
 
 
 def _correction_note(reason: str, kind: str, day, reference: str, quantity: int) -> str:
@@ -141,6 +194,10 @@ def preview(data: BlangkoData) -> list[Figure]:
         Figure("Koreksi", t["correction"]),
         Figure("Saldo akhir", data.closing),
         Figure("Blangko rusak dimusnahkan", len(data.destroyed)),
+        Figure("Permintaan blangko (surat bulan ini)", data.requested),
+        Figure("Diterima atas permintaan", data.delivered),
+        Figure("Permintaan belum dipenuhi", sum(r.outstanding for r in data.requests)),
+        Figure("Hari tanpa stok", len(data.no_stock_days)),
     ]
 
 
@@ -217,7 +274,31 @@ def write(data: BlangkoData, path, letterhead: common.Letterhead,
         destroyed.add({"no": number, "tanggal": day, "nik": nik, "alasan": reason, "ba": ba, "tanggal_ba": ba_day})
     destroyed.total()  # JUMLAH | =COUNTA(NIK column): the number of blanks destroyed
     destroyed.signature()
+
+    ws = wb.create_sheet("Permintaan")
+    asked = Table(ws, [
+        Column("no", "No", 5, align=CENTER),
+        Column("tanggal", "Tanggal Surat", 12, DATE, align=CENTER),
+        Column("surat", "No. Surat Permintaan", 26, TEXT),
+        Column("kepada", "Ditujukan Kepada", 24),
+        Column("diminta", "Diminta", 10, INT, "sum"),
+        Column("diterima", "Diterima", 10, INT, "sum"),
+        Column("sisa", "Belum Dipenuhi", 10, INT, "sum"),
+        Column("penerimaan", "Penerimaan (tanggal, dokumen, jumlah)", 40),
+        Column("keterangan", "Keterangan", 24),
+    ], Heading("Permintaan blangko KTP-el kepada provinsi/pusat", label,
+               ("Diterima: jumlah blangko dari penerimaan yang dicatat atas permintaan itu sampai akhir periode.",)),
+        letterhead, freeze_columns=2, label_key="tanggal")
+    from dukcapil_tui.domain.formatting import format_date, format_int
+
+    for number, r in enumerate(data.requests, start=1):
+        asked.add({"no": number, "tanggal": r.day, "surat": r.letter_no, "kepada": r.addressed_to,
+                   "diminta": r.quantity, "diterima": r.delivered, "sisa": r.outstanding,
+                   "penerimaan": "; ".join(f"{format_date(d)} {doc} ({format_int(q)})" for d, doc, q in r.receipts),
+                   "keterangan": f"Ditutup: {r.closed_reason}" if r.closed else ""})
+    asked.total()
+    asked.signature()
     wb.save(path)
     if progress:
         progress(3, 3)
-    return len(data.days) + len(data.movements) + len(data.destroyed)
+    return len(data.days) + len(data.movements) + len(data.destroyed) + len(data.requests)

@@ -7,8 +7,7 @@ No openpyxl here: the TUI's preview and the command line's checks use these with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain.residents import WAJIB_KTP_AGE, years_ago
@@ -60,16 +59,8 @@ def letterhead(signed_on: date | None = None) -> Letterhead:
 
 # --- time ------------------------------------------------------------------------------------
 
-def utc_start_of(day: date) -> datetime:
-    """The moment (naive UTC, as stored) the office's local ``day`` begins."""
-    local = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(settings.office_timezone()))
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def utc_bounds(first: date, last: date) -> tuple[str, str]:
-    """``[start, end)`` of the local days ``first``..``last`` in UTC, as the text stored in the
-    tables (``YYYY-MM-DD HH:MM:SS``), for comparisons inside SQL."""
-    return str(utc_start_of(first)), str(utc_start_of(last + timedelta(days=1)))
+utc_start_of = settings.utc_start_of
+utc_bounds = settings.utc_bounds
 
 
 def is_current(day: date) -> bool:

@@ -271,6 +271,26 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
+def streamed(fill) -> int:
+    """A write-only workbook for a streamed list: ``fill(wb)`` writes and saves it and returns
+    the rows written; a failure part-way discards the workbook (its spool files) and goes on."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    try:
+        return fill(wb)
+    except BaseException:
+        discard(wb)
+        raise
+
+
+def text_cell(ws, value: str):
+    """Text that must stay text (never a formula) and hold no control characters."""
+    cell = WriteOnlyCell(ws, value=safe_text(value))
+    cell.data_type = "s"
+    return cell
+
+
 def discard(wb) -> None:
     """Abandon a write-only workbook after a failure: stop each sheet's row stream and remove
     its temporary file now, rather than leave both to the garbage collector."""

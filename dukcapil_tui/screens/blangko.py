@@ -1,5 +1,7 @@
-"""Blangko: the stock, the forecast, the ledger; receipts, loans, damage, stock counts, and the
-head's approvals (count adjustments, month close, destruction of spoiled cards)."""
+"""Blangko: the stock, the forecast, the ledger; receipts (dated, and against a request to the
+province), loans, damage, stock counts, requests to the province, and the head's approvals
+(count adjustments, corrections, month close, destruction of spoiled cards, closing a request).
+A receipt or loan dated on a locked day is refused with the lock's message."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db
-from dukcapil_tui.services import blangko, blangko_corrections
+from dukcapil_tui.services import blangko, blangko_corrections, blangko_requests
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 from dukcapil_tui.widgets.tiles import StatTile
 
@@ -37,16 +39,20 @@ class BlangkoScreen(BaseScreen):
         Binding("a", "decide", "blangko.ui.decide"),
         Binding("m", "close_month", "blangko.ui.close_month"),
         Binding("x", "destroy", "blangko.ui.destroy"),
+        Binding("q", "request", "blangko.ui.request"),
+        Binding("p", "requests", "blangko.ui.requests"),
+        Binding("u", "close_request", "blangko.ui.close_request"),
         Binding("pagedown", "older", "blangko.ui.older", priority=True),
         Binding("pageup", "newer", "blangko.ui.newer", priority=True),
         Binding("escape", "back", "app.back"),
     ]
 
     class Loaded(Message):
-        def __init__(self, forecast, movements, pending, spoiled: int, corrections: list, corrected: set[int]) -> None:
+        def __init__(self, forecast, movements, pending, spoiled: int, corrections: list, corrected: set[int],
+                     requests: list) -> None:
             super().__init__()
             self.forecast, self.movements, self.pending, self.spoiled = forecast, movements, pending, spoiled
-            self.corrections, self.corrected = corrections, corrected
+            self.corrections, self.corrected, self.requests = corrections, corrected, requests
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,6 +61,7 @@ class BlangkoScreen(BaseScreen):
         self._movements = []
         self._pending = []
         self._corrections: list[blangko_corrections.PendingCorrection] = []
+        self._requests: list[blangko_requests.RequestRow] = []  # outstanding ones
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,7 +94,8 @@ class BlangkoScreen(BaseScreen):
             movements = blangko.movements_page(before_id, PAGE)
             return (blangko.forecast(today), movements, blangko.pending_counts(),
                     len(blangko.spoiled_waiting_destruction()), blangko_corrections.pending(),
-                    blangko_corrections.corrected_ids([m.id for m in movements]))
+                    blangko_corrections.corrected_ids([m.id for m in movements]),
+                    blangko_requests.rows(open_only=True))
 
         self.post_message(self.Loaded(*in_db(read)))
 
@@ -96,6 +104,7 @@ class BlangkoScreen(BaseScreen):
         f = message.forecast
         self._movements, self._pending = message.movements, message.pending
         self._corrections = message.corrections
+        self._requests = message.requests
         self.query_one("#tile-stock", StatTile).set_value(format_int(f.balance))
         self.query_one("#tile-per-day", StatTile).set_value(format_decimal(f.prints_per_day, 1))
         self.query_one("#tile-days-left", StatTile).set_value("-" if f.days_left is None else format_decimal(f.days_left, 0))
@@ -110,6 +119,10 @@ class BlangkoScreen(BaseScreen):
             notes.append(t("blangko.ui.corrections_pending", count=len(message.corrections)))
         if message.spoiled:
             notes.append(t("blangko.ui.spoiled_waiting", count=message.spoiled))
+        if message.requests:
+            notes.append(t("dash.blangko.requests", requests=len(message.requests),
+                           blanks=format_int(sum(r.outstanding for r in message.requests)),
+                           since=format_date(message.requests[0].day)))
         self.query_one("#blangko-warning", Label).update(escape("\n".join(notes)))
         table = self.query_one(DataTable)
         table.clear()
@@ -125,8 +138,10 @@ class BlangkoScreen(BaseScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         role = self.app.actor.role if self.app.actor else ""
-        if action in ("receive", "loan", "count"):
+        if action in ("receive", "loan", "count", "request", "requests"):
             return role in blangko.KEEPER_ROLES
+        if action == "close_request":
+            return False if role != "admin" else (bool(self._requests) or None)
         if action == "correct":
             if role not in blangko.KEEPER_ROLES:
                 return False
@@ -166,15 +181,23 @@ class BlangkoScreen(BaseScreen):
             self._load()
 
     # --- keeper's work -------------------------------------------------------------------------
+    def _day_field(self) -> FormField:
+        return FormField("day", t("blangko.ui.day"), value=format_date(self.app.today()), placeholder="DD-MM-YYYY",
+                         max_length=10, hint=t("blangko.ui.day_hint"))
+
     def action_receive(self) -> None:
         actor = self.app.actor
+        requests = tuple((str(r.id), t("blangko.ui.request_option", number=r.id, letter=r.letter_no,
+                                       outstanding=format_int(r.outstanding))) for r in self._requests)
         self._form(t("blangko.ui.receive"), [
             FormField("quantity", t("blangko.col.quantity"), placeholder="1.000", restrict=r"[0-9.]*", max_length=9),
             FormField("document_no", t("blangko.field.document_no"), max_length=80),
             FormField("source", t("blangko.field.source"), value="Kemendagri", max_length=80),
+            self._day_field(),
+            FormField("request_id", t("request.field.request"), "select", requests, hint=t("request.none")),
             FormField("note", t("queue.field.notes"), hint=t("blangko.ui.lot_hint"), max_length=200),
-        ], lambda v: blangko.receive(actor, v["quantity"], v["document_no"], v["source"], v["note"],
-                                     confirmed=v.get("confirmed", False)))
+        ], lambda v: blangko.receive(actor, v["quantity"], v["document_no"], v["source"], v["note"], _day(v),
+                                     confirmed=v.get("confirmed", False), request_id=v["request_id"] or None))
 
     def action_loan(self) -> None:
         actor = self.app.actor
@@ -185,10 +208,56 @@ class BlangkoScreen(BaseScreen):
             FormField("quantity", t("blangko.col.quantity"), restrict=r"[0-9.]*", max_length=9),
             FormField("office", t("blangko.field.office"), max_length=80),
             FormField("reference", t("blangko.col.reference"), max_length=80),
-        ], lambda v: (blangko.returned(actor, v["quantity"], v["office"], v["reference"])
+            self._day_field(),
+        ], lambda v: (blangko.returned(actor, v["quantity"], v["office"], v["reference"], day=_day(v))
                       if v["direction"] == "returned" else
-                      blangko.loan(actor, v["direction"], v["quantity"], v["office"], v["reference"],
+                      blangko.loan(actor, v["direction"], v["quantity"], v["office"], v["reference"], day=_day(v),
                                    confirmed=v.get("confirmed", False))))
+
+    # --- requests to the province ----------------------------------------------------------------
+    def action_request(self) -> None:
+        actor = self.app.actor
+        self._form(t("blangko.ui.request"), [
+            FormField("quantity", t("blangko.col.quantity"), placeholder="2.000", restrict=r"[0-9.]*", max_length=9),
+            FormField("letter_no", t("request.field.letter_no"), max_length=blangko_requests.MAX_TEXT),
+            FormField("addressed_to", t("request.field.addressed_to"), value=blangko_requests.DEFAULT_ADDRESSEE,
+                      max_length=blangko_requests.MAX_TEXT),
+            FormField("day", t("request.field.day"), value=format_date(self.app.today()), placeholder="DD-MM-YYYY",
+                      max_length=10),
+            FormField("note", t("queue.field.notes"), max_length=blangko_requests.MAX_TEXT),
+        ], lambda v: blangko_requests.request(actor, v["quantity"], v["letter_no"], v["addressed_to"], v["note"],
+                                              day=_day(v), confirmed=v.get("confirmed", False)),
+            intro=t("blangko.ui.request_intro"))
+
+    def action_requests(self) -> None:
+        self._list_requests()
+
+    @work(thread=True, exclusive=True, group="blangko-requests", exit_on_error=False)
+    def _list_requests(self) -> None:
+        from dukcapil_tui.widgets.messages import TextModal
+
+        lines = [line for r in in_db(blangko_requests.rows) for line in blangko_requests.describe(r)]
+        text = "\n".join(lines) or t("blangko.ui.no_requests")
+        self.app.call_from_thread(self.app.push_screen, TextModal(t("blangko.ui.requests"), text))
+
+    def action_close_request(self) -> None:
+        from dukcapil_tui.widgets.dialogs import PickModal
+
+        actor = self.app.actor
+        options = [(t("blangko.ui.request_option", number=r.id, letter=r.letter_no,
+                      outstanding=format_int(r.outstanding)), r) for r in self._requests]
+
+        def picked(row) -> None:
+            if row is None:
+                return
+            self._form(t("blangko.ui.close_request"), [
+                FormField("reason", t("request.field.close_reason"), max_length=blangko_requests.MAX_TEXT),
+            ], lambda v: blangko_requests.close(actor, row.id, v["reason"]),
+                intro=t("blangko.ui.close_request_intro", number=row.id, letter=row.letter_no,
+                        outstanding=format_int(row.outstanding)))
+
+        if options:
+            self.app.push_screen(PickModal(t("blangko.ui.close_request"), options), picked)
 
     def action_damaged(self) -> None:
         actor = self.app.actor
@@ -283,6 +352,14 @@ class BlangkoScreen(BaseScreen):
             FormField("berita_acara_no", t("blangko.field.berita_acara"), max_length=80),
             FormField("day", t("blangko.ui.ba_date"), value=format_date(today), placeholder="DD-MM-YYYY", max_length=10),
         ], run, intro=t("blangko.ui.destroy_intro"))
+
+
+def _day(values: dict) -> date:
+    """The form's day field (DD-MM-YYYY), or a refusal under the field."""
+    day = parse_date(values.get("day"))
+    if day is None:
+        raise ValidationError({"day": t("field.bad_date", field=t("blangko.ui.day"))})
+    return day
 
 
 def _decision(value: str) -> bool:

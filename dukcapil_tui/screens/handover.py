@@ -1,5 +1,6 @@
 """Penyerahan and Suket: find a resident by NIK, hand the printed card over, or issue a Suket
-while the card waits; the registers of open Suket and of cards nobody collected."""
+while the card waits (Ctrl+T) and renew it from a week before it ends (Ctrl+R); the registers of open
+Suket (with their end and state) and of cards nobody collected."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
-from dukcapil_tui import paths
+from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain.formatting import format_date, to_local
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
@@ -28,6 +29,7 @@ class HandoverScreen(BaseScreen):
         Binding("ctrl+f", "focus_nik", "residents.focus_search"),
         Binding("f3", "handover", "handover.do"),
         Binding("ctrl+t", "suket", "handover.suket", priority=True),  # not F4: that opens Antrian
+        Binding("ctrl+r", "renew", "handover.renew", priority=True),  # not F5: that opens Loket
         Binding("ctrl+o", "list('suket')", "handover.list_suket", priority=True),
         Binding("ctrl+u", "list('uncollected')", "handover.list_uncollected", priority=True),
         Binding("escape", "back", "app.back"),
@@ -93,7 +95,12 @@ class HandoverScreen(BaseScreen):
             lines.append(t("handover.card_line", status=t(f"cards.office.{card.office_status}"),
                            central=card.central_status, recorded=recorded, reason=t(f"cards.reason.{card.reason}")))
         if found.open_suket is not None:
+            until = found.open_suket.valid_until
             lines.append(t("handover.suket_line", number=found.open_suket.number))
+            if until is not None:
+                state = "expired" if until < self.app.today() else (
+                    "expiring" if card_rules.suket_renewable(until, self.app.today()) else "valid")
+                lines.append(t("handover.suket_until", until=format_date(until), state=t(f"suket.state.{state}")))
         if found.handed_over is not None:
             h = found.handed_over
             lines.append(t("handover.done_line", name=h.collector_name, receipt=h.receipt_no,
@@ -102,15 +109,27 @@ class HandoverScreen(BaseScreen):
             lines.append(t("handover.press_f3"))
         elif card is not None and card.office_status in ("waiting_prr", "ready_to_print") and found.open_suket is None:
             lines.append(t("handover.press_f4"))
+        elif self._renewable():
+            lines.append(t("handover.press_f5"))
         return "\n".join(lines)
+
+    def _renewable(self) -> bool:
+        found = self._found
+        if found is None or found.card is None or found.open_suket is None:
+            return False
+        until = found.open_suket.valid_until
+        return (found.card.office_status in suket.WAITING and until is not None
+                and card_rules.suket_renewable(until, self.app.today()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         card = self._found.card if self._found else None
         if action == "handover":
             return (card is not None and card.office_status == "printed") or None
         if action == "suket":
-            return (card is not None and card.office_status in ("waiting_prr", "ready_to_print")
+            return (card is not None and card.office_status in suket.WAITING
                     and self._found.open_suket is None) or None
+        if action == "renew":
+            return self._renewable() or None
         return True
 
     # --- handover ------------------------------------------------------------------------------
@@ -145,32 +164,36 @@ class HandoverScreen(BaseScreen):
     # --- Suket ---------------------------------------------------------------------------------
     def action_suket(self) -> None:
         """A Suket is a numbered letter: say for whom before one is issued."""
+        self._confirm_letter(renew=False)
+
+    def action_renew(self) -> None:
+        """A renewal is a new numbered letter too (the old one is closed)."""
+        self._confirm_letter(renew=True)
+
+    def _confirm_letter(self, renew: bool) -> None:
         if self._found is None:
             return
         from dukcapil_tui.widgets.dialogs import ConfirmModal
 
         resident = self._found.resident
         nik = resident.nik
-        self.app.push_screen(ConfirmModal(t("handover.suket_confirm_title"),
-                                          [t("handover.suket_confirm", name=resident.name, nik=nik)]),
-                             lambda yes: yes and self._issue(nik))
+        what = "renew" if renew else "suket"
+        self.app.push_screen(ConfirmModal(t(f"handover.{what}_confirm_title"),
+                                          [t(f"handover.{what}_confirm", name=resident.name, nik=nik)]),
+                             lambda yes: yes and self._issue(nik, renew))
 
     @work(thread=True, exclusive=True, group="handover-suket", exit_on_error=False)
-    def _issue(self, nik: str) -> None:
+    def _issue(self, nik: str, renew: bool) -> None:
         def run():
-            row = suket.issue(self.app.actor, nik)
-            return row, suket.letter_text(row)
+            row = (suket.renew if renew else suket.issue)(self.app.actor, nik)
+            return row, suket.save_letter(row)
 
         issued, problems = try_service(run)
         if problems:
             self.post_message(self.Found(self._found, refusal_text(problems)))
             self.app.call_from_thread(self.app.notify, escape(refusal_text(problems)), severity="error", timeout=8)
             return
-        row, text = issued
-        from dukcapil_tui import private
-
-        folder = private.ensure_dir(paths.export_dir() / "suket")
-        target = private.write_text(folder / (row.number.replace("/", "-") + ".txt"), text)
+        row, target = issued
         self.app.call_from_thread(self.app.notify, escape(t("handover.suket_issued", number=row.number, path=target)),
                                   timeout=12)
         self.app.call_from_thread(self._find, nik)
@@ -187,9 +210,9 @@ class HandoverScreen(BaseScreen):
 
         def read():
             if kind == "suket":
-                return [(s.number, s.resident.nik, s.resident.name,
-                         format_date(to_local(s.issued_at, zone).date()), str((today - to_local(s.issued_at, zone).date()).days))
-                        for s in suket.open_register()]
+                return [(s.number, s.nik, s.name, format_date(s.issued_on), str((today - s.issued_on).days),
+                         format_date(s.valid_until), t(f"suket.state.{s.state(today)}"))
+                        for s in suket.open_register(today)]
             return [(u.nik, u.name, format_date(to_local(u.printed_at, zone).date()), str(u.days))
                     for u in printing.uncollected(UNCOLLECTED_DAYS, today)]
 
@@ -201,7 +224,7 @@ class HandoverScreen(BaseScreen):
         table.clear(columns=True)
         if message.kind == "suket":
             title = t("handover.open_suket", count=len(message.rows))
-            columns = ("number", "nik", "name", "issued", "days")
+            columns = ("number", "nik", "name", "issued", "days", "until", "state")
         else:
             title = t("handover.uncollected", days=UNCOLLECTED_DAYS, count=len(message.rows))
             columns = ("nik", "name", "printed", "days")

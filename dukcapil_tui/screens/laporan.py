@@ -1,8 +1,10 @@
 """Laporan: choose a report and its period, see its totals, export it with a progress bar,
-and see where the file went."""
+and see where the file went. For a monthly report, its deadlines (sent, due, late) and Ctrl+K
+to record that a month's report was sent (when and how)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from rich.markup import escape
@@ -16,8 +18,13 @@ from textual.widgets.option_list import Option
 
 from dukcapil_tui import paths
 from dukcapil_tui import reports
+from dukcapil_tui.domain.formatting import format_date
+from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.i18n import t
-from dukcapil_tui.ui.base import BaseScreen, refusal_text, try_service
+from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
+from dukcapil_tui.services import report_deadlines
+from dukcapil_tui.widgets.form_modal import FormField, FormModal
 
 
 class LaporanScreen(BaseScreen):
@@ -25,6 +32,7 @@ class LaporanScreen(BaseScreen):
     BINDINGS = [
         Binding("ctrl+e", "export", "laporan.export", priority=True),
         Binding("ctrl+r", "preview", "laporan.preview", priority=True),
+        Binding("ctrl+k", "record_sent", "laporan.record_sent", priority=True),
         Binding("escape", "back", "app.back"),
     ]
 
@@ -42,6 +50,11 @@ class LaporanScreen(BaseScreen):
         def __init__(self, path: Path | None, error: str = "") -> None:
             super().__init__()
             self.path, self.error = path, error
+
+    class Deadlines(Message):
+        def __init__(self, report: str, lines: list[str]) -> None:
+            super().__init__()
+            self.report, self.lines = report, lines
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,6 +84,7 @@ class LaporanScreen(BaseScreen):
                 yield DataTable(id="laporan-figures", cursor_type="none", zebra_stripes=True)
                 yield ProgressBar(id="laporan-progress", show_eta=False)
                 yield Label("", id="laporan-result")
+                yield Label("", id="laporan-deadlines")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -104,6 +118,64 @@ class LaporanScreen(BaseScreen):
         self.query_one("#laporan-period", Input).value = (
             today.strftime("%Y-%m") if kind == "month" else today.strftime("%d-%m-%Y"))
         self.action_preview()
+        self._load_deadlines(key)
+        self.refresh_bindings()
+
+    # --- deadlines -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="laporan-deadlines", exit_on_error=False)
+    def _load_deadlines(self, report: str) -> None:
+        lines: list[str] = []
+        if report in report_deadlines.MONTHLY:
+            def read():
+                from dukcapil_tui.services import settings
+
+                return [("! " if d.state in ("late", "due") else "") + report_deadlines.describe(d)
+                        for d in report_deadlines.status(settings.office_today()) if d.report == report]
+
+            lines = in_db(read)
+        self.post_message(self.Deadlines(report, lines))
+
+    @on(Deadlines)
+    def _show_deadlines(self, message: Deadlines) -> None:
+        if message.report != self._report:
+            return
+        text = "\n".join([t("laporan.deadlines")] + message.lines + [t("laporan.record_sent_hint")]) \
+            if message.lines else ""
+        self.query_one("#laporan-deadlines", Label).update(escape(text))
+
+    def action_record_sent(self) -> None:
+        report = self._report
+        if report not in report_deadlines.MONTHLY:
+            return
+        actor = self.app.actor
+        today = self.app.today()
+        previous = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+        def run(v: dict):
+            sent_on = parse_date(v["sent_on"])
+            if sent_on is None:
+                raise ValidationError({"sent_on": t("field.bad_date", field=t("deadline.field.sent_on"))})
+            return report_deadlines.record_sent(actor, report, v["period"].strip(), via=v["via"], sent_on=sent_on,
+                                                reference=v["reference"], note=v["note"])
+
+        fields = [
+            FormField("period", t("deadline.field.period"), value=previous, placeholder="YYYY-MM", max_length=7),
+            FormField("via", t("deadline.field.via"), "select",
+                      tuple((v, t(f"deadline.via.{v}")) for v in report_deadlines.VIA), value="email"),
+            FormField("sent_on", t("deadline.field.sent_on"), value=format_date(today), placeholder="DD-MM-YYYY",
+                      max_length=10),
+            FormField("reference", t("deadline.field.reference"), max_length=report_deadlines.MAX_TEXT),
+            FormField("note", t("queue.field.notes"), max_length=report_deadlines.MAX_TEXT),
+        ]
+
+        def done(row) -> None:
+            if row is not None:
+                self.app.notify(t("deadline.recorded", name=t(f"report.name.{report}"), month=row.period,
+                                  sent=format_date(row.sent_on), via=t(f"deadline.via.{row.via}")))
+                self._load_deadlines(report)
+
+        self.app.push_screen(FormModal(t("laporan.record_sent_title", name=t(f"report.name.{report}")), fields, run),
+                             done)
 
     @on(Input.Submitted, "#laporan-period")
     def _period_entered(self) -> None:
@@ -155,6 +227,8 @@ class LaporanScreen(BaseScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export":
             return (self._preview is not None and not self._busy) or None
+        if action == "record_sent":
+            return self._report in report_deadlines.MONTHLY or None
         return True
 
     def action_export(self) -> None:

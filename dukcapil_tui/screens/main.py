@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Header, Label, OptionList
@@ -18,7 +19,11 @@ from dukcapil_tui.widgets.tiles import StatTile
 
 
 class MainScreen(BaseScreen):
+    """The first screen of every role but the head's; the head opens it from the dashboard (M)
+    and goes back with Esc."""
+
     screen_title = ""
+    BINDINGS = [Binding("escape", "back", "app.back")]
 
     class SummaryLoaded(Message):
         def __init__(self, summary: residents.Summary, forecast: blangko.Forecast) -> None:
@@ -36,7 +41,8 @@ class MainScreen(BaseScreen):
             yield Label(t("main.sections"), classes="section-title")
             menu = OptionList(id="main-menu")
             for section in sections_for(actor.role):
-                key = self.app.get_key_display(_binding_for(self.app, section.id))
+                binding = _binding_for(self.app, section.id)
+                key = self.app.get_key_display(binding) if binding else ""
                 menu.add_option(Option(f"{key:>4}  {t(section.title_key)} — {t(section.help_key)}", id=section.id))
             yield menu
             yield Label(t("main.summary"), classes="section-title", id="summary-title")
@@ -78,14 +84,23 @@ class MainScreen(BaseScreen):
                    if f.below_threshold else "")
         self.query_one("#main-warning", Label).update(warning)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.app.screen_stack.index(self) > 1  # over the dashboard, not the first screen
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
     @on(OptionList.OptionSelected, "#main-menu")
     def _open(self, event: OptionList.OptionSelected) -> None:
         self.app.action_open_section(event.option.id)
 
 
 def _binding_for(app, section_id: str):
+    """The app's key for a section (None for a section opened without a key)."""
     for bindings in app._bindings.key_to_bindings.values():
         for binding in bindings:
             if binding.id == f"section-{section_id}":
                 return binding
-    raise LookupError(section_id)
+    return None

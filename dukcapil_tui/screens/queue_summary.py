@@ -19,9 +19,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from dukcapil_tui.domain.formatting import format_date, format_decimal, format_int
-from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
+from dukcapil_tui.ui.day_chooser import DayChooser
 from dukcapil_tui.services import queue, queue_stats
 from dukcapil_tui.widgets.queue_watch import QueueWatch, read_version
 
@@ -39,7 +39,7 @@ def minutes(value: float | None) -> str:
     return format_decimal(value, 1) if value is not None else "-"
 
 
-class QueueSummaryScreen(BaseScreen):
+class QueueSummaryScreen(DayChooser, BaseScreen):
     section_id = "queue_summary"
     BINDINGS = [
         Binding("pageup", "previous_day", "queue_ui.key.previous_day", priority=True),
@@ -73,10 +73,7 @@ class QueueSummaryScreen(BaseScreen):
         yield Header()
         with Vertical(id="summary-body"):
             with Horizontal(id="summary-head"):
-                with Vertical(classes="form-field", id="field-day"):
-                    yield Label(t("queue_ui.summary_day"), classes="field-label")
-                    yield Input(id="day", max_length=10, placeholder=t("residents.date_hint"))
-                    yield Label("", classes="field-error", id="error-day")
+                yield from self.compose_day_field()
                 yield Label("", id="summary-totals")
             yield DataTable(id="summary-table", cursor_type="row", zebra_stripes=True)
             yield Label(t("queue_ui.times_hint"), classes="hint")
@@ -153,32 +150,15 @@ class QueueSummaryScreen(BaseScreen):
         if self.day is not None:
             self._load(self.day)
 
-    # --- choosing the day --------------------------------------------------------------------------
-    def _set_day(self, day: date) -> None:
-        self.day = day
-        self.query_one("#day", Input).value = format_date(day)
-        self.query_one("#error-day", Label).update("")
-        self.query_one("#field-day").set_class(False, "-invalid")
+    # --- choosing the day (ui.day_chooser) ----------------------------------------------------------
+    def show_day(self, day: date) -> None:
         self.query_one("#summary-message", Label).update("")
         self._load(day)
 
     @on(Input.Submitted, "#day")
     def _day_typed(self, event: Input.Submitted) -> None:
-        day = parse_date(event.value)
-        if day is None:
-            self.query_one("#error-day", Label).update(t("field.bad_date", field=t("queue_ui.summary_day")))
-            self.query_one("#field-day").set_class(True, "-invalid")
-            return
-        self._set_day(day)
-        self.query_one("#summary-table", DataTable).focus()
-
-    def action_previous_day(self) -> None:
-        if self.day:
-            self._set_day(self.day - timedelta(days=1))
-
-    def action_next_day(self) -> None:
-        if self.day and self.day < self.app.today():
-            self._set_day(self.day + timedelta(days=1))
+        if self.day_typed(event.value):
+            self.query_one("#summary-table", DataTable).focus()
 
     # --- end of day --------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -14,7 +14,7 @@ from textual.screen import Screen
 @dataclass(frozen=True)
 class Section:
     id: str
-    key: str  # the key that opens it from the main screen
+    key: str  # the key that opens it from anywhere ("": none; the menu, the palette and the dashboard open it)
     title_key: str  # i18n key
     help_key: str  # i18n key
     roles: tuple[str, ...]
@@ -77,6 +77,12 @@ def _laporan() -> Screen:
     return LaporanScreen()
 
 
+def _day_review() -> Screen:
+    from dukcapil_tui.screens.day_review import DayReviewScreen
+
+    return DayReviewScreen()
+
+
 def _settings() -> Screen:
     from dukcapil_tui.screens.settings import SettingsScreen
 
@@ -94,6 +100,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("queue_catalog", "f10", "queue_ui.catalog_title", "queue_ui.catalog_help", ("admin",), _queue_catalog),
     Section("laporan", "f12", "section.laporan", "section.laporan_help", ("admin", "loket", "cetak", "blangko"), _laporan),
     Section("pengaturan", "f11", "settings.title", "settings.help", ("admin",), _settings),
+    Section("day_review", "", "review.title", "review.help", ("admin",), _day_review),
 )
 
 

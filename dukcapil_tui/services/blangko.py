@@ -21,7 +21,7 @@ from dukcapil_tui.domain.formatting import format_date, format_int
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import BlangkoMonth, BlangkoMovement, Card, Destruction, SpoiledCard, StockCount
-from dukcapil_tui.services import audit, chain, context, settings
+from dukcapil_tui.services import audit, chain, context, day_lock, settings
 from dukcapil_tui.services.context import Actor, NeedsConfirmation, NotFound, ServiceError, require_role
 
 KEEPER_ROLES = ("admin", "blangko")
@@ -50,6 +50,7 @@ def append(actor: Actor, kind: str, quantity: int, *, reference: str = "", sourc
     day = day or today
     if day > today:
         raise ValidationError({"day": t("blangko.future_day")})
+    day_lock.ensure_open(day)
     if is_closed(day):
         raise ServiceError(t("blangko.month_closed", month=month_of(day)))
     signed = rules.signed_quantity(kind, quantity)
@@ -123,9 +124,11 @@ def _unusual(confirmed: bool, message: str) -> None:
 
 
 def receive(actor: Actor, quantity: object, document_no: str, source: str, note: str = "",
-            day: date | None = None, *, confirmed: bool = False) -> BlangkoMovement:
-    """A lot received from Kemendagri or the province, with its document number. A lot above
-    the plausible maximum (a typo such as 99999999) needs ``confirmed``."""
+            day: date | None = None, *, confirmed: bool = False, request_id: object = None) -> BlangkoMovement:
+    """A lot received from Kemendagri or the province, with its document number, dated ``day``
+    (default today; a locked day refuses it). A lot above the plausible maximum (a typo such as
+    99999999) needs ``confirmed``. ``request_id``: the blank request it delivers
+    (``services.blangko_requests``)."""
     require_role(actor, "action.keep_stock", *KEEPER_ROLES)
     v = _check({"quantity": quantity, "document_no": document_no, "source": source},
                {"document_no": "blangko.field.document_no", "source": "blangko.field.source"})
@@ -139,8 +142,13 @@ def receive(actor: Actor, quantity: object, document_no: str, source: str, note:
         _unusual(confirmed, t("blangko.document_used", document=earlier.reference, day=format_date(earlier.day),
                               quantity=format_int(earlier.quantity)))
     with database.atomic("IMMEDIATE"):
-        return append(actor, "receipt", v["quantity"], reference=v["document_no"], source=v["source"], note=note,
-                      day=day)
+        movement = append(actor, "receipt", v["quantity"], reference=v["document_no"], source=v["source"], note=note,
+                          day=day)
+        if request_id not in (None, ""):
+            from dukcapil_tui.services import blangko_requests
+
+            blangko_requests.link_receipt(actor, movement.id, request_id, movement.day)
+        return movement
 
 
 def loan(actor: Actor, direction: str, quantity: object, office: str, reference: str = "", note: str = "",
@@ -163,11 +171,13 @@ def loan(actor: Actor, direction: str, quantity: object, office: str, reference:
                       day=day)
 
 
-def returned(actor: Actor, quantity: object, source: str, reference: str = "", note: str = "") -> BlangkoMovement:
+def returned(actor: Actor, quantity: object, source: str, reference: str = "", note: str = "",
+             day: date | None = None) -> BlangkoMovement:
+    """Blanks lent earlier that come back, dated ``day`` (default today; a locked day refuses it)."""
     require_role(actor, "action.keep_stock", *KEEPER_ROLES)
     v = _check({"quantity": quantity, "source": source}, {"source": "blangko.field.source"})
     with database.atomic("IMMEDIATE"):
-        return append(actor, "returned", v["quantity"], reference=reference, source=v["source"], note=note)
+        return append(actor, "returned", v["quantity"], reference=reference, source=v["source"], note=note, day=day)
 
 
 def spoil(actor: Actor, kind: str, reason: str, *, nik: str | None = None, card_id: int | None = None,
@@ -210,6 +220,7 @@ def record_count(actor: Actor, counted: object, note: str = "", *, confirmed: bo
     if value is None or value < 0:
         raise ValidationError({"counted": t("blangko.bad_count")})
     with database.atomic("IMMEDIATE"):
+        day_lock.ensure_open()
         computed, limit = balance(), count_variance_max()
         if abs(value - computed) > limit:
             # A blind count: the book's figure is not told to the one counting (the head sees it).
@@ -285,6 +296,7 @@ def destroy(actor: Actor, berita_acara_no: str, day: date, spoiled_ids: list[int
     if day > settings.office_today():
         raise ValidationError({"day": t("blangko.destroy_future", day=day.strftime("%d-%m-%Y"))})
     with database.atomic("IMMEDIATE"):
+        day_lock.ensure_open(day)
         if Destruction.select().where(Destruction.berita_acara_no == number).exists():
             raise ValidationError({"berita_acara_no": t("blangko.ba_taken", number=number)})
         query = SpoiledCard.select().where(SpoiledCard.destruction.is_null() & (SpoiledCard.day <= day))

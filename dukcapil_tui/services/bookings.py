@@ -19,7 +19,7 @@ from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Resident, Ticket
-from dukcapil_tui.services import audit, catalog, context, import_report, settings
+from dukcapil_tui.services import audit, catalog, context, day_lock, import_report, settings
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
 from dukcapil_tui.services.queue import check_quota, next_number, record_event
 from dukcapil_tui.tabular import TabularError, describe_columns, open_table, shown
@@ -143,6 +143,7 @@ def import_bookings(actor: Actor, path: Path | str, report_dir: Path | None = No
                 result.already += 1
                 continue
             try:
+                day_lock.ensure_open(b.day)  # a booking for a locked day is that row's refusal
                 check_quota(b.service, b.day)
             except ServiceError as exc:
                 result.rejected.append(BookingRejection(b.line, "LAYANAN", str(exc)))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.models import Card, Resident
-from dukcapil_tui.services import audit, context
+from dukcapil_tui.services import audit, context, day_lock
 from dukcapil_tui.services.context import Actor
 
 
@@ -64,7 +64,8 @@ def apply(actor: Actor, changes: list[Change], source: str, *, action: str | Non
 
     With ``action`` each card gets its own audit entry (``detail`` added to it); without, the
     caller records one entry for the whole set (an import chunk). Effects on residents and
-    Suket are audited one by one either way."""
+    Suket are audited one by one either way. Refused on a locked day (today's)."""
+    day_lock.ensure_open()
     now = str(context.now_utc())
     cursor = database.cursor()
     cursor.executemany(
@@ -130,6 +131,7 @@ def change(actor: Actor, card: Card, source: str, action: str, *, central: str |
 def create(actor: Actor, resident: Resident, *, reason: str, recorded_where: str, ticket_id: int | None = None,
            central: str = "BIO_CAPTURED", note: str = "", source: str = "perekaman") -> Card:
     """A card enters the backlog: recorded (BIO_CAPTURED) unless the centre already says more."""
+    day_lock.ensure_open()
     now = context.now_utc()
     office = rules.office_status_for(central)
     card = Card.create(

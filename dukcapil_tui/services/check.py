@@ -16,7 +16,7 @@ from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.migrations import LATEST_VERSION
 from dukcapil_tui.models import AppUser, Resident
-from dukcapil_tui.services import check_record, settings
+from dukcapil_tui.services import check_record, day_review, settings
 
 MAX_LISTED = 20
 
@@ -95,6 +95,7 @@ INVARIANTS: list[tuple[str, Callable[[], list[str]]]] = [
     ("nik", _nik_twins),
 ]
 INVARIANTS += check_record.INVARIANTS  # the protected record: chains, stock by day, audit coverage
+INVARIANTS.append(("daylock", day_review.changed_since_lock))  # locked days as the head saw them
 
 
 def run_checks() -> list[str]:

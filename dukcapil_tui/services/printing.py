@@ -1,6 +1,7 @@
 """Printing batches, print results, and handing cards over.
 
-A batch takes up to N cards ready to print (priority first, then oldest). Each result is one
+A batch takes up to N cards ready to print: Suket holders first (their letter stands in for a
+card nobody could print), then priority, then the oldest. Each result is one
 transaction with its ledger movement: a good print uses one blank and the card becomes
 printed; a failed print spoils one blank (registered) and the card stays ready to print.
 """
@@ -17,7 +18,7 @@ from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Handover, PrintBatch, PrintJob, Resident
-from dukcapil_tui.services import audit, blangko, card_status, context
+from dukcapil_tui.services import audit, blangko, card_status, context, day_lock
 from dukcapil_tui.services.cards import card_by_nik
 from dukcapil_tui.services.context import Actor, NeedsConfirmation, NotFound, ServiceError, require_role
 
@@ -32,18 +33,42 @@ def _open_job_cards():
             .where(PrintBatch.closed_at.is_null() & PrintJob.result.is_null()))
 
 
+# Cards in open batches still without a result (the open batches first: few, then their jobs).
+_IN_OPEN_BATCHES = ("SELECT j.card_id FROM print_batch b CROSS JOIN print_job j ON j.batch_id = b.id "
+                    "WHERE b.closed_at IS NULL AND j.result IS NULL")
+# From the open Suket to their holders' cards (``+``: by resident, not by the office-status index).
+_SUKET_HOLDERS_FIRST = (
+    "SELECT c.id FROM suket s CROSS JOIN card c ON c.resident_id = s.resident_id "
+    f"WHERE s.status = 'open' AND +c.office_status = 'ready_to_print' AND c.id NOT IN ({_IN_OPEN_BATCHES}) "
+    "ORDER BY c.priority DESC, c.recorded_at, c.id LIMIT ?"
+)
+
+
+def next_cards(wanted: int) -> list[int]:
+    """The ids of the next ``wanted`` print-ready cards outside open batches, in batch order:
+    Suket holders first, then priority, then the oldest recording. Two reads: the holders (few:
+    from the open Suket), then the rest in ``card_ready`` index order up to the limit."""
+    holders = [row[0] for row in database.execute_sql(_SUKET_HOLDERS_FIRST, (wanted,)).fetchall()]
+    if len(holders) >= wanted:
+        return holders
+    marks = ", ".join("?" * len(holders))
+    rest = database.execute_sql(
+        f"SELECT c.id FROM card c WHERE c.office_status = 'ready_to_print' AND c.id NOT IN ({_IN_OPEN_BATCHES}) "
+        + (f"AND c.id NOT IN ({marks}) " if holders else "")
+        + "ORDER BY c.priority DESC, c.recorded_at, c.id LIMIT ?", (*holders, wanted - len(holders))).fetchall()
+    return holders + [row[0] for row in rest]
+
+
 def create_batch(actor: Actor, size: object, *, confirmed: bool = False) -> PrintBatch:
-    """A batch of up to ``size`` print-ready cards (priority first, then oldest). Fewer ready
-    cards than asked for is said (``confirmed`` makes the smaller batch)."""
+    """A batch of up to ``size`` print-ready cards (Suket holders first, then priority, then
+    oldest). Fewer ready cards than asked for is said (``confirmed`` makes the smaller batch)."""
     require_role(actor, "action.print", *PRINT_ROLES)
     wanted = numbers.whole_in(size, 1, MAX_BATCH, thousands=False)
     if wanted is None:
         raise ValidationError({"size": t("printing.bad_size", max=MAX_BATCH)})
     with database.atomic("IMMEDIATE"):
-        cards = list(
-            Card.select(Card.id).where((Card.office_status == "ready_to_print") & Card.id.not_in(_open_job_cards()))
-            .order_by(Card.priority.desc(), Card.recorded_at, Card.id).limit(wanted)
-        )
+        day_lock.ensure_open()
+        cards = next_cards(wanted)
         if not cards:
             raise ServiceError(t("printing.nothing_ready"))
         if len(cards) < wanted and not confirmed:
@@ -58,7 +83,7 @@ def create_batch(actor: Actor, size: object, *, confirmed: bool = False) -> Prin
             raise ServiceError(t("printing.not_enough_blanks", needed=len(cards), stock=stock))
         batch = PrintBatch.create(created_at=context.now_utc(), username=actor.username,
                                   workstation=actor.workstation, size=len(cards))
-        PrintJob.insert_many([{"batch": batch.id, "card": c.id} for c in cards]).execute()
+        PrintJob.insert_many([{"batch": batch.id, "card": card_id} for card_id in cards]).execute()
         audit.record(actor, "print.batch", "print_batch", batch.id, {"cards": len(cards), "stock": stock})
     return batch
 
@@ -125,6 +150,7 @@ def close_batch(actor: Actor, batch_id: int, *, confirmed: bool = False) -> Prin
     With such cards the user is asked first (``confirmed``)."""
     require_role(actor, "action.print", *PRINT_ROLES)
     with database.atomic("IMMEDIATE"):
+        day_lock.ensure_open()
         batch = PrintBatch.get_or_none(PrintBatch.id == batch_id)
         if batch is None:
             raise NotFound(t("error.not_found", entity=t("printing.batch")))

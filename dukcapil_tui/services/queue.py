@@ -21,7 +21,7 @@ from dukcapil_tui.domain.formatting import format_date
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Resident, Service, Ticket, TicketEvent
-from dukcapil_tui.services import audit, card_status, catalog, context, settings
+from dukcapil_tui.services import audit, card_status, catalog, context, day_lock, settings
 from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
 
 DESK_ROLES = ("admin", "loket")
@@ -57,6 +57,9 @@ def get_ticket(ticket_id: int) -> Ticket:
 
 def record_event(ticket: Ticket, actor: Actor, event: str, before: str | None, after: str,
             counter: int | None, detail: dict | None = None) -> None:
+    """A ticket's event and its audit entry; refused when the ticket's day is locked. Callers
+    that change the ticket row first check the day before (``day_lock.ensure_open``)."""
+    day_lock.ensure_open(ticket.day)
     at = context.now_utc()
     TicketEvent.create(ticket=ticket.id, at=at, event=event, from_status=before, to_status=after,
                        username=actor.username, counter=counter,
@@ -167,6 +170,7 @@ def take_ticket(
         today = settings.office_today()
         if service.records_biometrics and resident is None:
             raise ValidationError({"nik": t("queue.recording_needs_nik", service=service.name)})
+        day_lock.ensure_open(today)
         check_quota(service, today)
         warnings = ticket_warnings(service, resident, today, priority or None)
         now = context.now_utc()
@@ -224,6 +228,7 @@ def claim_next(actor: Actor, counter: int) -> Ticket | None:
     """
     require_role(actor, "action.serve_counter", *DESK_ROLES)
     with database.atomic("IMMEDIATE"):
+        day_lock.ensure_open()
         _refuse_if_busy(counter)
         service_ids = catalog.counter_service_ids(counter)
         if not service_ids:
@@ -247,6 +252,7 @@ def _move(actor: Actor, ticket_id: int, move: str, at_counter: int | None, detai
           **updates) -> Ticket:
     with database.atomic("IMMEDIATE"):
         ticket = get_ticket(ticket_id)
+        day_lock.ensure_open(ticket.day)
         if not rules.can(move, ticket.status):
             raise ServiceError(t("queue.bad_move", label=ticket_label(ticket), move=t(f"queue.move.{move}"),
                                  status=t(f"queue.status.{ticket.status}")))
@@ -422,6 +428,9 @@ def end_of_day(actor: Actor, day: date, carry_over: bool) -> DayClosed:
         raise ServiceError(t("queue.close_future_day", day=format_date(day)))
     closed = carried = 0
     with database.atomic("IMMEDIATE"):
+        day_lock.ensure_open(day)
+        if carry_over:
+            day_lock.ensure_open(day + timedelta(days=1))
         open_tickets = list(
             Ticket.select().where((Ticket.day == day) & Ticket.status.in_(rules.OPEN_STATUSES)).order_by(Ticket.id)
         )

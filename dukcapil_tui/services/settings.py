@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dukcapil_tui.db import database
@@ -38,6 +38,11 @@ DEFAULTS = {
     "noshow_min_minutes": str(DEFAULT_NO_SHOW_MINUTES),
     "slip_printer_command": "",
     "idle_lock_minutes": "10",
+    "suket_validity_months": "6",
+    "report_deadline_capaian": "10",
+    "report_deadline_blangko": "5",
+    "report_warn_days": "3",
+    "reports_due_from": "",
 }
 
 INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
@@ -127,6 +132,17 @@ def _suket_pattern(value: str) -> str:
     return value
 
 
+def _month(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    parts = value.split("-")
+    if (len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2 or not all(numbers.is_digits(p) for p in parts)
+            or not 1 <= int(parts[1]) <= 12 or int(parts[0]) < 2000):
+        raise ValueError(t("settings.bad_month"))
+    return value
+
+
 # The office settings people may change, each with its check (value -> cleaned value, or
 # ValueError with the message). The region is fixed at `init`; targets have `dukcapil target`.
 EDITABLE: dict[str, Callable[[str], str]] = {
@@ -144,6 +160,15 @@ EDITABLE: dict[str, Callable[[str], str]] = {
     "noshow_min_minutes": _whole(0, 60),
     "slip_printer_command": _text(1000),
     "idle_lock_minutes": _whole(1, 120),
+    "suket_validity_months": _whole(1, 24),
+    # The day of the following month by which each monthly report must be sent upward, and how
+    # many days before it the dashboard starts to warn.
+    "report_deadline_capaian": _whole(1, 28),
+    "report_deadline_blangko": _whole(1, 28),
+    "report_warn_days": _whole(0, 27),
+    # The first month whose reports the app asks for (YYYY-MM); empty: the month the office
+    # began using the app.
+    "reports_due_from": _month,
 }
 
 
@@ -214,3 +239,21 @@ def office_now() -> datetime:
 
 def office_today() -> date:
     return office_now().date()
+
+
+def utc_start_of(day: date) -> datetime:
+    """The moment (naive UTC, as stored) the office's local ``day`` begins."""
+    local = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(office_timezone()))
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_bounds(first: date, last: date) -> tuple[str, str]:
+    """``[start, end)`` of the local days ``first``..``last`` in UTC, as the text stored in the
+    tables (``YYYY-MM-DD HH:MM:SS``), for comparisons inside SQL."""
+    return str(utc_start_of(first)), str(utc_start_of(last + timedelta(days=1)))
+
+
+def whole_setting(key: str) -> int:
+    """A whole-number setting as stored, or its default when the stored text is not one."""
+    value = numbers.whole(get(key))
+    return value if value is not None else int(DEFAULTS[key])

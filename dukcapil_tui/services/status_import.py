@@ -19,7 +19,7 @@ from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Resident
-from dukcapil_tui.services import audit, card_status, import_report
+from dukcapil_tui.services import audit, card_status, day_lock, import_report
 from dukcapil_tui.services.cards import OPEN_OFFICE, STATUS_ROLES
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
 from dukcapil_tui.tabular import TabularError, describe_columns, open_table, shown
@@ -60,6 +60,7 @@ def import_statuses(actor: Actor, path: Path | str, report_dir: Path | None = No
     reported per row (and in a CSV report in ``report_dir``, default the exports folder); the
     rest is applied."""
     require_role(actor, "action.card_status", *STATUS_ROLES)
+    day_lock.ensure_open()  # the listing changes cards today: refused at once on a locked day
     path = Path(path)
     try:
         table = open_table(path, STATUS_ALIASES)

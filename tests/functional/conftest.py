@@ -109,3 +109,31 @@ def _office_day(monkeypatch):
     start = datetime(2026, 11, 22, 2, 0, 0)
     ticks = iter(range(10**9))
     monkeypatch.setattr(context, "now_utc", lambda: start + timedelta(milliseconds=next(ticks)))
+
+
+def actor_for(db: Path, username: str, workstation: str = "LOKET-02"):
+    """The Actor of a demo user, for service calls made around the app."""
+    from dukcapil_tui.services.context import Actor
+
+    user_id, role, name = query_db(db, "SELECT id, role, full_name FROM app_user WHERE username = ?", username)[0]
+    return Actor(user_id, username, role, workstation, name)
+
+
+def before_start(db: Path, fn, *args, **kwargs):
+    """Prepare the office with service calls before the app opens it."""
+    from dukcapil_tui import db as dbmod
+
+    dbmod.open_database(db)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        database.close()
+
+
+async def meanwhile(fn, *args, **kwargs):
+    """Another desk, counter or workstation acting on the same database while the app runs."""
+    import asyncio
+
+    from dukcapil_tui.ui.base import in_db
+
+    return await asyncio.to_thread(in_db, fn, *args, **kwargs)

@@ -4,24 +4,19 @@ checked afterwards. The service clock is fixed at 22-11-2026 10:00 WITA (the dem
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Label
 
-from dukcapil_tui import db as dbmod
-from dukcapil_tui.db import database
-from dukcapil_tui.ui.base import in_db
 from dukcapil_tui.screens.queue_counter import CounterScreen
 from dukcapil_tui.screens.queue_desk import DeskScreen
 from dukcapil_tui.screens.queue_forms import ConfirmModal, FinishModal, PickModal
 from dukcapil_tui.screens.queue_summary import QueueSummaryScreen
-from dukcapil_tui.services.context import Actor
 from dukcapil_tui.widgets.bigtext import BigText
 
-from .conftest import login, pick_option, query_db, settle, type_text, wait_until
+from .conftest import actor_for, before_start, login, meanwhile, pick_option, query_db, settle, type_text, wait_until
 
 SIZE = (120, 40)
 TODAY = date(2026, 11, 22)
@@ -38,25 +33,6 @@ def clock(monkeypatch):
     fixed = Clock(NOW, tick=timedelta(seconds=1))
     monkeypatch.setattr(context, "now_utc", fixed)
     return fixed
-
-
-def actor_for(db: Path, username: str, workstation: str = "LOKET-02") -> Actor:
-    user_id, role, name = query_db(db, "SELECT id, role, full_name FROM app_user WHERE username = ?", username)[0]
-    return Actor(user_id, username, role, workstation, name)
-
-
-def before_start(db: Path, fn, *args, **kwargs):
-    """Prepare the office with service calls before the app opens it."""
-    dbmod.open_database(db)
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        database.close()
-
-
-async def meanwhile(fn, *args, **kwargs):
-    """Another desk or counter acting on the same database while the app runs."""
-    return await asyncio.to_thread(in_db, fn, *args, **kwargs)
 
 
 def adult_not_recorded(db: Path, offset: int = 0) -> tuple[int, str, str]:
