@@ -378,7 +378,7 @@ def test_destruction_under_a_berita_acara(admin, clock):
     assert caught.value.problems == {"berita_acara_no": "Nomor berita acara BA/001/XI/2026 sudah dipakai."}
     with pytest.raises(ServiceError) as caught:
         blangko.destroy(admin, "BA/002/XI/2026", TODAY)
-    assert str(caught.value) == "Tidak ada blangko rusak yang menunggu pemusnahan."
+    assert str(caught.value) == "Tidak ada blangko rusak atau KTP-el lama ditarik yang menunggu pemusnahan."
     assert Destruction.select().count() == 1
     second = blangko.destroy(admin, "BA/002/XI/2026", date(2026, 11, 25), spoiled_ids=[late.id])
     assert second.count == 1 and blangko.spoiled_waiting_destruction() == []

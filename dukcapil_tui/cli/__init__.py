@@ -47,7 +47,9 @@ def main() -> None:
     cli(obj=State())
 
 
-from dukcapil_tui.cli import blangko, board, cetak, export, office, queue, residents, users, workstations  # noqa: E402  (registers subcommands)
+from dukcapil_tui.cli import (  # noqa: E402  (registers subcommands)
+    blangko, board, cetak, export, office, queue, residents, sites, users, workstations,
+)
 
 cli.add_command(office.locate)
 cli.add_command(office.init)
@@ -66,8 +68,11 @@ cli.add_command(board.board)
 cli.add_command(export.export)
 cli.add_command(export.target)
 residents.import_group.add_command(export.import_wajib_ktp)
+residents.import_group.add_command(export.import_cetak_desa)
 residents.import_group.add_command(cetak.import_statuses_cmd)
 cli.add_command(blangko.blangko_group)
 cli.add_command(cetak.backlog)
+cli.add_command(sites.sites_group)
+cli.add_command(cetak.mark_sent)
 
 __all__ = ["cli", "main", "pass_state"]

@@ -214,3 +214,19 @@ def office_now() -> datetime:
 
 def office_today() -> date:
     return office_now().date()
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """The moment (naive UTC, as stored) the office's local ``day`` begins."""
+    from datetime import time, timezone
+
+    local = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(office_timezone()))
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def local_to_utc(moment: datetime, zone: str | None = None) -> datetime:
+    """An office-local wall-clock time (naive) as stored (naive UTC); ``zone``: the office's time
+    zone when the caller read it already (a loop over many rows)."""
+    from datetime import timezone
+
+    return moment.replace(tzinfo=ZoneInfo(zone or office_timezone())).astimezone(timezone.utc).replace(tzinfo=None)
