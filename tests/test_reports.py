@@ -597,7 +597,8 @@ def test_capaian_sudah_cetak_uses_siak_cumulative_counts_plus_later_prints(offic
     after = {a.code: a for a in data.desa}
     assert after[REMBITAN].printed == 1250 + 1
     assert after[KUTA].printed == before[KUTA]  # no figure: the app's cards
-    assert "angka kumulatif SIAK per desa (berkas cetak_siak.csv, keadaan 10-11-2026; 1 desa/kelurahan)" in data.notes[2]
+    assert ("angka kumulatif SIAK per desa (berkas cetak_siak.csv, keadaan 10-11-2026; 1 desa/kelurahan)"
+            in data.notes[2])
     assert "desa lain: kartu di aplikasi" in data.notes[2]
     early = capaian_report.collect(Period.for_date(date(2026, 11, 9)))  # before the figure's day: not used
     assert {a.code: a for a in early.desa}[REMBITAN].printed < 1250
@@ -616,7 +617,7 @@ def test_the_dead_and_moved_leave_wajib_ktp_and_the_belum_rekam_list_from_that_d
     gone = list(Resident.select().where(Resident.recording_status == "belum").order_by(Resident.id))
     wajib_gone = [r for r in gone if r.marital_status != "belum_kawin" or r.birth_date.year <= 2009][:2]
     with database.atomic():
-        for resident, status in zip(wajib_gone, ("mati", "pindah")):
+        for resident, status in zip(wajib_gone, ("mati", "pindah"), strict=True):
             Resident.update(life_status=status, life_status_on=date(2026, 11, 21)).where(
                 Resident.id == resident.id).execute()
     after = capaian_report.collect(NOVEMBER).total

@@ -70,7 +70,8 @@ def test_a_nik_missing_from_the_register_takes_the_listings_name_and_desa(admin,
     result = import_statuses(admin, path)
     assert (result.created, result.residents_created) == (1, 1)
     assert result.rejected == [(3, nameless, f"NIK {nameless} tidak terdaftar di basis data penduduk dan daftar tidak "
-                                "menyebut nama dan desanya (kolom NAMA dan KODE_DESA atau NO_PROP/NO_KAB/NO_KEC/NO_KEL).")]
+                                "menyebut nama dan desanya (kolom NAMA dan KODE_DESA atau "
+                                "NO_PROP/NO_KAB/NO_KEC/NO_KEL).")]
     resident = Resident.get(Resident.nik == nik)
     assert (resident.name, resident.desa_code, resident.sex, resident.birth_date.isoformat(),
             resident.marital_status, resident.recording_status) == (
@@ -276,9 +277,9 @@ def test_a_bad_life_status_is_reported_with_the_accepted_words(admin, clock, tmp
     result = import_residents(admin, path, today=TODAY)
     assert [(r.line, r.field, r.reason) for r in result.rejected] == [
         (2, "Tanggal status hidup", "Tanggal status hidup tidak boleh di masa depan."),
-        (3, "Status hidup", "Status hidup: nilai 'GAIB' tidak dikenal; pilih salah satu dari ADA, AKTIF, HIDUP, HILANG, "
-                            "KEMATIAN, MATI, MENINGGAL, MENINGGAL DUNIA, ORANG HILANG, PINDAH, PINDAH DALAM NEGERI, "
-                            "PINDAH KELUAR, PINDAH LUAR NEGERI, WAFAT."),
+        (3, "Status hidup", "Status hidup: nilai 'GAIB' tidak dikenal; pilih salah satu dari ADA, AKTIF, HIDUP, "
+                            "HILANG, KEMATIAN, MATI, MENINGGAL, MENINGGAL DUNIA, ORANG HILANG, PINDAH, PINDAH DALAM "
+                            "NEGERI, PINDAH KELUAR, PINDAH LUAR NEGERI, WAFAT."),
         (4, "Tanggal status hidup", "Tanggal status hidup tidak boleh sebelum tanggal lahir."),
     ]
 

@@ -132,15 +132,10 @@ def mark_sent(state: State, site: str, until_text: str, since_text: str | None) 
     """Mark a site's unsent recordings (BIO CAPTURED) made up to a day as sent to the centre
     (SENT FOR ENROLLMENT), in one go; a SIAK status listing marks them one by one."""
     from dukcapil_tui.cli.queue import _parse_day
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import unsent
-    from dukcapil_tui.services.context import ServiceError
 
     until, since = _parse_day(until_text), _parse_day(since_text)
     open_db(state)
-    try:
-        count = unsent.mark_sent(cli_actor(state), site, until, since)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    count = unsent.mark_sent(cli_actor(state), site, until, since)
     click.echo(t("cli.mark_sent.done", count=count, site=site.strip().upper()))

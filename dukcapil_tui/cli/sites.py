@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from dukcapil_tui.cli.common import State, cli_actor, open_db, pass_state, report_service_error
+from dukcapil_tui.cli.common import State, cli_actor, open_db, pass_state
 from dukcapil_tui.cli.queue import _date_option, _parse_day
 
 
@@ -63,17 +63,12 @@ def _kecamatan_option(func):
 @pass_state
 def add_cmd(state: State, code: str, name: str, kind: str | None, kecamatan: str | None) -> None:
     """Register recording site CODE (admin), e.g. UPT-PUJUT."""
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import sites
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        site = sites.save(cli_actor(state), {"code": code, "name": name, "kind": kind or "",
-                                             "kecamatan_code": sites.kecamatan_of(kecamatan)})
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    site = sites.save(cli_actor(state), {"code": code, "name": name, "kind": kind or "",
+                                         "kecamatan_code": sites.kecamatan_of(kecamatan)})
     click.echo(t("cli.sites.saved", code=site.code, name=site.name))
 
 
@@ -87,20 +82,15 @@ def add_cmd(state: State, code: str, name: str, kind: str | None, kecamatan: str
 def edit_cmd(state: State, code: str, name: str | None, kind: str | None, kecamatan: str | None,
              active: bool | None) -> None:
     """Change a site's name, kind, kecamatan or whether it is active (admin)."""
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import sites
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        current = sites.get(code)
-        values = {"name": current.name if name is None else name, "kind": kind or current.kind,
-                  "kecamatan_code": current.kecamatan_code if kecamatan is None else sites.kecamatan_of(kecamatan),
-                  "active": current.active if active is None else active}
-        site = sites.save(cli_actor(state), values, current.code)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    current = sites.get(code)
+    values = {"name": current.name if name is None else name, "kind": kind or current.kind,
+              "kecamatan_code": current.kecamatan_code if kecamatan is None else sites.kecamatan_of(kecamatan),
+              "active": current.active if active is None else active}
+    site = sites.save(cli_actor(state), values, current.code)
     click.echo(t("cli.sites.saved", code=site.code, name=site.name))
 
 
@@ -111,14 +101,9 @@ def edit_cmd(state: State, code: str, name: str | None, kind: str | None, kecama
 def place_cmd(state: State, workstation: str, site: str | None) -> None:
     """Place WORKSTATION at SITE (admin): its counter's recordings carry that site. Without SITE
     it records in the Dinas again."""
-    from dukcapil_tui.domain.problems import ValidationError
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import sites
-    from dukcapil_tui.services.context import ServiceError
 
     open_db(state)
-    try:
-        row = sites.place(cli_actor(state), workstation, site)
-    except (ServiceError, ValidationError) as exc:
-        report_service_error(exc)
+    row = sites.place(cli_actor(state), workstation, site)
     click.echo(t("cli.sites.placed", workstation=row.code, site=row.site_code or sites.DEFAULT_SITE))

@@ -70,7 +70,7 @@ def generate_activity(rng: random.Random, today: date) -> None:
     head = _actor("admin")
     codes = register_sites(head, kecamatan)
     seed_backlog(rng, today, Actor(None, "demo", "admin", "DEMO", "Demo"),
-                 {code: site for (code, _), site in zip(kecamatan, codes)})
+                 {code: site for (code, _), site in zip(kecamatan, codes, strict=False)})
     desk, counter_a, counter_b = _actor("loket1"), _actor("loket1"), _actor("loket2")
     printer, keeper, head = _actor("cetak1"), _actor("blangko1"), _actor("admin")
     unrecorded = [r.id for r in Resident.select(Resident.id, Resident.birth_date)

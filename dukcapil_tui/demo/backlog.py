@@ -34,7 +34,7 @@ LIFE = (("mati", 0.005), ("pindah", 0.003))
 
 
 def _pick(rng: random.Random, weighted) -> str:
-    values, weights = zip(*weighted)
+    values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights)[0]
 
 

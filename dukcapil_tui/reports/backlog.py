@@ -187,8 +187,10 @@ def _unsent_sheets(wb, data: BacklogData, letterhead: common.Letterhead, label: 
         columns = [Column("no", "No", 5, align=CENTER), Column("nama", first, 30)]
         if first != "Kecamatan":
             columns.append(Column("kecamatan", "Kecamatan", 18))
-        columns += [Column(key, f"{bucket} hari", 10, INT, "sum") for key, bucket in zip(keys, UNSENT_LABELS)]
-        columns += [Column("jumlah", "Belum Terkirim", 11, INT, "formula", formula="=SUM({%s}:{%s})" % (keys[0], keys[-1])),
+        columns += [Column(key, f"{bucket} hari", 10, INT, "sum")
+                    for key, bucket in zip(keys, UNSENT_LABELS, strict=True)]
+        columns += [Column("jumlah", "Belum Terkirim", 11, INT, "formula",
+                           formula="=SUM({" + keys[0] + "}:{" + keys[-1] + "})"),
                     Column("pusat", "Di Pusat", 11, INT, "sum")]
         table = Table(wb.create_sheet(title), columns, Heading(f"Rekaman KTP-el belum terkirim ke pusat — {title[15:]}",
                                                                label, notes), letterhead, freeze_columns=2,
@@ -196,7 +198,7 @@ def _unsent_sheets(wb, data: BacklogData, letterhead: common.Letterhead, label: 
         for number, (code, name, kecamatan, buckets, centre) in enumerate(rows or (), start=1):
             values = {"no": number, "nama": f"{code} {name}" if first != "Kecamatan" else name,
                       "kecamatan": kecamatan, "pusat": centre}
-            values.update({key: buckets[bucket] for key, bucket in zip(keys, UNSENT_LABELS)})
+            values.update({key: buckets[bucket] for key, bucket in zip(keys, UNSENT_LABELS, strict=True)})
             table.add(values)
         table.total()
         table.signature()

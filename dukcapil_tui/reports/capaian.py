@@ -179,7 +179,8 @@ def _siak_printed(day, area) -> tuple[tuple[str, ...], tuple, int]:
             after.update(common.query(
                 "SELECT r.desa_code, COUNT(*) FROM card c JOIN resident r ON r.id = c.resident_id "
                 f"WHERE r.desa_code IN ({', '.join('?' * len(part))}) AND (SELECT MIN(e.at) FROM card_event e "
-                f"WHERE e.card_id = c.id AND e.office_status IN {_PRINTED}) >= ? AND (SELECT MIN(e.at) FROM card_event e "
+                f"WHERE e.card_id = c.id AND e.office_status IN {_PRINTED}) >= ? "
+                f"AND (SELECT MIN(e.at) FROM card_event e "
                 f"WHERE e.card_id = c.id AND e.office_status IN {_PRINTED}) < ? AND (SELECT e.office_status FROM "
                 f"card_event e WHERE e.card_id = c.id ORDER BY e.id LIMIT 1) NOT IN {_PRINTED} GROUP BY r.desa_code",
                 (*part, since, end)))
@@ -216,7 +217,8 @@ def _notes(data: CapaianData) -> tuple[str, ...]:
                    "desa/kelurahan) ditambah kartu yang tercetak di aplikasi sesudahnya"
                    + ("; desa lain: kartu di aplikasi yang sudah dicetak." if desa < len(data.desa) else "."))
     else:
-        printed = "Sudah cetak: kartu di aplikasi yang sudah dicetak atau diserahkan (angka kumulatif SIAK belum diimpor)."
+        printed = ("Sudah cetak: kartu di aplikasi yang sudah dicetak atau diserahkan (angka kumulatif SIAK belum "
+                   "diimpor).")
     return (source, target_note, f"{backlog} {printed} Suket beredar: register Suket aplikasi ini.")
 
 

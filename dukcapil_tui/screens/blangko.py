@@ -44,7 +44,8 @@ class BlangkoScreen(BaseScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, forecast, movements, pending, spoiled: tuple[int, int], corrections: list, corrected: set[int]) -> None:
+        def __init__(self, forecast, movements, pending, spoiled: tuple[int, int], corrections: list,
+                     corrected: set[int]) -> None:
             super().__init__()
             self.forecast, self.movements, self.pending, self.spoiled = forecast, movements, pending, spoiled
             self.corrections, self.corrected = corrections, corrected
@@ -88,8 +89,8 @@ class BlangkoScreen(BaseScreen):
             movements = blangko.movements_page(before_id, PAGE)
             waiting = blangko.spoiled_waiting_destruction()
             spoiled = (sum(1 for w in waiting if w.kind == "blangko"), sum(1 for w in waiting if w.kind == "ditarik"))
-            return (blangko.forecast(today), movements, blangko.pending_counts(), spoiled, blangko_corrections.pending(),
-                    blangko_corrections.corrected_ids([m.id for m in movements]))
+            return (blangko.forecast(today), movements, blangko.pending_counts(), spoiled,
+                    blangko_corrections.pending(), blangko_corrections.corrected_ids([m.id for m in movements]))
 
         self.post_message(self.Loaded(*in_db(read)))
 

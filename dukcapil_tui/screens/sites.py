@@ -171,7 +171,8 @@ class SitesScreen(BaseScreen):
         actor = self.app.actor
         choices = tuple((r.code, f"{r.code} · {r.name}") for r in self.rows if r.code and r.active)
         self.app.push_screen(FormModal(t("sites.ui.place_title", code=station.code), [
-            FormField("site", t("sites.col.site"), "select", choices, value=station.site_code or site_rules.DEFAULT_SITE),
+            FormField("site", t("sites.col.site"), "select", choices,
+                      value=station.site_code or site_rules.DEFAULT_SITE),
         ], lambda v: sites.place(actor, station.code, v["site"] or None)), self._saved)
 
     def _saved(self, result) -> None:

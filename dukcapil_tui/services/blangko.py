@@ -199,8 +199,9 @@ def register_withdrawn(actor: Actor, nik: str, reason: str, *, card_id: int | No
     spoiled blanks, to be destroyed under a berita acara; it is no blank of the stock, so the
     ledger does not move."""
     if reason not in rules.WITHDRAW_REASONS:
+        choices = ", ".join(t(f"blangko.spoil.{r}") for r in rules.WITHDRAW_REASONS)
         raise ValidationError({"withdrawn": t("field.bad_choice", field=t("withdrawn.field.reason"), value=reason,
-                                              choices=", ".join(t(f"blangko.spoil.{r}") for r in rules.WITHDRAW_REASONS))})
+                                              choices=choices)})
     now = context.now_utc()
     row = SpoiledCard.create(at=now, day=settings.office_today(), kind="ditarik", nik=nik, card=card_id, reason=reason,
                              movement=None, username=actor.username, note=note.strip()[:200])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as rules
@@ -158,7 +158,7 @@ def time_ordered_uuid() -> str:
     across workstations as a version 4, but consecutive cards land side by side in the ``uuid``
     index instead of on a random page each: a listing of 100,000 cards dirties far fewer pages
     (docs/performance.md)."""
-    value = (int(context.now_utc().replace(tzinfo=timezone.utc).timestamp() * 1000) << 80) \
+    value = (int(context.now_utc().replace(tzinfo=UTC).timestamp() * 1000) << 80) \
         | int.from_bytes(secrets.token_bytes(10), "big")
     value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
     value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 9562 variant
@@ -178,7 +178,7 @@ def create_many(actor: Actor, cards: list[NewCard], source: str, *, action: str 
     first = database.execute_sql("SELECT COALESCE(MAX(id), 0) + 1 FROM card").fetchone()[0]
     ids = list(range(first, first + len(cards)))
     rows, events = [], []
-    for card_id, new in zip(ids, cards):
+    for card_id, new in zip(ids, cards, strict=True):
         office = rules.office_status_for(new.central)
         at = str(new.recorded_at or now)
         rows.append((card_id, time_ordered_uuid(), new.resident_id, new.reason, at, new.recorded_where[:200],
@@ -194,7 +194,7 @@ def create_many(actor: Actor, cards: list[NewCard], source: str, *, action: str 
         "INSERT INTO card_event (card_id, at, central_status, office_status, username, source, note) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)", events)
     if action is not None:
-        for card_id, new in zip(ids, cards):
+        for card_id, new in zip(ids, cards, strict=True):
             audit.record(actor, action, "card", card_id, {
                 "resident": new.resident_id, "reason": new.reason, "central_status": new.central,
                 "site": new.site_code, **(detail or {})})

@@ -170,7 +170,7 @@ def backlog_page(flt: BacklogFilter, today: date, after: tuple | None = None, li
         # order and keep the stage's central statuses (services.unsent).
         where.append("c.office_status = 'waiting_prr'")
         stage = rules.UNSENT if flt.stage == "unsent" else rules.AT_CENTRE
-        where.append("+c.central_status IN (%s)" % ", ".join(f"'{s}'" for s in stage))
+        where.append("+c.central_status IN ({})".format(", ".join(f"'{s}'" for s in stage)))
     elif flt.stage is not None:
         where.append("0")
     if flt.age:

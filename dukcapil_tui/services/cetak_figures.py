@@ -52,7 +52,8 @@ def import_figures(actor: Actor, path: Path | str, report_dir: Path | None = Non
     parts = all(p in table.columns for p in listing_rows.SIAK_REGION_PARTS)
     missing = [c for c in ("KODE_DESA", "SUDAH_CETAK") if c not in table.columns and not (c == "KODE_DESA" and parts)]
     if missing:
-        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns)))
+        raise ServiceError(t("import.missing_columns", columns=", ".join(missing),
+                             found=describe_columns(table.columns)))
     today = settings.office_today()
     known = regions.index().desa_codes
     result = CetakImport(path)

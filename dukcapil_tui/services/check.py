@@ -99,7 +99,7 @@ def _life() -> list[str]:
         problems.append(f"{undated} resident(s) whose life status and its date disagree (a date only when not hidup)")
     carded = database.execute_sql(
         "SELECT COUNT(*) FROM card c JOIN resident r ON r.id = c.resident_id WHERE r.life_status != 'hidup' "
-        "AND c.office_status IN (%s)" % ", ".join(f"'{s}'" for s in OPEN_STATUSES)).fetchone()[0]
+        "AND c.office_status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))).fetchone()[0]
     if carded:
         problems.append(f"{carded} card(s) still in the backlog for residents who died or moved away")
     return problems

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dukcapil_tui.db import database
@@ -218,15 +218,14 @@ def office_today() -> date:
 
 def local_midnight_utc(day: date) -> datetime:
     """The moment (naive UTC, as stored) the office's local ``day`` begins."""
-    from datetime import time, timezone
+    from datetime import time
 
     local = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(office_timezone()))
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def local_to_utc(moment: datetime, zone: str | None = None) -> datetime:
     """An office-local wall-clock time (naive) as stored (naive UTC); ``zone``: the office's time
     zone when the caller read it already (a loop over many rows)."""
-    from datetime import timezone
 
-    return moment.replace(tzinfo=ZoneInfo(zone or office_timezone())).astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.replace(tzinfo=ZoneInfo(zone or office_timezone())).astimezone(UTC).replace(tzinfo=None)

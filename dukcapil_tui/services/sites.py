@@ -162,10 +162,10 @@ def activity(day: date) -> list[SiteActivity]:
     in the backlog now, unsent and at the centre. Each count reads one index range."""
     day_start, day_end = settings.local_midnight_utc(day), settings.local_midnight_utc(day + timedelta(days=1))
     month_start = settings.local_midnight_utc(day.replace(day=1))
+    reasons = ", ".join(f"'{r}'" for r in card_rules.RECORDING_REASONS)
     recorded = {code: (on_day, in_month) for code, on_day, in_month in database.execute_sql(
         "SELECT site_code, SUM(recorded_at >= ?), COUNT(*) FROM card WHERE recorded_at >= ? AND recorded_at < ? "
-        "AND reason IN (%s) GROUP BY site_code" % ", ".join(f"'{r}'" for r in card_rules.RECORDING_REASONS),
-        (str(day_start), str(month_start), str(day_end))).fetchall()}
+        f"AND reason IN ({reasons}) GROUP BY site_code", (str(day_start), str(month_start), str(day_end))).fetchall()}
     waiting: dict[str | None, list[int]] = {}
     for code, central, count in database.execute_sql(  # unsent and at the centre: waiting for PRR (services.unsent)
             f"SELECT site_code, central_status, COUNT(*) FROM card WHERE office_status = 'waiting_prr' AND "

@@ -368,7 +368,8 @@ def _insert_residents(actor: Actor, rows: list[_NewCard], filename: str) -> dict
                        data.birth_date.isoformat(), data.sex, data.desa_code, data.kecamatan_code, data.address,
                        data.rt, data.rw, data.marital_status, data.recording_status, actor.workstation, now, now))
     database.cursor().executemany(
-        f"INSERT INTO resident (id, {', '.join(_RESIDENT_COLUMNS)}) VALUES ({', '.join('?' * (len(_RESIDENT_COLUMNS) + 1))})",
+        f"INSERT INTO resident (id, {', '.join(_RESIDENT_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * (len(_RESIDENT_COLUMNS) + 1))})",
         values)
     audit.record(actor, "resident.import", "resident", None, {
         "file": filename, "inserted": len(values), "from": "status listing", "first": first,

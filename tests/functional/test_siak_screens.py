@@ -108,7 +108,7 @@ async def test_a_resident_who_died_leaves_the_backlog(app, demo_db):
         await type_text(pilot, nik)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("f4")
+        await pilot.press("ctrl+e")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ResidentFormScreen)
