@@ -60,6 +60,8 @@ class Resident(BaseModel):
     rw = CharField(default="")
     marital_status = CharField()
     recording_status = CharField()
+    life_status = CharField(default="hidup")  # hidup, mati, pindah, hilang
+    life_status_on = DateField(null=True)  # the day it stopped being hidup
     workstation = CharField()
     created_at = DateTimeField()
     updated_at = DateTimeField()
@@ -151,6 +153,8 @@ class Card(BaseModel):
     ticket = ForeignKeyField(Ticket, null=True, column_name="ticket_id", backref="cards")
     central_status = CharField()
     office_status = CharField()
+    site_code = CharField(null=True)  # the recording site (recording_site.code); None: a listing did not say
+    origin = CharField(default="loket")  # loket (made here) or siak (from a SIAK listing)
     workstation = CharField()
     created_at = DateTimeField()
     updated_at = DateTimeField()
@@ -264,14 +268,19 @@ class Destruction(BaseModel):
 
 
 class SpoiledCard(BaseModel):
+    """A spoiled blank (``kind`` blangko, with its ledger movement) or an old card withdrawn from
+    its holder (``ditarik``, no movement), kept until destroyed under a berita acara."""
+
     at = DateTimeField()
     day = DateField()
+    kind = CharField(default="blangko")
     nik = CharField(null=True)
     card = ForeignKeyField(Card, null=True, column_name="card_id", backref="spoils")
     reason = CharField()
-    movement = ForeignKeyField(BlangkoMovement, column_name="movement_id", backref="spoils")
+    movement = ForeignKeyField(BlangkoMovement, null=True, column_name="movement_id", backref="spoils")
     destruction = ForeignKeyField(Destruction, null=True, column_name="destruction_id", backref="cards")
     username = CharField()
+    note = TextField(default="")
 
 
 class StockCount(BaseModel):
@@ -304,7 +313,18 @@ class WajibKtpFigure(BaseModel):
     username = CharField()
 
 
-ALL_MODELS += [WajibKtpFigure]
+class CetakFigure(BaseModel):
+    """SIAK's cumulative printed cards per desa as at a day, imported for the capaian recap."""
+
+    desa_code = CharField(primary_key=True)
+    printed = IntegerField()
+    as_of = DateField()
+    source_file = CharField()
+    imported_at = DateTimeField()
+    username = CharField()
+
+
+ALL_MODELS += [WajibKtpFigure, CetakFigure]
 
 
 class Workstation(BaseModel):
@@ -316,9 +336,25 @@ class Workstation(BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField()
     created_by = CharField()
+    site_code = CharField(null=True)  # where its recordings are made (None: the Dinas)
 
 
 ALL_MODELS += [Workstation]
+
+
+class RecordingSite(BaseModel):
+    """A place that records biometrics: the Dinas, a kecamatan's UPT, a mobile unit."""
+
+    code = CharField(primary_key=True)
+    name = CharField()
+    kind = CharField()  # dinas, upt, keliling, lain
+    kecamatan_code = CharField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField()
+    created_by = CharField()
+
+
+ALL_MODELS += [RecordingSite]
 
 
 class DayLock(BaseModel):

@@ -166,12 +166,15 @@ def fill(path: Path) -> None:
         _movement(date(2026, 11, 22), "print_ok", -1, "batch 3")
         _movement(date(2026, 11, 22), "print_ok", -1, "batch 3")
         destruction = Destruction.create(berita_acara_no="BA/01/XI/2026", day=date(2026, 11, 10),
-                                         at=utc(2026, 11, 10), username="admin", count=3)
+                                         at=utc(2026, 11, 10), username="admin", count=4)
         for movement, nik, reason, day in ((oct_failed, r[2].nik, "gagal_cetak", date(2026, 10, 20)),
                                            (nov_failed, r[1].nik, "gagal_cetak", date(2026, 11, 3)),
                                            (nov_damaged, None, "rusak_fisik", date(2026, 11, 4))):
             SpoiledCard.create(at=movement.at, day=day, nik=nik, reason=reason, movement=movement.id,
                                destruction=destruction.id, username="cetak1")
+        # the old card taken back when a data change's new card was handed over: no blank, no movement
+        SpoiledCard.create(at=utc(2026, 11, 6), day=date(2026, 11, 6), kind="ditarik", nik=r[3].nik,
+                           reason="perubahan_data", movement=None, destruction=destruction.id, username="loket1")
 
         # Tickets of 22-11: see test_harian_layanan for the times.
         a = Service.get(Service.code == "rekam_baru")

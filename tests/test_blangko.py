@@ -396,7 +396,7 @@ def test_destruction_under_a_berita_acara(admin, clock):
     assert caught.value.problems == {"berita_acara_no": "Nomor berita acara BA/001/XI/2026 sudah dipakai."}
     with pytest.raises(ServiceError) as caught:
         blangko.destroy(admin, "BA/002/XI/2026", TODAY)
-    assert str(caught.value) == "Tidak ada blangko rusak yang menunggu pemusnahan."
+    assert str(caught.value) == "Tidak ada blangko rusak atau KTP-el lama ditarik yang menunggu pemusnahan."
     assert Destruction.select().count() == 1
     with pytest.raises(ValidationError) as caught:  # the 26th has not come yet (today is the 25th)
         blangko.destroy(admin, "BA/002/XI/2026", date(2026, 11, 26), spoiled_ids=[late.id])

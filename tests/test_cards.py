@@ -24,25 +24,35 @@ BIO, SENT, PRR, DUP, ADJ = ("BIO_CAPTURED", "SENT_FOR_ENROLLMENT", "PRINT_READY_
                             "ADJUDICATE_RECORD")
 EF_R, EF_C, PRINTED, ISSUED = ("ENROLL_FAILURE_AT_REGIONAL", "ENROLL_FAILURE_AT_CENTRAL", "CARD_PRINTED",
                                "CARD_ISSUED")
-FAILURES = (EF_R, EF_C)
+PROC, RECV, VALID, SF_C = ("PROCESSING", "RECEIVED_AT_CENTRAL", "REQUEST_VALIDATION", "SEARCH_FAILURE_AT_CENTRAL")
+SENT_PRINT, SHIPPED = "SENT_FOR_CARD_PRINTING", "CARD_SHIPPED"
+FAILURES = (EF_R, EF_C, SF_C)
 
 # The card's path (DESIGN §3): recorded -> central updates -> PRR -> printed -> issued; an
 # enrolment failure ends this card (the resident re-records, a new card follows); a duplicate
 # is resolved at the centre (it deletes the duplicate) and the same card goes on.
+# Before print-ready the record passes the centre in order (a listing may skip steps, never go
+# back; RECEIVED_AT_CENTRAL and REQUEST_VALIDATION are one step); from any of those steps it may
+# become print-ready, a duplicate or a failure.
+CENTRE_ORDER = [(BIO,), (SENT,), (PROC,), (RECV, VALID), (ADJ,)]
 ALLOWED = {
-    (BIO, SENT), (BIO, PRR), (BIO, ADJ), (BIO, DUP), (BIO, EF_R), (BIO, EF_C),
-    (SENT, PRR), (SENT, ADJ), (SENT, DUP), (SENT, EF_R), (SENT, EF_C),
-    (ADJ, PRR), (ADJ, DUP), (ADJ, EF_R), (ADJ, EF_C),
-    (PRR, PRINTED), (PRR, ISSUED), (PRR, DUP),  # a listing read after issue skips CARD_PRINTED
-    (DUP, BIO), (DUP, SENT), (DUP, PRR), (DUP, ADJ), (DUP, EF_R), (DUP, EF_C),
-    (PRINTED, ISSUED),
+    (old, new) for i, olds in enumerate(CENTRE_ORDER) for old in olds
+    for j, news in enumerate(CENTRE_ORDER) for new in news if j > i or (j == i and new != old)
+} | {(old, new) for olds in CENTRE_ORDER for old in olds for new in (PRR, DUP, *FAILURES)} | {
+    (PRR, SENT_PRINT), (PRR, PRINTED), (PRR, SHIPPED), (PRR, ISSUED), (PRR, DUP),  # a late listing skips steps
+    (DUP, BIO), (DUP, SENT), (DUP, PROC), (DUP, RECV), (DUP, VALID), (DUP, ADJ), (DUP, PRR),
+    (DUP, EF_R), (DUP, EF_C), (DUP, SF_C),
+    (SENT_PRINT, PRR), (SENT_PRINT, PRINTED), (SENT_PRINT, SHIPPED), (SENT_PRINT, ISSUED),
+    (PRINTED, SHIPPED), (PRINTED, ISSUED), (SHIPPED, ISSUED),
 }
 
 
 # --- domain rules ---------------------------------------------------------------------------
 
 def test_every_central_transition_is_allowed_or_refused_as_designed():
-    assert set(rules.CENTRAL_STATUSES) == {BIO, SENT, PRR, DUP, ADJ, EF_R, EF_C, PRINTED, ISSUED}
+    assert set(rules.CENTRAL_STATUSES) == {BIO, SENT, PROC, RECV, VALID, ADJ, DUP, EF_R, EF_C, SF_C, PRR, SENT_PRINT,
+                                           PRINTED, SHIPPED, ISSUED}
+    assert (ADJ, SENT) not in ALLOWED and (PROC, SENT) not in ALLOWED and (RECV, VALID) in ALLOWED
     for old, new in product(rules.CENTRAL_STATUSES, repeat=2):
         expected = old == new or (old, new) in ALLOWED
         assert rules.can_move(old, new) is expected, (old, new)
@@ -55,13 +65,25 @@ def test_nothing_leaves_a_failure_or_goes_back_before_print_ready():
         assert not rules.can_move(later, BIO) and not rules.can_move(later, SENT)
 
 
-@pytest.mark.parametrize("central, office", [
-    (BIO, "waiting_prr"), (SENT, "waiting_prr"), (ADJ, "waiting_prr"), (PRR, "ready_to_print"),
-    (DUP, "waiting_prr"), (EF_R, "needs_rerecording"), (EF_C, "needs_rerecording"),
-    (PRINTED, "printed"), (ISSUED, "handed_over"),
+@pytest.mark.parametrize("central, office, stage", [
+    (BIO, "waiting_prr", "unsent"), (SENT, "waiting_prr", "at_centre"), (PROC, "waiting_prr", "at_centre"),
+    (RECV, "waiting_prr", "at_centre"), (VALID, "waiting_prr", "at_centre"), (ADJ, "waiting_prr", "at_centre"),
+    (DUP, "waiting_prr", "at_centre"), (EF_R, "needs_rerecording", "rerecord"),
+    (EF_C, "needs_rerecording", "rerecord"), (SF_C, "needs_rerecording", "rerecord"),
+    (PRR, "ready_to_print", "print_ready"), (SENT_PRINT, "ready_to_print", "print_ready"),
+    (PRINTED, "printed", "printed"), (SHIPPED, "printed", "printed"), (ISSUED, "handed_over", "issued"),
 ])
-def test_office_status_for(central, office):
+def test_office_status_and_stage_of_every_central_status(central, office, stage):
     assert rules.office_status_for(central) == office
+    assert rules.stage_of(central) == stage
+
+
+def test_every_central_status_has_its_office_meaning_and_a_label():
+    from dukcapil_tui.i18n import has
+
+    assert {rules.stage_of(s) for s in rules.CENTRAL_STATUSES} == {
+        "unsent", "at_centre", "rerecord", "print_ready", "printed", "issued"}
+    assert all(has(f"central.{s}") for s in rules.CENTRAL_STATUSES)
 
 
 @pytest.mark.parametrize("current, central, expected", [
@@ -78,6 +100,14 @@ def test_office_status_for(central, office):
     ("ready_to_print", EF_C, "needs_rerecording"),
     ("waiting_prr", EF_R, "needs_rerecording"),
     ("printed", EF_C, "printed"),
+    ("ready_to_print", SF_C, "needs_rerecording"),
+    ("ready_to_print", SENT_PRINT, "ready_to_print"),
+    ("ready_to_print", SHIPPED, "printed"),
+    ("printed", SENT_PRINT, "printed"),
+    ("waiting_prr", PROC, "waiting_prr"),
+    # a card closed (the resident died or moved) or replaced stays so
+    ("closed", PRR, "closed"),
+    ("replaced", ISSUED, "replaced"),
     # a duplicate holds an unprinted card back (not printable) until the centre moves on
     ("waiting_prr", DUP, "waiting_prr"),
     ("ready_to_print", DUP, "waiting_prr"),
@@ -92,6 +122,9 @@ def test_next_office_status_never_moves_backwards(current, central, expected):
     ("PRR", PRR), ("prr", PRR), (" print ready record ", PRR), ("Print-Ready-Record", PRR),
     ("CARD PRINTED", PRINTED), ("card_issued", ISSUED), ("duplicate", DUP), ("sent", SENT),
     ("enroll failure at central", EF_C), ("BIO_CAPTURED", BIO),
+    ("SENT FOR CARD PRINTING", SENT_PRINT), ("sent_for_card_printing", SENT_PRINT), ("Card Shipped", SHIPPED),
+    ("RECEIVED AT CENTRAL", RECV), ("processing", PROC), ("REQUEST_VALIDATION", VALID),
+    ("search failure at central", SF_C), ("SEARCH-FAILURE-AT-CENTRAL", SF_C), ("print__ready  record", PRR),
     ("", None), (None, None), ("CETAK", None), ("ENROLL_FAILURE", None), (42, None),
 ])
 def test_normalise_status_accepts_siak_spellings(text, expected):
@@ -103,6 +136,13 @@ def test_normalise_status_accepts_siak_spellings(text, expected):
 ])
 def test_age_buckets(days, label):
     assert rules.age_bucket(days) == label
+
+
+@pytest.mark.parametrize("days, label", [
+    (0, "0–2"), (2, "0–2"), (3, "3–7"), (7, "3–7"), (8, "8–30"), (30, "8–30"), (31, "> 30"), (400, "> 30"),
+])
+def test_unsent_age_buckets(days, label):
+    assert rules.age_bucket(days, rules.UNSENT_BUCKETS) == label
 
 
 # --- one NIK at a time ----------------------------------------------------------------------
@@ -272,7 +312,8 @@ def _check_first_import(result, made):
         (6, "5202040101909999"), (7, n["impossible"]), (9, n["twice"]), (10, n["bad_text"]), (12, n["to_printed"]),
     ]
     reasons = [reason for _, _, reason in result.rejected]
-    assert reasons[0] == "NIK 5202040101909999 tidak punya kartu dalam antrean cetak."
+    assert reasons[0] == ("NIK 5202040101909999 tidak terdaftar di basis data penduduk dan daftar tidak menyebut nama "
+                          "dan desanya (kolom NAMA dan KODE_DESA atau NO_PROP/NO_KAB/NO_KEC/NO_KEL).")
     assert reasons[1] == "Status pusat tidak bisa berubah dari PRINT_READY_RECORD ke BIO_CAPTURED."
     assert reasons[2] == f"NIK {n['twice']} muncul lagi di berkas."
     assert reasons[3].startswith("Status pusat 'SUDAH JADI' tidak dikenal")
@@ -362,30 +403,20 @@ def test_import_applies_in_chunks(admin, clock, tmp_path, monkeypatch):
 
 
 def test_import_does_not_overwrite_a_card_changed_while_it_ran(admin, clock, tmp_path, monkeypatch):
-    """The listing is checked against the cards as they were when the import started; a card
-    changed meanwhile by another workstation is reported and keeps its new status."""
+    """The listing is checked against the cards as they were once the whole file was read; a
+    card changed after that by another workstation is reported and keeps its new status."""
     first, second, third = (add_card(central=PRR) for _ in range(3))
     path = tmp_path / "status.csv"
     path.write_text("NIK,STATUS\n" + "".join(f"{c.resident.nik},CARD_PRINTED\n" for c in (first, second, third)),
                     encoding="utf-8")
-    from dukcapil_tui import tabular
+    real_resolve = status_import._resolve
 
-    real_open = tabular.open_table
+    def resolve_and_interfere(*args, **kwargs):
+        # checked, not yet applied: someone else enters DUPLICATE_RECORD for the second card
+        set_central_status(actor("cetak", "lain"), second.resident.nik, DUP)
+        return real_resolve(*args, **kwargs)
 
-    def open_and_interfere(*args, **kwargs):
-        table = real_open(*args, **kwargs)
-        original = table.rows
-
-        def rows_():
-            for number, item in enumerate(original):
-                if number == 1:  # someone else enters DUPLICATE_RECORD for the second card
-                    set_central_status(actor("cetak", "lain"), second.resident.nik, DUP)
-                yield item
-
-        table.rows = rows_()
-        return table
-
-    monkeypatch.setattr(status_import, "open_table", open_and_interfere)
+    monkeypatch.setattr(status_import, "_resolve", resolve_and_interfere)
     result = import_statuses(admin, path)
     assert (result.applied, result.unchanged) == (2, 0)
     assert result.rejected == [(3, second.resident.nik, f"Kartu NIK {second.resident.nik} diubah petugas lain "
@@ -530,7 +561,15 @@ def test_a_listing_may_confirm_a_card_already_handed_over(admin, clock, tmp_path
     stale = tmp_path / "stale.csv"
     stale.write_text(f"NIK,STATUS\n{issued.resident.nik},PRR\n", encoding="utf-8")
     assert import_statuses(admin, stale).rejected == [
-        (2, issued.resident.nik, f"NIK {issued.resident.nik} tidak punya kartu dalam antrean cetak.")]
+        (2, issued.resident.nik, f"Kartu NIK {issued.resident.nik} sudah diserahkan; PRINT READY RECORD di daftar ini "
+         "lebih lama dari penyerahan. Untuk cetak ulang, sebutkan ALASAN (rusak, hilang, perubahan data, pindah "
+         "datang).")]
+    reprint = tmp_path / "reprint.csv"  # a reprint made elsewhere (cetak ulang hilang at a UPT): a new card
+    reprint.write_text(f"NIK,STATUS,ALASAN\n{issued.resident.nik},PRR,Cetak ulang hilang\n", encoding="utf-8")
+    done = import_statuses(admin, reprint)
+    assert (done.created, done.rejected) == (1, [])
+    newest = Card.select().where(Card.resident == issued.resident_id).order_by(Card.id.desc()).get()
+    assert (newest.reason, newest.office_status, newest.origin) == ("hilang", "ready_to_print", "siak")
 
 
 def test_a_replaced_card_is_not_what_a_listing_speaks_of(admin, clock, tmp_path):
@@ -539,10 +578,10 @@ def test_a_replaced_card_is_not_what_a_listing_speaks_of(admin, clock, tmp_path)
     path = tmp_path / "status.csv"
     path.write_text(f"NIK,STATUS\n{old.resident.nik},CARD_PRINTED\n", encoding="utf-8")
     result = import_statuses(admin, path)
-    assert (result.applied, result.unchanged) == (0, 0)
-    assert result.rejected == [(2, old.resident.nik, f"NIK {old.resident.nik} tidak punya kartu dalam antrean cetak.")]
-    assert refresh(old).central_status == DUP
-    assert cards.backlog_counts(TODAY).by_status == {}
+    assert (result.applied, result.unchanged, result.created, result.rejected) == (0, 0, 1, [])
+    assert refresh(old).central_status == DUP and refresh(old).office_status == "replaced"
+    made = Card.select().where(Card.resident == old.resident_id).order_by(Card.id.desc()).get()
+    assert (made.central_status, made.office_status) == (PRINTED, "printed")  # the record made elsewhere
 
 
 def test_card_keeps_the_kecamatan_where_it_was_recorded(office):

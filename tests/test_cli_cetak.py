@@ -99,12 +99,14 @@ def test_import_statuses_reports_rejected_lines_and_exits_1(office, tmp_path):
         assert [row[:2] for row in csv.reader(handle)] == [["BARIS", "NIK"], ["3", niks[1]],
                                                          ["5", "5202040101909999"], ["6", niks[0]]]
     assert result.output == (
-        "siak.csv: 5 baris; 1 diterapkan, 1 tidak berubah, 3 ditolak.\n"
+        "siak.csv: 5 baris; 1 diterapkan, 0 kartu baru (0 penduduk baru), 1 tidak berubah, 3 ditolak.\n"
         f"  baris 3, NIK {niks[1]}: Status pusat tidak bisa berubah dari PRINT_READY_RECORD ke BIO_CAPTURED.\n"
-        "  baris 5, NIK 5202040101909999: NIK 5202040101909999 tidak punya kartu dalam antrean cetak.\n"
+        "  baris 5, NIK 5202040101909999: NIK 5202040101909999 tidak terdaftar di basis data penduduk dan daftar "
+        "tidak menyebut nama dan desanya (kolom NAMA dan KODE_DESA atau NO_PROP/NO_KAB/NO_KEC/NO_KEL).\n"
         f"  baris 6, NIK {niks[0]}: Status pusat 'CETAK' tidak dikenal; gunakan salah satu dari BIO_CAPTURED, "
-        "SENT_FOR_ENROLLMENT, PRINT_READY_RECORD, DUPLICATE_RECORD, ADJUDICATE_RECORD, ENROLL_FAILURE_AT_REGIONAL, "
-        "ENROLL_FAILURE_AT_CENTRAL, CARD_PRINTED, CARD_ISSUED.\n"
+        "SENT_FOR_ENROLLMENT, PROCESSING, RECEIVED_AT_CENTRAL, REQUEST_VALIDATION, ADJUDICATE_RECORD, "
+        "DUPLICATE_RECORD, ENROLL_FAILURE_AT_REGIONAL, ENROLL_FAILURE_AT_CENTRAL, SEARCH_FAILURE_AT_CENTRAL, "
+        "PRINT_READY_RECORD, SENT_FOR_CARD_PRINTING, CARD_PRINTED, CARD_SHIPPED, CARD_ISSUED.\n"
         f"Laporan baris yang ditolak: {report}\n"
     )
     assert _state(office, niks[0]) == ("PRINT_READY_RECORD", "ready_to_print")
@@ -117,7 +119,7 @@ def test_import_statuses_all_applied_exits_0(office, tmp_path):
     listing.write_text(f"NIK;STATUS_CETAK\n{nik};card printed\n", encoding="utf-8")
     result = invoke("--lang", "en", "import", "statuses", str(listing))
     assert_clean_exit(result, 0)
-    assert result.output == "siak.csv: 1 rows; 1 applied, 0 unchanged, 0 rejected.\n"
+    assert result.output == "siak.csv: 1 rows; 1 applied, 0 new cards (0 new residents), 0 unchanged, 0 rejected.\n"
     assert _state(office, nik) == ("CARD_PRINTED", "printed")
 
 
@@ -225,11 +227,22 @@ def test_backlog_counts(office):
     assert_clean_exit(result, 0)
     head, *blocks = result.output.split("\n\n")
     assert head == f"Antrean cetak per {today:%d-%m-%Y}: 4 kartu belum diserahkan"
-    sections = {}
+    sections, aged = {}, {}
     for block in blocks:
         title, *lines = block.rstrip("\n").split("\n")
         assert len({len(line) for line in lines}) == 1, lines  # the numbers line up
+        if title.startswith("Belum terkirim"):
+            aged[title] = [line.split() for line in lines]
+            continue
         sections[title] = [tuple(line.strip().rsplit(None, 1)) for line in lines]
+    by_site = aged.pop("Belum terkirim (BIO CAPTURED) per lokasi perekaman, menurut umur (hari); di pusat terpisah")
+    assert by_site[0] == ["0–2", "3–7", "8–30", ">", "30", "belum", "terkirim", "di", "pusat"]
+    assert by_site[1:] == [["(lokasi", "tidak", "disebut", "daftar", "SIAK)", "1", "0", "0", "0", "1", "0"],
+                           ["JUMLAH", "1", "0", "0", "0", "1", "0"]]
+    by_kecamatan = aged.pop("Belum terkirim per kecamatan, menurut umur (hari); di pusat terpisah")
+    assert by_kecamatan[1:] == [["52.02.04", "Pujut", "1", "0", "0", "0", "1", "0"],
+                                ["JUMLAH", "1", "0", "0", "0", "1", "0"]]
+    assert aged == {}
     assert sections == {
         "Menurut status": [("menunggu PRR", "1"), ("siap cetak", "1"), ("sudah dicetak", "1"),
                            ("perlu rekam ulang", "1")],
@@ -306,3 +319,69 @@ def test_blanks_lent_earlier_come_back(office):
     back = invoke("blangko", "loan", "returned", "40", "--office", "Disdukcapil Lombok Barat")
     assert_clean_exit(back, 0)
     assert back.output == "Pengembalian 40 blangko dicatat (Disdukcapil Lombok Barat). Stok sekarang 100.\n"
+
+
+# --- recording sites and unsent recordings ------------------------------------------------------
+
+def test_sites_from_the_command_line(office):
+    added = invoke("sites", "add", "UPT-PUJUT", "--name", "UPT Disdukcapil Kecamatan Pujut", "--kind", "upt",
+                   "--kecamatan", "pujut")
+    assert_clean_exit(added, 0)
+    assert added.output == "Lokasi UPT-PUJUT tersimpan: UPT Disdukcapil Kecamatan Pujut\n"
+    refused = invoke("sites", "add", "UPT-X", "--name", "UPT X", "--kind", "upt")
+    assert_clean_exit(refused, 2)
+    assert "UPT kecamatan harus menyebut kecamatannya." in refused.stderr
+    unknown = invoke("sites", "add", "UPT-Y", "--name", "UPT Y", "--kind", "upt", "--kecamatan", "Selong")
+    assert "Kecamatan Selong bukan kecamatan kabupaten/kota ini." in unknown.stderr
+    assert_clean_exit(invoke("sites", "edit", "UPT-PUJUT", "--name", "UPT Pujut"), 0)
+    from dukcapil_tui.services import workstations
+
+    here = _with_db(office, lambda: workstations.list_workstations()[0].code)
+    placed = invoke("sites", "place", here, "upt-pujut")
+    assert placed.output == f"Workstation {here} merekam di lokasi UPT-PUJUT.\n"
+    assert "Kantor Dinas tidak bisa dinonaktifkan" in invoke("sites", "edit", "DINAS", "--inactive").stderr
+
+    def cards():
+        today = _today()
+        at = datetime(today.year, today.month, today.day, 1)
+        for site, central in (("UPT-PUJUT", "BIO_CAPTURED"), ("UPT-PUJUT", "SENT_FOR_ENROLLMENT"),
+                              ("DINAS", "BIO_CAPTURED")):
+            card = add_card(add_resident(kecamatan=PUJUT), central=central, recorded_at=at)
+            card.site_code = site
+            card.save()
+        return today
+
+    _with_db(office, cards)
+    listed = invoke("sites", "list")
+    assert_clean_exit(listed, 0)
+    rows = {line.split()[0]: line.split() for line in listed.output.splitlines()[2:-1]}
+    assert rows["UPT-PUJUT"][1:7] == ["upt", "Pujut", "2", "2", "1", "1"]  # that day, the month, unsent, at centre
+    assert rows["DINAS"][1:7] == ["dinas", "-", "1", "1", "1", "0"]
+    assert listed.output.splitlines()[-1] == "JUMLAH: 3 hari itu, 3 bulan itu, 2 belum terkirim, 1 di pusat"
+
+
+def test_mark_sent_by_site_and_day(office):
+    def cards():
+        today = _today()
+        for days in (0, 3, 10):
+            at = datetime(today.year, today.month, today.day, 1) - timedelta(days=days)
+            card = add_card(add_resident(kecamatan=PUJUT), central="BIO_CAPTURED", recorded_at=at)
+            card.site_code = "DINAS"
+            card.save()
+        return today
+
+    today = _with_db(office, cards)
+    until = (today - timedelta(days=3)).strftime("%d-%m-%Y")
+    done = invoke("mark-sent", "--site", "dinas", "--until", until)
+    assert_clean_exit(done, 0)
+    assert done.output == "2 rekaman lokasi DINAS ditandai terkirim (SENT FOR ENROLLMENT).\n"
+    statuses = _with_db(office, lambda: [c for c, in database.execute_sql(
+        "SELECT central_status FROM card ORDER BY id").fetchall()])
+    assert statuses == ["BIO_CAPTURED", "SENT_FOR_ENROLLMENT", "SENT_FOR_ENROLLMENT"]  # today's stays unsent
+    again = invoke("mark-sent", "--site", "DINAS", "--until", until)
+    assert_clean_exit(again, 2)
+    assert again.stderr.startswith("Tidak ada rekaman belum terkirim di lokasi DINAS")
+    future = invoke("mark-sent", "--site", "DINAS", "--until", (today + timedelta(days=1)).strftime("%d-%m-%Y"))
+    assert "Direkam sampai tidak boleh di masa depan." in future.stderr
+    unknown = invoke("mark-sent", "--site", "UPT-ENTAH", "--until", until)
+    assert "Lokasi perekaman 'UPT-ENTAH' tidak terdaftar; yang terdaftar: DINAS." in unknown.stderr

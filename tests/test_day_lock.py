@@ -226,3 +226,30 @@ def test_check_names_a_locked_day_changed_around_the_services(admin, clock):
     database.execute_sql("UPDATE suket SET renews_id = NULL")
     blangko.receive(admin, 5, "SJ-5", "Kemendagri", day=YESTERDAY)
     assert day_review.changed_since_lock() == []
+
+
+def test_a_listing_bringing_cards_recorded_elsewhere_on_a_locked_day_is_shown_not_counted_as_a_change(admin, clock):
+    """A SIAK listing reports cards a UPT recorded on a day the head has locked: news from the
+    centre, not a change of the office's day. The office's own recording written around the
+    services is."""
+    from dukcapil_tui.models import RecordingSite, Resident
+
+    day_review.lock(admin, YESTERDAY)
+    dinas = RecordingSite.get(RecordingSite.code == "DINAS").name
+    listed_at = datetime(2026, 11, 21, 3, 0)  # 11:00 WITA yesterday
+    resident = add_card().resident
+    with database.atomic():
+        card_status.create_many(admin, [card_status.NewCard(
+            resident.id, resident.kecamatan_code, "baru", "UPT Pujut", site_code="DINAS", recorded_at=listed_at,
+            origin="siak")], "import")
+    seen = day_review.review(YESTERDAY)
+    assert seen.recordings == [] and seen.listed == [(dinas, 1)]
+    lines = next(s for s in day_review.sections(seen) if s.key == "recordings").lines
+    assert lines == ("Tidak ada perekaman.",
+                     f"Diketahui dari daftar SIAK (direkam di tempat lain hari itu, tidak ikut dikunci): 1 — {dinas} 1")
+    assert day_review.changed_since_lock() == []
+    # the office's own recording on the locked day, written around the services: a change
+    other = Resident.get(Resident.id != resident.id) if Resident.select().count() > 1 else add_card().resident
+    add_card(other, recorded_at=listed_at)
+    assert day_review.changed_since_lock() == [
+        f"day 2026-11-21 changed after it was locked (lock #{DayLock.get().id}): recorded, recordings"]

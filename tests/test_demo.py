@@ -77,3 +77,34 @@ def test_commands_on_a_missing_office_database_say_how_to_reach_the_demo(tmp_pat
     result = CliRunner().invoke(cli, ["board"])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == f"Untuk kantor demo: dukcapil --db {paths.demo_db_path()} board …"
+
+
+def test_demo_backlog_looks_like_a_real_offices(tmp_path):
+    """Cards across the Dinas, the twelve UPTs and the mobile units, in every stage: unsent
+    recordings, records at the centre (duplicates and adjudications among them), a print-ready
+    pile, reprints of every reason; some residents died or moved away."""
+    path = build_demo(tmp_path / "demo.sqlite3", residents=3000, seed=7, today=TODAY)
+    with sqlite3.connect(path) as conn:
+        def grouped(sql: str) -> dict:
+            return dict(conn.execute(sql).fetchall())
+
+        by_site = grouped("SELECT site_code, COUNT(*) FROM card GROUP BY 1")
+        by_central = grouped("SELECT central_status, COUNT(*) FROM card WHERE office_status IN "
+                             "('waiting_prr', 'ready_to_print', 'printed', 'needs_rerecording') GROUP BY 1")
+        by_reason = grouped("SELECT reason, COUNT(*) FROM card GROUP BY 1")
+        recorded = conn.execute("SELECT COUNT(*) FROM resident WHERE recording_status = 'sudah'").fetchone()[0]
+        cards = conn.execute("SELECT COUNT(*) FROM card").fetchone()[0]
+        life = grouped("SELECT life_status, COUNT(*) FROM resident GROUP BY 1")
+        origins = grouped("SELECT origin, COUNT(*) FROM card GROUP BY 1")
+        reprint_unsent = conn.execute("SELECT COUNT(*) FROM card WHERE reason != 'baru' AND central_status = "
+                                      "'BIO_CAPTURED'").fetchone()[0]
+        old_unsent = conn.execute("SELECT COUNT(*) FROM card WHERE central_status = 'BIO_CAPTURED' AND "
+                                  "recorded_at < ?", (str(TODAY.replace(day=1)),)).fetchone()[0]
+    assert len(by_site) == 15 and min(by_site.values()) >= 10  # Dinas, 12 UPTs, 2 mobile units
+    assert cards >= recorded // 5  # a quarter of the recorded have a card in the app
+    assert by_central["BIO_CAPTURED"] >= 50 and old_unsent >= 3  # unsent, some for weeks
+    assert by_central["DUPLICATE_RECORD"] >= 3 and by_central["ADJUDICATE_RECORD"] >= 3
+    assert by_central["PRINT_READY_RECORD"] > by_central["BIO_CAPTURED"]
+    assert {"rusak", "hilang", "perubahan_data", "pindah_datang"} <= set(by_reason) and reprint_unsent == 0
+    assert origins["siak"] > origins["loket"] > 0
+    assert life["mati"] >= 5 and life["pindah"] >= 3

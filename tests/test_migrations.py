@@ -170,3 +170,53 @@ def test_the_models_match_what_the_migrations_create(tmp_path):
         for name, field in fields.items():
             not_null = bool(columns[name][3]) or bool(columns[name][5])  # NOT NULL, or the primary key
             assert field.null == (not not_null), (table, name, "null" if field.null else "not null")
+
+
+def test_the_whole_backlog_migration_files_old_cards_at_the_dinas_and_keeps_every_spoiled_blank(tmp_path):
+    number = next(n for n, description, _ in MIGRATIONS if description.startswith("whole backlog"))
+    path = tmp_path / "before-siak.sqlite3"
+    connection = _database_at(path, number - 1)
+    resident = _resident(connection, 1, "sudah")
+    card = _card(connection, 1, resident, "PRINT_READY_RECORD", "ready_to_print")
+    connection.execute("INSERT INTO blangko_movement (uuid, at, day, kind, quantity, reference, username, workstation) "
+                       "VALUES ('m1', '2026-10-01 01:00:00', '2026-10-01', 'receipt', 5, 'SJ-1', 'b', 'W'), "
+                       "('m2', '2026-10-02 01:00:00', '2026-10-02', 'print_failed', -1, 'gagal_cetak', 'b', 'W')")
+    connection.execute("INSERT INTO spoiled_card (at, day, nik, card_id, reason, movement_id, username) "
+                       "VALUES ('2026-10-02 01:00:00', '2026-10-02', '5202040101900001', ?, 'gagal_cetak', 2, 'b')",
+                       (card,))
+    connection.commit()
+    connection.close()
+
+    db = open_database(path, backup_dir=tmp_path / "cadangan")
+    assert db.execute_sql("SELECT site_code, origin FROM card").fetchall() == [("DINAS", "loket")]
+    assert db.execute_sql("SELECT code, kind FROM recording_site").fetchall() == [("DINAS", "dinas")]
+    assert db.execute_sql("SELECT life_status, life_status_on FROM resident").fetchall() == [("hidup", None)]
+    assert db.execute_sql("SELECT kind, reason, movement_id, card_id FROM spoiled_card").fetchall() == [
+        ("blangko", "gagal_cetak", 2, card)]
+    # the seed catalogue's reprints no longer record biometrics; a new recording still does
+    assert dict(db.execute_sql("SELECT code, records_biometrics FROM service WHERE code IN "
+                               "('rekam_baru', 'cetak_ulang', 'perubahan')").fetchall()) == {
+        "rekam_baru": 1, "cetak_ulang": 0, "perubahan": 0}
+    assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spoiled_card'"
+                          " AND sql IS NOT NULL").fetchall() == [("spoiled_card_destruction",)]
+
+
+def test_no_table_rebuild_loses_a_trigger_or_an_index_made_by_an_earlier_migration(tmp_path):
+    """A migration that rebuilds a table (create new, copy, drop old, rename) drops the old
+    table's triggers and indexes with it: each must be made again unless a migration drops it
+    by name on purpose."""
+    import re
+
+    made, dropped = set(), set()
+    for _, _, statements in MIGRATIONS:
+        for statement in statements:
+            for kind, name in re.findall(r"CREATE\s+(?:UNIQUE\s+)?(TRIGGER|INDEX)\s+(?:IF NOT EXISTS\s+)?(\w+)",
+                                         statement, re.I):
+                made.add((kind.lower(), name))
+            for kind, name in re.findall(r"DROP\s+(TRIGGER|INDEX)\s+(?:IF EXISTS\s+)?(\w+)", statement, re.I):
+                dropped.add((kind.lower(), name))
+    db = open_database(tmp_path / "fresh.sqlite3", create=True, backup_dir=tmp_path / "cadangan")
+    present = set(db.execute_sql("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'index')").fetchall())
+    assert ("trigger", "spoiled_card_day_locked") in made  # the one a rebuild once lost
+    assert sorted(made - dropped - present) == []

@@ -425,12 +425,68 @@ def test_recorded_marks_the_resident_and_puts_a_card_in_the_backlog(admin, clock
     assert json.loads(TicketEvent.get(TicketEvent.event == "finish").detail)["card"] == card.id
 
 
-def test_recorded_for_cetak_ulang_uses_the_services_card_reason(admin, clock):
+@pytest.mark.parametrize("chosen, reason", [(None, "rusak"), ("rusak", "rusak"), ("hilang", "hilang")])
+def test_a_reprint_is_a_print_ready_card_with_its_reason_never_a_recording(admin, clock, chosen, reason):
     resident = add_resident(recording="sudah")
     ticket = serving(admin, "cetak_ulang", resident_id=resident.id)
-    q.finish(admin, ticket.id, 1, "recorded")
-    assert Card.get(Card.resident == resident.id).reason == "rusak"
+    with pytest.raises(ValidationError):  # a reprint records no biometrics
+        q.finish(admin, ticket.id, 1, "recorded")
+    q.finish(admin, ticket.id, 1, "served", card_reason=chosen)
+    card = Card.get(Card.resident == resident.id)
+    assert (card.reason, card.central_status, card.office_status, card.site_code, card.origin) == (
+        reason, "PRINT_READY_RECORD", "ready_to_print", "DINAS", "loket")
+    assert [(e.central_status, e.source) for e in card.events] == [("PRINT_READY_RECORD", "permohonan")]
     assert AuditLog.select().where(AuditLog.action == "resident.update").count() == 0  # was already SUDAH
+
+
+def test_a_data_change_is_a_reprint_of_its_own_reason_only(admin, clock):
+    resident = add_resident(recording="sudah")
+    ticket = serving(admin, "perubahan", resident_id=resident.id)
+    with pytest.raises(ValidationError) as refused:
+        q.finish(admin, ticket.id, 1, "served", card_reason="hilang")
+    assert refused.value.problems["card_reason"] == (
+        "Alasan kartu: nilai 'hilang' tidak dikenal; pilih salah satu dari Perubahan elemen data.")
+    q.finish(admin, ticket.id, 1, "served")
+    assert Card.get(Card.resident == resident.id).reason == "perubahan_data"
+
+
+def test_a_reprint_needs_a_recorded_living_resident_without_a_card_on_its_way(admin, clock):
+    not_recorded = add_resident(recording="belum")
+    ticket = serving(admin, "cetak_ulang", resident_id=not_recorded.id)
+    with pytest.raises(ServiceError, match="BELUM REKAM: cetak ulang hanya untuk rekaman"):
+        q.finish(admin, ticket.id, 1, "served", card_reason="hilang")
+    assert fresh(ticket).status == "serving" and Card.select().count() == 0
+    q.finish(admin, ticket.id, 1, "referred")
+    recorded = add_resident(recording="sudah")
+    ticket = serving(admin, "cetak_ulang", resident_id=recorded.id)
+    q.finish(admin, ticket.id, 1, "served", card_reason="hilang")
+    ticket = serving(admin, "cetak_ulang", resident_id=recorded.id)
+    with pytest.raises(ServiceError, match="masih punya kartu dalam antrean cetak \\(siap cetak\\)"):
+        q.finish(admin, ticket.id, 1, "served", card_reason="rusak")
+    q.finish(admin, ticket.id, 1, "referred")
+    Resident.update(life_status="mati", life_status_on=TODAY).where(Resident.id == recorded.id).execute()
+    dead = add_resident(recording="sudah")
+    Resident.update(life_status="mati", life_status_on=TODAY).where(Resident.id == dead.id).execute()
+    ticket = serving(admin, "cetak_ulang", resident_id=dead.id)
+    with pytest.raises(ServiceError, match="Penduduk berstatus Mati"):
+        q.finish(admin, ticket.id, 1, "served", card_reason="hilang")
+
+
+def test_a_recording_carries_the_workstations_site(admin, clock):
+    from dukcapil_tui.services import sites
+
+    sites.save(admin, {"code": "UPT-PUJUT", "name": "UPT Kecamatan Pujut", "kind": "upt",
+                       "kecamatan_code": "52.02.04"})
+    sites.place(admin, "TEST-01", "UPT-PUJUT")
+    resident = add_resident(recording="belum")
+    ticket = serving(admin, resident_id=resident.id)
+    q.finish(admin, ticket.id, 1, "recorded")
+    assert Card.get(Card.resident == resident.id).site_code == "UPT-PUJUT"
+    other = actor("loket")  # TEST-02: placed nowhere, records in the Dinas
+    resident = add_resident(recording="belum")
+    ticket = serving(other, resident_id=resident.id)
+    q.finish(other, ticket.id, 1, "recorded")
+    assert Card.get(Card.resident == resident.id).site_code == "DINAS"
 
 
 def _nothing_written(ticket, before) -> None:
@@ -879,6 +935,13 @@ def service_values(**changes) -> dict:
     return values
 
 
+def test_a_reprint_service_keeps_its_reason_and_records_nothing(admin):
+    service = catalog.save_service(admin, service_values(card_reason="perubahan_data"))
+    assert (service.card_reason, service.records_biometrics) == ("perubahan_data", False)
+    other = catalog.save_service(admin, service_values(code="akta_mati", prefix="K", card_reason="baru"))
+    assert other.card_reason is None  # "baru" without recording makes no card
+
+
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"code": "Akta Lahir!"}, "code", "Kode layanan: 2–32 huruf kecil, angka atau garis bawah."),
     ({"code": "a"}, "code", "Kode layanan: 2–32 huruf kecil, angka atau garis bawah."),
@@ -890,7 +953,9 @@ def service_values(**changes) -> dict:
     ({"daily_quota": "0"}, "daily_quota", "Kuota harian harus angka lebih dari 0, atau kosong untuk tanpa batas."),
     ({"daily_quota": "-5"}, "daily_quota", "Kuota harian harus angka lebih dari 0, atau kosong untuk tanpa batas."),
     ({"daily_quota": "banyak"}, "daily_quota", "Kuota harian harus angka lebih dari 0, atau kosong untuk tanpa batas."),
-    ({"records_biometrics": True}, "card_reason", "Layanan perekaman harus menyebut alasan kartu (baru, rusak, …)."),
+    ({"records_biometrics": True}, "card_reason", "Layanan perekaman harus menyebut alasan kartu (baru)."),
+    ({"records_biometrics": True, "card_reason": "hilang"}, "records_biometrics",
+     "Layanan 'Hilang' adalah cetak ulang dari rekaman yang ada di pusat: bukan perekaman biometrik."),
     ({"sort_order": "pertama"}, "sort_order", "Urutan harus bilangan bulat (1, 2, …)."),
     ({"card_reason": "iseng"}, "card_reason",
      "Alasan kartu: nilai 'iseng' tidak dikenal; pilih salah satu dari baru, rusak, hilang, perubahan_data, pindah_datang."),
@@ -907,7 +972,7 @@ def test_save_service_creates_and_edits(admin, clock):
     created = catalog.save_service(admin, service_values(code=" Akta_Lahir ", prefix="j", daily_quota=""))
     assert (created.code, created.prefix, created.daily_quota, created.records_biometrics) == ("akta_lahir", "J", None, False)
     assert take(admin, "akta_lahir").label == "J-001"
-    edited = catalog.save_service(admin, service_values(daily_quota=1, records_biometrics=True, card_reason="hilang"),
+    edited = catalog.save_service(admin, service_values(daily_quota=1, records_biometrics=False, card_reason="hilang"),
                                   created.id)
     assert (edited.prefix, edited.daily_quota, edited.card_reason) == ("J", 1, "hilang")
     entry = AuditLog.select().where(AuditLog.action == "service.update").get()

@@ -17,7 +17,7 @@ from dukcapil_tui.services import capaian as capaian_settings
 from dukcapil_tui.services.context import PermissionDenied, ServiceError
 
 from report_helpers import KUTA, PRAYA, REMBITAN, actor, admin, by_header, clock, find_row, office, values  # noqa: F401
-from report_helpers import report_template  # noqa: F401
+from report_helpers import report_template, utc  # noqa: F401
 
 TODAY = date(2026, 11, 22)
 NOVEMBER = Period.for_month(2026, 11, TODAY)
@@ -234,7 +234,7 @@ def test_blangko_month(office, admin, tmp_path):
     path = export("blangko", NOVEMBER, tmp_path, actor("blangko"))
     assert path.name == "5202_penggunaan-blangko_2026-11.xlsx"
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Mutasi harian", "Rincian mutasi", "Pemusnahan", "Permintaan"]
+    assert wb.sheetnames == ["Mutasi harian", "Rincian mutasi", "Pemusnahan", "Rekap pemusnahan", "Permintaan"]
     ws = wb["Mutasi harian"]
     check_layout(ws, 7, "Laporan penggunaan blangko KTP-el", "BULAN NOVEMBER 2026 (S.D. 22 NOVEMBER 2026)", "B8")
     assert values(ws, 7) == ["Tanggal", "Saldo Awal", "Penerimaan", "Dipinjam (Masuk)", "Pengembalian",
@@ -272,12 +272,24 @@ def test_blangko_month(office, admin, tmp_path):
     assert values(detail, 12)[5:7] == ["=SUM(F7:F11)", "=SUM(G7:G11)"]
 
     destroyed = wb["Pemusnahan"]
-    rows = [by_header(destroyed, 7, r) for r in range(8, 11)]
-    assert [r["Alasan"] for r in rows] == ["Gagal cetak", "Gagal cetak", "Rusak fisik"]
+    rows = [by_header(destroyed, 7, r) for r in range(8, 12)]
+    assert [(r["Asal"], r["Kategori"], r["Alasan"]) for r in rows] == [
+        ("Blangko rusak", "Gagal encode / chip invalid", "Gagal cetak"),
+        ("Blangko rusak", "Gagal encode / chip invalid", "Gagal cetak"),
+        ("Blangko rusak", "Rusak fisik", "Rusak fisik"),
+        ("KTP-el lama ditarik", "Perubahan elemen data", "Perubahan elemen data")]
     assert {r["No. Berita Acara"] for r in rows} == {"BA/01/XI/2026"}
     assert rows[0]["NIK (disamarkan)"].startswith("520204") and "******" in rows[0]["NIK (disamarkan)"]
     assert rows[2]["NIK (disamarkan)"] == "-"
-    assert values(destroyed, 11)[1:3] == ["JUMLAH", "=COUNTA(C8:C10)"]
+    assert values(destroyed, 12)[1:3] == ["JUMLAH", "=COUNTA(C8:C11)"]
+    recap = wb["Rekap pemusnahan"]
+    assert values(recap, 6) == ["No", "Kategori", "Blangko Rusak", "KTP-el Lama Ditarik", "Jumlah"]
+    assert [values(recap, r)[1:4] for r in range(7, 11)] == [
+        ["Gagal encode / chip invalid", 2, 0], ["Rusak fisik", 1, 0], ["Perubahan elemen data", 0, 1],
+        ["Kedatangan", 0, 0]]
+    assert values(recap, 11)[1:5] == ["JUMLAH", "=SUM(C7:C10)", "=SUM(D7:D10)", "=C11+D11"]
+    figures = dict(reports.preview("blangko", NOVEMBER).lines())
+    assert (figures["Blangko rusak dimusnahkan"], figures["KTP-el lama ditarik dimusnahkan"]) == ("3", "1")
 
 
 def test_blangko_month_shows_a_correction_beside_its_entry(office, admin, tmp_path):
@@ -330,9 +342,37 @@ def test_harian_layanan(office, admin, tmp_path):
     assert (total["Waktu Tunggu Median (menit)"], total["Waktu Tunggu P90 (menit)"]) == (15, 27)
     assert (total["Waktu Layanan Median (menit)"], total["Waktu Layanan P90 (menit)"]) == (10, 18)
     summary = wb["Ringkasan"]
-    got = {summary.cell(r, 2).value: summary.cell(r, 3).value for r in range(7, 14)}
-    assert got == {"Perekaman KTP-el": 1, "Perekaman gagal": 1, "KTP-el dicetak (baik)": 2, "Gagal cetak": 0,
-                   "KTP-el diserahkan": 1, "Suket diterbitkan": 1, "Sisa blangko akhir hari": 1487}
+    got = {summary.cell(r, 2).value: summary.cell(r, 3).value for r in range(7, 15)}
+    assert got == {"Perekaman KTP-el": 1, "Perekaman gagal": 1, "Cetak ulang / perubahan data": 0,
+                   "KTP-el dicetak (baik)": 2, "Gagal cetak": 0, "KTP-el diserahkan": 1, "Suket diterbitkan": 1,
+                   "Sisa blangko akhir hari": 1487}
+
+
+def test_harian_counts_recordings_per_site_and_reprints_apart(office, admin, tmp_path):
+    from dukcapil_tui.db import database
+    from dukcapil_tui.models import Card, Resident
+    from dukcapil_tui.services import card_status, sites
+
+    sites.save(admin, {"code": "UPT-PUJUT", "name": "UPT Pujut", "kind": "upt", "kecamatan_code": "52.02.04"})
+    people = list(Resident.select().where(Resident.recording_status == "sudah").order_by(Resident.id))
+    with database.atomic():
+        Card.update(site_code="DINAS").where(Card.site_code.is_null()).execute()
+        for resident, site, reason, at in ((people[0], "UPT-PUJUT", "baru", utc(2026, 11, 22, 3)),
+                                           (people[1], "UPT-PUJUT", "baru", utc(2026, 11, 3)),
+                                           (people[2], "DINAS", "hilang", utc(2026, 11, 22, 4))):
+            card_status.create(admin, resident, reason=reason, recorded_where="t", central="PRINT_READY_RECORD",
+                               site_code=site, recorded_at=at, origin="siak")
+    data = reports.preview("harian", Period.for_date(TODAY))
+    figures = dict(data.lines())
+    assert (figures["Perekaman"], figures["Cetak ulang/perubahan data"]) == ("2", "1")
+    wb = load_workbook(export("harian", Period.for_date(TODAY), tmp_path, actor("loket")))
+    ws = wb["Perekaman per lokasi"]
+    header = find_row(ws, 1, "No")
+    rows = {by_header(ws, header, r)["Kode Lokasi"]: by_header(ws, header, r)
+            for r in range(header + 1, find_row(ws, 3, "JUMLAH"))}
+    assert {code: (r["Perekaman Hari Ini"], r["Perekaman Bulan Ini (s.d. tanggal)"]) for code, r in rows.items()} == {
+        "DINAS": (1, 3), "UPT-PUJUT": (1, 2)}  # the reprint (DINAS, today) is no recording
+    assert rows["UPT-PUJUT"]["Kecamatan"] == "Pujut"
 
 
 # --- backlog -----------------------------------------------------------------------------------
@@ -359,6 +399,37 @@ def test_backlog_today_and_on_a_past_day(office, admin, tmp_path):
     assert [(f.label, f.value) for f in past.figures[:5]] == [
         ("Kartu belum diserahkan", 4), ("Menunggu PRR", 2), ("Siap cetak (PRR)", 0),
         ("Sudah dicetak, belum diserahkan", 2), ("Perlu rekam ulang", 0)]
+    assert [(f.label, f.value) for f in past.figures[-2:]] == [("Belum terkirim ke pusat", 2),
+                                                               ("Menunggu di pusat", 0)]
+
+
+def test_backlog_keeps_unsent_recordings_apart_by_site_and_kecamatan(office, admin, tmp_path):
+    from dukcapil_tui.db import database
+    from dukcapil_tui.models import Card
+    from dukcapil_tui.services import sites
+
+    sites.save(admin, {"code": "UPT-PUJUT", "name": "UPT Pujut", "kind": "upt", "kecamatan_code": "52.02.04"})
+    with database.atomic():  # the two unsent cards of today: one recorded at the UPT, one named nowhere
+        first = Card.select().where(Card.central_status == "BIO_CAPTURED").order_by(Card.id).first()
+        Card.update(site_code="UPT-PUJUT").where(Card.id == first.id).execute()
+    assert [(f.label, f.value) for f in reports.preview("backlog", Period.for_date(TODAY)).figures[-2:]] == [
+        ("Belum terkirim ke pusat", 2), ("Menunggu di pusat", 0)]
+    wb = load_workbook(export("backlog", Period.for_date(TODAY), tmp_path, actor("cetak")))
+    assert wb.sheetnames == ["Status dan umur", "Per kecamatan", "Belum terkirim per lokasi",
+                             "Belum terkirim per kecamatan"]
+    ws = wb["Belum terkirim per lokasi"]
+    header = find_row(ws, 1, "No")
+    assert values(ws, header) == ["No", "Lokasi Perekaman", "Kecamatan", "0–2 hari", "3–7 hari", "8–30 hari",
+                                  "> 30 hari", "Belum Terkirim", "Di Pusat"]
+    rows = {by_header(ws, header, r)["Lokasi Perekaman"]: by_header(ws, header, r)
+            for r in range(header + 1, find_row(ws, 2, "JUMLAH"))}
+    assert list(rows) == ["DINAS Kantor Dinas", "UPT-PUJUT UPT Pujut", "- (lokasi tidak disebut daftar SIAK)"]
+    assert (rows["UPT-PUJUT UPT Pujut"]["0–2 hari"], rows["UPT-PUJUT UPT Pujut"]["Kecamatan"]) == (1, "Pujut")
+    assert rows["- (lokasi tidak disebut daftar SIAK)"]["0–2 hari"] == 1
+    kec = wb["Belum terkirim per kecamatan"]
+    header = find_row(kec, 1, "No")
+    total = by_header(kec, header, find_row(kec, 2, "JUMLAH"))
+    assert total["0–2 hari"].startswith("=SUM(") and total["Belum Terkirim"].startswith("=SUM(")
 
 
 # --- the named list ----------------------------------------------------------------------------
@@ -492,3 +563,69 @@ def test_a_second_export_of_the_same_period_keeps_the_first(office, admin, tmp_p
              AuditLog.select().where(AuditLog.action == "report.export").order_by(AuditLog.id)]
     assert files == [first.name, second.name, third.name]
     assert sorted(p.name for p in first.parent.iterdir()) == sorted([first.name, second.name, third.name])
+
+
+def test_capaian_sudah_cetak_uses_siak_cumulative_counts_plus_later_prints(office, admin, tmp_path, monkeypatch):
+    from office_helpers import Clock
+
+    from dukcapil_tui.models import Resident
+    from dukcapil_tui.services import card_status, cetak_figures, context
+
+    clock = Clock(datetime(2026, 11, 22, 2))
+    monkeypatch.setattr(context, "now_utc", clock)
+
+    bad = tmp_path / "cetak_bad.csv"
+    bad.write_text("KODE_DESA;SUDAH_CETAK;TANGGAL\n52.02.04.2008;lima ratus;10-11-2026\n52.02.99.9999;3;\n",
+                   encoding="utf-8")
+    refused = cetak_figures.import_figures(admin, bad, report_dir=tmp_path)
+    assert [(line, reason) for line, _, reason in refused.rejected] == [
+        (2, "SUDAH_CETAK harus bilangan bulat 0 atau lebih, bukan 'lima ratus'."),
+        (3, "Kode desa/kelurahan 52.02.99.9999 tidak dikenal di kabupaten/kota ini.")]
+    assert cetak_figures.figures() == {}  # all or nothing
+    good = tmp_path / "cetak_siak.csv"
+    good.write_text("NO_PROP;NO_KAB;NO_KEC;NO_KEL;SUDAH_CETAK;TANGGAL\n52;2;4;2008;1.250;10-11-2026\n",
+                    encoding="utf-8")
+    assert cetak_figures.import_figures(admin, good).applied == 1
+    before = {a.code: a.printed for a in capaian_report.collect(NOVEMBER).desa}
+    resident = Resident.get(Resident.desa_code == REMBITAN)
+    clock.set(datetime(2026, 11, 12, 2))
+    made = card_status.create(admin, resident, reason="hilang", recorded_where="t", central="PRINT_READY_RECORD")
+    clock.set(datetime(2026, 11, 15, 2))
+    card_status.change(admin, made, "print", "print.result", office="printed")  # printed here after the figure
+    clock.set(datetime(2026, 11, 16, 2))
+    card_status.create(admin, resident, reason="baru", recorded_where="t", central="CARD_PRINTED")  # SIAK's own
+    clock.set(datetime(2026, 11, 22, 2))
+    data = capaian_report.collect(NOVEMBER)
+    after = {a.code: a for a in data.desa}
+    assert after[REMBITAN].printed == 1250 + 1
+    assert after[KUTA].printed == before[KUTA]  # no figure: the app's cards
+    assert ("angka kumulatif SIAK per desa (berkas cetak_siak.csv, keadaan 10-11-2026; 1 desa/kelurahan)"
+            in data.notes[2])
+    assert "desa lain: kartu di aplikasi" in data.notes[2]
+    early = capaian_report.collect(Period.for_date(date(2026, 11, 9)))  # before the figure's day: not used
+    assert {a.code: a for a in early.desa}[REMBITAN].printed < 1250
+    assert cetak_figures.clear_figures(admin) == 1
+
+
+def test_the_dead_and_moved_leave_wajib_ktp_and_the_belum_rekam_list_from_that_day(office, admin):
+    from dukcapil_tui.db import database
+    from dukcapil_tui.models import Resident
+    from dukcapil_tui.reports import belum_rekam
+
+    before = capaian_report.collect(NOVEMBER).total
+    unrecorded_before = belum_rekam.counts(Period.for_date(TODAY)).total
+    earlier = Period.for_date(date(2026, 11, 20))
+    wajib_earlier, unrecorded_earlier = capaian_report.collect(earlier).total.wajib, belum_rekam.counts(earlier).total
+    gone = list(Resident.select().where(Resident.recording_status == "belum").order_by(Resident.id))
+    wajib_gone = [r for r in gone if r.marital_status != "belum_kawin" or r.birth_date.year <= 2009][:2]
+    with database.atomic():
+        for resident, status in zip(wajib_gone, ("mati", "pindah"), strict=True):
+            Resident.update(life_status=status, life_status_on=date(2026, 11, 21)).where(
+                Resident.id == resident.id).execute()
+    after = capaian_report.collect(NOVEMBER).total
+    assert (after.wajib, after.recorded) == (before.wajib - 2, before.recorded)
+    assert belum_rekam.counts(Period.for_date(TODAY)).total == unrecorded_before - 2
+    # the day before they died or moved they still counted: history does not change
+    assert capaian_report.collect(earlier).total.wajib == wajib_earlier
+    assert belum_rekam.counts(earlier).total == unrecorded_earlier
+    assert len(wajib_gone) == 2

@@ -162,4 +162,7 @@ def test_libreoffice_recalculates_without_errors_and_agrees_with_the_database(ex
     counts = facts["backlog"]
     status_total = _jumlah(sheets["backlog"]["Status dan umur"])[-1]
     assert status_total == sum(counts.by_status.values())
-    assert _jumlah(sheets["backlog"]["Per kecamatan"])[len(counts.by_status)] == sum(counts.by_kecamatan.values())
+    from dukcapil_tui.reports.backlog import STATUSES
+
+    # JUMLAH | one column per status (empty ones too) | Jumlah
+    assert _jumlah(sheets["backlog"]["Per kecamatan"])[len(STATUSES)] == sum(counts.by_kecamatan.values())

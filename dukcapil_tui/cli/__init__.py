@@ -49,7 +49,7 @@ def main() -> None:
 
 
 from dukcapil_tui.cli import (  # noqa: E402  (registers subcommands)
-    blangko, board, cetak, export, head, office, queue, residents, users, workstations,
+    blangko, board, cetak, export, head, office, queue, residents, sites, users, workstations,
 )
 
 cli.add_command(office.locate)
@@ -69,6 +69,7 @@ cli.add_command(board.board)
 cli.add_command(export.export)
 cli.add_command(export.target)
 residents.import_group.add_command(export.import_wajib_ktp)
+residents.import_group.add_command(export.import_cetak_desa)
 residents.import_group.add_command(cetak.import_statuses_cmd)
 cli.add_command(blangko.blangko_group)
 cli.add_command(cetak.backlog)
@@ -76,5 +77,7 @@ cli.add_command(head.status)
 cli.add_command(head.day_group)
 cli.add_command(head.suket_group)
 cli.add_command(head.report_group)
+cli.add_command(sites.sites_group)
+cli.add_command(cetak.mark_sent)
 
 __all__ = ["cli", "main", "pass_state"]

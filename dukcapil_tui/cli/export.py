@@ -141,3 +141,38 @@ def import_wajib_ktp(state: State, file: str | None, note: str, clear: bool, rep
         raise SystemExit(1)
     click.echo(t("capaian.import_done", desa=result.applied, male=format_int(result.male),
                  female=format_int(result.female), source=capaian.effective_source()))
+
+
+@click.command("cetak-desa")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--clear", is_flag=True, help="Remove every imported count: the recap counts the app's cards again.")
+@report_dir_option
+@pass_state
+def import_cetak_desa(state: State, file: str | None, clear: bool, report_dir: str | None) -> None:
+    """Import SIAK's cumulative printed cards per desa for the capaian recap's "sudah cetak".
+
+    Columns: KODE_DESA (or NO_PROP/NO_KAB/NO_KEC/NO_KEL), SUDAH_CETAK, optional TANGGAL (the day
+    SIAK's figure is from; default today). The recap adds the cards printed here after that day.
+    All or nothing: any wrong row is listed with its line and nothing is saved (exit 1).
+    """
+    from dukcapil_tui.domain.formatting import format_int
+    from dukcapil_tui.i18n import t
+    from dukcapil_tui.services import cetak_figures
+
+    if bool(file) == bool(clear):
+        fail(t("capaian.file_or_clear"))
+    if file and not Path(file).exists():
+        fail(t("import.unreadable", path=file, reason=t("report.file_not_found")))
+    open_db(state)
+    actor = cli_actor(state)
+    if clear:
+        click.echo(t("cetak_figure.cleared", count=cetak_figures.clear_figures(actor)))
+        return
+    result = cetak_figures.import_figures(actor, file, report_dir=Path(report_dir) if report_dir else None)
+    if result.rejected:
+        click.echo(t("capaian.import_refused", count=len(result.rejected), total=result.total), err=True)
+        for line, code, reason in result.rejected[:50]:
+            click.echo("  " + t("import.rejected_line", line=line, field=code or "-", reason=reason), err=True)
+        click.echo(t("import.report_written", path=result.report_path), err=True)
+        raise SystemExit(1)
+    click.echo(t("cetak_figure.done", desa=result.applied, printed=format_int(result.printed)))

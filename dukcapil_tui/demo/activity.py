@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from dukcapil_tui.domain.residents import age_on
 from dukcapil_tui.models import AppUser, Card, Resident
-from dukcapil_tui.services import (audit, blangko, blangko_requests, cards, context, day_review, printing, queue,
+from dukcapil_tui.services import (blangko, blangko_requests, cards, context, day_review, printing, queue,
                                    report_deadlines, settings, suket)
 from dukcapil_tui.services.context import Actor, ServiceError
 
@@ -63,51 +63,23 @@ def _working_days(today: date) -> list[date]:
     return [d for d in days if d.weekday() < 5]
 
 
-def historic_backlog(rng: random.Random, today: date, share: float = 0.02) -> int:
-    """Cards recorded weeks to months ago and still waiting, as a blocked central server or a
-    blank shortage leaves them: about ``share`` of the recorded residents. Written in bulk
-    (it is seed data, like the residents), with their card events."""
-    import uuid
-
-    from dukcapil_tui.db import database
-
-    ids = [r[0] for r in Resident.select(Resident.id).where(Resident.recording_status == "sudah").tuples()]
-    chosen = rng.sample(ids, int(len(ids) * share))
-    cards_rows, events = [], []
-    for resident_id in chosen:
-        recorded = datetime.combine(today - timedelta(days=rng.randint(8, 210)), time(1 + rng.randint(0, 7), 0))
-        central = rng.choices(("PRINT_READY_RECORD", "SENT_FOR_ENROLLMENT", "BIO_CAPTURED", "ADJUDICATE_RECORD"),
-                              weights=(70, 18, 8, 4))[0]
-        office = "ready_to_print" if central == "PRINT_READY_RECORD" else "waiting_prr"
-        reason = rng.choices(("baru", "rusak", "hilang", "perubahan_data"), weights=(70, 12, 10, 8))[0]
-        cards_rows.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), resident_id, reason, str(recorded),
-                           "Disdukcapil Lombok Tengah (DEMO)", central, office, "DEMO", str(recorded), str(recorded),
-                           str(recorded)))
-    with database.atomic():
-        cursor = database.cursor()
-        cursor.executemany(
-            "INSERT INTO card (uuid, resident_id, reason, recorded_at, recorded_where, central_status, office_status, "
-            "workstation, created_at, updated_at, status_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", cards_rows)
-        for card_id, central, office, at in database.execute_sql(
-                "SELECT id, central_status, office_status, recorded_at FROM card WHERE workstation = 'DEMO'").fetchall():
-            events.append((card_id, at, "BIO_CAPTURED", "waiting_prr", "demo", "perekaman", ""))
-            if central != "BIO_CAPTURED":
-                events.append((card_id, at, central, office, "demo", "import", "SIAK"))
-        cursor.executemany("INSERT INTO card_event (card_id, at, central_status, office_status, username, source, note) "
-                           "VALUES (?,?,?,?,?,?,?)", events)
-        audit.record(Actor(None, "demo", "admin", "DEMO", "Demo"), "card.seed", "card", None,
-                     {"cards": len(cards_rows), "events": len(events)})
-    return len(cards_rows)
-
-
 def generate_activity(rng: random.Random, today: date) -> None:
-    historic_backlog(rng, today)
+    from dukcapil_tui.demo.backlog import register_sites, seed_backlog
+    from dukcapil_tui.services import regions
+
+    kecamatan = regions.index().kecamatan
+    head = _actor("admin")
+    codes = register_sites(head, kecamatan)
+    seed_backlog(rng, today, Actor(None, "demo", "admin", "DEMO", "Demo"),
+                 {code: site for (code, _), site in zip(kecamatan, codes, strict=False)})
     desk, counter_a, counter_b = _actor("loket1"), _actor("loket1"), _actor("loket2")
     printer, keeper, head = _actor("cetak1"), _actor("blangko1"), _actor("admin")
     unrecorded = [r.id for r in Resident.select(Resident.id, Resident.birth_date)
-                  .where((Resident.recording_status == "belum")) if age_on(r.birth_date, today) >= 17]
+                  .where((Resident.recording_status == "belum") & (Resident.life_status == "hidup"))
+                  if age_on(r.birth_date, today) >= 17]
     rng.shuffle(unrecorded)
-    recorded = [r.id for r in Resident.select(Resident.id).where(Resident.recording_status == "sudah").limit(2000)]
+    recorded = [r.id for r in Resident.select(Resident.id).where((Resident.recording_status == "sudah")
+                                                                 & (Resident.life_status == "hidup")).limit(2000)]
     days = _working_days(today)
     with _clock() as clock:
         clock.at(days[0], 7, 30)
@@ -182,7 +154,14 @@ def _serve_day(rng, clock, day, desk, counters, unrecorded, recorded) -> None:
             continue
         queue.start(counter_actor, ticket.id, counter)
         clock.advance(rng.uniform(4, 14))
-        if ticket.service.records_biometrics:
+        if ticket.service.card_reason and not ticket.service.records_biometrics:
+            try:  # a reprint: print-ready at once (lost or damaged, as the resident says)
+                queue.finish(counter_actor, ticket.id, counter, "served",
+                             card_reason=rng.choice(("hilang", "rusak")) if ticket.service.code == "cetak_ulang"
+                             else None)
+            except ServiceError:
+                queue.finish(counter_actor, ticket.id, counter, "referred", note="kartu masih dalam antrean")
+        elif ticket.service.records_biometrics:
             if roll < 0.08:
                 queue.finish(counter_actor, ticket.id, counter, "failed_device", device="alat perekam loket 2")
             elif roll < 0.12:
@@ -199,8 +178,11 @@ def _serve_day(rng, clock, day, desk, counters, unrecorded, recorded) -> None:
 def _centre_and_print(rng, clock, day, printer, desk) -> None:
     """What SIAK says of older cards (entered in the afternoon), a print batch, handovers."""
     clock.at(day, 14, 0)
+    # the counter's own recordings of these two weeks (the seeded backlog keeps what SIAK said)
+    since = clock.now - timedelta(days=DAYS_BACK + 1)
     waiting = list(Card.select(Card, Resident).join(Resident)
-                   .where((Card.office_status == "waiting_prr") & (Card.recorded_at < clock.now - timedelta(days=2))))
+                   .where((Card.office_status == "waiting_prr") & (Card.recorded_at < clock.now - timedelta(days=2))
+                          & (Card.recorded_at >= since) & (Card.origin == "loket")))
     for card in waiting:
         roll = rng.random()
         status = ("PRINT_READY_RECORD" if roll < 0.7 else "SENT_FOR_ENROLLMENT" if roll < 0.85
@@ -222,7 +204,12 @@ def _centre_and_print(rng, clock, day, printer, desk) -> None:
             printing.record_result(printer, job.job_id, not failed, "gagal_cetak" if failed else None)
         printing.close_batch(printer, batch.id, confirmed=True)
     clock.at(day, 15, 30)
-    printed = list(Card.select(Card, Resident).join(Resident).where(Card.office_status == "printed"))
+    # the cards this office printed in these two weeks (those SIAK lists as printed elsewhere wait)
+    from dukcapil_tui.models import PrintJob
+
+    printed = list(Card.select(Card, Resident).join(Resident)
+                   .where((Card.office_status == "printed")
+                          & Card.id.in_(PrintJob.select(PrintJob.card).where(PrintJob.result == "ok"))))
     for number, card in enumerate(printed):
         if rng.random() < 0.5:
             clock.advance(3)

@@ -62,6 +62,17 @@ def outcomes_for(records_biometrics: bool) -> tuple[str, ...]:
     return RECORDING_OUTCOMES if records_biometrics else OTHER_OUTCOMES
 
 
+REPRINT_REASONS = ("rusak", "hilang", "perubahan_data", "pindah_datang")
+
+
+def reprint_reasons(card_reason: str | None) -> tuple[str, ...]:
+    """The reasons a reprint service's clerk chooses from when the card is asked for: a lost and a
+    damaged card are one service at the desk (cetak ulang) but two reasons in the reports."""
+    if card_reason in ("rusak", "hilang"):
+        return ("hilang", "rusak")
+    return (card_reason,) if card_reason in REPRINT_REASONS else ()
+
+
 def label(prefix: str, number: int) -> str:
     """A-001, B-012, A-1234 (numbers grow past 999 on a very busy day)."""
     return f"{prefix}-{number:03d}"
@@ -80,8 +91,8 @@ class DefaultService:
 # The seed catalogue of a Dukcapil office; the office edits it afterwards.
 DEFAULT_SERVICES = (
     DefaultService("rekam_baru", "Perekaman KTP-el (baru)", "A", 150, True, "baru"),
-    DefaultService("cetak_ulang", "Cetak ulang KTP-el (rusak/hilang)", "B", 100, True, "rusak"),
-    DefaultService("perubahan", "Perubahan elemen data", "C", 80, True, "perubahan_data"),
+    DefaultService("cetak_ulang", "Cetak ulang KTP-el (rusak/hilang)", "B", 100, False, "rusak"),
+    DefaultService("perubahan", "Perubahan elemen data", "C", 80, False, "perubahan_data"),
     DefaultService("pindah_datang", "Pindah datang", "D", 60, False, None),
     DefaultService("pengambilan", "Pengambilan KTP-el", "E", None, False, None),
     DefaultService("suket", "Surat keterangan (Suket)", "F", None, False, None),

@@ -7,6 +7,7 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import Problem, shown
@@ -15,6 +16,10 @@ from dukcapil_tui.i18n import t
 SEXES = ("L", "P")
 MARITAL_STATUSES = ("belum_kawin", "kawin", "cerai_hidup", "cerai_mati")
 RECORDING_STATUSES = ("belum", "sudah")
+# HIDUP, and what takes a resident out of wajib KTP, the belum-rekam list and the backlog while
+# keeping them in the register's history (from ``life_status_on``): died, moved away, missing.
+LIFE_STATUSES = ("hidup", "mati", "pindah", "hilang")
+ALIVE = "hidup"
 
 WAJIB_KTP_AGE = 17
 RECORDING_MIN_AGE = 16  # biometrics may be recorded from 16 (any age once married); printed once wajib
@@ -45,9 +50,17 @@ class WajibKtp:
     reason: str
 
 
-def wajib_ktp(birth_date: date, marital_status: str, on: date) -> WajibKtp:
+def alive_on(life_status: str, life_status_on: date | None, on: date) -> bool:
+    """Whether the resident still counted on ``on``: HIDUP, or died / moved away only later."""
+    return life_status == ALIVE or (life_status_on is not None and life_status_on > on)
+
+
+def wajib_ktp(birth_date: date, marital_status: str, on: date, life_status: str = ALIVE,
+              life_status_on: date | None = None) -> WajibKtp:
     """Pasal 63 ayat (1) UU 23/2006 as amended by UU 24/2013: age 17 or over, or married or
-    previously married (whatever the age)."""
+    previously married (whatever the age); the dead and those who moved away no longer are."""
+    if not alive_on(life_status, life_status_on, on):
+        return WajibKtp(False, t("wajib.reason_life", status=life_label(life_status)))
     age = age_on(birth_date, on)
     if age >= WAJIB_KTP_AGE:
         return WajibKtp(True, t("wajib.reason_age", age=age))
@@ -95,6 +108,15 @@ _RECORDING_ALIASES = {
     "Y": "sudah", "YA": "sudah", "REKAM": "sudah", "SUDAH PEREKAMAN": "sudah",
     "BELUM REKAM": "belum", "BELUM": "belum", "BELUM_REKAM": "belum", "B": "belum", "0": "belum",
     "T": "belum", "TIDAK": "belum", "": "belum",
+    "BELUM WAJIB": "belum",  # SIAK: not yet wajib KTP, nothing recorded
+}
+# SIAK's STATUS_REKAM as its listings spell it, in the order docs/import.md lists them.
+SIAK_RECORDING_WORDS = ("BELUM REKAM", "SUDAH REKAM", "BELUM WAJIB")
+_LIFE_ALIASES = {
+    "HIDUP": "hidup", "AKTIF": "hidup", "ADA": "hidup", "": "hidup",
+    "MATI": "mati", "MENINGGAL": "mati", "MENINGGAL DUNIA": "mati", "WAFAT": "mati", "KEMATIAN": "mati",
+    "PINDAH": "pindah", "PINDAH KELUAR": "pindah", "PINDAH DALAM NEGERI": "pindah", "PINDAH LUAR NEGERI": "pindah",
+    "HILANG": "hilang", "ORANG HILANG": "hilang",
 }
 
 
@@ -156,7 +178,40 @@ def parse_marital(value: object) -> str | None:
 
 
 def parse_recording(value: object) -> str | None:
-    return _alias(value, _RECORDING_ALIASES)
+    """The register's status of a STATUS_REKAM value: BELUM REKAM / SUDAH REKAM and their short
+    forms, BELUM WAJIB, or any central status SIAK lists in its place (PRINT READY RECORD: the
+    resident has recorded; an enrolment or search failure: must record again)."""
+    found = _alias(value, _RECORDING_ALIASES)
+    if found is not None:
+        return found
+    central = card_rules.normalise_status(value)
+    if central is None:
+        return None
+    return "belum" if central in card_rules.ENROLL_FAILURES else "sudah"
+
+
+def central_of_recording(value: object) -> str | None:
+    """The central status a STATUS_REKAM value names (None for BELUM/SUDAH REKAM, BELUM WAJIB)."""
+    if _alias(value, _RECORDING_ALIASES) is not None:
+        return None
+    return card_rules.normalise_status(value)
+
+
+def recording_choices() -> str:
+    """Every STATUS_REKAM value an import accepts, for a message."""
+    return ", ".join((*SIAK_RECORDING_WORDS, *(card_rules.spelled(s) for s in card_rules.CENTRAL_STATUSES)))
+
+
+def parse_life(value: object) -> str | None:
+    return _alias(value, _LIFE_ALIASES)
+
+
+def life_label(status: str) -> str:
+    return t(f"life.{status}")
+
+
+def life_choices() -> str:
+    return ", ".join(sorted({k for k in _LIFE_ALIASES if k}))
 
 
 def _clean_text(value: object) -> str:
@@ -194,6 +249,8 @@ class ResidentInput:
     rw: str
     marital_status: str
     recording_status: str
+    life_status: str = ALIVE
+    life_status_on: date | None = None
 
     @property
     def kecamatan_code(self) -> str:
@@ -202,7 +259,7 @@ class ResidentInput:
 
 FIELDS = (
     "nik", "name", "birth_place", "birth_date", "sex", "desa_code",
-    "address", "rt", "rw", "marital_status", "recording_status",
+    "address", "rt", "rw", "marital_status", "recording_status", "life_status", "life_status_on",
 )
 
 
@@ -256,7 +313,7 @@ def validate(
     elif birth_date > today:
         errors["birth_date"] = t("field.future_date", field=field_label("birth_date"))
 
-    def choice(key: str, parser, allowed: tuple[str, ...], labeller) -> str | None:
+    def choice(key: str, parser, allowed: tuple[str, ...], labeller, choices: str | None = None) -> str | None:
         value = raw.get(key)
         parsed = value if value in allowed else parser(value)
         if parsed is None:
@@ -267,13 +324,26 @@ def validate(
                     "field.bad_choice",
                     field=field_label(key),
                     value=shown(value),
-                    choices=", ".join(labeller(a) for a in allowed),
+                    choices=choices or ", ".join(labeller(a) for a in allowed),
                 )
         return parsed
 
     sex = choice("sex", parse_sex, SEXES, sex_label)
     marital = choice("marital_status", parse_marital, MARITAL_STATUSES, marital_label)
-    recording = choice("recording_status", parse_recording, RECORDING_STATUSES, recording_label)
+    recording = choice("recording_status", parse_recording, RECORDING_STATUSES, recording_label,
+                       recording_choices())
+    life = ALIVE if raw.get("life_status") in (None, "") else choice("life_status", parse_life, LIFE_STATUSES,
+                                                                     life_label, life_choices())
+    life_on = None
+    if life is not None and life != ALIVE:
+        raw_on = raw.get("life_status_on")
+        life_on = parse_date(raw_on) if str(raw_on or "").strip() else today
+        if life_on is None:
+            errors["life_status_on"] = t("field.bad_date", field=field_label("life_status_on"))
+        elif life_on > today:
+            errors["life_status_on"] = t("field.future_date", field=field_label("life_status_on"))
+        elif birth_date is not None and life_on < birth_date:
+            errors["life_status_on"] = t("resident.life_before_birth", field=field_label("life_status_on"))
 
     desa_code = normalise_desa_code(raw.get("desa_code"))
     if not desa_code:
@@ -311,7 +381,7 @@ def validate(
         ResidentInput(
             nik=nik, name=name, birth_place=birth_place, birth_date=birth_date, sex=sex,
             desa_code=desa_code, address=address, rt=rt, rw=rw,
-            marital_status=marital, recording_status=recording,
+            marital_status=marital, recording_status=recording, life_status=life, life_status_on=life_on,
         ),
         {},
         warnings,

@@ -193,6 +193,8 @@ MESSAGES = {
     "review.queue_open": ("BELUM DITUTUP: {open} tiket masih terbuka.", "NOT CLOSED: {open} tickets still open."),
     "review.recordings": ("Perekaman per tempat: {total}", "Recordings by site: {total}"),
     "review.no_recordings": ("Tidak ada perekaman.", "No recordings."),
+    "review.listed": ("Diketahui dari daftar SIAK (direkam di tempat lain hari itu, tidak ikut dikunci): {total} — {sites}",
+                      "Known from SIAK listings (recorded elsewhere that day, not part of the lock): {total} — {sites}"),
     "review.prints": ("Cetak dan blangko", "Printing and blanks"),
     "review.prints_line": ("Hasil cetak: baik {ok}, gagal {failed} (jumlah {prints})",
                            "Print results: good {ok}, failed {failed} (total {prints})"),

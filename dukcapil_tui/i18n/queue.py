@@ -73,7 +73,7 @@ MESSAGES = {
     "service.bad_quota": ("Kuota harian harus angka lebih dari 0, atau kosong untuk tanpa batas.", "The daily quota must be a number above 0, or empty for no limit."),
     "service.code_taken": ("Kode layanan {code} sudah dipakai.", "Service code {code} is taken."),
     "service.prefix_taken": ("Awalan {prefix} sudah dipakai layanan lain.", "Prefix {prefix} is used by another service."),
-    "service.card_reason_needed": ("Layanan perekaman harus menyebut alasan kartu (baru, rusak, …).", "A recording service needs a card reason (baru, rusak, …)."),
+    "service.card_reason_needed": ("Layanan perekaman harus menyebut alasan kartu (baru).", "A recording service needs a card reason (baru)."),
     "service.bad_sort_order": ("Urutan harus bilangan bulat (1, 2, …).", "The sort order must be a whole number (1, 2, …)."),
     "service.field.name": ("Nama layanan", "Service name"),
     "service.field.card_reason": ("Alasan kartu", "Card reason"),

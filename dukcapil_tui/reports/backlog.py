@@ -4,8 +4,12 @@ Sheet "Status dan umur": office status (menunggu PRR, siap cetak, sudah dicetak 
 collected, perlu rekam ulang) against age since recording (0–7, 8–30, 31–90, > 90 days, the
 buckets of ``domain.cards.AGE_BUCKETS``), with row and column totals. Sheet "Per kecamatan":
 the same cards by the resident's kecamatan and status, with those older than 30 days and the
-oldest. Counts only; no names. For a past day the statuses are those of the card events up to
-that day's end (``reports.common.card_states_sql``).
+oldest. Sheets "Belum terkirim per lokasi" and "Belum terkirim per kecamatan": the recordings
+not yet sent to the centre (BIO CAPTURED) by how long they have waited (0–2, 3–7, 8–30, > 30
+days, ``domain.cards.UNSENT_BUCKETS``), with the records waiting at the centre (sent, in
+processing, adjudication, a duplicate being resolved) in a column apart. Counts only; no names.
+For a past day the statuses are those of the card events up to that day's end
+(``reports.common.card_states_sql``).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dukcapil_tui.domain.cards import AGE_BUCKETS, OPEN_STATUSES
+from dukcapil_tui.domain.cards import AGE_BUCKETS, AT_CENTRE, OPEN_STATUSES, UNSENT, UNSENT_BUCKETS
 from dukcapil_tui.reports import common
 from dukcapil_tui.reports.common import Figure
 from dukcapil_tui.reports.periods import Period
@@ -28,11 +32,12 @@ STATUS_LABELS = {
     "needs_rerecording": "Perlu rekam ulang",
 }
 BUCKETS = tuple(label for _, _, label in AGE_BUCKETS)
+UNSENT_LABELS = tuple(label for _, _, label in UNSENT_BUCKETS)
 
 
-def _bucket_sql(age: str) -> str:
+def _bucket_sql(age: str, buckets=AGE_BUCKETS) -> str:
     parts = []
-    for low, high, label in AGE_BUCKETS:
+    for low, high, label in buckets:
         if high is not None:
             parts.append(f"WHEN {age} <= {high} THEN '{label}'")
         else:
@@ -45,6 +50,17 @@ class BacklogData:
     period: Period
     by_status_age: dict[str, dict[str, int]]  # status -> bucket -> count
     by_kecamatan: list[tuple[str, str, dict[str, int], int, int]]  # code, name, status counts, >30 days, oldest
+    # code, name, kecamatan name, unsent per UNSENT bucket, at the centre
+    unsent_by_site: list[tuple[str, str, str, dict[str, int], int]] = None
+    unsent_by_kecamatan: list[tuple[str, str, str, dict[str, int], int]] = None
+
+    @property
+    def unsent(self) -> int:
+        return sum(sum(r[3].values()) for r in self.unsent_by_site or ())
+
+    @property
+    def at_centre(self) -> int:
+        return sum(r[4] for r in self.unsent_by_site or ())
 
     @property
     def total(self) -> int:
@@ -76,13 +92,40 @@ def collect(period: Period) -> BacklogData:
         row[2][status] = count
         row[3] += old
         row[4] = max(row[4], oldest or 0)
-    return BacklogData(period, by_status_age, [tuple(r) for r in sorted(kecamatan.values())])
+    by_site, by_kec = _unsent(states, params, age, index)
+    return BacklogData(period, by_status_age, [tuple(r) for r in sorted(kecamatan.values())], by_site, by_kec)
+
+
+def _unsent(states: str, params: dict, age: str, index) -> tuple[list, list]:
+    """Unsent recordings by site and kecamatan, aged; the records at the centre apart."""
+    from dukcapil_tui.models import RecordingSite
+
+    marks = ", ".join(f"'{s}'" for s in (*UNSENT, *AT_CENTRE))
+    open_marks = ", ".join(f"'{s}'" for s in STATUSES)
+    sites = {s.code: [s.code, s.name, index.name(s.kecamatan_code) if s.kecamatan_code else "-",
+                      {b: 0 for b in UNSENT_LABELS}, 0] for s in RecordingSite.select().order_by(RecordingSite.code)}
+    kecamatan = {code: [code, name, name, {b: 0 for b in UNSENT_LABELS}, 0] for code, name in index.kecamatan}
+    for site, kec, central, bucket, count in common.query(
+        f"SELECT s.site_code, s.kecamatan_code, s.central_status, {_bucket_sql(age, UNSENT_BUCKETS)}, COUNT(*) "
+        f"FROM ({states}) s WHERE s.central_status IN ({marks}) AND s.office_status IN ({open_marks}) "
+        "GROUP BY 1, 2, 3, 4", params,
+    ):
+        site_row = sites.setdefault(site or "", [site or "-", "(lokasi tidak disebut daftar SIAK)", "-",
+                                                 {b: 0 for b in UNSENT_LABELS}, 0])
+        kec_row = kecamatan.setdefault(kec, [kec, index.name(kec), index.name(kec), {b: 0 for b in UNSENT_LABELS}, 0])
+        for row in (site_row, kec_row):
+            if central in UNSENT:
+                row[3][bucket] += count
+            else:
+                row[4] += count
+    return [tuple(r) for r in sites.values()], [tuple(r) for r in sorted(kecamatan.values())]
 
 
 def preview(data: BacklogData) -> list[Figure]:
     return [Figure("Kartu belum diserahkan", data.total)] + [
         Figure(STATUS_LABELS[s], data.status_total(s)) for s in STATUSES
-    ] + [Figure("Lebih dari 30 hari", sum(r[3] for r in data.by_kecamatan))]
+    ] + [Figure("Lebih dari 30 hari", sum(r[3] for r in data.by_kecamatan)),
+         Figure("Belum terkirim ke pusat", data.unsent), Figure("Menunggu di pusat", data.at_centre)]
 
 
 def write(data: BacklogData, path, letterhead: common.Letterhead,
@@ -125,7 +168,37 @@ def write(data: BacklogData, path, letterhead: common.Letterhead,
         table.add({"no": number, "kecamatan": name, **counts, "lama": old, "tertua": oldest})
     table.total()
     table.signature()
+    _unsent_sheets(wb, data, letterhead, label)
     wb.save(path)
     if progress:
         progress(2, 2)
     return len(STATUSES) + len(data.by_kecamatan)
+
+
+def _unsent_sheets(wb, data: BacklogData, letterhead: common.Letterhead, label: str) -> None:
+    from dukcapil_tui.reports.layout import CENTER, INT, Column, Heading, Table
+
+    keys = [f"u{i}" for i in range(len(UNSENT_LABELS))]
+    notes = ("Belum terkirim: sudah direkam (BIO CAPTURED), belum dikirim ke pusat; umur dalam hari sejak perekaman. "
+             "Di pusat: terkirim dan menunggu (SENT FOR ENROLLMENT, PROCESSING, RECEIVED AT CENTRAL, REQUEST "
+             "VALIDATION, ADJUDICATE RECORD, DUPLICATE RECORD), dihitung terpisah.",)
+    for title, rows, first in (("Belum terkirim per lokasi", data.unsent_by_site, "Lokasi Perekaman"),
+                               ("Belum terkirim per kecamatan", data.unsent_by_kecamatan, "Kecamatan")):
+        columns = [Column("no", "No", 5, align=CENTER), Column("nama", first, 30)]
+        if first != "Kecamatan":
+            columns.append(Column("kecamatan", "Kecamatan", 18))
+        columns += [Column(key, f"{bucket} hari", 10, INT, "sum")
+                    for key, bucket in zip(keys, UNSENT_LABELS, strict=True)]
+        columns += [Column("jumlah", "Belum Terkirim", 11, INT, "formula",
+                           formula="=SUM({" + keys[0] + "}:{" + keys[-1] + "})"),
+                    Column("pusat", "Di Pusat", 11, INT, "sum")]
+        table = Table(wb.create_sheet(title), columns, Heading(f"Rekaman KTP-el belum terkirim ke pusat — {title[15:]}",
+                                                               label, notes), letterhead, freeze_columns=2,
+                      label_key="nama")
+        for number, (code, name, kecamatan, buckets, centre) in enumerate(rows or (), start=1):
+            values = {"no": number, "nama": f"{code} {name}" if first != "Kecamatan" else name,
+                      "kecamatan": kecamatan, "pusat": centre}
+            values.update({key: buckets[bucket] for key, bucket in zip(keys, UNSENT_LABELS, strict=True)})
+            table.add(values)
+        table.total()
+        table.signature()

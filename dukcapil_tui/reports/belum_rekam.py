@@ -30,7 +30,7 @@ PROGRESS_EVERY = 2000
 
 
 def _where(day) -> tuple[str, dict]:
-    params = {"cut": common.wajib_cut(day)}
+    params = common.wajib_params(day)
     condition = f"{common.wajib_condition('r')} AND (r.recording_status = 'belum'"
     if not common.is_current(day):
         _, params["end"] = common.utc_bounds(day, day)

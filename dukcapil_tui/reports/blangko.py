@@ -8,7 +8,10 @@ each day's opening is the day before's closing, and every closing is a formula, 
 row's closing is the month's saldo akhir. Sheet "Rincian mutasi": the movements other than
 printing and spoiling (receipts with their lot documents, loans, returns, adjustments, and each
 correction beside the entry it corrects). Sheet
-"Pemusnahan": the spoiled blanks destroyed this month, with their berita acara. Sheet
+"Pemusnahan": the spoiled blanks and the withdrawn old cards destroyed this month, each with its
+origin (blangko rusak / KTP-el lama ditarik), the category offices report it in (gagal encode /
+chip invalid, rusak fisik, perubahan elemen data, kedatangan) and its berita acara; sheet
+"Rekap pemusnahan": the same counted per category and origin; sheet
 "Permintaan": the blank requests to the province made this month or still outstanding, with
 what was delivered against them (the receipts that name them) and what remains.
 
@@ -24,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from dukcapil_tui.domain.cards import CATEGORY_OF, DESTRUCTION_CATEGORIES
 from dukcapil_tui.reports import common
 from dukcapil_tui.reports.common import Figure
 from dukcapil_tui.reports.periods import Period
@@ -39,7 +43,11 @@ KIND_LABELS = {
     "print_ok": "Cetak baik", "print_failed": "Gagal cetak", "damaged": "Rusak/invalid",
     "loan_out": "Dipinjamkan (keluar)", "adjustment": "Penyesuaian opname", "correction": "Koreksi",
 }
-REASONS = {"gagal_cetak": "Gagal cetak", "chip_rusak": "Chip rusak", "rusak_fisik": "Rusak fisik"}
+REASONS = {"gagal_cetak": "Gagal cetak", "chip_rusak": "Chip rusak", "rusak_fisik": "Rusak fisik",
+           "perubahan_data": "Perubahan elemen data", "kedatangan": "Kedatangan (pindah datang)"}
+ORIGINS = {"blangko": "Blangko rusak", "ditarik": "KTP-el lama ditarik"}
+CATEGORIES = {"gagal_encode": "Gagal encode / chip invalid", "rusak_fisik": "Rusak fisik",
+              "perubahan_data": "Perubahan elemen data", "kedatangan": "Kedatangan"}
 
 
 @dataclass
@@ -50,7 +58,7 @@ class BlangkoData:
     days: list[tuple[date, dict[str, int]]]  # per day: kind -> quantity (outflows positive)
     totals: dict[str, int]
     movements: list[tuple]  # (day, kind, quantity, reference, source, note)
-    destroyed: list[tuple]  # (spoiled day, masked NIK, reason, berita acara no, destruction day)
+    destroyed: list[tuple]  # (day, origin, masked NIK, category, reason, berita acara no, destruction day)
     closed_note: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     no_stock_days: list[date] = field(default_factory=list)
@@ -98,10 +106,10 @@ def collect(period: Period) -> BlangkoData:
             "'correction') ORDER BY m.day, m.id", bounds)
     ]
     destroyed = [
-        (date.fromisoformat(str(spoiled)[:10]), mask_nik(nik), REASONS.get(reason, reason), number,
-         date.fromisoformat(str(destroyed_on)[:10]))
-        for spoiled, nik, reason, number, destroyed_on in common.query(
-            "SELECT s.day, s.nik, s.reason, d.berita_acara_no, d.day FROM spoiled_card s "
+        (date.fromisoformat(str(spoiled)[:10]), kind, mask_nik(nik), CATEGORY_OF.get(reason, reason),
+         REASONS.get(reason, reason), number, date.fromisoformat(str(destroyed_on)[:10]))
+        for spoiled, kind, nik, reason, number, destroyed_on in common.query(
+            "SELECT s.day, s.kind, s.nik, s.reason, d.berita_acara_no, d.day FROM spoiled_card s "
             "JOIN destruction d ON d.id = s.destruction_id WHERE d.day BETWEEN ? AND ? "
             "ORDER BY d.day, d.id, s.day, s.id", bounds)
     ]
@@ -193,12 +201,21 @@ def preview(data: BlangkoData) -> list[Figure]:
         Figure("Penyesuaian opname", t["adjustment"]),
         Figure("Koreksi", t["correction"]),
         Figure("Saldo akhir", data.closing),
-        Figure("Blangko rusak dimusnahkan", len(data.destroyed)),
+        Figure("Blangko rusak dimusnahkan", sum(1 for row in data.destroyed if row[1] == "blangko")),
+        Figure("KTP-el lama ditarik dimusnahkan", sum(1 for row in data.destroyed if row[1] == "ditarik")),
         Figure("Permintaan blangko (surat bulan ini)", data.requested),
         Figure("Diterima atas permintaan", data.delivered),
         Figure("Permintaan belum dipenuhi", sum(r.outstanding for r in data.requests)),
         Figure("Hari tanpa stok", len(data.no_stock_days)),
     ]
+
+
+def by_category(data: BlangkoData) -> dict[str, dict[str, int]]:
+    """Destroyed this month: category -> origin -> count (every category, zeros too)."""
+    counts = {category: {origin: 0 for origin in ORIGINS} for category in DESTRUCTION_CATEGORIES}
+    for _, origin, _, category, *_ in data.destroyed:
+        counts.setdefault(category, {o: 0 for o in ORIGINS})[origin] += 1
+    return counts
 
 
 def write(data: BlangkoData, path, letterhead: common.Letterhead,
@@ -262,19 +279,36 @@ def write(data: BlangkoData, path, letterhead: common.Letterhead,
     ws = wb.create_sheet("Pemusnahan")
     destroyed = Table(ws, [
         Column("no", "No", 5, align=CENTER),
-        Column("tanggal", "Tanggal Rusak", 12, DATE, align=CENTER),
+        Column("tanggal", "Tanggal Rusak/Ditarik", 12, DATE, align=CENTER),
         Column("nik", "NIK (disamarkan)", 20, TEXT, "count", align=CENTER),
-        Column("alasan", "Alasan", 16),
+        Column("asal", "Asal", 18),
+        Column("kategori", "Kategori", 24),
+        Column("alasan", "Alasan", 20),
         Column("ba", "No. Berita Acara", 26, TEXT),
         Column("tanggal_ba", "Tanggal Pemusnahan", 13, DATE, align=CENTER),
-    ], Heading("Daftar blangko KTP-el rusak yang dimusnahkan", label,
-               ("NIK disamarkan (tanggal lahir ditutup): cukup untuk mencocokkan fisik blangko.",)),
+    ], Heading("Daftar blangko KTP-el rusak dan KTP-el lama ditarik yang dimusnahkan", label,
+               ("NIK disamarkan (tanggal lahir ditutup): cukup untuk mencocokkan fisik kartu. Blangko rusak mengurangi "
+                "stok; KTP-el lama yang ditarik (cetak ulang rusak, perubahan elemen data, kedatangan) tidak.",)),
         letterhead, freeze_columns=1, label_key="tanggal")
-    for number, (day, nik, reason, ba, ba_day) in enumerate(data.destroyed, start=1):
-        destroyed.add({"no": number, "tanggal": day, "nik": nik, "alasan": reason, "ba": ba, "tanggal_ba": ba_day})
-    destroyed.total()  # JUMLAH | =COUNTA(NIK column): the number of blanks destroyed
+    for number, (day, origin, nik, category, reason, ba, ba_day) in enumerate(data.destroyed, start=1):
+        destroyed.add({"no": number, "tanggal": day, "nik": nik, "asal": ORIGINS.get(origin, origin),
+                       "kategori": CATEGORIES.get(category, category), "alasan": reason, "ba": ba,
+                       "tanggal_ba": ba_day})
+    destroyed.total()  # JUMLAH | =COUNTA(NIK column): the number of cards destroyed
     destroyed.signature()
 
+    ws = wb.create_sheet("Rekap pemusnahan")
+    recap = Table(ws, [
+        Column("no", "No", 5, align=CENTER),
+        Column("kategori", "Kategori", 30),
+        Column("blangko", "Blangko Rusak", 12, INT, "sum"),
+        Column("ditarik", "KTP-el Lama Ditarik", 12, INT, "sum"),
+        Column("jumlah", "Jumlah", 11, INT, "formula", formula="={blangko}+{ditarik}"),
+    ], Heading("Rekapitulasi pemusnahan KTP-el menurut kategori", label), letterhead, label_key="kategori")
+    for number, (category, origins) in enumerate(by_category(data).items(), start=1):
+        recap.add({"no": number, "kategori": CATEGORIES.get(category, category), **origins})
+    recap.total()
+    recap.signature()
     ws = wb.create_sheet("Permintaan")
     asked = Table(ws, [
         Column("no", "No", 5, align=CENTER),

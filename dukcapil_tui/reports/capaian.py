@@ -11,7 +11,13 @@ Where the numbers come from:
 - sudah rekam: wajib KTP residents whose register status is SUDAH REKAM. For a past day,
   residents whose first recording in this app (a card for a new e-KTP) came after that day are
   counted as not yet recorded.
-- cards and Suket: the cards in this app, in the state they had at the end of that day.
+- PRR, belum cetak: the cards in this app in the state they had at the end of that day — the
+  whole backlog: those made at this office's counters and those that SIAK listings brought
+  (recorded at the kecamatan sites, elsewhere, before the app).
+- sudah cetak: SIAK's cumulative printed count per desa when the office imported it
+  (``dukcapil import cetak-desa``, ``services.cetak_figures``) plus the cards printed here after
+  its date; for a desa without one, the cards in this app printed or handed over.
+- Suket: the Suket register of this app, open at the end of that day.
 
 Every count is one SQL aggregate (GROUP BY desa); nothing loads residents into Python.
 """
@@ -71,6 +77,8 @@ class CapaianData:
     total: Area
     notes: tuple[str, ...] = field(default_factory=tuple)
     figures_missing: int = 0  # desa without an imported figure (source impor)
+    origins: dict[str, int] = field(default_factory=dict)  # loket | siak -> cards in PRR or belum cetak
+    printed_source: tuple[tuple[str, ...], tuple, int] = ((), (), 0)  # SIAK files, as-of days, desa
 
 
 def collect(period: Period, wajib_source: str | None = None) -> CapaianData:
@@ -88,7 +96,7 @@ def collect(period: Period, wajib_source: str | None = None) -> CapaianData:
             desa[code] = Area(code, code, code[:8], index.name(code[:8]))
         return desa[code]
 
-    params = {"cut": common.wajib_cut(day)}
+    params = common.wajib_params(day)
     _, end = common.utc_bounds(day, day)
     wajib = common.wajib_condition("r")
     for code, male, female, recorded in common.query(
@@ -115,15 +123,20 @@ def collect(period: Period, wajib_source: str | None = None) -> CapaianData:
         missing = sum(1 for code in index.desa_codes if code not in figures)
 
     states, state_params = common.card_states_sql(day)
-    for code, prr, printed, waiting in common.query(
-        "SELECT r.desa_code, SUM(s.office_status = 'ready_to_print'), "
+    origins: dict[str, int] = {}
+    for code, origin, prr, printed, waiting in common.query(
+        "SELECT r.desa_code, s.origin, SUM(s.office_status = 'ready_to_print'), "
         "SUM(s.office_status IN ('printed', 'handed_over')), "
         "SUM(s.office_status IN ('waiting_prr', 'ready_to_print', 'needs_rerecording')) "
         f"FROM ({states}) s JOIN resident r ON r.id = s.resident_id WHERE s.office_status IS NOT NULL "
-        "GROUP BY r.desa_code", state_params,
+        "GROUP BY r.desa_code, s.origin", state_params,
     ):
         row = area(code)
-        row.prr, row.printed, row.not_printed = prr, printed, waiting
+        row.prr += prr
+        row.printed += printed
+        row.not_printed += waiting
+        origins[origin] = origins.get(origin, 0) + waiting
+    printed_source = _siak_printed(day, area)
     for code, open_count in common.query(
         "SELECT r.desa_code, COUNT(*) FROM suket k JOIN resident r ON r.id = k.resident_id "
         "WHERE k.issued_at < :end AND (k.closed_at IS NULL OR k.closed_at >= :end) GROUP BY r.desa_code",
@@ -139,9 +152,41 @@ def collect(period: Period, wajib_source: str | None = None) -> CapaianData:
                                                       row.kecamatan_code, row.kecamatan_name)).add(row)
         total.add(row)
     data = CapaianData(period, source, target, ordered, sorted(kecamatan.values(), key=lambda a: a.code), total,
-                       figures_missing=missing)
+                       figures_missing=missing, origins=origins, printed_source=printed_source)
     data.notes = _notes(data)
     return data
+
+
+_PRINTED = "('printed', 'handed_over')"
+
+
+def _siak_printed(day, area) -> tuple[tuple[str, ...], tuple, int]:
+    """Where SIAK's cumulative printed count per desa was imported (as at a day on or before
+    ``day``), it replaces the app's own count: that figure plus the cards that became printed
+    here after its date (a card a listing brought in already printed is in the figure)."""
+    from dukcapil_tui.services import cetak_figures
+
+    used = {code: (printed, as_of) for code, (printed, as_of) in cetak_figures.figures().items() if as_of <= day}
+    if not used:
+        return (), (), 0
+    _, end = common.utc_bounds(day, day)
+    for as_of in sorted({as_of for _, as_of in used.values()}):
+        codes = [code for code, (_, when) in used.items() if when == as_of]
+        _, since = common.utc_bounds(as_of, as_of)
+        after: dict[str, int] = {}
+        for start in range(0, len(codes), 500):
+            part = codes[start:start + 500]
+            after.update(common.query(
+                "SELECT r.desa_code, COUNT(*) FROM card c JOIN resident r ON r.id = c.resident_id "
+                f"WHERE r.desa_code IN ({', '.join('?' * len(part))}) AND (SELECT MIN(e.at) FROM card_event e "
+                f"WHERE e.card_id = c.id AND e.office_status IN {_PRINTED}) >= ? "
+                f"AND (SELECT MIN(e.at) FROM card_event e "
+                f"WHERE e.card_id = c.id AND e.office_status IN {_PRINTED}) < ? AND (SELECT e.office_status FROM "
+                f"card_event e WHERE e.card_id = c.id ORDER BY e.id LIMIT 1) NOT IN {_PRINTED} GROUP BY r.desa_code",
+                (*part, since, end)))
+        for code in codes:
+            area(code).printed = used[code][0] + after.get(code, 0)
+    return cetak_figures.files(), tuple(sorted({as_of for _, as_of in used.values()})), len(used)
 
 
 def _notes(data: CapaianData) -> tuple[str, ...]:
@@ -162,7 +207,19 @@ def _notes(data: CapaianData) -> tuple[str, ...]:
     target_note = (f"Target perekaman tahun {target.year}: {target_text} %"
                    + (f" (pengaturan {capaian_settings.target_key(target.year)})." if target.configured
                       else " (bawaan; belum diatur untuk tahun ini)."))
-    return (source, target_note, "PRR, cetak dan Suket: kartu dan Suket yang tercatat di aplikasi ini.")
+    siak, loket = data.origins.get("siak", 0), data.origins.get("loket", 0)
+    backlog = (f"PRR dan belum cetak: seluruh antrean kartu di aplikasi ini ({siak} dari daftar SIAK — direkam di "
+               f"lokasi kecamatan, kantor lain atau sebelum aplikasi —, {loket} dari loket kantor ini).")
+    files, days, desa = data.printed_source
+    if desa:
+        when = ", ".join(d.strftime("%d-%m-%Y") for d in days)
+        printed = (f"Sudah cetak: angka kumulatif SIAK per desa (berkas {', '.join(files)}, keadaan {when}; {desa} "
+                   "desa/kelurahan) ditambah kartu yang tercetak di aplikasi sesudahnya"
+                   + ("; desa lain: kartu di aplikasi yang sudah dicetak." if desa < len(data.desa) else "."))
+    else:
+        printed = ("Sudah cetak: kartu di aplikasi yang sudah dicetak atau diserahkan (angka kumulatif SIAK belum "
+                   "diimpor).")
+    return (source, target_note, f"{backlog} {printed} Suket beredar: register Suket aplikasi ini.")
 
 
 def preview(data: CapaianData) -> list[Figure]:

@@ -76,35 +76,49 @@ def is_current(day: date) -> bool:
 
 
 def wajib_condition(alias: str = "r") -> str:
-    """SQL for "wajib KTP on :cut's day": 17 or older (born on or before :cut) or ever married,
-    as ``services.residents.summary`` and ``domain.residents.wajib_ktp`` decide it."""
-    return f"({alias}.birth_date <= :cut OR {alias}.marital_status != 'belum_kawin')"
+    """SQL for "wajib KTP on the day": still counted then (HIDUP, or died / moved away only
+    after :alive_on) and 17 or older (born on or before :cut) or ever married, as
+    ``services.residents.summary`` and ``domain.residents.wajib_ktp`` decide it. Parameters:
+    ``wajib_params(day)``."""
+    return (f"({alias}.life_status = 'hidup' OR {alias}.life_status_on > :alive_on) "
+            f"AND ({alias}.birth_date <= :cut OR {alias}.marital_status != 'belum_kawin')")
 
 
 def wajib_cut(on: date) -> str:
     return years_ago(on, WAJIB_KTP_AGE).isoformat()
 
 
+def wajib_params(on: date) -> dict:
+    """The parameters of ``wajib_condition`` for the day ``on``."""
+    return {"cut": wajib_cut(on), "alive_on": on.isoformat()}
+
+
 # --- cards as they stood -------------------------------------------------------------------
 
 def card_states_sql(day: date) -> tuple[str, dict]:
-    """A sub-select of ``(card_id, resident_id, reason, recorded_at, office_status)`` for every
-    card that existed at the end of ``day``, with the office status it had then.
+    """A sub-select of ``(card_id, resident_id, reason, recorded_at, office_status,
+    central_status, site_code, kecamatan_code, origin)`` for every card that existed at the end
+    of ``day``, with the statuses it had then.
 
-    For today that is the card table itself. For an earlier day the status is that of the
+    For today that is the card table itself. For an earlier day the statuses are those of the
     card's last event up to the end of the day (every status change writes a ``card_event``);
-    a card that has no events at all keeps its current status."""
+    a card that has no events at all keeps its current statuses."""
     _, end = utc_bounds(day, day)
+    columns = "c.site_code, c.kecamatan_code, c.origin"
     if is_current(day):
-        return ("SELECT c.id AS card_id, c.resident_id, c.reason, c.recorded_at, c.office_status FROM card c",
-                {})
+        return ("SELECT c.id AS card_id, c.resident_id, c.reason, c.recorded_at, c.office_status, "
+                f"c.central_status, {columns} FROM card c", {})
     sql = (
         "SELECT c.id AS card_id, c.resident_id, c.reason, c.recorded_at, "
         "COALESCE((SELECT e.office_status FROM card_event e WHERE e.card_id = c.id AND e.at < :card_end "
         "          ORDER BY e.id DESC LIMIT 1), "
         "         CASE WHEN NOT EXISTS (SELECT 1 FROM card_event e2 WHERE e2.card_id = c.id) "
-        "              THEN c.office_status END) AS office_status "
-        "FROM card c WHERE c.recorded_at < :card_end"
+        "              THEN c.office_status END) AS office_status, "
+        "COALESCE((SELECT e.central_status FROM card_event e WHERE e.card_id = c.id AND e.at < :card_end "
+        "          ORDER BY e.id DESC LIMIT 1), "
+        "         CASE WHEN NOT EXISTS (SELECT 1 FROM card_event e2 WHERE e2.card_id = c.id) "
+        "              THEN c.central_status END) AS central_status, "
+        f"{columns} FROM card c WHERE c.recorded_at < :card_end"
     )
     return sql, {"card_end": end}
 

@@ -5,8 +5,11 @@ recording, a resident sent elsewhere: not served), no-show, transferred, the res
 open), % served, and the median and 90th percentile of waiting and service time in minutes
 (``services.queue_stats.day_summary``, from the ticket events). The JUMLAH row sums the counts;
 its times are those of all the day's tickets together (a median cannot be summed).
-Sheet "Ringkasan": recordings (cards recorded that day), cards printed and failed, cards
-handed over, Suket issued, and the blanks left at the end of the day.
+Sheet "Ringkasan": recordings (new recordings that day, at every site), reprints and data
+changes asked for (no recording), cards printed and failed, cards handed over, Suket issued,
+and the blanks left at the end of the day. Sheet "Perekaman per lokasi": each recording site's
+recordings that day and in its month up to that day (the Dinas's counters, the kecamatan UPTs
+and mobile units as their SIAK listings bring them).
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ class HarianData:
     handed_over: int
     suket: int
     blanks_left: int
+    reprints: int = 0
+    sites: list = field(default_factory=list)  # services.sites.SiteActivity, per site
 
     @property
     def tickets(self) -> int:
@@ -87,13 +92,21 @@ def collect(period: Period) -> HarianData:
     def count(sql: str, params: dict) -> int:
         return common.query(sql, params)[0][0] or 0
 
+    from dukcapil_tui.services import sites
+
     return HarianData(
         period=period,
         services=list(rows.values()),
-        recorded=count("SELECT COUNT(*) FROM card WHERE recorded_at >= :start AND recorded_at < :end", span),
+        recorded=count("SELECT COUNT(*) FROM card WHERE recorded_at >= :start AND recorded_at < :end "
+                       "AND reason = 'baru'", span),
+        reprints=count("SELECT COUNT(*) FROM card WHERE recorded_at >= :start AND recorded_at < :end "
+                       "AND reason != 'baru'", span),
+        sites=sites.activity(day),
         failed_recordings=count(
-            "SELECT COUNT(*) FROM ticket t JOIN service s ON s.id = t.service_id WHERE t.day = :day "
-            "AND t.status = 'done' AND s.records_biometrics AND t.outcome IN ('failed_device', 'failed_biometric')",
+            # These outcomes exist only where biometrics are recorded (also a service that recorded
+            # then and no longer does: cetak ulang before migration 10).
+            "SELECT COUNT(*) FROM ticket t WHERE t.day = :day "
+            "AND t.status = 'done' AND t.outcome IN ('failed_device', 'failed_biometric')",
             {"day": day.isoformat()}),
         printed=-count("SELECT SUM(quantity) FROM blangko_movement WHERE day = :day AND kind = 'print_ok'",
                        {"day": day.isoformat()}),
@@ -116,6 +129,7 @@ def preview(data: HarianData) -> list[Figure]:
         Figure("Persentil 90 waktu tunggu", percentile(waiting, 0.9), "minutes"),
         Figure("Perekaman", data.recorded),
         Figure("Perekaman gagal", data.failed_recordings),
+        Figure("Cetak ulang/perubahan data", data.reprints),
         Figure("Kartu dicetak", data.printed),
         Figure("Kartu diserahkan", data.handed_over),
         Figure("Suket diterbitkan", data.suket),
@@ -179,8 +193,10 @@ def write(data: HarianData, path, letterhead: common.Letterhead,
         Column("keterangan", "Keterangan", 44),
     ], Heading(f"{TITLE}: perekaman, pencetakan dan penyerahan", label), letterhead, label_key="uraian")
     for number, (text, value, note) in enumerate((
-        ("Perekaman KTP-el", data.recorded, "kartu masuk antrean cetak karena perekaman hari ini"),
+        ("Perekaman KTP-el", data.recorded, "perekaman baru hari ini di semua lokasi (lihat Perekaman per lokasi)"),
         ("Perekaman gagal", data.failed_recordings, "alat rusak atau biometrik gagal; perlu direkam ulang"),
+        ("Cetak ulang / perubahan data", data.reprints,
+         "permohonan kartu dari rekaman yang ada di pusat; tanpa perekaman"),
         ("KTP-el dicetak (baik)", data.printed, "pemakaian blangko cetak baik"),
         ("Gagal cetak", data.print_failed, "blangko rusak saat pencetakan"),
         ("KTP-el diserahkan", data.handed_over, "dengan tanda terima"),
@@ -189,7 +205,27 @@ def write(data: HarianData, path, letterhead: common.Letterhead,
     ), start=1):
         summary.add({"no": number, "uraian": text, "jumlah": value, "keterangan": note})
     summary.signature()
+
+    from dukcapil_tui.services import regions
+
+    index = regions.index()
+    per_site = Table(wb.create_sheet("Perekaman per lokasi"), [
+        Column("no", "No", 5, align=CENTER),
+        Column("kode", "Kode Lokasi", 22),
+        Column("lokasi", "Lokasi Perekaman", 36),
+        Column("kecamatan", "Kecamatan", 18),
+        Column("hari", "Perekaman Hari Ini", 12, INT, "sum"),
+        Column("bulan", "Perekaman Bulan Ini (s.d. tanggal)", 14, INT, "sum"),
+    ], Heading(f"{TITLE}: perekaman KTP-el per lokasi", label,
+               ("Perekaman baru menurut tanggal rekam; lokasi kecamatan dan keliling masuk lewat daftar SIAK.",)),
+        letterhead, freeze_columns=2, label_key="lokasi")
+    for number, site in enumerate(data.sites, start=1):
+        per_site.add({"no": number, "kode": site.code or "-", "lokasi": site.name,
+                      "kecamatan": index.name(site.kecamatan_code) if site.kecamatan_code else "-",
+                      "hari": site.recorded_day, "bulan": site.recorded_month})
+    per_site.total()
+    per_site.signature()
     wb.save(path)
     if progress:
         progress(2, 2)
-    return len(data.services) + 7
+    return len(data.services) + 8 + len(data.sites)

@@ -20,7 +20,7 @@ from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain.formatting import format_date, format_int, to_local
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
-from dukcapil_tui.services import blangko, cards, regions, status_import
+from dukcapil_tui.services import blangko, cards, regions, sites, status_import, unsent
 from dukcapil_tui.services.cards import BacklogFilter, BacklogRow
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 from dukcapil_tui.widgets.tiles import StatTile
@@ -39,14 +39,18 @@ class BacklogScreen(BaseScreen):
         Binding("p", "priority", "backlog.toggle_priority"),
         Binding("r", "breakdown", "backlog.breakdown"),
         Binding("b", "batch", "backlog.print_batch"),
+        Binding("k", "mark_sent", "unsent.key"),
         Binding("ctrl+r", "reload", "residents.refresh"),
+        Binding("l", "sites", "sites.ui.open"),
         Binding("escape", "back", "app.back"),
     ]
 
     class Loaded(Message):
-        def __init__(self, token: int, rows: list[BacklogRow], cursor, counts, stock: int, index) -> None:
+        def __init__(self, token: int, rows: list[BacklogRow], cursor, counts, stock: int, index, waiting,
+                     site_list) -> None:
             super().__init__()
             self.token, self.rows, self.cursor, self.counts, self.stock, self.index = token, rows, cursor, counts, stock, index
+            self.waiting, self.site_list = waiting, site_list
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,6 +60,8 @@ class BacklogScreen(BaseScreen):
         self._token = 0
         self._rows: list[BacklogRow] = []
         self._counts: cards.BacklogCounts | None = None
+        self._waiting: unsent.UnsentCounts | None = None
+        self._site_codes: list[str] = []
         self._filters_ready = False
 
     def compose(self) -> ComposeResult:
@@ -65,6 +71,7 @@ class BacklogScreen(BaseScreen):
                 for status in TILE_STATUSES:
                     yield StatTile(t(f"cards.office.{status}").capitalize(), id=f"tile-{status}")
                 yield StatTile(t("backlog.stock"), id="tile-stock")
+            yield Label("", id="backlog-unsent")
             with Horizontal(classes="filters"):
                 yield Select([(t(f"cards.office.{s}"), s) for s in cards.WAITING], prompt=t("backlog.all_status"),
                              id="f-status")
@@ -73,6 +80,9 @@ class BacklogScreen(BaseScreen):
                              id="f-reason")
                 yield Select([(f"{label} {t('backlog.days')}", label) for _, _, label in card_rules.AGE_BUCKETS],
                              prompt=t("backlog.all_age"), id="f-age")
+                yield Select([], prompt=t("backlog.all_sites"), id="f-site")
+                yield Select([(t(f"cards.stage.{s}"), s) for s in card_rules.STAGES], prompt=t("backlog.all_stages"),
+                             id="f-stage")
             yield DataTable(id="backlog-table", cursor_type="row", zebra_stripes=True)
             yield Label(t("residents.loading"), id="backlog-status")
         yield Footer()
@@ -80,7 +90,7 @@ class BacklogScreen(BaseScreen):
     def on_mount(self) -> None:
         self.sub_title = self.screen_title
         table = self.query_one(DataTable)
-        for key in ("nik", "name", "kecamatan", "reason", "recorded", "age", "central", "office", "priority"):
+        for key in ("nik", "name", "kecamatan", "site", "reason", "recorded", "age", "central", "office", "priority"):
             table.add_column(t(f"backlog.col.{key}"), key=key)
         table.focus()
         self._load()
@@ -90,7 +100,8 @@ class BacklogScreen(BaseScreen):
             v = self.query_one(selector, Select).value
             return v if isinstance(v, str) else None
 
-        return BacklogFilter(value("#f-status"), value("#f-kecamatan"), value("#f-reason"), value("#f-age"))
+        return BacklogFilter(value("#f-status"), value("#f-kecamatan"), value("#f-reason"), value("#f-age"),
+                             value("#f-site"), value("#f-stage"))
 
     def _load(self, with_counts: bool = True) -> None:
         self._token += 1
@@ -103,7 +114,8 @@ class BacklogScreen(BaseScreen):
         def read():
             rows, cursor = cards.backlog_page(flt, today, after, PAGE)
             counts = cards.backlog_counts(today) if with_counts else None
-            return rows, cursor, counts, blangko.balance(), regions.index()
+            waiting = unsent.counts(today) if with_counts else None
+            return rows, cursor, counts, blangko.balance(), regions.index(), waiting, sites.list_sites()
 
         self.post_message(self.Loaded(token, *in_db(read)))
 
@@ -114,7 +126,15 @@ class BacklogScreen(BaseScreen):
         index = message.index
         if not self._filters_ready:
             self.query_one("#f-kecamatan", Select).set_options([(n, c) for c, n in index.kecamatan])
+            self.query_one("#f-site", Select).set_options([(f"{s.code}", s.code) for s in message.site_list])
             self._filters_ready = True
+        self._site_codes = [s.code for s in message.site_list if s.active]
+        if message.waiting is not None:
+            self._waiting = message.waiting
+            whole = message.waiting.total
+            self.query_one("#backlog-unsent", Label).update(t(
+                "unsent.line", total=format_int(whole.unsent_total), centre=format_int(whole.at_centre),
+                **{f"b{i}": format_int(whole.unsent[b]) for i, b in enumerate(unsent.BUCKETS)}))
         if message.counts is not None:
             self._counts = message.counts
             for status in TILE_STATUSES:
@@ -127,7 +147,8 @@ class BacklogScreen(BaseScreen):
         for r in message.rows:
             recorded = to_local(r.recorded_at, self.app.timezone).date()
             table.add_row(
-                r.nik, r.name, index.name(r.kecamatan_code), t(f"cards.reason.{r.reason}"), format_date(recorded),
+                r.nik, r.name, index.name(r.kecamatan_code), r.site_code or "-", t(f"cards.reason.{r.reason}"),
+                format_date(recorded),
                 str((today - recorded).days), r.central_status, t(f"cards.office.{r.office_status}"),
                 t("yes") if r.priority else "", key=str(r.card_id),
             )
@@ -150,7 +171,7 @@ class BacklogScreen(BaseScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         role = self.app.actor.role if self.app.actor else ""
-        if action in ("status", "import", "priority", "batch"):
+        if action in ("status", "import", "priority", "batch", "mark_sent"):
             if role not in cards.STATUS_ROLES:
                 return False
             if action in ("status", "priority"):
@@ -181,6 +202,11 @@ class BacklogScreen(BaseScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_sites(self) -> None:
+        from dukcapil_tui.screens.sites import SitesScreen
+
+        self.app.push_screen(SitesScreen())
 
     def action_status(self) -> None:
         row = self._selected()
@@ -219,8 +245,8 @@ class BacklogScreen(BaseScreen):
     def _imported(self, result) -> None:
         if result is None:
             return
-        summary = t("backlog.import_result", total=result.total, applied=result.applied, unchanged=result.unchanged,
-                    rejected=len(result.rejected))
+        summary = t("backlog.import_result", total=result.total, applied=result.applied, created=result.created,
+                    residents=result.residents_created, unchanged=result.unchanged, rejected=len(result.rejected))
         self._load()
         if not result.rejected:
             self.app.notify(summary)
@@ -256,7 +282,61 @@ class BacklogScreen(BaseScreen):
         if self._counts is not None:
             from dukcapil_tui.screens.backlog_breakdown import BreakdownModal
 
-            self.app.push_screen(BreakdownModal(self._counts))
+            self.app.push_screen(BreakdownModal(self._counts, self._waiting))
+
+    def action_mark_sent(self) -> None:
+        """Which site's recordings, made until when, were sent: the number is asked about first."""
+        from dukcapil_tui.domain.problems import ValidationError
+        from dukcapil_tui.domain.residents import parse_date
+
+        def day(values: dict, name: str, required: bool):
+            text = values[name].strip()
+            if not text and not required:
+                return None
+            found = parse_date(text)
+            if found is None:
+                raise ValidationError({name: t("field.bad_date", field=t(f"unsent.field.{name}"))})
+            return found
+
+        def preview(values: dict):
+            if not values["site"]:
+                raise ValidationError({"site": t("field.required", field=t("unsent.field.site"))})
+            until, since = day(values, "until", True), day(values, "since", False)
+            count = unsent.pending(values["site"], until, since)
+            if not count:
+                from dukcapil_tui.services.context import ServiceError
+
+                raise ServiceError(t("unsent.nothing", site=values["site"], until=format_date(until),
+                                     since=format_date(since) if since else "-"))
+            return values["site"], until, since, count
+
+        fields = [
+            FormField("site", t("unsent.field.site"), "select", tuple((c, c) for c in self._site_codes),
+                      value=self.current_filter().site_code or ""),
+            FormField("since", t("unsent.field.since"), placeholder="DD-MM-YYYY", max_length=10,
+                      hint=t("unsent.since_hint")),
+            FormField("until", t("unsent.field.until"), value=format_date(self.app.today()), max_length=10),
+        ]
+        self.app.push_screen(FormModal(t("unsent.title"), fields, preview, intro=t("unsent.intro")),
+                             self._confirm_sent)
+
+    def _confirm_sent(self, chosen) -> None:
+        if chosen is None:
+            return
+        from dukcapil_tui.widgets.dialogs import ConfirmModal
+
+        site, until, since, count = chosen
+        self.app.push_screen(ConfirmModal(t("unsent.title"), [unsent.describe(count, site, until, since)]),
+                             lambda yes: yes and self._send(site, until, since))
+
+    @work(thread=True, group="backlog-sent", exit_on_error=False)
+    def _send(self, site: str, until, since) -> None:
+        count, problems = try_service(unsent.mark_sent, self.app.actor, site, until, since)
+        if problems is not None:
+            self.app.call_from_thread(self.app.notify, escape(refusal_text(problems)), severity="error")
+        else:
+            self.app.call_from_thread(self.app.notify, t("unsent.done", count=format_int(count)))
+        self.app.call_from_thread(self._load)
 
     def action_batch(self) -> None:
         from dukcapil_tui.screens.print_batch import PrintBatchScreen

@@ -34,6 +34,7 @@ class BlangkoScreen(BaseScreen):
         Binding("r", "receive", "blangko.ui.receive"),
         Binding("l", "loan", "blangko.ui.loan"),
         Binding("d", "damaged", "blangko.ui.damaged"),
+        Binding("w", "withdraw", "blangko.ui.withdraw"),
         Binding("o", "count", "blangko.ui.count"),
         Binding("k", "correct", "blangko.ui.correct"),
         Binding("a", "decide", "blangko.ui.decide"),
@@ -48,8 +49,8 @@ class BlangkoScreen(BaseScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, forecast, movements, pending, spoiled: int, corrections: list, corrected: set[int],
-                     requests: list) -> None:
+        def __init__(self, forecast, movements, pending, spoiled: tuple[int, int], corrections: list,
+                     corrected: set[int], requests: list) -> None:
             super().__init__()
             self.forecast, self.movements, self.pending, self.spoiled = forecast, movements, pending, spoiled
             self.corrections, self.corrected, self.requests = corrections, corrected, requests
@@ -92,9 +93,10 @@ class BlangkoScreen(BaseScreen):
     def _fetch(self, before_id: int | None, today: date) -> None:
         def read():
             movements = blangko.movements_page(before_id, PAGE)
-            return (blangko.forecast(today), movements, blangko.pending_counts(),
-                    len(blangko.spoiled_waiting_destruction()), blangko_corrections.pending(),
-                    blangko_corrections.corrected_ids([m.id for m in movements]),
+            waiting = blangko.spoiled_waiting_destruction()
+            spoiled = (sum(1 for w in waiting if w.kind == "blangko"), sum(1 for w in waiting if w.kind == "ditarik"))
+            return (blangko.forecast(today), movements, blangko.pending_counts(), spoiled,
+                    blangko_corrections.pending(), blangko_corrections.corrected_ids([m.id for m in movements]),
                     blangko_requests.rows(open_only=True))
 
         self.post_message(self.Loaded(*in_db(read)))
@@ -117,8 +119,11 @@ class BlangkoScreen(BaseScreen):
             notes.append(t("blangko.ui.pending", count=len(message.pending)))
         if message.corrections:
             notes.append(t("blangko.ui.corrections_pending", count=len(message.corrections)))
-        if message.spoiled:
-            notes.append(t("blangko.ui.spoiled_waiting", count=message.spoiled))
+        blanks, withdrawn = message.spoiled
+        if blanks:
+            notes.append(t("blangko.ui.spoiled_waiting", count=blanks))
+        if withdrawn:
+            notes.append(t("blangko.ui.withdrawn_waiting", count=withdrawn))
         if message.requests:
             notes.append(t("dash.blangko.requests", requests=len(message.requests),
                            blanks=format_int(sum(r.outstanding for r in message.requests)),
@@ -148,6 +153,8 @@ class BlangkoScreen(BaseScreen):
             return bool(self._movements) or None
         if action == "damaged":
             return role in (*blangko.KEEPER_ROLES, "cetak")
+        if action == "withdraw":
+            return role in blangko.WITHDRAW_ROLES
         if action in ("decide", "close_month", "destroy"):
             if role != "admin":
                 return False
@@ -267,6 +274,15 @@ class BlangkoScreen(BaseScreen):
             FormField("nik", t("blangko.ui.nik_optional"), "nik"),
             FormField("note", t("queue.field.notes"), max_length=200),
         ], lambda v: blangko.damaged(actor, v["reason"], v["nik"] or None, v["note"]))
+
+    def action_withdraw(self) -> None:
+        actor = self.app.actor
+        self._form(t("blangko.ui.withdraw"), [
+            FormField("nik", t("resident.field.nik"), "nik"),
+            FormField("reason", t("withdrawn.field.reason"), "select",
+                      tuple((r, t(f"blangko.spoil.{r}")) for r in card_rules.WITHDRAW_REASONS), value="rusak_fisik"),
+            FormField("note", t("queue.field.notes"), max_length=200),
+        ], lambda v: blangko.withdraw(actor, v["nik"], v["reason"], v["note"]), intro=t("blangko.ui.withdraw_intro"))
 
     def action_count(self) -> None:
         actor = self.app.actor

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain.formatting import format_date, to_local
+from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
 from dukcapil_tui.services import cards, printing, suket
@@ -146,11 +147,15 @@ class HandoverScreen(BaseScreen):
                       tuple((r, r.capitalize()) for r in printing.RELATIONS)),
             FormField("receipt_no", t("handover.field.receipt_no"), max_length=40),
             FormField("id_checked", t("handover.field.id_checked"), "checkbox"),
+            FormField("withdrawn", t("withdrawn.field.old_card"), "select",
+                      tuple((r, t(f"blangko.spoil.{r}")) for r in card_rules.WITHDRAW_REASONS),
+                      value=card_rules.WITHDRAWN_FOR.get(self._found.card.reason, ""), hint=t("withdrawn.hint")),
         ]
 
         def run(v: dict):
             return printing.handover(actor, nik, collected_by=v["collected_by"], collector_name=v["collector_name"],
-                                     relation=v["relation"], receipt_no=v["receipt_no"], id_checked=bool(v["id_checked"]))
+                                     relation=v["relation"], receipt_no=v["receipt_no"], id_checked=bool(v["id_checked"]),
+                                     withdrawn=v["withdrawn"] or None)
 
         self.app.push_screen(FormModal(t("handover.form_title", name=self._found.resident.name), fields, run,
                                        submit_label=t("handover.do")), self._handed)

@@ -24,6 +24,7 @@ class CatalogScreen(BaseScreen):
         Binding("f3", "new", "queue_ui.key.new"),
         Binding("e", "edit", "residents.edit", key_display="E/Enter"),
         Binding("ctrl+r", "reload", "residents.refresh"),
+        Binding("l", "sites", "sites.ui.open"),
         Binding("escape", "back", "app.back"),
     ]
 
@@ -143,3 +144,8 @@ class CatalogScreen(BaseScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_sites(self) -> None:
+        from dukcapil_tui.screens.sites import SitesScreen
+
+        self.app.push_screen(SitesScreen())

@@ -372,8 +372,8 @@ class CounterScreen(BaseScreen):
         if ticket is None:
             return
         perform = self._form_action(
-            lambda actor, counter, outcome, device, note:
-                service.finish(actor, ticket.id, counter, outcome, note=note, device=device))
+            lambda actor, counter, outcome, device, note, card_reason=None:
+                service.finish(actor, ticket.id, counter, outcome, note=note, device=device, card_reason=card_reason))
         self.app.push_screen(FinishModal(ticket, perform), self._after_form("finish"))
 
     def action_hold(self) -> None:

@@ -117,17 +117,24 @@ def reason_modal(title: str, label: str, perform: Callable[[str], object], initi
 
 
 class FinishModal(QueueFormModal):
-    """Choose the outcome (arrows), the broken device when the device failed, an optional note."""
+    """Choose the outcome (arrows), the broken device when the device failed, an optional note;
+    for a reprint (cetak ulang) served, whether the card was lost or damaged."""
 
     box_id = "finish-box"
 
-    def __init__(self, ticket: TicketView, perform: Callable[[str, str, str], object]) -> None:
+    def __init__(self, ticket: TicketView, perform: Callable[..., object]) -> None:
         super().__init__(t("queue_ui.finish_title", label=ticket.label, service=ticket.service_name))
         self._outcomes = rules.outcomes_for(ticket.records_biometrics)
         self._perform = perform
+        reasons = () if ticket.records_biometrics else rules.reprint_reasons(ticket.card_reason)
+        # one reason needs no choice; lost or damaged does (the service's own first)
+        self._reasons = tuple(sorted(reasons, key=lambda r: r != ticket.card_reason)) if len(reasons) > 1 else ()
 
     def compose_fields(self) -> ComposeResult:
         yield from self.field("outcome", t("queue.field.outcome"), OptionList(*choices(self._texts()), id="outcome"))
+        if self._reasons:
+            yield from self.field("card_reason", t("queue.field.card_reason"),
+                                  OptionList(*choices(self._reason_texts()), id="card_reason"))
         yield from self.field("device", t("queue.field.device"), Input(id="device", max_length=80,
                                                                         placeholder=t("queue_ui.device_hint")))
         yield from self.field("note", t("queue_ui.note_optional"), Input(id="note", max_length=200))
@@ -136,26 +143,49 @@ class FinishModal(QueueFormModal):
         outcome = self.query_one("#outcome", OptionList)
         outcome.highlighted = 0
         outcome.focus()
+        if self._reasons:
+            self.query_one("#card_reason", OptionList).highlighted = 0
         self._device_shown()
 
     def _texts(self) -> list[str]:
         return [t(f"queue.outcome.{o}") for o in self._outcomes]
 
+    def _reason_texts(self) -> list[str]:
+        return [t(f"cards.reason.{r}") for r in self._reasons]
+
     def chosen(self) -> str:
         index = self.query_one("#outcome", OptionList).highlighted
         return self._outcomes[index or 0]
 
+    def chosen_reason(self) -> str | None:
+        if not self._reasons:
+            return None
+        return self._reasons[self.query_one("#card_reason", OptionList).highlighted or 0]
+
     def _device_shown(self) -> None:
         self.query_one("#qfield-device").display = self.chosen() == "failed_device"
+        if self._reasons:
+            self.query_one("#qfield-card_reason").display = self.chosen() == "served"
 
     @on(OptionList.OptionHighlighted, "#outcome")
     def _highlighted(self) -> None:
         mark_highlighted(self.query_one("#outcome", OptionList), self._texts())
         self._device_shown()
 
+    @on(OptionList.OptionHighlighted, "#card_reason")
+    def _reason_highlighted(self) -> None:
+        mark_highlighted(self.query_one("#card_reason", OptionList), self._reason_texts())
+
     @on(OptionList.OptionSelected, "#outcome")
     def _selected(self) -> None:
+        if self._reasons and self.chosen() == "served":
+            self.query_one("#card_reason", OptionList).focus()
+            return
         self.query_one("#device" if self.chosen() == "failed_device" else "#note", Input).focus()
+
+    @on(OptionList.OptionSelected, "#card_reason")
+    def _reason_selected(self) -> None:
+        self.query_one("#note", Input).focus()
 
     @on(Input.Submitted, "#device")
     def _device_done(self) -> None:
@@ -167,7 +197,7 @@ class FinishModal(QueueFormModal):
 
     def values(self) -> dict:
         return {"outcome": self.chosen(), "device": self.query_one("#device", Input).value,
-                "note": self.query_one("#note", Input).value}
+                "note": self.query_one("#note", Input).value, "card_reason": self.chosen_reason()}
 
     def check(self, values: dict) -> dict[str, str]:
         if values["outcome"] == "failed_device" and not values["device"].strip():
@@ -175,6 +205,8 @@ class FinishModal(QueueFormModal):
         return {}
 
     def perform(self, values: dict) -> object:
+        if values.get("card_reason"):
+            return self._perform(values["outcome"], values["device"], values["note"], values["card_reason"])
         return self._perform(values["outcome"], values["device"], values["note"])
 
 

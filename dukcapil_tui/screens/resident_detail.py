@@ -70,6 +70,8 @@ class ResidentDetailScreen(BaseScreen):
             ("resident.field.kecamatan", f"{view.kecamatan_name} ({r.kecamatan_code})"),
             ("resident.field.marital_status", rules.marital_label(r.marital_status)),
             ("resident.field.recording_status", rules.recording_label(r.recording_status)),
+            ("resident.field.life_status", rules.life_label(r.life_status)
+             + (f" ({format_date(r.life_status_on)})" if r.life_status_on else "")),
             ("wajib.label", wajib),
             ("resident.field.updated_at", format_datetime(r.updated_at, self.app.timezone)),
         ]

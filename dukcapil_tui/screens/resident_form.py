@@ -26,9 +26,9 @@ from dukcapil_tui.widgets.nik_input import NikInput
 
 TEXT_FIELDS = {  # field -> max length
     "nik": 16, "name": rules.MAX_NAME, "birth_place": rules.MAX_PLACE, "birth_date": 10,
-    "address": rules.MAX_ADDRESS, "rt": 3, "rw": 3,
+    "address": rules.MAX_ADDRESS, "rt": 3, "rw": 3, "life_status_on": 10,
 }
-CHOICE_FIELDS = ("sex", "marital_status", "recording_status")
+CHOICE_FIELDS = ("sex", "marital_status", "recording_status", "life_status")
 
 
 class ResidentFormScreen(BaseScreen):
@@ -100,6 +100,12 @@ class ResidentFormScreen(BaseScreen):
                 yield from self._field("recording_status", Select(
                     [(rules.recording_label(s), s) for s in rules.RECORDING_STATUSES], id="recording_status",
                     prompt="-", value="belum"))
+            with Horizontal(classes="form-row"):
+                yield from self._field("life_status", Select(
+                    [(rules.life_label(s), s) for s in rules.LIFE_STATUSES], id="life_status", prompt="-",
+                    value=rules.ALIVE, allow_blank=False))
+                yield from self._field("life_status_on", Input(id="life_status_on", max_length=10,
+                                                               placeholder=t("resident.life_date_hint")))
             yield Label("", id="form-message")
             with Horizontal(id="form-buttons"):
                 yield Button(t("residents.save") + " (Ctrl+S)", id="save", variant="primary")

@@ -210,6 +210,36 @@ def damaged(actor: Actor, reason: str = "rusak_fisik", nik: str | None = None, n
         return spoil(actor, "damaged", reason, nik=nik, note=note)
 
 
+WITHDRAW_ROLES = (*KEEPER_ROLES, "cetak", "loket")
+
+
+def register_withdrawn(actor: Actor, nik: str, reason: str, *, card_id: int | None = None,
+                       note: str = "") -> SpoiledCard:
+    """An old card withdrawn from its holder (call inside a transaction): registered with the
+    spoiled blanks, to be destroyed under a berita acara; it is no blank of the stock, so the
+    ledger does not move."""
+    if reason not in rules.WITHDRAW_REASONS:
+        choices = ", ".join(t(f"blangko.spoil.{r}") for r in rules.WITHDRAW_REASONS)
+        raise ValidationError({"withdrawn": t("field.bad_choice", field=t("withdrawn.field.reason"), value=reason,
+                                              choices=choices)})
+    now = context.now_utc()
+    row = SpoiledCard.create(at=now, day=settings.office_today(), kind="ditarik", nik=nik, card=card_id, reason=reason,
+                             movement=None, username=actor.username, note=note.strip()[:200])
+    audit.record(actor, "blangko.withdrawn", "spoiled_card", row.id, {"reason": reason, "card": card_id})
+    return row
+
+
+def withdraw(actor: Actor, nik: str, reason: str, note: str = "") -> SpoiledCard:
+    """Register an old card taken in outside a handover (brought in by a resident who moved in,
+    found at the counter); the NIK is checked like every NIK typed."""
+    require_role(actor, "action.withdraw_card", *WITHDRAW_ROLES)
+    reading = nik_rules.parse(str(nik or ""), today=settings.office_today())
+    if reading.errors:
+        raise ValidationError({"nik": reading.errors[0].message})
+    with database.atomic("IMMEDIATE"):
+        return register_withdrawn(actor, reading.nik, reason, note=note)
+
+
 # --- stock count (opname) ----------------------------------------------------------------
 
 def record_count(actor: Actor, counted: object, note: str = "", *, confirmed: bool = False) -> StockCount:

@@ -10,8 +10,10 @@ form (``apply`` with many changes) runs the same statements with ``executemany``
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, UTC
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as rules
@@ -128,20 +130,170 @@ def change(actor: Actor, card: Card, source: str, action: str, *, central: str |
     return planned
 
 
-def create(actor: Actor, resident: Resident, *, reason: str, recorded_where: str, ticket_id: int | None = None,
-           central: str = "BIO_CAPTURED", note: str = "", source: str = "perekaman") -> Card:
-    """A card enters the backlog: recorded (BIO_CAPTURED) unless the centre already says more."""
+@dataclass(frozen=True)
+class NewCard:
+    """A card to enter the backlog. ``central`` is what the centre says of it (BIO_CAPTURED for
+    a recording just made; a listing may say more); the office status follows from it."""
+
+    resident_id: int
+    kecamatan_code: str  # the resident's kecamatan now (the card keeps it)
+    reason: str
+    recorded_where: str
+    central: str = "BIO_CAPTURED"
+    site_code: str | None = None
+    recorded_at: datetime | None = None  # None: now
+    origin: str = "loket"
+    ticket_id: int | None = None
+    note: str = ""
+
+
+@dataclass
+class Created:
+    card_ids: list[int]
+    residents_recorded: list[int]  # residents whose register status became SUDAH REKAM
+    residents_rerecord: list[int]  # ... BELUM REKAM (the centre failed the record)
+
+
+def time_ordered_uuid() -> str:
+    """A version-7 UUID (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. As unique
+    across workstations as a version 4, but consecutive cards land side by side in the ``uuid``
+    index instead of on a random page each: a listing of 100,000 cards dirties far fewer pages
+    (docs/performance.md)."""
+    value = (int(context.now_utc().replace(tzinfo=UTC).timestamp() * 1000) << 80) \
+        | int.from_bytes(secrets.token_bytes(10), "big")
+    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 9562 variant
+    return str(uuid.UUID(int=value))
+
+
+def create_many(actor: Actor, cards: list[NewCard], source: str, *, action: str | None = None,
+                detail: dict | None = None) -> Created:
+    """Put ``cards`` into the backlog (call inside the caller's transaction): the rows (with ids
+    given here, the next after the highest), a ``card_event`` each, and what follows for the
+    residents: a card the centre has taken makes its resident SUDAH REKAM, one it failed makes
+    them BELUM REKAM (audited). With ``action`` each card gets its own audit entry; without,
+    one entry describes the set (an import chunk), and the caller's own entry may follow."""
+    if not cards:
+        return Created([], [], [])
     day_lock.ensure_open()
     now = context.now_utc()
-    office = rules.office_status_for(central)
-    card = Card.create(
-        uuid=str(uuid.uuid4()), resident=resident.id, reason=reason, recorded_at=now, recorded_where=recorded_where,
-        ticket=ticket_id, central_status=central, office_status=office, status_changed_at=now,
-        workstation=actor.workstation, created_at=now, updated_at=now,
-    )
-    database.execute_sql(
+    first = database.execute_sql("SELECT COALESCE(MAX(id), 0) + 1 FROM card").fetchone()[0]
+    ids = list(range(first, first + len(cards)))
+    rows, events = [], []
+    for card_id, new in zip(ids, cards, strict=True):
+        office = rules.office_status_for(new.central)
+        at = str(new.recorded_at or now)
+        rows.append((card_id, time_ordered_uuid(), new.resident_id, new.reason, at, new.recorded_where[:200],
+                     new.ticket_id, new.central, office, str(now), new.kecamatan_code, new.site_code, new.origin,
+                     actor.workstation, str(now), str(now)))
+        events.append((card_id, str(now), new.central, office, actor.username, source, new.note[:200]))
+    cursor = database.cursor()
+    cursor.executemany(
+        "INSERT INTO card (id, uuid, resident_id, reason, recorded_at, recorded_where, ticket_id, central_status, "
+        "office_status, status_changed_at, kecamatan_code, site_code, origin, workstation, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    cursor.executemany(
         "INSERT INTO card_event (card_id, at, central_status, office_status, username, source, note) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)", (card.id, str(now), central, office, actor.username, source, note))
-    audit.record(actor, "card.create", "card", card.id,
-                 {"resident": resident.id, "reason": reason, "central_status": central})
-    return card
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", events)
+    if action is not None:
+        for card_id, new in zip(ids, cards, strict=True):
+            audit.record(actor, action, "card", card_id, {
+                "resident": new.resident_id, "reason": new.reason, "central_status": new.central,
+                "site": new.site_code, **(detail or {})})
+    else:
+        audit.record(actor, "card.create_many", "card", None, {
+            "source": source, "cards": len(cards), "first": ids[0], "last": ids[-1], **(detail or {})})
+    recorded = register_status(actor, [c.resident_id for c in cards if c.central not in rules.ENROLL_FAILURES],
+                                "sudah", single=action is not None)
+    rerecord = register_status(actor, [c.resident_id for c in cards if c.central in rules.ENROLL_FAILURES],
+                                "belum", single=action is not None)
+    return Created(ids, recorded, rerecord)
+
+
+def register_status(actor: Actor, resident_ids: list[int], status: str, *, single: bool) -> list[int]:
+    """Residents whose register status the new cards contradict take the cards' word: one audit
+    entry each (``single``) or one for them all."""
+    if not resident_ids:
+        return []
+    changed = []
+    for start in range(0, len(resident_ids), 900):
+        part = resident_ids[start:start + 900]
+        marks = ", ".join("?" * len(part))
+        changed += [r[0] for r in database.execute_sql(
+            f"SELECT id FROM resident WHERE id IN ({marks}) AND recording_status != ?", (*part, status)).fetchall()]
+    if not changed:
+        return []
+    now = str(context.now_utc())
+    database.cursor().executemany("UPDATE resident SET recording_status = ?, updated_at = ? WHERE id = ?",
+                                  [(status, now, resident_id) for resident_id in changed])
+    before = "belum" if status == "sudah" else "sudah"
+    if single:
+        for resident_id in changed:
+            audit.record(actor, "resident.update", "resident", resident_id, {"recording_status": [before, status],
+                                                                             "reason": "card"})
+    else:
+        audit.record(actor, "resident.update_many", "resident", None, {
+            "recording_status": [before, status], "reason": "card", "residents": changed})
+    return changed
+
+
+def create(actor: Actor, resident: Resident, *, reason: str, recorded_where: str, ticket_id: int | None = None,
+           central: str = "BIO_CAPTURED", note: str = "", source: str = "perekaman", site_code: str | None = None,
+           recorded_at: datetime | None = None, origin: str = "loket") -> Card:
+    """A card enters the backlog: recorded (BIO_CAPTURED) unless the centre already says more."""
+    new = NewCard(resident.id, resident.kecamatan_code, reason, recorded_where, central, site_code, recorded_at,
+                  origin, ticket_id, note)
+    created = create_many(actor, [new], source, action="card.create")
+    return Card.get_by_id(created.card_ids[0])
+
+
+# --- life status ----------------------------------------------------------------------------------
+
+def close_for_life(actor: Actor, resident_ids: list[int], life_status: str, *, single: bool) -> int:
+    """The residents died, moved away or went missing: their cards on the way leave the backlog
+    ("closed", with an event: the history stays) and their open Suket are closed. Returns the
+    cards closed. With ``single`` each card and Suket gets its own audit entry; without, the
+    caller's entry describes them."""
+    if not resident_ids:
+        return 0
+    changes = []
+    for start in range(0, len(resident_ids), 900):
+        part = resident_ids[start:start + 900]
+        changes += [plan(card_id, resident_id, central, office, office="closed", note=f"life:{life_status}")
+                    for card_id, resident_id, central, office in database.execute_sql(
+                        f"SELECT id, resident_id, central_status, office_status FROM card WHERE resident_id IN "
+                        f"({', '.join('?' * len(part))}) AND +office_status IN "
+                        f"({', '.join(repr(s) for s in rules.OPEN_STATUSES)})", part).fetchall()]
+    if changes:
+        apply(actor, changes, "life", action="card.closed" if single else None, detail={"life_status": life_status})
+    from dukcapil_tui.models import Suket
+
+    now = context.now_utc()
+    for start in range(0, len(resident_ids), 900):
+        part = resident_ids[start:start + 900]
+        for suket_id, number in (Suket.select(Suket.id, Suket.number)
+                                 .where(Suket.resident.in_(part) & (Suket.status == "open")).tuples()):
+            Suket.update(status="closed", closed_at=now, closed_reason="life_status").where(
+                Suket.id == suket_id).execute()
+            audit.record(actor, "suket.close", "suket", suket_id, {"number": number, "reason": "life_status"})
+    return len(changes)
+
+
+def reopen_for_life(actor: Actor, resident_ids: list[int], *, single: bool) -> int:
+    """The residents are HIDUP again (a status entered by mistake, a return): the cards closed
+    for their life status go back to where they were before."""
+    if not resident_ids:
+        return 0
+    changes = []
+    for start in range(0, len(resident_ids), 900):
+        part = resident_ids[start:start + 900]
+        for card_id, resident_id, central, before in database.execute_sql(
+                "SELECT c.id, c.resident_id, c.central_status, (SELECT e.office_status FROM card_event e "
+                "WHERE e.card_id = c.id AND e.office_status != 'closed' ORDER BY e.id DESC LIMIT 1) "
+                f"FROM card c WHERE c.resident_id IN ({', '.join('?' * len(part))}) AND +c.office_status = 'closed'",
+                part).fetchall():
+            changes.append(plan(card_id, resident_id, central, "closed",
+                                office=before or rules.office_status_for(central), note="life:hidup"))
+    if changes:
+        apply(actor, changes, "life", action="card.reopened" if single else None)
+    return len(changes)

@@ -68,9 +68,9 @@ class BacklogCounts:
 WAITING = rules.OPEN_STATUSES
 
 
-def _age_bounds(today: date) -> dict[str, tuple[str | None, str | None]]:
-    """Each AGE_BUCKETS label as a range of the stored recorded_at text: whole days between
-    the recording date and ``today`` from low to high <=> from <= recorded_at < to. Ranges, not
+def age_bounds(today: date, buckets=rules.AGE_BUCKETS) -> dict[str, tuple[str | None, str | None]]:
+    """Each bucket's label as a range of the stored recorded_at text: whole days between the
+    recording date and ``today`` from low to high <=> from <= recorded_at < to. Ranges, not
     date arithmetic, so that a filter on them reads the recorded_at index."""
     zone = ZoneInfo(settings.office_timezone())
 
@@ -79,7 +79,7 @@ def _age_bounds(today: date) -> dict[str, tuple[str | None, str | None]]:
         return str(datetime.combine(day, time(), tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None))
 
     bounds = {}
-    for low, high, label in rules.AGE_BUCKETS:
+    for low, high, label in buckets:
         since = midnight(today - timedelta(days=high)) if high is not None else None
         until = midnight(today - timedelta(days=low - 1)) if low > 0 else None
         bounds[label] = (since, until)
@@ -95,7 +95,7 @@ def backlog_counts(today: date) -> BacklogCounts:
     marks = ", ".join(f"'{s}'" for s in WAITING)
     params: dict = {}
     age_case = ["CASE"]
-    for number, (label, (since, _)) in enumerate(_age_bounds(today).items()):
+    for number, (label, (since, _)) in enumerate(age_bounds(today).items()):
         if since is None:
             age_case.append(f"ELSE '{label}'")
         else:
@@ -128,6 +128,7 @@ class BacklogRow:
     central_status: str
     office_status: str
     priority: bool
+    site_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ class BacklogFilter:
     kecamatan_code: str | None = None
     reason: str | None = None
     age: str | None = None  # an AGE_BUCKETS label
+    site_code: str | None = None
+    stage: str | None = None  # unsent | at_centre (domain.cards.STAGES)
 
 
 def backlog_page(flt: BacklogFilter, today: date, after: tuple | None = None, limit: int = 100
@@ -159,8 +162,19 @@ def backlog_page(flt: BacklogFilter, today: date, after: tuple | None = None, li
     if flt.reason:
         where.append("c.reason = :reason")
         params["reason"] = flt.reason
+    if flt.site_code:
+        where.append("c.site_code = :site")
+        params["site"] = flt.site_code
+    if flt.stage in rules.STAGES:
+        # Unsent and at the centre wait for PRR: read card_office_status's waiting range in list
+        # order and keep the stage's central statuses (services.unsent).
+        where.append("c.office_status = 'waiting_prr'")
+        stage = rules.UNSENT if flt.stage == "unsent" else rules.AT_CENTRE
+        where.append("+c.central_status IN ({})".format(", ".join(f"'{s}'" for s in stage)))
+    elif flt.stage is not None:
+        where.append("0")
     if flt.age:
-        since, until = _age_bounds(today).get(flt.age, ("9999", "0000"))  # an unknown label: nothing
+        since, until = age_bounds(today).get(flt.age, ("9999", "0000"))  # an unknown label: nothing
         if since is not None:
             where.append("c.recorded_at >= :age_from")
             params["age_from"] = since
@@ -171,10 +185,10 @@ def backlog_page(flt: BacklogFilter, today: date, after: tuple | None = None, li
         where.append("(c.recorded_at, c.id) > (:after_at, :after_id)")
         params.update(after_at=str(after[0]), after_id=after[1])
     sql = ("SELECT c.id, r.nik, r.name, c.kecamatan_code, c.reason, c.recorded_at, c.central_status, "
-           "c.office_status, c.priority FROM card c JOIN resident r ON r.id = c.resident_id "
+           "c.office_status, c.priority, c.site_code FROM card c JOIN resident r ON r.id = c.resident_id "
            f"WHERE {' AND '.join(where)} ORDER BY c.recorded_at, c.id LIMIT :limit")
     raw = database.execute_sql(sql, params).fetchall()
-    rows = [BacklogRow(r[0], r[1], r[2], r[3], r[4], _dt(r[5]), r[6], r[7], bool(r[8])) for r in raw[:limit]]
+    rows = [BacklogRow(r[0], r[1], r[2], r[3], r[4], _dt(r[5]), r[6], r[7], bool(r[8]), r[9]) for r in raw[:limit]]
     cursor = (str(raw[limit - 1][5]), raw[limit - 1][0]) if len(raw) > limit else None
     return rows, cursor
 

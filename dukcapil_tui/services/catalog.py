@@ -71,6 +71,9 @@ def save_service(actor: Actor, values: dict, service_id: int | None = None) -> S
                                     choices=", ".join(rules.CARD_REASONS))
     if records and card_reason is None:
         problems["card_reason"] = t("service.card_reason_needed")
+    elif records and card_reason in rules.REPRINT_REASONS:
+        # A reprint prints the record the centre holds: never a new biometric recording.
+        problems["records_biometrics"] = t("service.reprint_records", reason=t(f"cards.reason.{card_reason}"))
     try:
         sort_order = int(str(values.get("sort_order") or 0).strip())
     except ValueError:
@@ -85,7 +88,8 @@ def save_service(actor: Actor, values: dict, service_id: int | None = None) -> S
             raise ValidationError(problems)
         fields = {
             "code": code, "name": name, "prefix": prefix, "daily_quota": quota,
-            "records_biometrics": records, "card_reason": card_reason if records else None,
+            "records_biometrics": records,
+            "card_reason": card_reason if records or card_reason in rules.REPRINT_REASONS else None,
             "active": bool(values.get("active", True)), "sort_order": sort_order,
         }
         if service_id is None:

@@ -14,6 +14,7 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import residents as rules
+from dukcapil_tui.domain.cards import OPEN_STATUSES
 from dukcapil_tui.migrations import LATEST_VERSION
 from dukcapil_tui.models import AppUser, Resident
 from dukcapil_tui.services import check_record, day_review, settings
@@ -88,11 +89,28 @@ def _nik_twins() -> list[str]:
             f"{', '.join(map(str, ids))})" for plain, ids in sorted(twins.items())][:MAX_LISTED]
 
 
+def _life() -> list[str]:
+    """The dead and the moved have the day it happened and no card on its way (their cards are
+    closed, which keeps them out of the backlog and of every wajib KTP count)."""
+    problems = []
+    undated = database.execute_sql(
+        "SELECT COUNT(*) FROM resident WHERE (life_status != 'hidup') != (life_status_on IS NOT NULL)").fetchone()[0]
+    if undated:
+        problems.append(f"{undated} resident(s) whose life status and its date disagree (a date only when not hidup)")
+    carded = database.execute_sql(
+        "SELECT COUNT(*) FROM card c JOIN resident r ON r.id = c.resident_id WHERE r.life_status != 'hidup' "
+        "AND c.office_status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))).fetchone()[0]
+    if carded:
+        problems.append(f"{carded} card(s) still in the backlog for residents who died or moved away")
+    return problems
+
+
 INVARIANTS: list[tuple[str, Callable[[], list[str]]]] = [
     ("schema", _schema),
     ("office", _office),
     ("residents", _residents),
     ("nik", _nik_twins),
+    ("life", _life),
 ]
 INVARIANTS += check_record.INVARIANTS  # the protected record: chains, stock by day, audit coverage
 INVARIANTS.append(("daylock", day_review.changed_since_lock))  # locked days as the head saw them

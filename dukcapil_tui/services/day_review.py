@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 from dukcapil_tui.db import database
+from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import queue as queue_rules
 from dukcapil_tui.domain.formatting import format_date, format_int
 from dukcapil_tui.domain.problems import ValidationError
@@ -106,6 +107,7 @@ class DayReview:
     lock: day_lock.LockInForce | None
     history: list[LockEvent]
     extra: list[ReviewSection] = field(default_factory=list)
+    listed: list[tuple[str, int]] = field(default_factory=list)  # from SIAK listings (not locked)
 
     @property
     def recorded(self) -> int:
@@ -122,15 +124,18 @@ def _one(sql: str, params: tuple) -> int:
     return database.execute_sql(sql, params).fetchone()[0] or 0
 
 
-def recordings_by_site(first: date, last: date) -> list[tuple[str, int]]:
-    """Recordings (cards entering the backlog) made on the office days ``first``..``last``, by
-    where they were recorded, most first. The one place that says where a recording was made:
-    today ``card.recorded_where`` (the office and the workstation); a register of recording
-    sites replaces the grouping here."""
+def recordings_by_site(first: date, last: date, origin: str = "loket") -> list[tuple[str, int]]:
+    """New recordings (reason baru) made on the office days ``first``..``last``, by recording
+    site (its registered name), most first. ``origin`` loket: the office's own recordings, the
+    day's work the head locks; siak: cards a SIAK listing brought in later, recorded that day
+    elsewhere (a UPT, a mobile unit) -- news from the centre, shown but never locked."""
     start, end = settings.utc_bounds(first, last)
+    reasons = ", ".join("?" * len(card_rules.RECORDING_REASONS))
     return [(where or "-", n) for where, n in database.execute_sql(
-        "SELECT recorded_where, COUNT(*) FROM card WHERE recorded_at >= ? AND recorded_at < ? "
-        "GROUP BY recorded_where ORDER BY 2 DESC, 1", (start, end)).fetchall()]
+        "SELECT COALESCE(s.name, c.recorded_where), COUNT(*) FROM card c "
+        "LEFT JOIN recording_site s ON s.code = c.site_code "
+        f"WHERE c.recorded_at >= ? AND c.recorded_at < ? AND c.origin = ? AND c.reason IN ({reasons}) "
+        "GROUP BY 1 ORDER BY 2 DESC, 1", (start, end, origin, *card_rules.RECORDING_REASONS)).fetchall()]
 
 
 def _queue(day: date) -> QueueDay:
@@ -178,6 +183,7 @@ def review(day: date) -> DayReview:
         day=day,
         queue=_queue(day),
         recordings=recordings_by_site(day, day),
+        listed=recordings_by_site(day, day, origin="siak"),
         prints=_prints(day),
         handovers=_one("SELECT COUNT(*) FROM handover WHERE at >= ? AND at < ?", (start, end)),
         suket_issued=_one("SELECT COUNT(*) FROM suket WHERE issued_at >= ? AND issued_at < ?", (start, end)),
@@ -252,8 +258,8 @@ def unlocked_days_with_work(today: date, days: int = 14) -> list[date]:
     from dukcapil_tui.domain.formatting import to_local
 
     zone = settings.office_timezone()
-    for (at,) in database.execute_sql("SELECT recorded_at FROM card WHERE recorded_at >= ? AND recorded_at < ?",
-                                      (start, end)).fetchall():
+    for (at,) in database.execute_sql("SELECT recorded_at FROM card WHERE recorded_at >= ? AND recorded_at < ? "
+                                      "AND origin = 'loket'", (start, end)).fetchall():
         moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
         zone_days.add(to_local(moment, zone).date())
     return sorted(zone_days - day_lock.locked_days(first, last))
@@ -274,7 +280,10 @@ def sections(seen: DayReview) -> list[ReviewSection]:
                       + ((t("review.queue_closed"),) if q.is_closed else ()),
                       () if q.is_closed else (t("review.queue_open", open=format_int(q.still_open)),)),
         ReviewSection("recordings", t("review.recordings", total=format_int(seen.recorded)),
-                      tuple(f"{site}: {format_int(n)}" for site, n in seen.recordings) or (t("review.no_recordings"),)),
+                      (tuple(f"{site}: {format_int(n)}" for site, n in seen.recordings) or (t("review.no_recordings"),))
+                      + ((t("review.listed", total=format_int(sum(n for _, n in seen.listed)),
+                            sites=", ".join(f"{site} {format_int(n)}" for site, n in seen.listed)),)
+                         if seen.listed else ())),
         ReviewSection("prints", t("review.prints"),
                       (t("review.prints_line", ok=format_int(p.printed_ok), failed=format_int(p.printed_failed),
                          prints=format_int(p.prints)),

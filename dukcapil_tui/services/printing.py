@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dukcapil_tui.db import database
+from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import ValidationError
@@ -173,8 +174,10 @@ _RECEIPT = re.compile(r"^[A-Za-z0-9/.\-]{1,40}$")
 
 
 def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, relation: str = "",
-             receipt_no: str, id_checked: bool) -> Handover:
-    """Hand a printed card over. Closes the resident's open Suket. Twice is impossible."""
+             receipt_no: str, id_checked: bool, withdrawn: str | None = None) -> Handover:
+    """Hand a printed card over. Closes the resident's open Suket. Twice is impossible.
+    ``withdrawn``: the old card taken back in exchange (a reprint of a damaged card, a data
+    change, a card from the regency one moved from), registered for destruction in that category."""
     require_role(actor, "action.handover", *HANDOVER_ROLES)
     problems = {}
     collector_name = " ".join((collector_name or "").split()).upper()
@@ -191,6 +194,9 @@ def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, 
         problems["receipt_no"] = t("handover.bad_receipt")
     if not id_checked:
         problems["id_checked"] = t("handover.id_not_checked")
+    if withdrawn and withdrawn not in card_rules.WITHDRAW_REASONS:
+        problems["withdrawn"] = t("field.bad_choice", field=t("withdrawn.field.reason"), value=withdrawn,
+                                  choices=", ".join(t(f"blangko.spoil.{r}") for r in card_rules.WITHDRAW_REASONS))
     if problems:
         raise ValidationError(problems)
     with database.atomic("IMMEDIATE"):
@@ -216,6 +222,8 @@ def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, 
         card_status.change(actor, card, "handover", "card.handover", office="handed_over", note=receipt_no,
                            detail={"collected_by": collected_by, "relation": relation or None,
                                    "receipt_no": receipt_no})
+        if withdrawn:
+            blangko.register_withdrawn(actor, card.resident.nik, withdrawn, card_id=card.id, note=receipt_no)
     return row
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from dukcapil_tui.db import database
-from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
@@ -21,7 +20,8 @@ from dukcapil_tui.domain.formatting import format_date
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Resident, Service, Ticket, TicketEvent
-from dukcapil_tui.services import audit, card_status, catalog, context, day_lock, settings
+from dukcapil_tui.services import audit, catalog, context, day_lock, settings
+from dukcapil_tui.services import queue_outcomes as outcomes
 from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
 
 DESK_ROLES = ("admin", "loket")
@@ -101,8 +101,13 @@ def ticket_warnings(service: Service, resident: Resident | None, today: date,
     )
     if open_today is not None:
         warnings.append(t("queue.warn_open_ticket", label=ticket_label(open_today), service=open_today.service.name))
+    if resident.life_status != resident_rules.ALIVE:
+        warnings.append(t("life.not_alive", status=resident_rules.life_label(resident.life_status)))
     if service.records_biometrics and service.card_reason == "baru" and resident.recording_status == "sudah":
         warnings.append(t("queue.warn_already_recorded"))
+    if rules.reprint_reasons(service.card_reason) and not service.records_biometrics \
+            and resident.recording_status != "sudah":
+        warnings.append(t("queue.reprint_not_recorded"))
     if service.records_biometrics:
         if not resident_rules.may_record(resident.birth_date, resident.marital_status, today):
             warnings.append(t("queue.warn_too_young", age=age, min=resident_rules.RECORDING_MIN_AGE))
@@ -357,9 +362,13 @@ def transfer(actor: Actor, ticket_id: int, service_code: str, counter: int | Non
     return get_ticket(new.id)
 
 
-def finish(actor: Actor, ticket_id: int, counter: int, outcome: str, *, note: str = "", device: str = "") -> Ticket:
+def finish(actor: Actor, ticket_id: int, counter: int, outcome: str, *, note: str = "", device: str = "",
+           card_reason: str | None = None) -> Ticket:
     """Close a ticket with its outcome. A recording service's ``recorded`` outcome marks the
-    resident SUDAH REKAM and puts a card into the printing backlog (BIO_CAPTURED)."""
+    resident SUDAH REKAM and puts a card into the printing backlog (BIO_CAPTURED), carrying the
+    workstation's recording site. A reprint service's ``served`` (cetak ulang, perubahan elemen
+    data) puts a print-ready card of the record the centre holds into the backlog, with the
+    reason the clerk chose (``card_reason``: hilang or rusak for cetak ulang): no recording."""
     require_role(actor, "action.serve_counter", *DESK_ROLES)
     note = " ".join((note or "").split())
     device = " ".join((device or "").split())
@@ -374,39 +383,14 @@ def finish(actor: Actor, ticket_id: int, counter: int, outcome: str, *, note: st
             raise ValidationError({"device": t("field.required", field=t("queue.field.device"))})
         card = None
         if outcome == "recorded":
-            card = _record_biometrics(actor, ticket, service)
+            card = outcomes.record_biometrics(actor, ticket, service)
+        elif outcome == "served" and rules.reprint_reasons(service.card_reason) and not service.records_biometrics:
+            card = outcomes.request_reprint(actor, ticket, service, card_reason)
         finished = _move(actor, ticket_id, "finish", counter,
                          {"outcome": outcome, "device": device or None, "note": note or None,
                           "card": card.id if card else None},
                          outcome=outcome, outcome_note=note, device=device)
     return finished
-
-
-def _record_biometrics(actor: Actor, ticket: Ticket, service: Service) -> Card:
-    if ticket.resident_id is None:
-        raise ServiceError(t("queue.recorded_needs_resident"))
-    resident = ticket.resident
-    today = settings.office_today()
-    age = resident_rules.age_on(resident.birth_date, today)
-    if not resident_rules.may_record(resident.birth_date, resident.marital_status, today):
-        raise ServiceError(t("queue.warn_too_young", age=age, min=resident_rules.RECORDING_MIN_AGE))
-    now = context.now_utc()
-    label = rules.label(service.prefix, ticket.number)
-    previous = (Card.select().where((Card.resident == resident.id) & Card.office_status.in_(card_rules.OPEN_STATUSES))
-                .order_by(Card.id.desc()).first())
-    if previous is not None and previous.office_status != "needs_rerecording":
-        raise ServiceError(t("queue.card_open", status=t(f"cards.office.{previous.office_status}")))
-    if previous is not None:
-        # Re-recorded after a failed enrolment: the old card is replaced.
-        card_status.change(actor, previous, "perekaman", "card.replaced", office="replaced", note=label,
-                           detail={"ticket": ticket.id})
-    if resident.recording_status != "sudah":
-        Resident.update(recording_status="sudah", updated_at=now).where(Resident.id == resident.id).execute()
-        audit.record(actor, "resident.update", "resident", resident.id,
-                     {"recording_status": [resident.recording_status, "sudah"], "ticket": ticket.id})
-    where = settings.get("office_name") or actor.workstation
-    return card_status.create(actor, resident, reason=service.card_reason or "baru",
-                              recorded_where=f"{where} ({actor.workstation})", ticket_id=ticket.id, note=label)
 
 
 # --- end of day -----------------------------------------------------------------------------

@@ -60,6 +60,7 @@ class TicketView:
     booked_at: datetime | None
     counter: int | None
     outcome: str | None = None
+    card_reason: str | None = None  # the service's card reason (a reprint service: its default)
 
 
 def _tickets():
@@ -77,6 +78,7 @@ def _view(ticket: Ticket) -> TicketView:
         priority=ticket.priority, channel=ticket.channel, notes=ticket.notes, recalls=ticket.recalls,
         hold_reason=ticket.hold_reason, queued_at=ticket.checked_in_at or ticket.queued_at,
         booked_at=ticket.booked_at, counter=ticket.counter, outcome=ticket.outcome,
+        card_reason=ticket.service.card_reason,
     )
 
 

@@ -49,6 +49,8 @@ COLUMNS = {
     "RW": "rw",
     "STAT_KWN": "marital_status",
     "STATUS_REKAM": "recording_status",
+    "STATUS_HIDUP": "life_status",
+    "TGL_STATUS_HIDUP": "life_status_on",
 }
 REQUIRED = ("NIK", "NAMA", "TGL_LHR", "JENIS_KLMIN", "KODE_DESA", "STAT_KWN")
 
@@ -62,11 +64,15 @@ ALIASES = {
     "NO_RT": "RT", "NO_RW": "RW",
     "STATUS_KAWIN": "STAT_KWN", "STATUS_PERKAWINAN": "STAT_KWN", "STAT_KAWIN": "STAT_KWN",
     "STAT_REKAM": "STATUS_REKAM", "STATUS_PEREKAMAN": "STATUS_REKAM", "REKAM": "STATUS_REKAM",
+    "STATUS_KTP_EL": "STATUS_REKAM", "STATUS_KTP": "STATUS_REKAM",
+    "STAT_HIDUP": "STATUS_HIDUP", "STATUS_KEHIDUPAN": "STATUS_HIDUP",
+    "TGL_STATUS": "TGL_STATUS_HIDUP", "TANGGAL_STATUS_HIDUP": "TGL_STATUS_HIDUP",
 }
 SIAK_REGION_PARTS = ("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL")
 
 _STORED = ("name", "birth_place", "birth_date", "sex", "desa_code", "kecamatan_code", "address",
-           "rt", "rw", "marital_status", "recording_status")
+           "rt", "rw", "marital_status", "recording_status", "life_status", "life_status_on")
+_RECORDING, _LIFE, _LIFE_ON = (_STORED.index(k) for k in ("recording_status", "life_status", "life_status_on"))
 
 
 @dataclass(frozen=True)
@@ -86,19 +92,24 @@ class ImportResult:
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     report_path: Path | None = None
+    cards_created: int = 0  # cards of records made elsewhere (STATUS_REKAM naming a central status)
+    cards_changed: int = 0
+    cards_closed: int = 0  # cards of residents who died or moved away
 
     @property
     def summary(self) -> str:
-        return t("import.summary", total=self.total, inserted=self.inserted, updated=self.updated,
+        text = t("import.summary", total=self.total, inserted=self.inserted, updated=self.updated,
                  unchanged=self.unchanged, rejected=len(self.rejected))
+        if self.cards_created or self.cards_changed or self.cards_closed:
+            text += " " + t("import.summary_cards", created=self.cards_created, changed=self.cards_changed,
+                            closed=self.cards_closed)
+        return text
 
 
 def _siak_desa(row: dict) -> str:
-    try:
-        prop, kab, kec, kel = (int(float(str(row[k]).strip())) for k in SIAK_REGION_PARTS)
-    except (KeyError, TypeError, ValueError):
-        return ""
-    return f"{prop:02d}.{kab:02d}.{kec:02d}.{kel:04d}"
+    from dukcapil_tui.services.listing_rows import siak_desa
+
+    return siak_desa(row)
 
 
 def import_residents(
@@ -110,9 +121,11 @@ def import_residents(
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     require_role(actor, "action.import_residents", "admin")
+    from dukcapil_tui.services import listing_cards, listing_rows
+
     path = Path(path)
     try:
-        table = open_table(path, ALIASES)
+        table = open_table(path, {**listing_rows.CARD_ALIASES, **ALIASES})
     except TabularError as exc:
         if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
             raise ServiceError(t("import.unsupported", suffix=path.suffix or "-")) from None
@@ -123,6 +136,8 @@ def import_residents(
     if missing:
         raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns)))
     has_recording = "STATUS_REKAM" in table.columns
+    has_life = "STATUS_HIDUP" in table.columns
+    cards = listing_cards.Planner(table.columns, today)
 
     index = regions.index()
     known_desa = index.desa_codes
@@ -146,22 +161,28 @@ def import_residents(
             raw, known_desa=known_desa, known_kecamatan=known_kecamatan, today=today
         )
         nik = str(raw.get("nik") or "").strip()[:20]
+        card = None
+        if not errors and has_recording:
+            card, refused = cards.read(row, line)
+            if refused is not None:
+                errors = {refused[0]: refused[1]}
         if errors:
             for fieldname, message in errors.items():
-                result.rejected.append(Rejection(line, rules.field_label(fieldname), message, nik))
+                label = rules.field_label(fieldname) if fieldname in rules.FIELDS else fieldname
+                result.rejected.append(Rejection(line, label, message, nik))
         elif cleaned.nik in seen:
             result.rejected.append(Rejection(line, rules.field_label("nik"),
                                              t("import.duplicate_in_file", nik=cleaned.nik, first=seen[cleaned.nik]), nik))
         else:
             seen[cleaned.nik] = line
-            chunk.append((line, cleaned))
+            chunk.append((line, cleaned, card))
         if len(chunk) >= CHUNK:
-            _apply(actor, path, chunk, result, keep_recording=not has_recording)
+            _apply(actor, path, chunk, result, keep_recording=not has_recording, keep_life=not has_life)
             chunk = []
         if progress and result.total % 1000 == 0:
             progress(1000)
     if chunk:
-        _apply(actor, path, chunk, result, keep_recording=not has_recording)
+        _apply(actor, path, chunk, result, keep_recording=not has_recording, keep_life=not has_life)
     if progress:
         progress(result.total % 1000)
     if result.rejected:
@@ -190,12 +211,15 @@ def _chunk_cache() -> Iterator[None]:
         database.execute_sql(f"PRAGMA cache_size = {before}")
 
 
-def _apply(actor: Actor, path: Path, chunk: list[tuple[int, rules.ResidentInput]], result: ImportResult,
-           keep_recording: bool) -> None:
-    """Write one chunk in one transaction, with one audit entry describing it."""
+def _apply(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, *, keep_recording: bool,
+           keep_life: bool) -> None:
+    """Write one chunk in one transaction, with one audit entry describing it; then what the
+    rows' STATUS_REKAM and STATUS_HIDUP mean for the residents' cards (``listing_cards``)."""
+    from dukcapil_tui.services import listing_cards
+
     now = str(context.now_utc())
     with _chunk_cache(), database.atomic("IMMEDIATE"):
-        niks = [c.nik for _, c in chunk]
+        niks = [c.nik for _, c, _ in chunk]
         existing: dict[str, tuple] = {}
         for start in range(0, len(niks), 900):
             part = niks[start:start + 900]
@@ -205,17 +229,34 @@ def _apply(actor: Actor, path: Path, chunk: list[tuple[int, rules.ResidentInput]
             )
             for row in cursor.fetchall():
                 existing[row[0]] = row[1:]
+        # Rows whose card the listing cannot move are refused before anything is written.
+        not_alive = {c.nik for _, c, _ in chunk if (existing[c.nik][1 + _LIFE] if keep_life and c.nik in existing
+                                                    else c.life_status) != rules.ALIVE}
+        plan = listing_cards.plan(chunk, {nik: values[0] for nik, values in existing.items()}, not_alive)
+        for line, column, reason, nik in plan.refused:
+            result.rejected.append(Rejection(line, column, reason, nik))
+        refused_lines = {line for line, *_ in plan.refused}
         inserts, updates, changes = [], [], {}
-        for _line, c in chunk:
+        life_left, life_back = [], []
+        for line, c, _card in chunk:
+            if line in refused_lines:
+                continue
+            life_on = c.life_status_on.isoformat() if c.life_status_on else None
             values = (c.name, c.birth_place, c.birth_date.isoformat(), c.sex, c.desa_code, c.kecamatan_code,
-                      c.address, c.rt, c.rw, c.marital_status, c.recording_status)
+                      c.address, c.rt, c.rw, c.marital_status, c.recording_status, c.life_status, life_on)
             old = existing.get(c.nik)
             if old is None:
                 inserts.append((str(uuid.uuid4()), c.nik, *values, actor.workstation, now, now))
                 continue
             resident_id, old_values = old[0], old[1:]
             if keep_recording:
-                values = values[:-1] + (old_values[-1],)
+                values = values[:_RECORDING] + (old_values[_RECORDING],) + values[_RECORDING + 1:]
+            if keep_life:
+                values = values[:_LIFE] + old_values[_LIFE:_LIFE_ON + 1] + values[_LIFE_ON + 1:]
+            if old_values[_LIFE] == rules.ALIVE and values[_LIFE] != rules.ALIVE:
+                life_left.append((resident_id, values[_LIFE]))
+            elif old_values[_LIFE] != rules.ALIVE and values[_LIFE] == rules.ALIVE:
+                life_back.append(resident_id)
             if tuple(str(v) for v in old_values) == tuple(str(v) for v in values):
                 result.unchanged += 1
                 continue
@@ -240,8 +281,12 @@ def _apply(actor: Actor, path: Path, chunk: list[tuple[int, rules.ResidentInput]
                 "inserted": len(inserts),
                 "updated": changes,
             })
+        done = listing_cards.apply(actor, path.name, plan, life_left, life_back)
     result.inserted += len(inserts)
     result.updated += len(updates)
+    result.cards_created += done.created
+    result.cards_changed += done.changed
+    result.cards_closed += done.closed
 
 
 def write_report(result: ImportResult, directory: Path | None) -> Path:

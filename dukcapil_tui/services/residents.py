@@ -16,7 +16,7 @@ from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.problems import Problem, ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Resident
-from dukcapil_tui.services import audit, context, regions
+from dukcapil_tui.services import audit, card_status, context, regions
 from dukcapil_tui.services.context import Actor, NotFound, require_role
 
 EDITOR_ROLES = ("admin", "loket")
@@ -190,7 +190,8 @@ def view(resident_id: int, on: date) -> ResidentView:
     return ResidentView(
         resident=resident,
         reading=reading,
-        wajib=rules.wajib_ktp(resident.birth_date, resident.marital_status, on),
+        wajib=rules.wajib_ktp(resident.birth_date, resident.marital_status, on, resident.life_status,
+                              resident.life_status_on),
         age=rules.age_on(resident.birth_date, on),
         desa_name=index.name(resident.desa_code),
         kecamatan_name=index.name(resident.kecamatan_code),
@@ -217,7 +218,8 @@ def _values(data: rules.ResidentInput) -> dict:
         "birth_date": data.birth_date, "sex": data.sex, "desa_code": data.desa_code,
         "kecamatan_code": data.kecamatan_code, "address": data.address, "rt": data.rt,
         "rw": data.rw, "marital_status": data.marital_status,
-        "recording_status": data.recording_status,
+        "recording_status": data.recording_status, "life_status": data.life_status,
+        "life_status_on": data.life_status_on,
     }
 
 
@@ -260,6 +262,11 @@ def update(actor: Actor, resident_id: int, raw: dict, today: date) -> SaveResult
             return SaveResult(resident, warnings, changed=False)
         Resident.update(updated_at=context.now_utc(), **values).where(Resident.id == resident_id).execute()
         audit.record(actor, "resident.update", "resident", resident_id, changes)
+        # Died, moved away, missing: the cards on the way leave the backlog; back to HIDUP: they return.
+        if before["life_status"] == rules.ALIVE and data.life_status != rules.ALIVE:
+            card_status.close_for_life(actor, [resident_id], data.life_status, single=True)
+        elif before["life_status"] != rules.ALIVE and data.life_status == rules.ALIVE:
+            card_status.reopen_for_life(actor, [resident_id], single=True)
     return SaveResult(get(resident_id), warnings)
 
 
@@ -270,7 +277,8 @@ def to_form(resident: Resident) -> dict:
         "birth_date": resident.birth_date.strftime("%d-%m-%Y"), "sex": resident.sex,
         "desa_code": resident.desa_code, "address": resident.address, "rt": resident.rt,
         "rw": resident.rw, "marital_status": resident.marital_status,
-        "recording_status": resident.recording_status,
+        "recording_status": resident.recording_status, "life_status": resident.life_status,
+        "life_status_on": resident.life_status_on.strftime("%d-%m-%Y") if resident.life_status_on else "",
     }
 
 
@@ -284,13 +292,16 @@ class Summary:
 
 
 def summary(on: date) -> Summary:
+    """The register on ``on``: residents still counted (HIDUP, or died / moved only later), the
+    wajib KTP among them (17 or older, or ever married), the recorded."""
     cutoff = rules.years_ago(on, rules.WAJIB_KTP_AGE)
-    wajib = (Resident.birth_date <= cutoff) | (Resident.marital_status != "belum_kawin")
+    alive = (Resident.life_status == rules.ALIVE) | (Resident.life_status_on > on)
+    wajib = alive & ((Resident.birth_date <= cutoff) | (Resident.marital_status != "belum_kawin"))
     recorded = Resident.recording_status == "sudah"
     row = Resident.select(
-        fn.COUNT(Resident.id),
+        fn.SUM(alive.cast("INTEGER")),
         fn.SUM(wajib.cast("INTEGER")),
-        fn.SUM(recorded.cast("INTEGER")),
+        fn.SUM((alive & recorded).cast("INTEGER")),
         fn.SUM((wajib & recorded).cast("INTEGER")),
     ).tuples().get()
     total, w, r, rw = (v or 0 for v in row)

@@ -257,3 +257,10 @@ def whole_setting(key: str) -> int:
     """A whole-number setting as stored, or its default when the stored text is not one."""
     value = numbers.whole(get(key))
     return value if value is not None else int(DEFAULTS[key])
+
+
+def local_to_utc(moment: datetime, zone: str | None = None) -> datetime:
+    """An office-local wall-clock time (naive) as stored (naive UTC); ``zone``: the office's time
+    zone when the caller read it already (a loop over many rows)."""
+
+    return moment.replace(tzinfo=ZoneInfo(zone or office_timezone())).astimezone(UTC).replace(tzinfo=None)

@@ -351,7 +351,7 @@ async def test_a_status_import_keeps_its_rejections_on_screen_and_in_a_report(ca
         await settle(pilot)
         assert isinstance(app.screen, TextModal)
         text = app.screen.query_one(TextArea).text.splitlines()
-        assert text[0] == "3 baris: 1 diterapkan, 0 tetap, 2 ditolak."
+        assert text[0] == "3 baris: 1 diterapkan, 0 kartu baru (0 penduduk baru), 0 tetap, 2 ditolak."
         assert text[1].startswith("Laporan baris yang ditolak: ") and text[1].endswith("_ditolak.csv")
         assert "baris 3, 5202040101909999:" in text[3]
         report = text[1].removeprefix("Laporan baris yang ditolak: ")

@@ -245,6 +245,31 @@ async def test_counter_calls_starts_and_finishes_a_recording(app, demo_db):
         ["take", "call", "start", "finish"]
 
 
+async def test_counter_files_a_lost_card_as_hilang_with_no_recording(app, demo_db):
+    resident_id, nik, _ = query_db(demo_db, "SELECT id, nik, name FROM resident r WHERE recording_status = 'sudah' "
+                                            "AND life_status = 'hidup' AND NOT EXISTS (SELECT 1 FROM card c WHERE "
+                                            "c.resident_id = r.id) ORDER BY id LIMIT 1")[0]
+    take(demo_db, "cetak_ulang", resident_id=resident_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "loket1")
+        counter = await open_counter(pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: counter.current is not None, what="the call")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, FinishModal), what="the outcome form")
+        finish = app.screen
+        assert finish.query_one("#qfield-card_reason").display  # "Selesai dilayani" first: lost or damaged?
+        await pilot.press("enter")  # served -> the reason list
+        await pilot.press("down")  # Rusak (the service's own) -> Hilang
+        await pilot.press("enter")  # -> the note
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is counter and counter.current is None, what="the finish")
+    assert query_db(demo_db, "SELECT status, outcome FROM ticket") == [("done", "served")]
+    assert query_db(demo_db, "SELECT central_status, office_status, reason, site_code FROM card WHERE resident_id = ?",
+                    resident_id) == [("PRINT_READY_RECORD", "ready_to_print", "hilang", "DINAS")]
+    assert query_db(demo_db, "SELECT recording_status FROM resident WHERE id = ?", resident_id) == [("sudah",)]
+
+
 async def test_counter_hold_and_return_transfer_and_no_show(app, demo_db, clock):
     for visitor in ("ani", "budi", "citra"):
         take(demo_db, "konsultasi", visitor_name=visitor)
