@@ -29,9 +29,9 @@ from conftest import TODAY
 NIK = "5202041708050001"
 FULL_WIDTH = NIK.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
 ARABIC_INDIC = NIK.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
-FULL_WIDTH_MESSAGE = ("NIK hanya boleh berisi angka 0–9 biasa; '５' (fullwidth digit five) bukan angka biasa: "
-                      "ketik ulang NIK dengan angka 0–9.")
-ARABIC_MESSAGE = ("NIK hanya boleh berisi angka 0–9 biasa; '٥' (arabic-indic digit five) bukan angka biasa: "
+FULL_WIDTH_MESSAGE = ("NIK hanya boleh berisi angka 0–9 biasa; ('５' = 5, U+FF15) adalah angka dari huruf/lebar "
+                      "lain: ketik ulang NIK dengan angka 0–9.")
+ARABIC_MESSAGE = ("NIK hanya boleh berisi angka 0–9 biasa; ('٥' = 5, U+0665) adalah angka dari huruf/lebar lain: "
                   "ketik ulang NIK dengan angka 0–9.")
 
 

@@ -253,3 +253,14 @@ def test_a_listing_bringing_cards_recorded_elsewhere_on_a_locked_day_is_shown_no
     add_card(other, recorded_at=listed_at)
     assert day_review.changed_since_lock() == [
         f"day 2026-11-21 changed after it was locked (lock #{DayLock.get().id}): recorded, recordings"]
+
+
+def test_a_figure_added_to_the_review_later_is_no_change_of_a_day_locked_before():
+    """A lock stores the queue's figures as the head saw them; a later version counts one more
+    (the tickets carried over): the stored parts are compared, a new part only while it is zero."""
+    assert day_review._same({"tickets": 3, "closed": 1}, {"tickets": 3, "closed": 1, "carried": 0})
+    assert not day_review._same({"tickets": 3, "closed": 1}, {"tickets": 3, "closed": 1, "carried": 2})
+    assert not day_review._same({"tickets": 3, "closed": 1}, {"tickets": 3, "closed": 0, "carried": 1})
+    assert not day_review._same({"tickets": 3}, {})
+    assert day_review._same({}, {"carried": 0}) and not day_review._same({}, {"LOKET": 1})
+    assert day_review._same(5, 5) and not day_review._same(5, 6)

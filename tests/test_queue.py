@@ -17,7 +17,7 @@ from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.migrations import LATEST_VERSION, MIGRATIONS
 from dukcapil_tui.models import AuditLog, Card, CardEvent, Counter, Resident, Service, Ticket, TicketEvent
-from dukcapil_tui.services import bookings, catalog, queue_stats, settings, slips
+from dukcapil_tui.services import day_review, bookings, catalog, queue_stats, settings, slips
 from dukcapil_tui.services import queue as q
 from dukcapil_tui.services.context import NotFound, PermissionDenied, ServiceError
 
@@ -683,6 +683,11 @@ def test_end_of_day_carry_over(admin, clock, tmp_path):
     clock.at_wita(16, 0)
     result = q.end_of_day(admin, TODAY, carry_over=True)
     assert (result.closed, result.carried_over) == (1, 3)
+    rows = {row.service_code: row for row in queue_stats.day_summary(TODAY)}
+    assert [(c, rows[c].closed, rows[c].carried_over_out) for c in sorted(rows)] == [
+        ("pengambilan", 0, 1), ("rekam_baru", 0, 2)]  # the booking nobody came for is no ticket of the day
+    seen = day_review.review(TODAY).queue
+    assert (seen.closed, seen.carried, seen.still_open) == (0, 3, 0)
     booking = Ticket.get((Ticket.resident == resident.id) & (Ticket.day == TODAY))
     assert (booking.status, booking.outcome) == ("closed", "closed_eod")
     carried = list(Ticket.select().where(Ticket.carried_over == True).order_by(Ticket.id))  # noqa: E712
@@ -721,7 +726,7 @@ def test_carried_over_tickets_are_left_out_of_the_next_days_times(admin, clock):
     assert (row.tickets, row.served, row.failed, row.carried_over_in) == (2, 0, 2, 1)  # referred: not served
     assert row.waiting_minutes == [20.0] and row.service_minutes == [5.0]
     (yesterday,) = queue_stats.day_summary(TODAY)
-    assert (yesterday.tickets, yesterday.closed, yesterday.waiting_minutes) == (1, 1, [])
+    assert (yesterday.tickets, yesterday.closed, yesterday.carried_over_out, yesterday.waiting_minutes) == (1, 0, 1, [])
     assert fresh(old).outcome == "carried_over"
 
 

@@ -29,8 +29,11 @@ def foreign_digit(text: str) -> str | None:
 
 
 def digit_name(char: str) -> str:
-    """How to name a foreign digit in a message: the character and its Unicode name."""
-    return f"'{char}' ({unicodedata.name(char, 'U+%04X' % ord(char)).lower()})"
+    """How to name a foreign digit in a message, in no language: the character, the digit it
+    stands for and its code point (``'５' = 5, U+FF15``)."""
+    value = unicodedata.decimal(char, None)
+    shown = f" = {value}" if value is not None else ""
+    return f"'{char}'{shown}, U+{ord(char):04X}"
 
 
 def to_ascii_digits(text: str) -> str:

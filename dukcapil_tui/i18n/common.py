@@ -4,6 +4,11 @@ MESSAGES = {
     "app.title": ("Dukcapil TUI", "Dukcapil TUI"),
     "app.quit": ("Keluar", "Quit"),
     "app.help": ("Bantuan", "Help"),
+    # Textual's own bindings, named in F1's list like ours (ui.base.translate_bindings)
+    "textual.Quit": ("Keluar dari aplikasi", "Quit"),
+    "textual.Copy selected text": ("Salin teks yang dipilih", "Copy selected text"),
+    "textual.Focus Next": ("Isian berikutnya", "Next field"),
+    "textual.Focus Previous": ("Isian sebelumnya", "Previous field"),
     "app.back": ("Kembali", "Back"),
     "app.logout": ("Keluar akun", "Log out"),
     "app.palette": ("Perintah", "Commands"),

@@ -186,9 +186,9 @@ MESSAGES = {
     # --- the day review (CLI and screen) ---------------------------------------------------------
     "review.queue": ("Antrean", "Queue"),
     "review.queue_line": ("Tiket {tickets}: dilayani {served}, gagal/dirujuk {failed}, tidak hadir {no_show}, "
-                          "dialihkan {transferred}, ditutup akhir hari {closed}",
+                          "dialihkan {transferred}, ditutup akhir hari {closed}, dibawa ke hari berikut {carried}",
                           "Tickets {tickets}: served {served}, failed/referred {failed}, no-show {no_show}, "
-                          "transferred {transferred}, closed at day end {closed}"),
+                          "transferred {transferred}, closed at day end {closed}, carried over {carried}"),
     "review.queue_closed": ("Antrean hari itu sudah ditutup.", "The queue of the day is closed."),
     "review.queue_open": ("BELUM DITUTUP: {open} tiket masih terbuka.", "NOT CLOSED: {open} tickets still open."),
     "review.recordings": ("Perekaman per tempat: {total}", "Recordings by site: {total}"),

@@ -107,6 +107,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue_ui.col.transferred": ("Dialihkan", "Transferred"),
     "queue_ui.col.open": ("Terbuka", "Open"),
     "queue_ui.col.closed": ("Ditutup", "Closed"),
+    "queue_ui.col.carried": ("Ke besok", "Carried over"),
     "queue_ui.col.waiting_time": ("Tunggu (mnt)", "Wait (min)"),
     "queue_ui.col.service_time": ("Layan (mnt)", "Service (min)"),
     "queue_ui.col.outcomes": ("Hasil layanan", "Outcomes"),

@@ -3,7 +3,7 @@
 MESSAGES = {
     "nik.not_16_digits": ("NIK harus 16 angka (terisi {length}).", "A NIK must be 16 digits (got {length})."),
     "nik.placeholder": ("16 angka", "16 digits"),
-    "nik.foreign_digit": ("NIK hanya boleh berisi angka 0–9 biasa; {char} bukan angka biasa: ketik ulang NIK dengan angka 0–9.", "A NIK may hold only the plain digits 0–9; {char} is not one: type the NIK again with 0–9."),
+    "nik.foreign_digit": ("NIK hanya boleh berisi angka 0–9 biasa; ({char}) adalah angka dari huruf/lebar lain: ketik ulang NIK dengan angka 0–9.", "A NIK may hold only the plain digits 0–9; ({char}) is a digit of another script or width: type the NIK again with 0–9."),
     "nik.bad_date": (
         "NIK: bagian tanggal lahir {part} bukan tanggal yang mungkin (perempuan: tanggal + 40).",
         "NIK: the birth-date part {part} is not a possible date (women: day + 40).",

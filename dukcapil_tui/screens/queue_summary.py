@@ -29,7 +29,8 @@ END_OF_DAY_ROLES = ("admin", "loket")
 COLUMNS = (
     ("service", "queue.field.service"), ("tickets", "queue_ui.col.tickets"), ("served", "queue_ui.col.served"),
     ("failed", "queue_ui.col.failed"), ("no_show", "queue_ui.col.no_show"), ("transferred", "queue_ui.col.transferred"),
-    ("open", "queue_ui.col.open"), ("closed", "queue_ui.col.closed"), ("waiting", "queue_ui.col.waiting_time"),
+    ("open", "queue_ui.col.open"), ("closed", "queue_ui.col.closed"), ("carried", "queue_ui.col.carried"),
+    ("waiting", "queue_ui.col.waiting_time"),
     ("service_time", "queue_ui.col.service_time"),
 )
 SERVICE_WIDTH = 30
@@ -122,7 +123,7 @@ class QueueSummaryScreen(DayChooser, BaseScreen):
             table.add_row(
                 service, format_int(row.tickets), format_int(row.served), format_int(row.failed),
                 format_int(row.no_show), format_int(row.transferred), format_int(row.still_open),
-                format_int(row.closed), f"{minutes(row.waiting_median)} / {minutes(row.waiting_p90)}",
+                format_int(row.closed), format_int(row.carried_over_out), f"{minutes(row.waiting_median)} / {minutes(row.waiting_p90)}",
                 f"{minutes(row.service_median)} / {minutes(row.service_p90)}",
                 key=row.service_code,
             )

@@ -6,6 +6,8 @@ cost the same at a million residents; the table only ever holds one page.
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -137,8 +139,11 @@ class ResidentsScreen(BaseScreen):
             )
         status = self.query_one("#residents-status", Label)
         if not page.rows:
-            digits = self.current_query().digits
-            if digits and len(digits) == 16:
+            query = self.current_query()
+            digits = query.digits
+            if query.problem:  # full-width digits: nobody is found, and the clerk must know why
+                status.update(escape(query.problem))
+            elif digits and len(digits) == 16:
                 status.update(t("residents.search_nik_notfound", nik=digits))
             else:
                 status.update(t("residents.none"))

@@ -98,8 +98,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("penyerahan", "f8", "section.penyerahan", "section.penyerahan_help", ("admin", "cetak", "loket"), _handover),
     Section("blangko", "f9", "section.blangko", "section.blangko_help", ("admin", "blangko", "cetak"), _blangko),
     Section("queue_catalog", "f10", "queue_ui.catalog_title", "queue_ui.catalog_help", ("admin",), _queue_catalog),
-    Section("laporan", "f12", "section.laporan", "section.laporan_help", ("admin", "loket", "cetak", "blangko"), _laporan),
     Section("pengaturan", "f11", "settings.title", "settings.help", ("admin",), _settings),
+    Section("laporan", "f12", "section.laporan", "section.laporan_help", ("admin", "loket", "cetak", "blangko"), _laporan),
     Section("day_review", "", "review.title", "review.help", ("admin",), _day_review),
 )
 

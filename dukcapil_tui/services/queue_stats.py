@@ -28,7 +28,8 @@ class ServiceDay:
     no_show: int = 0
     transferred: int = 0
     still_open: int = 0
-    closed: int = 0
+    closed: int = 0  # closed at the end of the day, not served
+    carried_over_out: int = 0  # ... carried over to the next day as new tickets (not "closed")
     carried_over_in: int = 0
     outcomes: Tally = field(default_factory=Tally)
     waiting_minutes: list[float] = field(default_factory=list)
@@ -88,6 +89,8 @@ def day_summary(day: date) -> list[ServiceDay]:
             row.no_show += 1
         elif ticket.status == "transferred":
             row.transferred += 1
+        elif ticket.status == "closed" and ticket.outcome == "carried_over":
+            row.carried_over_out += 1
         elif ticket.status == "closed":
             row.closed += 1
         else:

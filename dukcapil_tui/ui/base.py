@@ -11,6 +11,7 @@ from dataclasses import replace
 from rich.markup import escape
 from textual import on
 from textual.css.query import NoMatches
+from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen, ScreenResultType
@@ -31,14 +32,18 @@ def translate_bindings(node: DOMNode) -> None:
     if source is None:
         return
     node._bindings.key_to_bindings = {
-        key: [
-            replace(b, description=t(b.description), tooltip=t(b.tooltip) if has(b.tooltip) else b.tooltip)
-            if has(b.description)
-            else b
-            for b in bindings
-        ]
-        for key, bindings in source.key_to_bindings.items()
+        key: [_translated(b) for b in bindings] for key, bindings in source.key_to_bindings.items()
     }
+
+
+def _translated(binding: Binding) -> Binding:
+    """Our bindings name an i18n key; Textual's own (Ctrl+C copies…) are English text, named
+    under ``textual.<text>``."""
+    description = binding.description
+    key = description if has(description) else f"textual.{description}" if has(f"textual.{description}") else None
+    if key is None:
+        return binding
+    return replace(binding, description=t(key), tooltip=t(binding.tooltip) if has(binding.tooltip) else binding.tooltip)
 
 
 def in_db(fn, *args, **kwargs):

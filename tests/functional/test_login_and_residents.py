@@ -85,6 +85,15 @@ async def test_find_resident_by_nik_and_by_name(app, demo_db):
         expected = query_db(demo_db, "SELECT count(*) FROM resident WHERE name LIKE ?", prefix + "%")[0][0]
         assert len(names) == min(expected, 50)
 
+        # a NIK in full-width digits (an input method's) finds nobody: the status says why
+        search.focus()
+        search.value = nik.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table_niks(screen) == []
+        status = str(screen.query_one("#residents-status", Label).render())
+        assert status.startswith("NIK hanya boleh berisi angka 0–9 biasa; ('") and "U+FF1" in status
+
 
 async def test_paging_with_page_down_and_up(app, demo_db):
     async with app.run_test(size=SIZE) as pilot:
@@ -294,8 +303,8 @@ async def test_the_nik_field_refuses_other_digits_and_drops_separators(app, demo
         await settle(pilot)
         assert nik.value == ""
         assert str(form.query_one("#error-nik", Label).render()) == (
-            "NIK hanya boleh berisi angka 0–9 biasa; '５' (fullwidth digit five) bukan angka biasa: ketik ulang NIK "
-            "dengan angka 0–9.")
+            "NIK hanya boleh berisi angka 0–9 biasa; ('５' = 5, U+FF15) adalah angka dari huruf/lebar lain: ketik "
+            "ulang NIK dengan angka 0–9.")
         nik.post_message(events.Paste("5202 0457.0805-0099"))  # as written on a letter
         await settle(pilot)
         assert nik.value == "5202045708050099"
@@ -305,8 +314,11 @@ async def test_the_nik_field_refuses_other_digits_and_drops_separators(app, demo
 async def test_ctrl_p_opens_the_command_palette_and_section_keys_work_from_every_screen(app):
     from textual.command import CommandPalette
 
+    from dukcapil_tui import i18n
+    from dukcapil_tui.screens.help import binding_rows
     from dukcapil_tui.screens.sections import SECTIONS
 
+    ours = {i18n.t(key) for key in i18n.keys()}
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "admin")
         await pilot.press("ctrl+p")
@@ -326,6 +338,9 @@ async def test_ctrl_p_opens_the_command_palette_and_section_keys_work_from_every
             await pilot.press(here.key)
             await settle(pilot)
             assert getattr(app.screen, "section_id", None) == here.id, (here.id, type(app.screen).__name__)
+            # F1 lists every key of the screen in the interface's language (Textual's own too)
+            untranslated = [row for row in binding_rows(app, app.screen.active_bindings) if row[1] not in ours]
+            assert untranslated == [], here.id
             await pilot.press(there.key)
             await settle(pilot)
             assert getattr(app.screen, "section_id", None) == there.id, (here.id, there.id,

@@ -425,7 +425,7 @@ async def test_day_summary_and_end_of_day_carry_over(app, demo_db, clock):
         table = summary.query_one("#summary-table", DataTable)
         assert table.row_count == 1
         row = table.get_row_at(0)
-        assert row[0].startswith("F · Surat keterangan") and row[1:8] == ["3", "1", "0", "1", "0", "1", "0"]
+        assert row[0].startswith("F · Surat keterangan") and row[1:9] == ["3", "1", "0", "1", "0", "1", "0", "0"]
         assert text_of(summary, "#summary-totals") == \
             "22-11-2026: 3 tiket · 1 dilayani · 0 gagal/dirujuk · 1 tidak hadir · 1 masih terbuka"
         outcomes = summary.query_one("#summary-outcomes", DataTable)
@@ -443,7 +443,8 @@ async def test_day_summary_and_end_of_day_carry_over(app, demo_db, clock):
                          what="the end of day")
         assert text_of(summary, "#summary-message") == \
             "Hari 22-11-2026 ditutup: 0 tiket ditutup, 1 dibawa ke 23-11-2026."
-        await wait_until(pilot, lambda: table.get_row_at(0)[6:8] == ["0", "1"], what="the summary to reload")
+        await wait_until(pilot, lambda: table.get_row_at(0)[6:9] == ["0", "0", "1"],
+                         what="the summary to reload: open 0, closed 0, carried over 1")
     assert query_db(demo_db, "SELECT day, status, outcome, carried_over FROM ticket WHERE number = 3 ORDER BY id") == [
         ("2026-11-22", "closed", "carried_over", 0)]
     assert query_db(demo_db, "SELECT day, number, status, carried_over, visitor_name FROM ticket "
