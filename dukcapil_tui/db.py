@@ -64,7 +64,7 @@ def open_database(
         _refuse_foreign(path)
     from dukcapil_tui import paths, private
 
-    private.ensure_dir(path.parent, own=path.parent == paths.data_dir())
+    private.ensure_dir(path.parent, own=path.parent == paths.data_dir(), parents=True)
     private.create_empty(path)
     db = make_database(path)
     database.initialize(db)

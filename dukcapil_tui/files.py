@@ -23,8 +23,11 @@ _REASONS = {
 
 def os_reason(exc: OSError) -> str:
     """Why the operating system refused, in the user's language (not the system's English)."""
+    from dukcapil_tui import private
     from dukcapil_tui.i18n import t
 
+    if isinstance(exc, private.MissingParent):
+        return t("os.no_parent", parent=exc.parent)
     key = _REASONS.get(exc.errno or 0)
     return t(key) if key else (exc.strerror or t("os.unknown"))
 

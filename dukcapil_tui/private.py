@@ -26,15 +26,29 @@ def tighten_umask() -> None:
         os.umask(os.umask(0) | 0o077)
 
 
-def ensure_dir(path: Path | str, *, own: bool = True) -> Path:
-    """Create ``path`` (and missing parents) as private folders. An existing folder is tightened
-    when it is one of the app's own (``own``), never when the user chose it (``--out``, ``--to``)."""
+class MissingParent(FileNotFoundError):
+    """A folder the user chose (``--out``, ``--to``) lies in a folder that does not exist: most
+    often a flash drive or network share not mounted, whose mount point would otherwise quietly
+    receive the file on the local disk."""
+
+    def __init__(self, parent: Path) -> None:
+        super().__init__(2, "parent folder missing", str(parent))
+        self.parent = parent
+
+
+def ensure_dir(path: Path | str, *, own: bool = True, parents: bool | None = None) -> Path:
+    """Create ``path`` (and, for the app's own folders, missing parents) as private folders. An
+    existing folder is tightened when it is one of the app's own (``own``), never when the user
+    chose it (``--out``, ``--to``); a folder the user chose may be created, its parent not
+    (``MissingParent``) unless ``parents`` says otherwise."""
     path = Path(path)
     missing = []
     probe = path
     while not probe.exists() and probe != probe.parent:
         missing.append(probe)
         probe = probe.parent
+    if not (own if parents is None else parents) and len(missing) > 1:
+        raise MissingParent(path.parent)
     for folder in reversed(missing):
         try:
             folder.mkdir(mode=DIR_MODE)
@@ -75,7 +89,7 @@ def create_empty(path: Path | str) -> None:
 def open_private(path: Path | str, mode: str = "w", **kwargs) -> Iterator:
     """``open()`` for writing, the file created (or truncated) with mode 0600."""
     path = Path(path)
-    ensure_dir(path.parent, own=False)
+    ensure_dir(path.parent, own=False, parents=True)
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
     fd = os.open(path, flags, FILE_MODE)
     _chmod(path, FILE_MODE)

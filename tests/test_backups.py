@@ -165,6 +165,20 @@ def test_an_unusable_folder_is_a_clear_message(admin, tmp_path):
     assert "Folder cadangan" in str(caught.value) and "tidak dapat dipakai" in str(caught.value)
 
 
+def test_a_folder_on_a_drive_not_mounted_is_refused_not_made_on_the_local_disk(admin, tmp_path):
+    """--to /media/usb/cadangan with the flash drive not mounted: its mount point is missing, so
+    nothing is created under it; the folder itself may be new when its parent exists."""
+    mount_point = tmp_path / "media" / "usb"
+    with pytest.raises(ServiceError) as caught:
+        backups.create(admin, backups.MANUAL, mount_point / "cadangan")
+    assert str(caught.value) == (f"Folder cadangan {mount_point / 'cadangan'} tidak dapat dipakai: folder {mount_point} "
+                                 "tidak ada (flashdisk atau folder jaringan belum terpasang?); pasang atau buat dulu "
+                                 "folder itu")
+    assert not (tmp_path / "media").exists()
+    mount_point.mkdir(parents=True)
+    assert backups.create(admin, backups.MANUAL, mount_point / "cadangan").parent == mount_point / "cadangan"
+
+
 def test_the_first_start_of_an_office_day_makes_the_days_backup(admin, clock):
     first = backups.daily_if_due(admin)
     assert first is not None and first.name.endswith("_daily.sqlite3")

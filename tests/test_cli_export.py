@@ -138,3 +138,18 @@ def test_help_lists_export_and_target():
     result = CliRunner().invoke(cli, ["--help"], obj=State())
     assert "  export " in result.output and "  target " in result.output
     assert "wajib-ktp" in CliRunner().invoke(cli, ["import", "--help"], obj=State()).output
+
+
+def test_a_named_list_refused_to_a_counter_clerk_before_anything_is_shown_or_written(db, tmp_path):
+    from conftest import PASSWORD, actor
+    from dukcapil_tui.services import users
+
+    open_database(db)
+    users.create_user(actor("admin"), "loket9", "Loket Sembilan", "loket", PASSWORD)
+    database.close()
+    result = CliRunner().invoke(cli, ["--db", str(db), *login_args("loket9"), "export", "belum-rekam",
+                                      "--out", str(tmp_path / "lapor")], obj=State())
+    database.close()
+    assert_exit(result, 2)
+    assert "Menulis" not in result.stderr and "admin" in result.stderr
+    assert not (tmp_path / "lapor").exists()

@@ -20,12 +20,12 @@ def test_cells_are_neutralised(value, written):
     assert import_report.neutralise(value) == written
 
 
-def test_the_report_is_written_with_a_free_name_and_read_back_as_text(tmp_path, frozen_now):
+def test_the_report_is_written_with_a_free_name_and_read_back_as_text(office, tmp_path, frozen_now):
     rows = [[2, "=1+1", "alasan"], [3, "5202041708050001", "-baris"]]
     first = import_report.write("impor-x", tmp_path / "daftar.csv", ["BARIS", "NIK", "ALASAN"], rows, tmp_path / "out")
     second = import_report.write("impor-x", tmp_path / "daftar.csv", ["BARIS", "NIK", "ALASAN"], rows, tmp_path / "out")
-    assert first.name == "impor-x_daftar_20261122-020000_ditolak.csv"
-    assert second.name == "impor-x_daftar_20261122-020000_ditolak_v2.csv"
+    assert first.name == "impor-x_daftar_20261122-100000_ditolak.csv"  # 10:00 WITA, the office's clock
+    assert second.name == "impor-x_daftar_20261122-100000_ditolak_v2.csv"
     with first.open(encoding="utf-8-sig", newline="") as handle:
         assert list(csv.reader(handle)) == [["BARIS", "NIK", "ALASAN"], ["2", "'=1+1", "alasan"],
                                             ["3", "5202041708050001", "'-baris"]]

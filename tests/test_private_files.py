@@ -116,5 +116,9 @@ def test_a_folder_the_user_chose_is_not_changed(tmp_path, umask_022):
     chosen.mkdir(mode=0o755)
     private.ensure_dir(chosen, own=False)
     assert mode(chosen) == 0o755
-    made = private.ensure_dir(chosen / "baru" / "sub", own=False)
+    made = private.ensure_dir(chosen / "baru" / "sub", own=False, parents=True)
     assert mode(made) == 0o700 and mode(made.parent) == 0o700
+    with pytest.raises(private.MissingParent) as caught:  # the user's folder: its parent must exist
+        private.ensure_dir(chosen / "lain" / "sub", own=False)
+    assert caught.value.parent == chosen / "lain" and not (chosen / "lain").exists()
+    assert mode(private.ensure_dir(chosen / "lain", own=False)) == 0o700

@@ -524,6 +524,13 @@ def test_export_to_an_unusable_folder_is_refused(office, admin, tmp_path):
         reports.export("harian", Period.for_date(TODAY), blocker / "sub", admin)
 
 
+def test_export_into_a_folder_whose_parent_is_missing_is_refused(office, admin, tmp_path):
+    with pytest.raises(ServiceError, match="folder .*usb tidak ada .flashdisk"):
+        reports.export("harian", Period.for_date(TODAY), tmp_path / "usb" / "laporan", admin)
+    assert not (tmp_path / "usb").exists()
+    assert reports.export("harian", Period.for_date(TODAY), tmp_path / "laporan", admin).parent == tmp_path / "laporan"
+
+
 def test_every_report_exports_with_its_layout(office, admin, tmp_path):
     for report in reports.REPORTS:
         path = reports.export(report, reports.default_period(report, TODAY), tmp_path / "all", admin)

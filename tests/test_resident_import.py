@@ -130,7 +130,7 @@ def test_rejected_rows_report_file(admin, tmp_path, frozen_now):
     report = result.report_path
     assert report is not None and report.exists()
     assert report.parent == paths.export_dir()
-    assert report.name == "impor-penduduk_penduduk_20261122-020000_ditolak.csv"
+    assert report.name == "impor-penduduk_penduduk_20261122-100000_ditolak.csv"
     with report.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows == [

@@ -50,6 +50,7 @@ def export(state: State, report: str, date_text: str | None, month_text: str | N
         fail(t("report.wajib_source_capaian_only"))
     open_db(state)
     actor = cli_actor(state)
+    reports.require_allowed(report, actor)
     period = reports.parse_period(report, date_text=date_text, month_text=month_text)
     if info.named:
         expected = reports.preview(report, period).rows or 0

@@ -145,6 +145,13 @@ def preview(report: str, period: Period, *, wajib_source: str | None = None) -> 
                    file_name(report, period), data.total if info.named else None)
 
 
+def require_allowed(report: str, actor: Actor) -> ReportInfo:
+    """The report's description, when ``actor`` may export it (PermissionDenied otherwise)."""
+    info = report_info(report)
+    require_role(actor, f"action.export_{info.module}", *info.roles)
+    return info
+
+
 def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor,
            progress: Progress | None = None, *, wajib_source: str | None = None) -> Path:
     """Write the report for ``period`` into ``out_dir`` (default: the exports folder) and return
@@ -155,8 +162,7 @@ def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor
     from dukcapil_tui.reports import common
     from dukcapil_tui.services import audit
 
-    info = report_info(report)
-    require_role(actor, f"action.export_{info.module}", *info.roles)
+    info = require_allowed(report, actor)
     from dukcapil_tui import private, spool
 
     spool.install()

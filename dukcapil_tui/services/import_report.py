@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from dukcapil_tui import files, private
-from dukcapil_tui.services import context
 from dukcapil_tui.tabular import clean_cell
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -33,12 +32,14 @@ def neutralise(value: object) -> object:
 
 def write(kind: str, source: Path | str, header: Sequence[str], rows: Iterable[Sequence[object]],
           directory: Path | None = None) -> Path:
-    """Write ``rows`` under ``header`` to ``<kind>_<source name>_<UTC stamp>_ditolak.csv`` in
-    ``directory`` (default: the exports folder); a name already taken gets a number."""
+    """Write ``rows`` under ``header`` to ``<kind>_<source name>_<stamp>_ditolak.csv`` in
+    ``directory`` (default: the exports folder), the stamp in the office's own time (what the
+    clerk's clock showed); a name already taken gets a number."""
     from dukcapil_tui import paths
+    from dukcapil_tui.services import settings
 
     directory = files.ensure_folder(directory if directory else paths.export_dir(), own=directory is None)
-    stamp = context.now_utc().strftime("%Y%m%d-%H%M%S")
+    stamp = settings.office_now().strftime("%Y%m%d-%H%M%S")
     target = files.reserve(directory / f"{kind}_{Path(source).stem}_{stamp}_ditolak.csv")
     partial = target.with_name(f".{target.name}.tmp")
     try:
