@@ -471,3 +471,19 @@ def test_an_outflow_dated_back_cannot_make_an_earlier_day_negative(admin, clock)
     assert blangko.balance(until=TODAY - timedelta(days=2)) == 0
     with pytest.raises(ValidationError):
         blangko.receive(keeper, 1, "SJ-3", "Provinsi", day=TODAY + timedelta(days=1))
+
+
+def test_the_ledger_reads_in_words_with_separators():
+    from dukcapil_tui.domain.formatting import format_signed
+    from dukcapil_tui.models import BlangkoMovement
+    from dukcapil_tui.services import ledger_view
+
+    assert [format_signed(v) for v in (5000, 1, 0, -1, -4500)] == ["+5.000", "+1", "0", "-1", "-4.500"]
+    withdrawn = BlangkoMovement(kind="spoiled", reference="perubahan_data", note="")
+    assert ledger_view.reference(withdrawn) == "perubahan elemen data"
+    assert ledger_view.reference(BlangkoMovement(kind="spoiled", reference="chip_rusak")) == "chip rusak"
+    receipt = BlangkoMovement(kind="receipt", reference="SJ/12/2026", note="")
+    assert ledger_view.reference(receipt) == "SJ/12/2026"
+    assert ledger_view.reference(receipt, corrected=True) == "SJ/12/2026 (dikoreksi)"
+    correction = BlangkoMovement(kind="correction", reference="koreksi #1", note="salah ketik")
+    assert ledger_view.reference(correction, corrected=True) == "koreksi #1: salah ketik"

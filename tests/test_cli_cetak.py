@@ -296,10 +296,10 @@ def test_a_correction_from_the_command_line(office):
     assert_clean_exit(ledger, 0)
     (line,) = ledger.output.splitlines()
     number = line.split()[0]
-    assert number.startswith("#") and "Penerimaan" in line and "+5000" in line
+    assert number.startswith("#") and "Penerimaan" in line and "+5.000" in line
     asked = invoke("blangko", "correct", number, "500", "--reason", "salah ketik")
     assert_clean_exit(asked, 0)
-    assert asked.output.startswith("Permintaan koreksi #1 dicatat: mutasi " + number + " menjadi 500 (selisih -4500).")
+    assert asked.output.startswith("Permintaan koreksi #1 dicatat: mutasi " + number + " menjadi 500 (selisih -4.500).")
     assert "correction Koreksi #1: Penerimaan" in invoke("blangko", "pending").output
     missing_reason = invoke("blangko", "correct", number, "400")
     assert missing_reason.exit_code == 2 and "--reason" in missing_reason.stderr

@@ -13,6 +13,7 @@ from dukcapil_tui.cli.common import (
     parse_day,
     pass_state,
 )
+from dukcapil_tui.domain.formatting import format_date, format_decimal, format_int, format_signed
 
 
 @click.group("blangko")
@@ -25,7 +26,6 @@ def blangko_group() -> None:
 def balance_cmd(state: State) -> None:
     """Print the stock, blanks used per working day (last 14 days), the days it lasts, the
     shortfall against the cards ready to print, and a warning under the reorder threshold."""
-    from dukcapil_tui.domain.formatting import format_decimal, format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko
 
@@ -58,7 +58,6 @@ def receive_cmd(state: State, quantity: str, document_no: str, source: str, note
                 day_text: str | None, confirmed: bool) -> None:
     """Record a lot of QUANTITY blanks received (1000 or 1.000), with its document number,
     dated --date (default today; a locked day refuses it)."""
-    from dukcapil_tui.domain.formatting import format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko
 
@@ -83,7 +82,6 @@ def loan_cmd(state: State, direction: str, quantity: str, office: str, reference
              day_text: str | None, confirmed: bool) -> None:
     """Record blanks borrowed from (in) or lent to (out) another office, or blanks lent earlier
     that come back (returned), dated --date (default today; a locked day refuses it)."""
-    from dukcapil_tui.domain.formatting import format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko
 
@@ -105,14 +103,13 @@ def loan_cmd(state: State, direction: str, quantity: str, office: str, reference
 @pass_state
 def count_cmd(state: State, counted: str, note: str, confirmed: bool) -> None:
     """Record a stock count (opname) of COUNTED blanks; the head approves the adjustment."""
-    from dukcapil_tui.domain.formatting import format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko
 
     open_db(state)
     count = blangko.record_count(cli_actor(state), counted, note, confirmed=confirmed)
     click.echo(t("cli.blangko.counted", number=count.id, counted=format_int(count.counted),
-                 computed=format_int(count.computed), variance=f"{count.counted - count.computed:+d}"))
+                 computed=format_int(count.computed), variance=format_signed(count.counted - count.computed)))
 
 
 @blangko_group.command("ledger")
@@ -120,17 +117,15 @@ def count_cmd(state: State, counted: str, note: str, confirmed: bool) -> None:
 @pass_state
 def ledger_cmd(state: State, limit: int) -> None:
     """Print the newest ledger entries with their numbers (what `blangko correct` takes)."""
-    from dukcapil_tui.domain.formatting import format_date
     from dukcapil_tui.i18n import t
-    from dukcapil_tui.services import blangko, blangko_corrections
+    from dukcapil_tui.services import blangko, blangko_corrections, ledger_view
 
     open_db(state)
     movements = blangko.movements_page(None, limit)
     corrected = blangko_corrections.corrected_ids([m.id for m in movements])
     for m in movements:
-        mark = f" ({t('blangko.ui.corrected')})" if m.id in corrected else ""
-        click.echo(f"#{m.id:<6} {format_date(m.day)}  {t(f'blangko.kind.{m.kind}'):<20} {m.quantity:>+8}  "
-                   f"{m.reference}{mark}")
+        click.echo(f"#{m.id:<6} {format_date(m.day)}  {t(f'blangko.kind.{m.kind}'):<20} "
+                   f"{format_signed(m.quantity):>8}  {ledger_view.reference(m, m.id in corrected)}")
 
 
 @blangko_group.command("correct")
@@ -142,21 +137,19 @@ def ledger_cmd(state: State, limit: int) -> None:
 def correct_cmd(state: State, entry: str, quantity: str, reason: str, confirmed: bool) -> None:
     """Ask for ledger ENTRY (its number, see `blangko ledger`) to be corrected to QUANTITY
     blanks (0: it should not exist). The head approves with `blangko decide`."""
-    from dukcapil_tui.domain.formatting import format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko_corrections
 
     open_db(state)
     row = blangko_corrections.request(cli_actor(state), entry.lstrip("#"), quantity, reason, confirmed=confirmed)
     click.echo(t("cli.blangko.correction_asked", number=row.id, entry=row.movement_id,
-                 quantity=format_int(row.quantity), delta=f"{row.delta:+d}"))
+                 quantity=format_int(row.quantity), delta=format_signed(row.delta)))
 
 
 @blangko_group.command("pending")
 @pass_state
 def pending_cmd(state: State) -> None:
     """List the stock counts and corrections waiting for the head's decision."""
-    from dukcapil_tui.domain.formatting import format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko, blangko_corrections
 
@@ -178,7 +171,6 @@ def pending_cmd(state: State) -> None:
 @pass_state
 def decide_cmd(state: State, kind: str, number: int, approve: bool) -> None:
     """The head approves or rejects a pending stock count or correction (see `blangko pending`)."""
-    from dukcapil_tui.domain.formatting import format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko, blangko_corrections
 
@@ -204,7 +196,6 @@ def request_cmd(state: State, quantity: str, letter_no: str, addressed_to: str, 
                 confirmed: bool) -> None:
     """Record a request to the province for QUANTITY blanks (the letter dated --date, default today).
     Receipts that deliver it name it: `blangko receive … --request N`."""
-    from dukcapil_tui.domain.formatting import format_date, format_int
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import blangko_requests
 

@@ -13,6 +13,11 @@ def format_int(value: int | None) -> str:
     return sign + f"{abs(int(value)):,}".replace(",", ".")
 
 
+def format_signed(value: int) -> str:
+    """A change with its sign: +1.000, -5, 0."""
+    return ("+" if value > 0 else "") + format_int(value)
+
+
 def format_decimal(value: float | None, places: int = 2) -> str:
     if value is None:
         return "-"

@@ -16,12 +16,12 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label
 
 from dukcapil_tui.domain import cards as card_rules
-from dukcapil_tui.domain.formatting import format_date, format_decimal, format_int
+from dukcapil_tui.domain.formatting import format_date, format_decimal, format_int, format_signed
 from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db
-from dukcapil_tui.services import blangko, blangko_corrections, blangko_requests
+from dukcapil_tui.services import blangko, blangko_corrections, blangko_requests, ledger_view
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 from dukcapil_tui.widgets.tiles import StatTile
 
@@ -132,13 +132,8 @@ class BlangkoScreen(BaseScreen):
         table = self.query_one(DataTable)
         table.clear()
         for m in message.movements:
-            reference = t(f"blangko.spoil.{m.reference}") if m.reference in card_rules.SPOIL_REASONS else m.reference
-            if m.kind == "correction":
-                reference = f"{reference}: {m.note}"
-            elif m.id in message.corrected:
-                reference = f"{reference} ({t('blangko.ui.corrected')})"
-            table.add_row(format_date(m.day), t(f"blangko.kind.{m.kind}"), f"{m.quantity:+d}", reference, m.source,
-                          m.username, key=str(m.id))
+            table.add_row(format_date(m.day), t(f"blangko.kind.{m.kind}"), format_signed(m.quantity),
+                          ledger_view.reference(m, m.id in message.corrected), m.source, m.username, key=str(m.id))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -327,7 +322,7 @@ class BlangkoScreen(BaseScreen):
         if kind == "correction":
             actor = self.app.actor
             intro = t("blangko.ui.correction_intro", entry=item.entry, quantity=format_int(item.quantity),
-                      delta=f"{item.delta:+d}", reason=item.reason, user=item.requested_by)
+                      delta=format_signed(item.delta), reason=item.reason, user=item.requested_by)
             self._form(t("blangko.ui.decide"), [
                 FormField("decision", t("blangko.ui.decision"), "select",
                           (("approve", t("blangko.ui.approve")), ("reject", t("blangko.ui.reject")))),
@@ -339,7 +334,7 @@ class BlangkoScreen(BaseScreen):
         actor = self.app.actor
         variance = count.counted - count.computed
         intro = t("blangko.ui.decide_intro", counted=format_int(count.counted), computed=format_int(count.computed),
-                  variance=f"{variance:+d}", user=count.username,
+                  variance=format_signed(variance), user=count.username,
                   day=format_date(count.day if isinstance(count.day, date) else parse_date(count.day)))
         self._form(t("blangko.ui.decide"), [
             FormField("decision", t("blangko.ui.decision"), "select",

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import queue as queue_rules
-from dukcapil_tui.domain.formatting import format_date, format_int
+from dukcapil_tui.domain.formatting import format_date, format_int, format_signed
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import DayLock
@@ -217,7 +217,7 @@ def lock(actor: Actor, day: date, *, confirmed: bool = False) -> DayLock:
             raise NeedsConfirmation(t("daylock.unreconciled", day=format_date(day),
                                       prints=format_int(seen.prints.prints),
                                       blanks=format_int(seen.prints.blanks_used),
-                                      difference=f"{seen.prints.difference:+d}"))
+                                      difference=format_signed(seen.prints.difference)))
         figures = seen.figures()
         row = DayLock.create(day=day, locked_at=context.now_utc(), locked_by=actor.username,
                              summary=json.dumps(figures, ensure_ascii=False, sort_keys=True))
@@ -295,7 +295,7 @@ def sections(seen: DayReview) -> list[ReviewSection]:
                       + (() if p.difference else (t("review.reconciled"),))
                       + (t("review.other_blanks", damaged=format_int(p.damaged), received=format_int(p.received),
                            stock=format_int(seen.stock_end)),),
-                      (t("review.difference", difference=f"{p.difference:+d}"),) if p.difference else ()),
+                      (t("review.difference", difference=format_signed(p.difference)),) if p.difference else ()),
         ReviewSection("service", t("review.service"),
                       (t("review.handovers", count=format_int(seen.handovers)),
                        t("review.suket", issued=format_int(seen.suket_issued),
