@@ -170,7 +170,7 @@ def test_a_damaged_blank_goes_into_the_spoiled_register(admin, clock):
 
 @pytest.mark.parametrize("nik, message", [
     ("520204170805", "NIK harus 16 angka (terisi 12)."),
-    ("5202041708050001x", "NIK harus 16 angka (terisi 17)."),
+    ("5202041708050001x", "NIK hanya berisi angka 0–9; karakter ke-17 ('x') bukan angka."),
     ("５２０２０４１７０８０５０００１", "NIK hanya boleh berisi angka 0–9 biasa; ('５' = 5, U+FF15) adalah angka "
                                  "dari huruf/lebar lain: ketik ulang NIK dengan angka 0–9."),
     ("5202043213050001", "NIK: bagian tanggal lahir 321305 bukan tanggal yang mungkin (perempuan: tanggal + 40)."),

@@ -27,12 +27,22 @@ def test_male_reading():
     assert r.valid and r.sex == "L" and r.birth_date == date(2005, 8, 17)
 
 
-@pytest.mark.parametrize("value", ["", "123", "52020457080500031", "52020457O8050003"])
+@pytest.mark.parametrize("value", ["", "123", "520204570805000", "52020457080500031"])
 def test_not_16_digits_is_an_error(value):
     r = read(value)
     assert not r.valid
     assert r.errors[0].code == "nik.not_16_digits"
-    assert "16" in r.errors[0].message
+    assert r.errors[0].message == f"NIK harus 16 angka (terisi {len(value)})."
+
+
+@pytest.mark.parametrize("value, position, shown", [
+    ("52020457O8050003", 9, "'O'"), ("X202045708050003", 1, "'X'"), ("520204570805000l", 16, "'l'"),
+    ("5202045708050003x", 17, "'x'"), ("52020457\u200b8050003", 9, "'\u200b', U+200B"),  # a pasted zero-width space
+])
+def test_a_letter_in_a_nik_is_named_with_its_place(value, position, shown):
+    (problem,) = read(value).errors
+    assert problem.code == "nik.not_a_digit"
+    assert problem.message == f"NIK hanya berisi angka 0–9; karakter ke-{position} ({shown}) bukan angka."
 
 
 def test_separators_are_ignored():

@@ -29,12 +29,12 @@ def test_values_are_checked_and_cleaned(admin):
 
 
 @pytest.mark.parametrize("key, value, message", [
-    ("head_nip", "123", "NIP Kepala Dinas: NIP harus 18 angka (atau kosong)."),
+    ("head_nip", "123", "NIP Kepala Dinas: harus 18 angka (atau kosong)."),
     ("reorder_threshold", "-5", "Batas pesan ulang blangko: harus angka bulat 0 sampai 1.000.000."),
     ("noshow_after_recalls", "0", "Panggil ulang sebelum tidak hadir: harus angka bulat 1 sampai 20."),
     ("suket_number_pattern", "470/DKPS/{year}", "Pola nomor Suket: pola harus memuat nomor urut {seq}."),
     ("suket_number_pattern", "470/{seq:04d}/{bulan}", "Pola nomor Suket: pola tidak bisa dipakai"),
-    ("timezone", "Asia/Tokyo_", "Zona waktu: Zona waktu 'Asia/Tokyo_' tidak dikenal"),
+    ("timezone", "Asia/Tokyo_", "Zona waktu: 'Asia/Tokyo_' tidak dikenal; gunakan misalnya Asia/Jakarta"),
     ("office_name", "   ", "Nama kantor: wajib diisi."),
     ("suket_forbid_when_stock", "mungkin", "isi ya atau tidak."),
     ("idle_lock_minutes", "0", "Kunci layar setelah menganggur (menit): harus angka bulat 1 sampai 120."),
@@ -77,4 +77,4 @@ def test_cli_settings(office_db, monkeypatch):
     result = runner.invoke(cli, ["settings"], obj=State())
     assert "head_name                H. Lalu Ahmad" in result.output and "region_code              52.02" in result.output
     result = runner.invoke(cli, [*login_args(), "settings", "head_nip", "12"], obj=State())
-    assert result.exit_code == 2 and "NIP harus 18 angka" in result.output
+    assert result.exit_code == 2 and "NIP Kepala Dinas: harus 18 angka" in result.output

@@ -53,6 +53,10 @@ def format_problem(nik: str) -> Problem | None:
     foreign = numbers.foreign_digit(nik)
     if foreign is not None:
         return Problem("nik.foreign_digit", {"char": numbers.digit_name(foreign)}, "nik")
+    for position, char in enumerate(nik, start=1):
+        if not "0" <= char <= "9":
+            shown = f"'{char}'" if char.isprintable() and not char.isspace() else numbers.digit_name(char)
+            return Problem("nik.not_a_digit", {"char": shown, "position": position}, "nik")
     return Problem("nik.not_16_digits", {"length": len(nik)}, "nik")
 
 

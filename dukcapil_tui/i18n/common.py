@@ -146,7 +146,8 @@ MESSAGES.update({
 MESSAGES.update({
     "settings.required": ("wajib diisi.", "is required."),
     "settings.bad_number": ("harus angka bulat {low} sampai {high}.", "must be a whole number from {low} to {high}."),
-    "settings.bad_nip": ("NIP harus 18 angka (atau kosong).", "The NIP must be 18 digits (or empty)."),
+    "settings.bad_nip": ("harus 18 angka (atau kosong).", "must be 18 digits (or empty)."),
+    "settings.bad_zone_value": ("'{zone}' tidak dikenal; gunakan misalnya {zones}.", "'{zone}' is unknown; use e.g. {zones}."),
     "settings.bad_yes_no": ("isi ya atau tidak.", "answer yes or no."),
     "settings.bad_pattern": ("pola tidak bisa dipakai; gunakan {seq:04d}, {month_roman}, {month}, {year}, {day}.", "the pattern cannot be used; use {seq:04d}, {month_roman}, {month}, {year}, {day}."),
     "settings.pattern_needs_seq": ("pola harus memuat nomor urut {seq}.", "the pattern must contain the sequence {seq}."),

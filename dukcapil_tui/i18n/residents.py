@@ -1,6 +1,8 @@
 """Strings for NIK, residents, regions and the resident import."""
 
 MESSAGES = {
+    "nik.not_a_digit": ("NIK hanya berisi angka 0–9; karakter ke-{position} ({char}) bukan angka.",
+                        "A NIK holds only the digits 0–9; character {position} ({char}) is not a digit."),
     "nik.not_16_digits": ("NIK harus 16 angka (terisi {length}).", "A NIK must be 16 digits (got {length})."),
     "nik.placeholder": ("16 angka", "16 digits"),
     "nik.foreign_digit": ("NIK hanya boleh berisi angka 0–9 biasa; ({char}) adalah angka dari huruf/lebar lain: ketik ulang NIK dengan angka 0–9.", "A NIK may hold only the plain digits 0–9; ({char}) is a digit of another script or width: type the NIK again with 0–9."),

@@ -113,8 +113,8 @@ def _yes_no(value: str) -> str:
 def _zone(value: str) -> str:
     try:
         return validate_timezone(value.strip())
-    except ServiceError as exc:
-        raise ValueError(str(exc)) from None
+    except ServiceError:  # the field's label goes before the message
+        raise ValueError(t("settings.bad_zone_value", zone=value.strip(), zones=", ".join(INDONESIAN_ZONES))) from None
 
 
 def _suket_pattern(value: str) -> str:
