@@ -165,8 +165,9 @@ def test_a_failed_print_needs_a_print_failure_reason(admin, clock, reason):
     before = db_state()
     with pytest.raises(ValidationError) as caught:
         printing.record_result(admin, _job(batch, card).id, False, reason)
-    assert caught.value.problems["reason"] == (f"Alasan gagal: nilai '{reason or '-'}' tidak dikenal; pilih salah "
-                                               "satu dari gagal cetak, chip rusak.")
+    assert caught.value.problems["reason"] == (
+        "Alasan gagal wajib dipilih: gagal cetak, chip rusak." if not reason else
+        f"Alasan gagal: nilai '{reason}' tidak dikenal; pilih salah satu dari gagal cetak, chip rusak.")
     assert db_state() == before
 
 
@@ -290,6 +291,10 @@ def test_handover_to_family_needs_relation_and_name(admin, clock):
                     "ibu, anak, saudara, lainnya.",
         "collector_name": "Nama pengambil wajib diisi.",
     }
+    with pytest.raises(ValidationError) as caught:
+        _hand(card.resident.nik, collected_by="family", relation="", collector_name="Baiq Nur")
+    assert caught.value.problems == {
+        "relation": "Hubungan keluarga wajib dipilih: suami, istri, ayah, ibu, anak, saudara, lainnya."}
     with pytest.raises(ValidationError) as caught:
         _hand(card.resident.nik, collected_by="tetangga")
     assert caught.value.problems == {"collected_by": "Pengambil: penduduk sendiri atau keluarga."}

@@ -32,6 +32,13 @@ def shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def bad_choice(field: str, value: object, choices: str) -> str:
+    """A choice left empty ("wajib dipilih") or not one of ``choices`` (a text listing them)."""
+    if value is None or str(value).strip() in ("", "-"):
+        return t("field.choose", field=field, choices=choices)
+    return t("field.bad_choice", field=field, value=shown(value), choices=choices)
+
+
 FORM = "_form"  # the key of a problem that concerns the whole operation, not one field
 
 

@@ -47,6 +47,7 @@ MESSAGES = {
         "{field} is not a valid date (use DD-MM-YYYY).",
     ),
     "field.future_date": ("{field} tidak boleh di masa depan.", "{field} cannot be in the future."),
+    "field.choose": ("{field} wajib dipilih: {choices}.", "{field} must be chosen: {choices}."),
     "field.bad_choice": ("{field}: nilai '{value}' tidak dikenal; pilih salah satu dari {choices}.", "{field}: unknown value '{value}'; choose one of {choices}."),
     "field.digits": ("{field} harus berupa angka 0–9 (maksimal {max} digit).", "{field} must be the digits 0–9 (at most {max})."),
     "error.validation": ("Data belum benar:", "Please correct the data:"),

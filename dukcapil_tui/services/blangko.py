@@ -18,7 +18,7 @@ from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.formatting import format_date, format_int
-from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.problems import ValidationError, bad_choice
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import BlangkoMonth, BlangkoMovement, Card, Destruction, SpoiledCard, StockCount
 from dukcapil_tui.services import audit, chain, context, day_lock, settings
@@ -184,8 +184,8 @@ def spoil(actor: Actor, kind: str, reason: str, *, nik: str | None = None, card_
           note: str = "") -> SpoiledCard:
     """One spoiled blank (called inside a transaction): the movement and the register entry."""
     if reason not in rules.SPOIL_REASONS:
-        raise ValidationError({"reason": t("field.bad_choice", field=t("blangko.field.reason"), value=reason,
-                                           choices=", ".join(t(f"blangko.spoil.{r}") for r in rules.SPOIL_REASONS))})
+        raise ValidationError({"reason": bad_choice(t("blangko.field.reason"), reason,
+                                                    ", ".join(t(f"blangko.spoil.{r}") for r in rules.SPOIL_REASONS))})
     movement = append(actor, kind, 1, reference=reason, note=note, card_id=card_id)
     return SpoiledCard.create(at=movement.at, day=movement.day, nik=nik, card=card_id, reason=reason,
                               movement=movement.id, username=actor.username)
@@ -220,8 +220,7 @@ def register_withdrawn(actor: Actor, nik: str, reason: str, *, card_id: int | No
     ledger does not move."""
     if reason not in rules.WITHDRAW_REASONS:
         choices = ", ".join(t(f"blangko.spoil.{r}") for r in rules.WITHDRAW_REASONS)
-        raise ValidationError({"withdrawn": t("field.bad_choice", field=t("withdrawn.field.reason"), value=reason,
-                                              choices=choices)})
+        raise ValidationError({"withdrawn": bad_choice(t("withdrawn.field.reason"), reason, choices)})
     now = context.now_utc()
     row = SpoiledCard.create(at=now, day=settings.office_today(), kind="ditarik", nik=nik, card=card_id, reason=reason,
                              movement=None, username=actor.username, note=note.strip()[:200])

@@ -7,7 +7,7 @@ import re
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import queue as rules
-from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.problems import ValidationError, bad_choice
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Counter, Service
 from dukcapil_tui.services import audit
@@ -67,8 +67,7 @@ def save_service(actor: Actor, values: dict, service_id: int | None = None) -> S
             problems["daily_quota"] = t("service.bad_quota")
             quota = None
     if card_reason is not None and card_reason not in rules.CARD_REASONS:
-        problems["card_reason"] = t("field.bad_choice", field=t("service.field.card_reason"), value=card_reason,
-                                    choices=", ".join(rules.CARD_REASONS))
+        problems["card_reason"] = bad_choice(t("service.field.card_reason"), card_reason, ", ".join(rules.CARD_REASONS))
     if records and card_reason is None:
         problems["card_reason"] = t("service.card_reason_needed")
     elif records and card_reason in rules.REPRINT_REASONS:

@@ -16,7 +16,7 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
-from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.problems import ValidationError, bad_choice
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Handover, PrintBatch, PrintJob, Resident
 from dukcapil_tui.services import audit, blangko, card_status, context, day_lock
@@ -116,9 +116,8 @@ def record_result(actor: Actor, job_id: int, ok: bool, fail_reason: str | None =
     """One card's print result, with its blank movement, in one transaction."""
     require_role(actor, "action.print", *PRINT_ROLES)
     if not ok and fail_reason not in FAIL_REASONS:
-        raise ValidationError({"reason": t("field.bad_choice", field=t("printing.field.fail_reason"),
-                                           value=fail_reason or "-",
-                                           choices=", ".join(t(f"blangko.spoil.{r}") for r in FAIL_REASONS))})
+        raise ValidationError({"reason": bad_choice(t("printing.field.fail_reason"), fail_reason,
+                                                    ", ".join(t(f"blangko.spoil.{r}") for r in FAIL_REASONS))})
     with database.atomic("IMMEDIATE"):
         job = PrintJob.get_or_none(PrintJob.id == job_id)
         if job is None:
@@ -186,8 +185,7 @@ def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, 
         problems["collected_by"] = t("handover.bad_collector")
     if collected_by == "family":
         if relation not in RELATIONS:
-            problems["relation"] = t("field.bad_choice", field=t("handover.field.relation"), value=relation or "-",
-                                     choices=", ".join(RELATIONS))
+            problems["relation"] = bad_choice(t("handover.field.relation"), relation, ", ".join(RELATIONS))
         if not collector_name:
             problems["collector_name"] = t("field.required", field=t("handover.field.collector_name"))
     if not _RECEIPT.match(receipt_no):
@@ -195,8 +193,8 @@ def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, 
     if not id_checked:
         problems["id_checked"] = t("handover.id_not_checked")
     if withdrawn and withdrawn not in card_rules.WITHDRAW_REASONS:
-        problems["withdrawn"] = t("field.bad_choice", field=t("withdrawn.field.reason"), value=withdrawn,
-                                  choices=", ".join(t(f"blangko.spoil.{r}") for r in card_rules.WITHDRAW_REASONS))
+        problems["withdrawn"] = bad_choice(t("withdrawn.field.reason"), withdrawn,
+                                           ", ".join(t(f"blangko.spoil.{r}") for r in card_rules.WITHDRAW_REASONS))
     if problems:
         raise ValidationError(problems)
     with database.atomic("IMMEDIATE"):

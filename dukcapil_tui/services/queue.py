@@ -17,7 +17,7 @@ from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
 from dukcapil_tui.domain.formatting import format_date
-from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.problems import ValidationError, bad_choice
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Resident, Service, Ticket, TicketEvent
 from dukcapil_tui.services import audit, catalog, context, day_lock, settings
@@ -151,11 +151,9 @@ def take_ticket(
     require_role(actor, "action.take_ticket", *DESK_ROLES)
     problems = {}
     if priority not in (None, "", *rules.PRIORITIES):
-        problems["priority"] = t("field.bad_choice", field=t("queue.field.priority"), value=priority,
-                                 choices=", ".join(rules.PRIORITIES))
+        problems["priority"] = bad_choice(t("queue.field.priority"), priority, ", ".join(rules.PRIORITIES))
     if channel not in rules.CHANNELS:
-        problems["channel"] = t("field.bad_choice", field=t("queue.field.channel"), value=channel,
-                                choices=", ".join(rules.CHANNELS))
+        problems["channel"] = bad_choice(t("queue.field.channel"), channel, ", ".join(rules.CHANNELS))
     visitor_name = " ".join((visitor_name or "").split()).upper()
     if resident_id is None and not visitor_name:
         problems["visitor_name"] = t("queue.need_resident_or_name")
@@ -377,8 +375,8 @@ def finish(actor: Actor, ticket_id: int, counter: int, outcome: str, *, note: st
         service = ticket.service
         allowed = rules.outcomes_for(service.records_biometrics)
         if outcome not in allowed:
-            raise ValidationError({"outcome": t("field.bad_choice", field=t("queue.field.outcome"), value=outcome,
-                                                choices=", ".join(t(f"queue.outcome.{o}") for o in allowed))})
+            raise ValidationError({"outcome": bad_choice(t("queue.field.outcome"), outcome,
+                                                         ", ".join(t(f"queue.outcome.{o}") for o in allowed))})
         if outcome == "failed_device" and not device:
             raise ValidationError({"device": t("field.required", field=t("queue.field.device"))})
         card = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
-from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.problems import ValidationError, bad_choice
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Resident, Service, Ticket
 from dukcapil_tui.services import audit, card_status, context, settings, sites
@@ -26,9 +26,8 @@ def request_reprint(actor: Actor, ticket: Ticket, service: Service, card_reason:
     allowed = rules.reprint_reasons(service.card_reason)
     reason = card_reason or service.card_reason
     if reason not in allowed:
-        raise ValidationError({"card_reason": t("field.bad_choice", field=t("service.field.card_reason"),
-                                                value=reason or "-",
-                                                choices=", ".join(t(f"cards.reason.{r}") for r in allowed))})
+        raise ValidationError({"card_reason": bad_choice(t("service.field.card_reason"), reason,
+                                                         ", ".join(t(f"cards.reason.{r}") for r in allowed))})
     if ticket.resident_id is None:
         raise ServiceError(t("queue.reprint_needs_resident"))
     resident = ticket.resident

@@ -16,7 +16,7 @@ from datetime import date
 from dukcapil_tui.db import database
 from dukcapil_tui.domain.cards import add_months
 from dukcapil_tui.domain.formatting import format_date
-from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.problems import ValidationError, bad_choice
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import ReportSent
 from dukcapil_tui.services import audit, context, settings
@@ -66,8 +66,8 @@ def record_sent(actor: Actor, report: str, period: str, *, via: str, sent_on: da
         problems["period"] = t("report.future_month", value=f"{month[0]}-{month[1]:02d}",
                                today=format_date(today))
     if via not in VIA:
-        problems["via"] = t("field.bad_choice", field=t("deadline.field.via"), value=via,
-                            choices=", ".join(t(f"deadline.via.{v}") + f" ({v})" for v in VIA))
+        problems["via"] = bad_choice(t("deadline.field.via"), via,
+                                     ", ".join(t(f"deadline.via.{v}") + f" ({v})" for v in VIA))
     if sent_on > today:
         problems["sent_on"] = t("field.future_date", field=t("deadline.field.sent_on"))
     elif month is not None and "period" not in problems and sent_on < date(*month, 1):

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import sites as rules
-from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.problems import ValidationError, bad_choice
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import RecordingSite, Workstation
 from dukcapil_tui.services import audit, context, regions, settings
@@ -69,8 +69,7 @@ def save(actor: Actor, values: dict, code: str | None = None) -> RecordingSite:
     elif len(name) > rules.MAX_NAME:
         problems["name"] = t("field.too_long", field=t("site.field.name"), max=rules.MAX_NAME)
     if kind not in rules.KINDS:
-        problems["kind"] = t("field.bad_choice", field=t("site.field.kind"), value=kind or "-",
-                             choices=", ".join(t(f"site.kind.{k}") for k in rules.KINDS))
+        problems["kind"] = bad_choice(t("site.field.kind"), kind, ", ".join(t(f"site.kind.{k}") for k in rules.KINDS))
     if kecamatan is not None and kecamatan not in regions.index().kecamatan_codes:
         problems["kecamatan_code"] = t("site.bad_kecamatan", code=kecamatan)
     elif kecamatan is None and kind == "upt":
