@@ -184,7 +184,11 @@ def test_unknown_status_text_and_unknown_nik(admin, clock):
     card = add_card()
     with pytest.raises(ValidationError) as caught:
         set_central_status(admin, card.resident.nik, "SUDAH CETAK")
-    assert caught.value.problems["status"].startswith("Status pusat 'SUDAH CETAK' tidak dikenal; gunakan salah satu dari BIO_CAPTURED")
+    assert caught.value.problems["status"].startswith(
+        "Status pusat: nilai 'SUDAH CETAK' tidak dikenal; pilih salah satu dari BIO_CAPTURED")
+    with pytest.raises(ValidationError) as caught:
+        set_central_status(admin, card.resident.nik, "")
+    assert caught.value.problems["status"].startswith("Status pusat wajib dipilih: BIO_CAPTURED, ")
     with pytest.raises(NotFound) as caught:
         set_central_status(admin, "5202040101900999", PRR)
     assert str(caught.value) == "NIK 5202040101900999 tidak terdaftar di basis data penduduk."

@@ -3,6 +3,7 @@
 MESSAGES = {
     "cards.card": ("Kartu", "Card"),
     "cards.no_open_card": ("NIK {nik} tidak punya kartu dalam antrean cetak.", "NIK {nik} has no card in the printing backlog."),
+    "cards.field.central_status": ("Status pusat", "Central status"),
     "cards.bad_status": ("Status pusat '{value}' tidak dikenal; gunakan salah satu dari {choices}.", "Unknown central status '{value}'; use one of {choices}."),
     "cards.bad_move": ("Status pusat tidak bisa berubah dari {old} ke {new}.", "The central status cannot change from {old} to {new}."),
     "cards.changed_meanwhile": ("Kartu NIK {nik} diubah petugas lain selama impor; baris ini tidak diterapkan, impor ulang berkasnya.", "NIK {nik}'s card was changed by someone else during the import; this line was not applied, import the file again."),

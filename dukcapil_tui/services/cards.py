@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain import nik as nik_rules
-from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.problems import ValidationError, bad_choice
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, CardEvent, Resident
 from dukcapil_tui.services import audit, card_status, context, settings
@@ -46,7 +46,8 @@ def set_central_status(actor: Actor, nik: str, status: str, note: str = "") -> C
     require_role(actor, "action.card_status", *STATUS_ROLES)
     central = rules.normalise_status(status)
     if central is None:
-        raise ValidationError({"status": t("cards.bad_status", value=status, choices=", ".join(rules.CENTRAL_STATUSES))})
+        raise ValidationError({"status": bad_choice(t("cards.field.central_status"), status,
+                                                    ", ".join(rules.CENTRAL_STATUSES))})
     with database.atomic("IMMEDIATE"):
         card = card_by_nik(nik)
         if not rules.can_move(card.central_status, central):
