@@ -303,13 +303,17 @@ def test_handover_to_family_needs_relation_and_name(admin, clock):
     assert (row.collected_by, row.relation, row.collector_name) == ("family", "suami", "LALU AHMAD")
 
 
-@pytest.mark.parametrize("receipt", ["", "   ", "TT 001", "x" * 41, None])
-def test_handover_needs_a_receipt_number(admin, clock, receipt):
+@pytest.mark.parametrize("receipt, problem", [
+    ("", "Nomor tanda terima wajib diisi."), ("   ", "Nomor tanda terima wajib diisi."),
+    (None, "Nomor tanda terima wajib diisi."),
+    ("TT 001", "Nomor tanda terima 'TT 001' hanya boleh huruf, angka, / . - tanpa spasi, maksimal 40 karakter."),
+    ("X" * 41, f"Nomor tanda terima '{'X' * 40}…' hanya boleh huruf, angka, / . - tanpa spasi, maksimal 40 karakter."),
+])
+def test_handover_needs_a_receipt_number(admin, clock, receipt, problem):
     card = _printed_card()
     with pytest.raises(ValidationError) as caught:
         _hand(card.resident.nik, receipt_no=receipt)
-    assert caught.value.problems == {
-        "receipt_no": "Nomor tanda terima wajib diisi (huruf, angka, / . -; maksimal 40)."}
+    assert caught.value.problems == {"receipt_no": problem}
     assert refresh(card).office_status == "printed"
 
 

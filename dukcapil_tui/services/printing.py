@@ -16,7 +16,7 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
-from dukcapil_tui.domain.problems import ValidationError, bad_choice
+from dukcapil_tui.domain.problems import ValidationError, bad_choice, shown
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Handover, PrintBatch, PrintJob, Resident
 from dukcapil_tui.services import audit, blangko, card_status, context, day_lock
@@ -188,8 +188,10 @@ def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, 
             problems["relation"] = bad_choice(t("handover.field.relation"), relation, ", ".join(RELATIONS))
         if not collector_name:
             problems["collector_name"] = t("field.required", field=t("handover.field.collector_name"))
-    if not _RECEIPT.match(receipt_no):
-        problems["receipt_no"] = t("handover.bad_receipt")
+    if not receipt_no:
+        problems["receipt_no"] = t("field.required", field=t("handover.field.receipt_no"))
+    elif not _RECEIPT.match(receipt_no):
+        problems["receipt_no"] = t("handover.bad_receipt", value=f"'{shown(receipt_no)}'")
     if not id_checked:
         problems["id_checked"] = t("handover.id_not_checked")
     if withdrawn and withdrawn not in card_rules.WITHDRAW_REASONS:
