@@ -134,6 +134,6 @@ def test_check_finds_residents_registered_twice_under_two_spellings(office_db, a
             "kecamatan_code, marital_status, recording_status, workstation, created_at, updated_at FROM resident "
             "WHERE nik = ?", (f"twin-{number}", nik, NIK))
     ids = sorted(r.id for r in Resident.select())
-    problems = [p for p in run_checks() if p.startswith("nik:")]
-    assert problems == [f"nik: NIK 520204… is held by 3 residents once written with digits 0-9 (ids "
+    problems = [p for p in run_checks() if p.startswith("NIK:")]
+    assert problems == [f"NIK: NIK 520204… dipegang 3 penduduk bila angkanya ditulis 0–9 (id "
                         f"{', '.join(map(str, ids))})"]

@@ -139,18 +139,18 @@ def test_stock_below_zero_on_a_past_day_is_named(admin, office_db):
         "INSERT INTO blangko_movement (uuid, at, day, kind, quantity, username, workstation) "
         "VALUES ('x1', '2026-01-01 01:00:00', '2026-01-01', 'damaged', -3, 'x', 'X')")
     problems = run_checks()
-    assert "ledger: stok blangko di bawah nol pada 2026-01-01 (-3)" in problems
+    assert "buku blangko: stok blangko di bawah nol pada 2026-01-01 (-3)" in problems
 
 
 def test_movements_and_card_events_without_their_audit_entry(admin, office_db):
     blangko.receive(admin, 10, "SPB-1", "Kemendagri")
-    assert not [p for p in run_checks() if p.startswith("audit:")]
+    assert not [p for p in run_checks() if p.startswith("log audit:")]
     database.execute_sql(
         "INSERT INTO blangko_movement (uuid, at, day, kind, quantity, username, workstation) "
         "VALUES ('x1', '2026-01-02 01:00:00', '2026-01-02', 'receipt', 3, 'x', 'X')")
     new_id = database.execute_sql("SELECT max(id) FROM blangko_movement").fetchone()[0]
     problems = run_checks()
-    assert f"audit: 1 mutasi blangko tanpa entri audit (#{new_id})" in problems
+    assert f"log audit: 1 mutasi blangko tanpa entri audit (#{new_id})" in problems
 
 
 def test_a_card_event_is_linked_to_the_audit_entry_of_its_transaction(admin, office_db):
@@ -172,7 +172,7 @@ def test_a_card_event_is_linked_to_the_audit_entry_of_its_transaction(admin, off
     database.execute_sql("INSERT INTO card_event (card_id, at, central_status, office_status, username, source) "
                          "VALUES (?, '2026-11-22 05:00:00', 'X', 'printed', 'x', 'manual')", (events[0].card_id,))
     stray = database.execute_sql("SELECT max(id) FROM card_event").fetchone()[0]
-    assert f"audit: 1 peristiwa kartu tanpa entri audit (#{stray})" in run_checks()
+    assert f"log audit: 1 peristiwa kartu tanpa entri audit (#{stray})" in run_checks()
 
 
 def _version_4_office(path: Path) -> None:
@@ -207,8 +207,8 @@ def test_an_upgraded_database_seals_its_history_at_the_first_admin_login(tmp_pat
     path = tmp_path / "lama.sqlite3"
     _version_4_office(path)
     open_database(path, backup_dir=paths.backup_dir())
-    assert [p for p in run_checks() if p.startswith("chain")] == [
-        "chain: Rantai log audit belum dimulai: admin masuk sekali di workstation ini untuk memulainya."]
+    assert [p for p in run_checks() if p.startswith("rantai catatan")] == [
+        "rantai catatan: Rantai log audit belum dimulai: admin masuk sekali di workstation ini untuk memulainya."]
     # Before the chain starts, nobody but the admin can log in here, and then it registers this workstation.
     first = users.authenticate("loket1", PASSWORD, "LOKET-09")
     assert not first.ok and "admin kantor harus masuk lebih dulu" in first.message

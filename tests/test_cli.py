@@ -371,7 +371,7 @@ def test_check_reports_a_broken_invariant(office):
     result = invoke("check")
     assert_clean_exit(result, 1)
     assert result.output.startswith("Ditemukan 1 masalah:\n")
-    assert f"  - residents: 1 unmarried resident(s) recorded before age 16 ({nik[:6]}…)" in result.output
+    assert f"  - penduduk: 1 penduduk belum kawin sudah direkam sebelum umur 16 ({nik[:6]}…)" in result.output
     database.close()
     open_database(office)
     database.execute_sql("UPDATE resident SET marital_status = 'kawin'")  # married: wajib KTP at any age
@@ -387,8 +387,8 @@ def test_check_reports_an_invalid_nik_and_a_missing_trigger(office):
     database.close()
     result = invoke("check")
     assert_clean_exit(result, 1)
-    assert "residents: 1 resident(s) with an invalid NIK" in result.output
-    assert "schema: trigger audit_log_no_delete is missing" in result.output
+    assert "penduduk: 1 penduduk dengan NIK tidak valid, mis. berawalan 520204…" in result.output
+    assert "skema: trigger audit_log_no_delete hilang" in result.output
 
 
 # --- import ---------------------------------------------------------------------------------

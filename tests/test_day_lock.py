@@ -220,8 +220,8 @@ def test_check_names_a_locked_day_changed_around_the_services(admin, clock):
     # a Suket row written straight into the table, dated today (no trigger guards timestamps)
     database.execute_sql("UPDATE suket SET issued_at = '2026-11-22 03:00:00', renews_id = id")
     problems = day_review.changed_since_lock()
-    assert problems == [f"day 2026-11-22 changed after it was locked (lock #{DayLock.get().id}): suket_renewed"]
-    assert f"daylock: {problems[0]}" in check.run_checks()
+    assert problems == [f"hari 22-11-2026 berubah setelah dikunci (kunci #{DayLock.get().id}): Suket diperpanjang"]
+    assert f"hari terkunci: {problems[0]}" in check.run_checks()
     # an earlier, unlocked day's back-dated receipt moves the locked day's closing stock: not a change of the day
     database.execute_sql("UPDATE suket SET renews_id = NULL")
     blangko.receive(admin, 5, "SJ-5", "Kemendagri", day=YESTERDAY)
@@ -252,7 +252,7 @@ def test_a_listing_bringing_cards_recorded_elsewhere_on_a_locked_day_is_shown_no
     other = Resident.get(Resident.id != resident.id) if Resident.select().count() > 1 else add_card().resident
     add_card(other, recorded_at=listed_at)
     assert day_review.changed_since_lock() == [
-        f"day 2026-11-21 changed after it was locked (lock #{DayLock.get().id}): recorded, recordings"]
+        f"hari 21-11-2026 berubah setelah dikunci (kunci #{DayLock.get().id}): jumlah perekaman, perekaman per tempat"]
 
 
 def test_a_figure_added_to_the_review_later_is_no_change_of_a_day_locked_before():

@@ -287,11 +287,11 @@ def test_a_bad_life_status_is_reported_with_the_accepted_words(admin, clock, tmp
 def test_check_finds_a_dead_residents_card_in_the_backlog_and_an_undated_life_status(admin, clock):
     resident = add_resident()
     add_card(resident, central=PRR)
-    assert [p for p in check.run_checks() if p.startswith("life:")] == []
+    assert [p for p in check.run_checks() if p.startswith("status hidup:")] == []
     Resident.update(life_status="pindah").where(Resident.id == resident.id).execute()  # behind the services' back
-    assert [p for p in check.run_checks() if p.startswith("life:")] == [
-        "life: 1 resident(s) whose life status and its date disagree (a date only when not hidup)",
-        "life: 1 card(s) still in the backlog for residents who died or moved away"]
+    assert [p for p in check.run_checks() if p.startswith("status hidup:")] == [
+        "status hidup: 1 penduduk yang status hidup dan tanggalnya tidak cocok (tanggal hanya bila bukan HIDUP)",
+        "status hidup: 1 kartu masih dalam antrean cetak untuk penduduk yang meninggal atau pindah"]
 
 
 def test_the_form_takes_the_dead_out_of_wajib_and_the_backlog_and_back(admin, clock):

@@ -17,6 +17,7 @@ from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.cards import OPEN_STATUSES
 from dukcapil_tui.migrations import LATEST_VERSION
 from dukcapil_tui.models import AppUser, Resident
+from dukcapil_tui.i18n import t
 from dukcapil_tui.services import check_record, day_review, settings
 
 MAX_LISTED = 20
@@ -26,25 +27,25 @@ def _schema() -> list[str]:
     problems = []
     version = dbmod.schema_version(database.obj)
     if version != LATEST_VERSION:
-        problems.append(f"schema version {version}, expected {LATEST_VERSION}")
+        problems.append(t("check.schema_version", version=version, latest=LATEST_VERSION))
     triggers = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     for name in ("audit_log_no_update", "audit_log_no_delete"):
         if name not in triggers:
-            problems.append(f"trigger {name} is missing: the audit log is not protected")
+            problems.append(t("check.audit_unprotected", name=name))
     journal = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
     if journal.lower() != "wal":
-        problems.append(f"journal_mode is {journal}, expected wal")
+        problems.append(t("check.journal", mode=journal))
     return problems
 
 
 def _office() -> list[str]:
     problems = []
     if not settings.get("region_code"):
-        problems.append("setting region_code is empty")
+        problems.append(t("check.setting_empty", name="region_code"))
     if not settings.get("office_name"):
-        problems.append("setting office_name is empty")
+        problems.append(t("check.setting_empty", name="office_name"))
     if not AppUser.select().where((AppUser.role == "admin") & (AppUser.active == True)).exists():  # noqa: E712
-        problems.append("no active admin user: nobody can manage users or approve")
+        problems.append(t("check.no_admin"))
     return problems
 
 
@@ -61,13 +62,13 @@ def _residents() -> list[str]:
     count = too_young.count()
     if count:
         sample = ", ".join(r[0][:6] + "…" for r in too_young.limit(5))
-        problems.append(f"{count} unmarried resident(s) recorded before age {rules.RECORDING_MIN_AGE} ({sample})")
+        problems.append(t("check.too_young", count=count, age=rules.RECORDING_MIN_AGE, sample=sample))
     bad = []
     for (nik,) in Resident.select(Resident.nik).tuples().iterator():
         if not nik_rules.parse(nik, today=today).valid:
             bad.append(nik)
     if bad:
-        problems.append(f"{len(bad)} resident(s) with an invalid NIK, e.g. id prefix " + ", ".join(n[:6] + "…" for n in bad[:5]))
+        problems.append(t("check.invalid_nik", count=len(bad), sample=", ".join(n[:6] + "…" for n in bad[:5])))
     return problems
 
 
@@ -85,8 +86,8 @@ def _nik_twins() -> list[str]:
             Resident.nik.in_(list(groups))).tuples():
         groups[nik].append(resident_id)
     twins = {plain: sorted(ids) for plain, ids in groups.items() if len(ids) > 1}
-    return [f"NIK {plain[:6]}… is held by {len(ids)} residents once written with digits 0-9 (ids "
-            f"{', '.join(map(str, ids))})" for plain, ids in sorted(twins.items())][:MAX_LISTED]
+    return [t("check.nik_twins", prefix=plain[:6], count=len(ids), ids=", ".join(map(str, ids)))
+            for plain, ids in sorted(twins.items())][:MAX_LISTED]
 
 
 def _life() -> list[str]:
@@ -96,12 +97,12 @@ def _life() -> list[str]:
     undated = database.execute_sql(
         "SELECT COUNT(*) FROM resident WHERE (life_status != 'hidup') != (life_status_on IS NOT NULL)").fetchone()[0]
     if undated:
-        problems.append(f"{undated} resident(s) whose life status and its date disagree (a date only when not hidup)")
+        problems.append(t("check.life_undated", count=undated))
     carded = database.execute_sql(
         "SELECT COUNT(*) FROM card c JOIN resident r ON r.id = c.resident_id WHERE r.life_status != 'hidup' "
         "AND c.office_status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))).fetchone()[0]
     if carded:
-        problems.append(f"{carded} card(s) still in the backlog for residents who died or moved away")
+        problems.append(t("check.life_carded", count=carded))
     return problems
 
 
@@ -117,9 +118,9 @@ INVARIANTS.append(("daylock", day_review.changed_since_lock))  # locked days as 
 
 
 def run_checks() -> list[str]:
-    problems = [f"integrity: {p}" for p in dbmod.integrity_problems(database.obj)][:MAX_LISTED]
+    problems = [f"{t('check.section.integrity')}: {p}" for p in dbmod.integrity_problems(database.obj)][:MAX_LISTED]
     for name, check in INVARIANTS:
-        problems += [f"{name}: {p}" for p in check()]
+        problems += [f"{t(f'check.section.{name}')}: {p}" for p in check()]
     return problems
 
 

@@ -337,11 +337,11 @@ def changed_since_lock() -> list[str]:
         try:
             seen = json.loads(summary)
         except ValueError:
-            problems.append(f"day {day.isoformat()}: the lock's summary is unreadable (lock #{lock_id})")
+            problems.append(t("check.lock_unreadable", day=format_date(day), lock=lock_id))
             continue
         now = json.loads(json.dumps(review(day).figures(), sort_keys=True, default=str))
         changed = [key for key in _FROZEN if not _same(seen.get(key), now.get(key))]
         if changed:
-            problems.append(f"day {day.isoformat()} changed after it was locked (lock #{lock_id}): "
-                            + ", ".join(changed))
+            problems.append(t("check.lock_changed", day=format_date(day), lock=lock_id,
+                              parts=", ".join(t(f"check.part.{key}") for key in changed)))
     return problems
