@@ -488,7 +488,7 @@ def test_restore_asks_first(office):
     as_admin("backup")
     copy = next(paths.backup_dir().glob("*_manual.sqlite3"))
     result = as_admin("restore", str(copy), input="n\n")
-    assert result.exit_code == 1 and "Aborted" in result.output
+    assert result.exit_code == 1 and "Dibatalkan." in result.output
     assert not list(paths.kept_backup_dir().glob("*_pre-restore.sqlite3"))
 
 
@@ -608,3 +608,15 @@ def test_a_database_from_a_newer_program_is_refused(office):
     from dukcapil_tui.migrations import LATEST_VERSION
 
     assert f"berversi skema 99, lebih baru dari program ini ({LATEST_VERSION})" in result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["day", "unlock", "21-11-2026"], "Galat: Opsi wajib belum diberikan: '--reason'."),
+    (["backup", "--bogus"], "Galat: Opsi '--bogus' tidak ada."),
+    (["restore", "/tidak/ada.sqlite3"], "Galat: Nilai tidak sah untuk 'SOURCE': Berkas '/tidak/ada.sqlite3' tidak ada."),
+    (["users", "list", "lebih"], "Galat: Argumen tambahan tidak dikenal (lebih)"),
+    (["--lang", "en", "day", "unlock", "21-11-2026"], "Error: Missing option '--reason'."),
+])
+def test_click_own_messages_speak_the_users_language(office, args, message):
+    result = as_admin(*args)
+    assert result.exit_code == 2 and message in result.stderr, result.stderr

@@ -9,7 +9,10 @@ from __future__ import annotations
 import click
 
 from dukcapil_tui import __version__
+from dukcapil_tui.cli import click_texts
 from dukcapil_tui.cli.common import RefusalGroup, State, lang_option, login_options, pass_state
+
+click_texts.install()
 
 
 @click.group(cls=RefusalGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
