@@ -67,6 +67,7 @@ def login_args(username: str = "admin", password: str = PASSWORD) -> list[str]:
     secret = Path(os.environ["DUKCAPIL_HOME"]) / f"password-{username}.txt"
     secret.parent.mkdir(parents=True, exist_ok=True)
     secret.write_text(password + "\n", encoding="utf-8")
+    secret.chmod(0o600)
     return ["--user", username, "--password-file", str(secret)]
 
 

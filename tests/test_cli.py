@@ -71,6 +71,7 @@ def as_admin(*args: str, input: str | None = None):
 def write_password(tmp_path, text: str, name: str = "baru.txt") -> str:
     path = tmp_path / name
     path.write_text(text + "\n", encoding="utf-8")
+    path.chmod(0o600)
     return str(path)
 
 
@@ -245,7 +246,7 @@ def test_users_add_list_disable_enable_passwd(office, tmp_path, password_file):
     listing = as_admin("users", "list")
     assert_clean_exit(listing, 0)
     rows = listing.output.splitlines()
-    assert rows[0].split() == ["NAMA", "PENGGUNA", "ROLE", "STATUS"]
+    assert rows[0].split() == ["NAMA", "PENGGUNA", "PERAN", "STATUS", "NAMA", "LENGKAP"]
     assert rows[1].split()[:3] == ["admin", "admin", "aktif"]
     assert rows[2].split() == ["loket1", "loket", "aktif", "Baiq", "Nurul"]
 
@@ -620,3 +621,15 @@ def test_a_database_from_a_newer_program_is_refused(office):
 def test_click_own_messages_speak_the_users_language(office, args, message):
     result = as_admin(*args)
     assert result.exit_code == 2 and message in result.stderr, result.stderr
+
+
+def test_a_password_file_others_can_read_is_used_with_a_warning(office):
+    args = login_args()
+    secret = Path(args[-1])
+    secret.chmod(0o644)
+    result = invoke(*args, "backup")
+    assert result.exit_code == 0
+    assert result.stderr == (f"Peringatan: berkas kata sandi {secret} dapat dibaca akun lain (mode 0644); "
+                             f"jalankan: chmod 600 {secret}\n")
+    secret.chmod(0o600)
+    assert invoke(*args, "backup").stderr == ""

@@ -40,7 +40,7 @@ def import_statuses_cmd(state: State, file: str, report_dir: str | None) -> None
     from dukcapil_tui.services.status_import import import_statuses
 
     if not Path(file).exists():
-        fail(t("import.unreadable", path=file, reason=t("cli.file_not_found")))
+        fail(t("import.unreadable", path=file, reason=t("report.file_not_found")))
     open_db(state)
     result = import_statuses(cli_actor(state), file, Path(report_dir) if report_dir else None)
     click.echo(t("cli.status_import.summary", file=Path(file).name, total=result.total, applied=result.applied,

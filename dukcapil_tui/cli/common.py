@@ -119,12 +119,21 @@ def _login_password(state: State) -> str:
     from dukcapil_tui.i18n import t
 
     if state.password_file:
+        path = Path(state.password_file)
         try:
-            text = Path(state.password_file).read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
+            mode = path.stat().st_mode & 0o777
         except OSError as exc:
             fail(t("cli.password_file_unreadable", path=state.password_file, reason=os_reason(exc)))
+        if mode & 0o077:
+            click.echo(t("cli.password_file_open", path=path, mode=f"{mode:04o}"), err=True)
         return text.splitlines()[0] if text else ""
-    return click.prompt(f"{t('login.password')} ({state.user})", hide_input=True, err=True)
+    import getpass
+    import warnings
+
+    with warnings.catch_warnings():  # a password piped in: no note about the terminal's echo
+        warnings.simplefilter("ignore", getpass.GetPassWarning)
+        return click.prompt(f"{t('login.password')} ({state.user})", hide_input=True, err=True)
 
 
 class RefusalGroup(click.Group):

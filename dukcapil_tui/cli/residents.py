@@ -63,7 +63,7 @@ def import_residents_cmd(state: State, file: str, report_dir: str | None) -> Non
     from dukcapil_tui.services.resident_import import import_residents
 
     if not Path(file).exists():
-        fail(t("import.unreadable", path=file, reason="file not found"))
+        fail(t("import.unreadable", path=file, reason=t("report.file_not_found")))
     open_db(state)
     actor = cli_actor(state)
     with click.progressbar(length=_estimate_rows(Path(file)), label=t("import.reading", name=Path(file).name)) as bar:

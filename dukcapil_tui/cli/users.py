@@ -58,7 +58,7 @@ def list_(state: State) -> None:
         report_service_error(exc)
     zone = settings.office_timezone()
     now = now_utc()
-    click.echo(f"{t('user.list_header'):<16} {'ROLE':<8} STATUS")
+    click.echo(f"{t('user.list_header'):<16} {t('user.col.role'):<8} {t('user.col.status'):<12} {t('user.col.name')}")
     for user in service.list_users():
         if not user.active:
             status = t("user.status_disabled")

@@ -23,7 +23,7 @@ def list_cmd(state: State) -> None:
 
     open_db(state)
     here = workstations.here().code
-    click.echo(f"{t('workstation.list_header'):<18} STATUS     NAME")
+    click.echo(f"{t('workstation.list_header'):<18} {t('workstation.col.status'):<10} {t('workstation.col.name')}")
     for row in workstations.list_workstations():
         status = t("user.status_active") if row.active else t("user.status_disabled")
         mark = f" {t('workstation.here')}" if row.code == here else ""

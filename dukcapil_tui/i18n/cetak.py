@@ -97,7 +97,6 @@ MESSAGES = {
     "blangko.kind.loan_out": ("Dipinjamkan", "Loan out"),
     "blangko.kind.adjustment": ("Penyesuaian opname", "Count adjustment"),
     "blangko.below_threshold": ("Stok blangko {stock} di bawah batas pesan ulang {threshold}. Segera ajukan permintaan blangko.", "Blank stock {stock} is below the reorder threshold {threshold}. Request blanks now."),
-    "cli.file_not_found": ("berkas tidak ditemukan", "file not found"),
     "cli.warning": ("PERINGATAN", "WARNING"),
     "cli.status_import.summary": ("{file}: {total} baris; {applied} diterapkan, {created} kartu baru ({residents} penduduk baru), {unchanged} tidak berubah, {rejected} ditolak.", "{file}: {total} rows; {applied} applied, {created} new cards ({residents} new residents), {unchanged} unchanged, {rejected} rejected."),
     "cli.status_import.rejected_line": ("baris {line}, NIK {nik}: {reason}", "line {line}, NIK {nik}: {reason}"),

@@ -44,7 +44,12 @@ MESSAGES = {
     "workstation.enrolled": ("Workstation ini terdaftar sebagai {code}.", "This workstation is registered as {code}."),
     "workstation.enabled": ("Workstation {code} diaktifkan kembali.", "Workstation {code} enabled again."),
     "workstation.disabled_done": ("Workstation {code} dinonaktifkan.", "Workstation {code} disabled."),
+    "cli.password_file_open": ("Peringatan: berkas kata sandi {path} dapat dibaca akun lain (mode {mode}); "
+                               "jalankan: chmod 600 {path}", "Warning: password file {path} is readable by other "
+                               "accounts (mode {mode}); run: chmod 600 {path}"),
     "workstation.list_header": ("KODE", "CODE"),
+    "workstation.col.status": ("STATUS", "STATUS"),
+    "workstation.col.name": ("NAMA", "NAME"),
     "workstation.here": ("(workstation ini)", "(this workstation)"),
     "enrol.unreadable": ("Berkas pendaftaran {path} tidak dapat dibaca ({reason}).", "Enrolment file {path} cannot be read ({reason})."),
     "enrol.not_an_enrolment": ("isinya bukan berkas pendaftaran dukcapil-tui", "it is not a dukcapil-tui enrolment file"),
