@@ -422,7 +422,7 @@ def test_import_residents_with_rejected_lines(office, tmp_path):
     result = as_admin("import", "residents", str(path), "--report-dir", str(tmp_path / "laporan"))
     assert_clean_exit(result, 1)
     assert "3 baris dibaca: 2 baru, 0 diperbarui, 0 tidak berubah, 1 ditolak." in result.output
-    assert "  baris 3, Tanggal lahir: Tanggal lahir bukan tanggal yang benar (gunakan DD-MM-YYYY)." in result.output
+    assert "  baris 3: Tanggal lahir bukan tanggal yang benar (gunakan DD-MM-YYYY)." in result.output
     reports = list((tmp_path / "laporan").glob("*.csv"))
     assert len(reports) == 1 and f"Laporan baris yang ditolak: {reports[0]}" in result.output
 

@@ -39,3 +39,13 @@ def test_an_unusable_folder_is_a_clear_refusal(tmp_path):
         import_report.write("impor-x", tmp_path / "a.csv", ["A"], [], blocker)
     assert str(caught.value) == (f"Folder {blocker} tidak bisa dipakai untuk menyimpan berkas: sudah ada berkas dengan "
                                  "nama itu, bukan folder")
+
+
+def test_a_rejected_line_names_its_field_once():
+    from dukcapil_tui.domain.problems import rejected_line
+
+    assert rejected_line(27, "Status rekam", "Status rekam: nilai 'X' tidak dikenal.") == \
+        "baris 27: Status rekam: nilai 'X' tidak dikenal."
+    assert rejected_line(5, "JAM", "Jam '24:30' tidak dikenal.") == "baris 5: Jam '24:30' tidak dikenal."
+    assert rejected_line(3, "NIK", "Baris kosong.") == "baris 3, NIK: Baris kosong."
+    assert rejected_line(4, "", "Kolom kurang.") == rejected_line(4, "-", "Kolom kurang.") == "baris 4: Kolom kurang."

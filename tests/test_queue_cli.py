@@ -83,8 +83,8 @@ def test_import_bookings(db_path, tmp_path):
     (report,) = (tmp_path / "laporan").glob("impor-booking_booking_*_ditolak.csv")
     assert result.output == (
         "2 booking dibuat, 0 sudah ada, 2 ditolak.\n"
-        f"  baris 3, NIK: NIK {stranger} tidak terdaftar di basis data penduduk.\n"
-        "  baris 5, JAM: Jam '24:30' tidak dikenal (gunakan HH:MM).\n"
+        f"  baris 3: NIK {stranger} tidak terdaftar di basis data penduduk.\n"
+        "  baris 5: Jam '24:30' tidak dikenal (gunakan HH:MM).\n"
         f"Laporan baris yang ditolak: {report}\n"
     )
     assert report.read_text(encoding="utf-8-sig").splitlines() == [

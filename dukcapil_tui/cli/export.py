@@ -16,6 +16,7 @@ from dukcapil_tui.cli.common import (
     pass_state,
     report_dir_option,
 )
+from dukcapil_tui.domain.problems import rejected_line
 
 REPORT_NAMES = "capaian|blangko|harian|belum-rekam|menunggu-kartu|backlog"
 
@@ -135,7 +136,7 @@ def import_wajib_ktp(state: State, file: str | None, note: str, clear: bool, rep
     if result.rejected:
         click.echo(t("capaian.import_refused", count=len(result.rejected), total=result.total), err=True)
         for line, code, reason in result.rejected[:50]:
-            click.echo("  " + t("import.rejected_line", line=line, field=code or "-", reason=reason), err=True)
+            click.echo("  " + rejected_line(line, code or "", reason), err=True)
         if len(result.rejected) > 50:
             click.echo(f"  … (+{len(result.rejected) - 50})", err=True)
         click.echo(t("import.report_written", path=result.report_path), err=True)
@@ -173,7 +174,7 @@ def import_cetak_desa(state: State, file: str | None, clear: bool, report_dir: s
     if result.rejected:
         click.echo(t("capaian.import_refused", count=len(result.rejected), total=result.total), err=True)
         for line, code, reason in result.rejected[:50]:
-            click.echo("  " + t("import.rejected_line", line=line, field=code or "-", reason=reason), err=True)
+            click.echo("  " + rejected_line(line, code or "", reason), err=True)
         click.echo(t("import.report_written", path=result.report_path), err=True)
         raise SystemExit(1)
     click.echo(t("cetak_figure.done", desa=result.applied, printed=format_int(result.printed)))

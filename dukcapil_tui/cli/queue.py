@@ -17,6 +17,7 @@ from dukcapil_tui.cli.common import (
     report_dir_option,
     show_rejections,
 )
+from dukcapil_tui.domain.problems import rejected_line
 
 
 @click.command("bookings")
@@ -38,7 +39,7 @@ def import_bookings_cmd(state: State, file: str, report_dir: str | None) -> None
     click.echo(t("queue.cli.bookings_done", booked=result.booked, already=result.already,
                  rejected=len(result.rejected)))
     if result.rejected:
-        show_rejections([t("import.rejected_line", line=r.line, field=r.field, reason=r.reason)
+        show_rejections([rejected_line(r.line, r.field, r.reason)
                          for r in result.rejected], result.report_path)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from dukcapil_tui.cli.common import State, cli_actor, fail, open_db, pass_state
+from dukcapil_tui.domain.problems import rejected_line
 
 
 @click.command()
@@ -72,7 +73,7 @@ def import_residents_cmd(state: State, file: str, report_dir: str | None) -> Non
     click.echo(result.summary)
     if result.rejected:
         for r in result.rejected[:20]:
-            click.echo("  " + t("import.rejected_line", line=r.line, field=r.field, reason=r.reason))
+            click.echo("  " + rejected_line(r.line, r.field, r.reason))
         if len(result.rejected) > 20:
             click.echo(f"  … (+{len(result.rejected) - 20})")
         click.echo(t("import.report_written", path=result.report_path))

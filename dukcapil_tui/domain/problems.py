@@ -39,6 +39,14 @@ def bad_choice(field: str, value: object, choices: str) -> str:
     return t("field.bad_choice", field=field, value=shown(value), choices=choices)
 
 
+def rejected_line(line: int, field: str, reason: str) -> str:
+    """One rejected row of an import: its line, and its field unless the reason names it
+    already ("baris 27, Status rekam: nilai …", not "Status rekam: Status rekam: …")."""
+    if not field or field == "-" or reason.casefold().startswith(field.casefold()):
+        return t("import.rejected_line_plain", line=line, reason=reason)
+    return t("import.rejected_line", line=line, field=field, reason=reason)
+
+
 FORM = "_form"  # the key of a problem that concerns the whole operation, not one field
 
 

@@ -116,6 +116,7 @@ MESSAGES = {
     "import.report_written": ("Laporan baris yang ditolak: {path}", "Rejected rows report: {path}"),
     "import.reading": ("Membaca {name}", "Reading {name}"),
     "import.rejected_line": ("baris {line}, {field}: {reason}", "line {line}, {field}: {reason}"),
+    "import.rejected_line_plain": ("baris {line}: {reason}", "line {line}: {reason}"),
 }
 
 MESSAGES.update({
