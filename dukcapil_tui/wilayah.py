@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 
+from dukcapil_tui.domain.text import squash
+
 DATA_FILE = "wilayah_indonesia.csv.gz"
 REGENCY_LEVELS = ("kabupaten", "kota")
 _KECAMATAN_CODE_LENGTH = 8  # 52.02.04
@@ -160,7 +162,7 @@ def suggest_regencies(text: str, limit: int = 5) -> list[RegionRow]:
 
 def place_name(regency_name: str) -> str:
     """The town in a letter's place line: ``Kota Serang`` -> ``Serang``, ``Kabupaten Tebo`` -> ``Tebo``."""
-    name = " ".join((regency_name or "").split())
+    name = squash(regency_name)
     lowered = name.lower()
     for prefix in _NAME_PREFIXES:
         if lowered.startswith(prefix):

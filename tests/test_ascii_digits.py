@@ -137,3 +137,10 @@ def test_check_finds_residents_registered_twice_under_two_spellings(office_db, a
     problems = [p for p in run_checks() if p.startswith("NIK:")]
     assert problems == [f"NIK: NIK 520204… dipegang 3 penduduk bila angkanya ditulis 0–9 (id "
                         f"{', '.join(map(str, ids))})"]
+
+
+def test_text_is_squashed_and_sentence_cased_one_way():
+    from dukcapil_tui.domain.text import sentence_case, squash
+
+    assert squash("  lalu \t ahmad\n ") == "lalu ahmad" and squash(None) == "" and squash(5) == "5"
+    assert sentence_case("menunggu PRR") == "Menunggu PRR" and sentence_case("") == ""

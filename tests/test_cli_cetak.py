@@ -358,6 +358,10 @@ def test_sites_from_the_command_line(office):
     assert rows["UPT-PUJUT"][1:7] == ["upt", "Pujut", "2", "2", "1", "1"]  # that day, the month, unsent, at centre
     assert rows["DINAS"][1:7] == ["dinas", "-", "1", "1", "1", "0"]
     assert listed.output.splitlines()[-1] == "JUMLAH: 3 hari itu, 3 bulan itu, 2 belum terkirim, 1 di pusat"
+    assert "HARI INI" in listed.output.splitlines()[1]
+    earlier = invoke("sites", "list", "--date", "01-11-2026")
+    assert_clean_exit(earlier, 0)
+    assert "HARI ITU" in earlier.output.splitlines()[1] and "HARI INI" not in earlier.output
 
 
 def test_mark_sent_by_site_and_day(office):

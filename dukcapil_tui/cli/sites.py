@@ -30,7 +30,7 @@ def list_cmd(state: State, day_text: str | None) -> None:
     rows = sites.activity(day)
     click.echo(t("cli.sites.title", day=format_date(day)))
     click.echo(f"{t('cli.sites.header_code'):<22} {t('cli.sites.header_kind'):<10} "
-               f"{t('cli.sites.header_kecamatan'):<18} {t('cli.sites.header_day'):>9} "
+               f"{t('cli.sites.header_kecamatan'):<18} {t('cli.sites.header_day' if day == settings.office_today() else 'cli.sites.header_that_day'):>9} "
                f"{t('cli.sites.header_month'):>9} {t('cli.sites.header_unsent'):>9} "
                f"{t('cli.sites.header_centre'):>9}  {t('cli.sites.header_name')}")
     for row in rows:

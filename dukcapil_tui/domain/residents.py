@@ -11,6 +11,7 @@ from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import Problem, shown
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 
 SEXES = ("L", "P")
@@ -219,7 +220,7 @@ def _clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return squash(value)
 
 
 def _clean_number(value: object) -> str:

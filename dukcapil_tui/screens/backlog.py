@@ -18,10 +18,11 @@ from textual.widgets import DataTable, Footer, Header, Label, Select
 
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain.formatting import format_date, format_int, to_local
+from dukcapil_tui.domain.text import sentence_case
 from dukcapil_tui.i18n import t
-from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
 from dukcapil_tui.services import blangko, cards, regions, sites, status_import, unsent
 from dukcapil_tui.services.cards import BacklogFilter, BacklogRow
+from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 from dukcapil_tui.widgets.tiles import StatTile
 
@@ -69,7 +70,7 @@ class BacklogScreen(BaseScreen):
         with Vertical(id="backlog-body"):
             with Horizontal(classes="tiles"):
                 for status in TILE_STATUSES:
-                    yield StatTile(t(f"cards.office.{status}").capitalize(), id=f"tile-{status}")
+                    yield StatTile(sentence_case(t(f"cards.office.{status}")), id=f"tile-{status}")
                 yield StatTile(t("backlog.stock"), id="tile-stock")
             yield Label("", id="backlog-unsent")
             with Horizontal(classes="filters"):

@@ -14,10 +14,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain.formatting import format_date, to_local
-from dukcapil_tui.domain import cards as card_rules
+from dukcapil_tui.domain.text import sentence_case
 from dukcapil_tui.i18n import t
-from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
 from dukcapil_tui.services import cards, printing, suket
+from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 from dukcapil_tui.widgets.nik_input import NikInput
 
@@ -144,7 +144,7 @@ class HandoverScreen(BaseScreen):
                       (("resident", t("handover.by_resident")), ("family", t("handover.by_family"))), value="resident"),
             FormField("collector_name", t("handover.field.collector_name"), hint=t("handover.name_hint")),
             FormField("relation", t("handover.field.relation"), "select",
-                      tuple((r, r.capitalize()) for r in printing.RELATIONS)),
+                      tuple((r, sentence_case(r)) for r in printing.RELATIONS)),
             FormField("receipt_no", t("handover.field.receipt_no"), max_length=40),
             FormField("id_checked", t("handover.field.id_checked"), "checkbox"),
             FormField("withdrawn", t("withdrawn.field.old_card"), "select",

@@ -21,6 +21,7 @@ from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.formatting import format_date, format_int
 from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import BlangkoCorrection, BlangkoMovement
 from dukcapil_tui.services import audit, blangko, context
@@ -62,7 +63,7 @@ def request(actor: Actor, movement_id: object, quantity: object, reason: str, *,
     right = numbers.whole(quantity)
     if right is None or right < 0:
         problems["quantity"] = t("correction.bad_quantity")
-    reason = " ".join(str(reason or "").split())
+    reason = squash(reason)
     if not reason:
         problems["reason"] = t("field.required", field=t("correction.field.reason"))
     elif len(reason) > MAX_REASON:

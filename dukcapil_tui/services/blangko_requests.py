@@ -16,6 +16,7 @@ from datetime import date, datetime
 from dukcapil_tui.db import database
 from dukcapil_tui.domain.formatting import format_date, format_int
 from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import BlangkoDelivery, BlangkoRequest
 from dukcapil_tui.services import audit, blangko, context, day_lock, settings
@@ -61,14 +62,14 @@ def request(actor: Actor, quantity: object, letter_no: str, addressed_to: str = 
     if problems:
         raise ValidationError(problems)
     amount, letter_no = v["quantity"], v["letter_no"]
-    addressed_to = " ".join(str(addressed_to or "").split()) or DEFAULT_ADDRESSEE
+    addressed_to = squash(addressed_to) or DEFAULT_ADDRESSEE
     limit = blangko.receipt_max()
     if amount > limit and not confirmed:
         raise NeedsConfirmation(t("request.unusual", quantity=format_int(amount), limit=format_int(limit)))
     with database.atomic("IMMEDIATE"):
         day_lock.ensure_open(day)
         row = BlangkoRequest.create(uuid=str(uuid.uuid4()), day=day, quantity=amount, letter_no=letter_no,
-                                    addressed_to=addressed_to[:MAX_TEXT], note=" ".join(note.split())[:MAX_TEXT],
+                                    addressed_to=addressed_to[:MAX_TEXT], note=squash(note)[:MAX_TEXT],
                                     username=actor.username, workstation=actor.workstation,
                                     created_at=context.now_utc())
         audit.record(actor, "blangko.request", "blangko_request", row.id,
@@ -94,7 +95,7 @@ def link_receipt(actor: Actor, movement_id: int, request_id: object, receipt_day
 def close(actor: Actor, request_id: int, reason: str) -> BlangkoRequest:
     """The head closes a request that will not be filled further; its outstanding ends."""
     require_role(actor, "action.approve", "admin")
-    reason = " ".join((reason or "").split())
+    reason = squash(reason)
     if not reason:
         raise ValidationError({"reason": t("field.required", field=t("request.field.close_reason"))})
     with database.atomic("IMMEDIATE"):

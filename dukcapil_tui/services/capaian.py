@@ -22,6 +22,7 @@ from peewee import fn
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.residents import normalise_desa_code
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Setting, WajibKtpFigure
 from dukcapil_tui.services import audit, context, import_report, regions, settings
@@ -233,7 +234,7 @@ def import_figures(actor: Actor, path: Path | str, note: str = "", report_dir: P
                                                  result.rejected, report_dir)
         return result
     now = context.now_utc()
-    note = " ".join((note or "").split())[:200]
+    note = squash(note)[:200]
     with database.atomic("IMMEDIATE"):
         WajibKtpFigure.insert_many(
             [(code, male, female, note, path.name, now, actor.username) for code, male, female in rows],

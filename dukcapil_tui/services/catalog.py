@@ -8,6 +8,7 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain.problems import ValidationError, bad_choice
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Counter, Service
 from dukcapil_tui.services import audit
@@ -33,7 +34,7 @@ def service_by_code(code: str) -> Service:
 
 def find_service(text: str) -> Service | None:
     """A service named by its code, its ticket prefix, or its name (any case)."""
-    value = " ".join(str(text or "").split())
+    value = squash(text)
     if not value:
         return None
     lowered = value.lower()
@@ -130,7 +131,7 @@ def counter_service_ids(number: int) -> list[int]:
 
 def save_counter(actor: Actor, number: int, name: str, service_codes: list[str], active: bool = True) -> Counter:
     require_role(actor, "action.manage_services", "admin")
-    name = " ".join((name or "").split()) or f"Loket {number}"
+    name = squash(name) or f"Loket {number}"
     if number <= 0:
         raise ValidationError({"number": t("queue.bad_counter_number")})
     known = {s.code for s in services(active_only=False)}

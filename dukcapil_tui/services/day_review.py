@@ -24,6 +24,7 @@ from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import queue as queue_rules
 from dukcapil_tui.domain.formatting import format_date, format_int, format_signed
 from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import DayLock
 from dukcapil_tui.services import audit, context, day_lock, settings
@@ -231,7 +232,7 @@ def unlock(actor: Actor, day: date, reason: str) -> DayLock:
     """Lift the lock of ``day`` (admin only, with a reason; audited). The lock stays in the
     day's history."""
     require_role(actor, "action.unlock_day", "admin")
-    reason = " ".join((reason or "").split())
+    reason = squash(reason)
     if not reason:
         raise ValidationError({"reason": t("field.required", field=t("daylock.field.reason"))})
     if len(reason) > MAX_REASON:

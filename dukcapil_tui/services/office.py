@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import AppUser
 from dukcapil_tui.services import audit, regions, settings
@@ -35,7 +36,7 @@ def init_office(
     path = Path(path)
     if database_exists(path):
         raise ServiceError(t("db.exists", path=path))
-    office_name = " ".join((office_name or "").split())
+    office_name = squash(office_name)
     if not office_name:
         raise ServiceError(t("field.required", field=t("settings.office_name")))
     settings.validate_timezone(timezone)

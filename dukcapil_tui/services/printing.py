@@ -17,6 +17,7 @@ from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import ValidationError, bad_choice, shown
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Handover, PrintBatch, PrintJob, Resident
 from dukcapil_tui.services import audit, blangko, card_status, context, day_lock
@@ -179,7 +180,7 @@ def handover(actor: Actor, nik: str, *, collected_by: str, collector_name: str, 
     change, a card from the regency one moved from), registered for destruction in that category."""
     require_role(actor, "action.handover", *HANDOVER_ROLES)
     problems = {}
-    collector_name = " ".join((collector_name or "").split()).upper()
+    collector_name = squash(collector_name).upper()
     receipt_no = (receipt_no or "").strip().upper()  # TT/2026/002 and tt/2026/002 are one number
     if collected_by not in ("resident", "family"):
         problems["collected_by"] = t("handover.bad_collector")

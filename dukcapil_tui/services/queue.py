@@ -18,6 +18,7 @@ from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
 from dukcapil_tui.domain.formatting import format_date
 from dukcapil_tui.domain.problems import ValidationError, bad_choice
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Resident, Service, Ticket, TicketEvent
 from dukcapil_tui.services import audit, catalog, context, day_lock, settings
@@ -154,7 +155,7 @@ def take_ticket(
         problems["priority"] = bad_choice(t("queue.field.priority"), priority, ", ".join(rules.PRIORITIES))
     if channel not in rules.CHANNELS:
         problems["channel"] = bad_choice(t("queue.field.channel"), channel, ", ".join(rules.CHANNELS))
-    visitor_name = " ".join((visitor_name or "").split()).upper()
+    visitor_name = squash(visitor_name).upper()
     if resident_id is None and not visitor_name:
         problems["visitor_name"] = t("queue.need_resident_or_name")
     if len(notes or "") > 500:
@@ -267,7 +268,7 @@ def _move(actor: Actor, ticket_id: int, move: str, at_counter: int | None, detai
 
 def call_specific(actor: Actor, ticket_id: int, counter: int, reason: str) -> Ticket:
     require_role(actor, "action.serve_counter", *DESK_ROLES)
-    reason = " ".join((reason or "").split())
+    reason = squash(reason)
     if not reason:
         raise ValidationError({"reason": t("field.required", field=t("queue.field.reason"))})
     with database.atomic("IMMEDIATE"):
@@ -312,7 +313,7 @@ def _as_datetime(value) -> datetime:
 
 def hold(actor: Actor, ticket_id: int, counter: int, reason: str) -> Ticket:
     require_role(actor, "action.serve_counter", *DESK_ROLES)
-    reason = " ".join((reason or "").split())
+    reason = squash(reason)
     if not reason:
         raise ValidationError({"reason": t("field.required", field=t("queue.field.hold_reason"))})
     return _move(actor, ticket_id, "hold", counter, {"reason": reason}, hold_reason=reason)
@@ -346,7 +347,7 @@ def transfer(actor: Actor, ticket_id: int, service_code: str, counter: int | Non
         if not target_service.active:
             raise ServiceError(t("queue.service_inactive", service=target_service.name))
         moved = _move(actor, ticket_id, "transfer", counter,
-                      {"to": target_service.code, "reason": " ".join((reason or "").split())})
+                      {"to": target_service.code, "reason": squash(reason)})
         now = context.now_utc()
         new = Ticket.create(
             uuid=str(uuid.uuid4()), service=target_service.id, day=ticket.day,
@@ -368,8 +369,8 @@ def finish(actor: Actor, ticket_id: int, counter: int, outcome: str, *, note: st
     data) puts a print-ready card of the record the centre holds into the backlog, with the
     reason the clerk chose (``card_reason``: hilang or rusak for cetak ulang): no recording."""
     require_role(actor, "action.serve_counter", *DESK_ROLES)
-    note = " ".join((note or "").split())
-    device = " ".join((device or "").split())
+    note = squash(note)
+    device = squash(device)
     with database.atomic("IMMEDIATE"):
         ticket = get_ticket(ticket_id)
         service = ticket.service

@@ -17,6 +17,7 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain.cards import add_months
 from dukcapil_tui.domain.formatting import format_date
 from dukcapil_tui.domain.problems import ValidationError, bad_choice
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import ReportSent
 from dukcapil_tui.services import audit, context, settings
@@ -73,7 +74,7 @@ def record_sent(actor: Actor, report: str, period: str, *, via: str, sent_on: da
     elif month is not None and "period" not in problems and sent_on < date(*month, 1):
         problems["sent_on"] = t("deadline.sent_before_month", day=format_date(sent_on),
                                 month=f"{month[0]}-{month[1]:02d}")
-    reference = " ".join(str(reference or "").split())
+    reference = squash(reference)
     if len(reference) > MAX_TEXT:
         problems["reference"] = t("field.too_long", field=t("deadline.field.reference"), max=MAX_TEXT)
     if problems:
@@ -81,7 +82,7 @@ def record_sent(actor: Actor, report: str, period: str, *, via: str, sent_on: da
     stamp = f"{month[0]}-{month[1]:02d}"
     with database.atomic("IMMEDIATE"):
         row = ReportSent.create(report=report, period=stamp, sent_on=sent_on, via=via, reference=reference,
-                                note=" ".join(str(note or "").split())[:MAX_TEXT], username=actor.username,
+                                note=squash(note)[:MAX_TEXT], username=actor.username,
                                 recorded_at=context.now_utc())
         audit.record(actor, "report.sent", "report_sent", row.id,
                      {"report": report, "period": stamp, "sent_on": sent_on, "via": via})

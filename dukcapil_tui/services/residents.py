@@ -14,6 +14,7 @@ from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.problems import Problem, ValidationError
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Resident
 from dukcapil_tui.services import audit, card_status, context, regions
@@ -129,7 +130,7 @@ def search(query: ResidentQuery, after: tuple | None = None, limit: int = PAGE_S
         ordering = [Resident.nik]
     else:
         order = "name"
-        text = " ".join(query.text.split()).upper()
+        text = squash(query.text).upper()
         end = _prefix_end(text) if text else None
         if text and end is None:  # nothing sorts above it (never so for a real name)
             conditions.append(Resident.name ** (_escape_like(text) + "%"))

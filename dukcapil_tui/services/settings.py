@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, UTC
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dukcapil_tui.db import database
@@ -16,6 +16,7 @@ from dukcapil_tui.domain.cards import (
 )
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.domain.queue import DEFAULT_NO_SHOW_AFTER, DEFAULT_NO_SHOW_MINUTES
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Setting
 from dukcapil_tui.services import audit, context
@@ -69,7 +70,7 @@ def validate_timezone(zone: str) -> str:
 
 def _text(limit: int):
     def check(value: str) -> str:
-        value = " ".join(value.split())
+        value = squash(value)
         if len(value) > limit:
             raise ValueError(t("field.too_long", field="", max=limit).lstrip())
         return value

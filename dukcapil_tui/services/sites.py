@@ -14,6 +14,7 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import sites as rules
 from dukcapil_tui.domain.problems import ValidationError, bad_choice
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import RecordingSite, Workstation
 from dukcapil_tui.services import audit, context, regions, settings
@@ -28,7 +29,7 @@ def kecamatan_of(value: str | None) -> str | None:
     none; anything else is returned as typed (``save`` then says it is unknown)."""
     if value is None:
         return None
-    text = " ".join(value.split())
+    text = squash(value)
     if text in ("", "-"):
         return ""
     index = regions.index()

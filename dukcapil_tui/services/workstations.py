@@ -19,6 +19,7 @@ from pathlib import Path
 from dukcapil_tui import enrolment
 from dukcapil_tui.db import database
 from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Workstation
 from dukcapil_tui.services import audit, chain, context, settings
@@ -39,7 +40,7 @@ def _token_hash(token: str) -> str:
 
 def _validate(code: str, name: str) -> tuple[str, str]:
     code = (code or "").strip().upper()
-    name = " ".join((name or "").split())
+    name = squash(name)
     problems = {}
     if not _CODE.match(code):
         problems["code"] = t("workstation.bad_code")
