@@ -1,0 +1,72 @@
+"""Strings of the outage log: network cuts, central-server blocks, power cuts, device failures."""
+
+MESSAGES = {
+    "action.outage": ("mencatat gangguan", "record outages"),
+    "action.import_statuses": ("mengimpor daftar status SIAK", "import SIAK status listings"),
+    "outage.kind.network": ("jaringan putus", "network cut"),
+    "outage.kind.central": ("server pusat diblokir", "central server blocked"),
+    "outage.kind.power": ("listrik padam", "power cut"),
+    "outage.kind.device": ("alat rusak", "device failure"),
+    "outage.scope.office": ("seluruh kantor", "whole office"),
+    "outage.field.kind": ("Jenis gangguan", "Kind of outage"),
+    "outage.field.site": ("Lokasi", "Site"),
+    "outage.field.started": ("Mulai", "Started"),
+    "outage.field.ended": ("Selesai", "Ended"),
+    "outage.field.note": ("Catatan", "Note"),
+    "outage.field.end_note": ("Catatan selesai", "Closing note"),
+    "outage.bad_moment": ("{field}: '{value}' bukan waktu yang dikenal; tulis DD-MM-YYYY JJ:MM (mis. 03-11-2026 08:00).",
+                          "{field}: '{value}' is not a time; write DD-MM-YYYY HH:MM (e.g. 03-11-2026 08:00)."),
+    "outage.end_before_start": ("Selesai harus sesudah mulai.", "The end must come after the start."),
+    "outage.overlaps": ("Sudah ada gangguan #{id} ({kind}, {scope}) dari {started} sampai {ended} yang tumpang tindih; "
+                        "akhiri atau periksa yang itu.",
+                        "Outage #{id} ({kind}, {scope}) from {started} to {ended} overlaps it; end or check that one."),
+    "outage.still_open": ("sekarang (masih berlangsung)", "now (still open)"),
+    "outage.already_ended": ("Gangguan #{id} sudah selesai pada {ended}.", "Outage #{id} already ended at {ended}."),
+    "outage.unknown": ("Gangguan #{id} tidak ditemukan.", "Outage #{id} not found."),
+    "outage.since": ("sejak", "since"),
+    "outage.link_down": ("Koneksi ke pusat sedang terputus: {outages}. {action} memerlukan koneksi ke pusat; "
+                         "lanjutkan juga?",
+                         "The link to the centre is down: {outages}. To {action} needs the central link; go on "
+                         "anyway?"),
+    "outage.open": ("berlangsung", "open"),
+    # command line
+    "cli.outage.added": ("Gangguan #{id} dicatat: {kind}, {scope}, mulai {started}.",
+                         "Outage #{id} recorded: {kind}, {scope}, from {started}."),
+    "cli.outage.ended": ("Gangguan #{id} selesai {ended} ({hours} jam).", "Outage #{id} ended {ended} ({hours} h)."),
+    "cli.outage.none": ("Tidak ada gangguan tercatat.", "No outages recorded."),
+    "cli.outage.header": ("#     Jenis                   Lokasi          Mulai                Selesai              "
+                          "Jam      Belum terkirim  Catatan",
+                          "#     Kind                    Site            Started              Ended                "
+                          "Hours    Unsent          Note"),
+    # screen
+    "outages.ui.title": ("Gangguan layanan", "Outages"),
+    "outages.ui.new": ("Catat gangguan", "Record outage"),
+    "outages.ui.end": ("Akhiri gangguan", "End outage"),
+    "outages.ui.end_title": ("Akhiri gangguan #{id}", "End outage #{id}"),
+    "outages.ui.open_only": ("Hanya yang berlangsung", "Open only"),
+    "outages.ui.hint": ("F3 catat · A akhiri yang dipilih · O hanya yang berlangsung/semua · Esc kembali. "
+                        "Waktu: DD-MM-YYYY JJ:MM, waktu kantor.",
+                        "F3 record · A end the selected one · O open only/all · Esc back. Times: DD-MM-YYYY "
+                        "HH:MM, office time."),
+    "outages.ui.heading_open": ("Gangguan yang masih berlangsung: {count}", "Outages still open: {count}"),
+    "outages.ui.heading_all": ("Gangguan tercatat (terbaru dulu): {count}, {open} berlangsung",
+                               "Outages recorded (newest first): {count}, {open} open"),
+    "outages.ui.now_placeholder": ("DD-MM-YYYY JJ:MM; kosong = sekarang", "DD-MM-YYYY HH:MM; empty = now"),
+    "outages.ui.open_placeholder": ("DD-MM-YYYY JJ:MM; kosong = masih berlangsung", "DD-MM-YYYY HH:MM; empty = still open"),
+    "outages.ui.saved": ("Gangguan disimpan.", "Outage saved."),
+    "outages.ui.site_hint": ("Kosongkan untuk seluruh kantor.", "Empty for the whole office."),
+    "outages.col.id": ("#", "#"),
+    "outages.col.kind": ("Jenis", "Kind"),
+    "outages.col.site": ("Lokasi", "Site"),
+    "outages.col.started": ("Mulai", "Started"),
+    "outages.col.ended": ("Selesai", "Ended"),
+    "outages.col.hours": ("Jam", "Hours"),
+    "outages.col.unsent": ("Rekaman belum terkirim", "Unsent recordings"),
+    "outages.col.note": ("Catatan", "Note"),
+    "outages.col.by": ("Dicatat oleh", "Recorded by"),
+    "report.name.gangguan": ("Laporan gangguan layanan", "Outage report"),
+    "action.export_gangguan": ("mengekspor laporan gangguan", "export the outage report"),
+    "section.outages": ("Gangguan", "Outages"),
+    "section.outages_help": ("Catat jaringan putus, server pusat diblokir, listrik padam, alat rusak",
+                             "Record network cuts, central blocks, power cuts, device failures"),
+}
