@@ -40,7 +40,7 @@ def outage_log(office, admin):
 
 def _table(ws, first_text: str = "No") -> list[dict]:
     header = find_row(ws, 1, first_text)
-    end = find_row(ws, 2, "JUMLAH") if ws.title == "Daftar gangguan" or ws.title == "Gangguan" else \
+    end = find_row(ws, 2, "JUMLAH") if ws.title in ("Daftar gangguan", "Gangguan") else \
         find_row(ws, 3, "JUMLAH")
     return [by_header(ws, header, r) for r in range(header + 1, end)]
 
@@ -130,3 +130,57 @@ def test_libreoffice_recalculates_the_outage_totals(outage_log, admin, tmp_path)
     assert float(pujut[-2]) == pytest.approx(290 / 24) and float(pujut[-4]) == 2  # days lost, outages
     assert jumlah(monthly, "Daftar gangguan")[3] == 291.5
     assert jumlah(daily, "Gangguan")[3] == 11.5
+
+
+# --- devices ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def device_register(office, admin):
+    """Pujut: two recording sets, one broken since 20-09-2026 and sent for repair (all of November
+    out: 22 days); the Dinas: a card printer broken 10-11 and repaired 12-11 (two days out), and a
+    second one in service."""
+    from dukcapil_tui.services import devices
+
+    sites.save(admin, {"code": "UPT-PUJUT", "name": "UPT Pujut", "kind": "upt", "kecamatan_code": "52.02.04"})
+    for kind, serial, site in (("recording_set", "SET-1", "UPT-PUJUT"), ("recording_set", "SET-2", "UPT-PUJUT"),
+                               ("card_printer", "PR-1", "DINAS"), ("card_printer", "PR-2", "DINAS")):
+        devices.add(admin, {"kind": kind, "serial": serial, "site": site, "day": "01-09-2026"})
+    devices.record(admin, "SET-1", "broken", {"day": "20-09-2026"})
+    devices.record(admin, "SET-1", "sent_for_repair", {"day": "25-09-2026", "place": "Provinsi", "document": "BA-3"})
+    devices.record(admin, "PR-1", "broken", {"day": "10-11-2026"})
+    devices.record(admin, "PR-1", "repaired", {"day": "12-11-2026"})
+
+
+def test_the_device_report_gives_days_out_and_the_share_broken(device_register, admin, tmp_path):
+    shown = dict(reports.preview("alat", NOVEMBER).lines())
+    assert shown == {"Alat terdaftar": "4", "Tidak berfungsi (akhir periode)": "1", "% tidak berfungsi": "25,00 %",
+                     "Hari-alat tidak berfungsi": "24"}
+    wb = load_workbook(reports.export("alat", NOVEMBER, tmp_path, admin))
+    rows = {r["Kode Lokasi"]: r for r in _table(wb["Per lokasi"])}
+    assert {c: (r["Alat Terdaftar"], r["Tidak Berfungsi"], r["Hari-Alat Tidak Berfungsi"]) for c, r in rows.items()} \
+        == {"DINAS": (2, 0, 2), "UPT-PUJUT": (2, 1, 22)}
+    listed = _table(wb["Daftar alat rusak"], "No")
+    assert [(r["Jenis"], r["Nomor Seri"], r["Status"], r["Sejak"], r["Hari"], r["Tempat Perbaikan / Dokumen"])
+            for r in listed] == [("Perangkat rekam", "SET-1", "dalam perbaikan", "20-09-2026", 64, "Provinsi BA-3")]
+    # October: PR-1 was in service; SET-1 out all month
+    october = reports.preview("alat", Period.for_month(2026, 10, TODAY))
+    assert dict(october.lines())["Hari-alat tidak berfungsi"] == "31"
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_recalculates_the_device_totals(device_register, admin, tmp_path):
+    out = tmp_path / "out"
+    path = reports.export("alat", NOVEMBER, out, admin)
+    converted = tmp_path / "csv"
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless", "--convert-to",
+         CSV_FILTER, "--outdir", str(converted), str(path)], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    with (converted / f"{path.stem}-Per lokasi.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    total = next(r for r in rows if "JUMLAH" in r)
+    total = total[total.index("JUMLAH") + 1:]
+    # kecamatan, devices, out, share (formula over the JUMLAH row), device-days
+    assert total[1:3] == ["4", "1"] and float(total[3].rstrip("%")) / 100 == pytest.approx(0.25) and total[4] == "24"
+    pujut = next(r for r in rows if "UPT-PUJUT" in r)
+    assert float(pujut[-2].rstrip("%")) / 100 == pytest.approx(0.5)

@@ -65,6 +65,8 @@ REPORTS: dict[str, ReportInfo] = {
                                  ("date",), NAMED_ROLES, True, "menunggu"),
     "gangguan": ReportInfo("gangguan", "gangguan-layanan", "Laporan gangguan layanan",
                            ("month",), AGGREGATE_ROLES, False, "gangguan"),
+    "alat": ReportInfo("alat", "alat-tidak-berfungsi", "Laporan alat tidak berfungsi",
+                       ("month",), AGGREGATE_ROLES, False, "alat"),
 }
 
 Progress = Callable[[int, int], None]  # (done, total)

@@ -4,23 +4,21 @@ an outage, A ends the selected open one, O shows only the open ones or all."""
 
 from __future__ import annotations
 
-from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable
 
 from dukcapil_tui.domain import outages as rules
-from dukcapil_tui.domain.formatting import format_decimal, format_int
+from dukcapil_tui.domain.formatting import format_datetime, format_decimal, format_int
 from dukcapil_tui.i18n import t
-from dukcapil_tui.services import outages, settings, sites
-from dukcapil_tui.ui.base import BaseScreen, in_db
+from dukcapil_tui.screens.log_screen import LogScreen
+from dukcapil_tui.services import outages, settings
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 
 
-class OutagesScreen(BaseScreen):
+class OutagesScreen(LogScreen):
     section_id = "outages"
+    prefix = "outages"
+    columns = ("id", "kind", "site", "started", "ended", "hours", "unsent", "by", "note")
     BINDINGS = [
         Binding("f3", "new", "outages.ui.new"),
         Binding("a", "end", "outages.ui.end"),
@@ -28,87 +26,29 @@ class OutagesScreen(BaseScreen):
         Binding("escape", "back", "app.back"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, rows: list, site_codes: list[tuple[str, str]]) -> None:
-            super().__init__()
-            self.rows, self.site_codes = rows, site_codes
-
     def __init__(self) -> None:
         super().__init__()
-        self.screen_title = t("outages.ui.title")
         self.open_only = False
-        self.rows: list[outages.OutageRow] = []
-        self.site_codes: list[tuple[str, str]] = []
-        self._zone = "Asia/Makassar"
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="outages-body"):
-            yield Label("", id="outages-title", classes="section-title")
-            yield DataTable(id="outages-table", cursor_type="row", zebra_stripes=True)
-            yield Label(t("outages.ui.hint"), classes="hint")
-        yield Footer()
+    def read(self) -> tuple[list, object]:
+        return outages.list_outages(open_only=self.open_only), settings.office_timezone()
 
-    def on_mount(self) -> None:
-        self.sub_title = self.screen_title
-        table = self.query_one("#outages-table", DataTable)
-        for key in ("id", "kind", "site", "started", "ended", "hours", "unsent", "by", "note"):
-            table.add_column(t(f"outages.col.{key}"), key=key)
-        table.focus()
-        self._load()
-
-    @work(thread=True, exclusive=True, group="outages", exit_on_error=False)
-    def _load(self) -> None:
-        open_only = self.open_only
-
-        def read():
-            return (outages.list_outages(open_only=open_only),
-                    [(s.code, f"{s.code} · {s.name}") for s in sites.list_sites(active_only=True)],
-                    settings.office_timezone())
-
-        rows, site_codes, zone = in_db(read)
-        self._zone = zone
-        self.post_message(self.Loaded(rows, site_codes))
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        from dukcapil_tui.domain.formatting import format_datetime
-
-        self.rows, self.site_codes = message.rows, message.site_codes
-        still_open = sum(1 for r in message.rows if r.open)
-        title = (t("outages.ui.heading_open", count=still_open) if self.open_only
-                 else t("outages.ui.heading_all", count=len(message.rows), open=still_open))
-        self.query_one("#outages-title", Label).update(title)
-        table = self.query_one("#outages-table", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for row in message.rows:
+    def show(self, table: DataTable, zone: object) -> str:
+        for row in self.rows:
             table.add_row(str(row.id), t(f"outage.kind.{row.kind}"), outages.describe_scope(row.site_code),
-                          format_datetime(row.started_at, self._zone),
-                          format_datetime(row.ended_at, self._zone) if row.ended_at else t("outage.open"),
+                          format_datetime(row.started_at, str(zone)),
+                          format_datetime(row.ended_at, str(zone)) if row.ended_at else t("outage.open"),
                           format_decimal(row.hours, 1), format_int(row.unsent) if row.needs_link else "-",
                           row.created_by, row.note, key=str(row.id))
-        table.move_cursor(row=min(cursor, max(0, len(message.rows) - 1)))
-        self.refresh_bindings()
-
-    def _selected(self) -> outages.OutageRow | None:
-        table = self.query_one("#outages-table", DataTable)
-        if not self.rows or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row]
+        still_open = sum(1 for r in self.rows if r.open)
+        return (t("outages.ui.heading_open", count=still_open) if self.open_only
+                else t("outages.ui.heading_all", count=len(self.rows), open=still_open))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "end":
-            row = self._selected()
+            row = self.selected()
             return row is not None and row.open or None
         return True
-
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self) -> None:
-        self.refresh_bindings()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def action_toggle_open(self) -> None:
         self.open_only = not self.open_only
@@ -125,19 +65,14 @@ class OutagesScreen(BaseScreen):
             FormField("ended", t("outage.field.ended"), max_length=16, placeholder=t("outages.ui.open_placeholder")),
             FormField("note", t("outage.field.note"), max_length=rules.MAX_NOTE),
         ]
-        self.app.push_screen(FormModal(t("outages.ui.new"), fields, lambda v: outages.add(actor, v)), self._saved)
+        self.app.push_screen(FormModal(t("outages.ui.new"), fields, lambda v: outages.add(actor, v)), self.saved)
 
     def action_end(self) -> None:
-        row = self._selected()
+        row = self.selected()
         if row is None or not row.open:
             return
         actor = self.app.actor
         self.app.push_screen(FormModal(t("outages.ui.end_title", id=row.id), [
             FormField("ended", t("outage.field.ended"), max_length=16, placeholder=t("outages.ui.now_placeholder")),
             FormField("note", t("outage.field.end_note"), max_length=rules.MAX_NOTE),
-        ], lambda v: outages.end(actor, row.id, v)), self._saved)
-
-    def _saved(self, result) -> None:
-        if result is not None:
-            self.app.notify(t("outages.ui.saved"))
-            self._load()
+        ], lambda v: outages.end(actor, row.id, v)), self.saved)

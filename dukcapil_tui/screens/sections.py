@@ -89,6 +89,12 @@ def _outages() -> Screen:
     return OutagesScreen()
 
 
+def _devices() -> Screen:
+    from dukcapil_tui.screens.devices import DevicesScreen
+
+    return DevicesScreen()
+
+
 def _settings() -> Screen:
     from dukcapil_tui.screens.settings import SettingsScreen
 
@@ -109,6 +115,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("day_review", "", "review.title", "review.help", ("admin",), _day_review),
     Section("outages", "", "section.outages", "section.outages_help", ("admin", "loket", "cetak", "blangko"),
             _outages),
+    Section("devices", "", "section.devices", "section.devices_help", ("admin", "loket", "cetak", "blangko"),
+            _devices),
 )
 
 

@@ -55,3 +55,88 @@ async def test_an_outage_is_recorded_listed_and_ended(app, demo_db):
                              "ORDER BY id DESC LIMIT 1") == [
         ("central", None, "2026-11-20 00:00:00", "2026-11-21 00:00:00", "server pusat diblokir Ditjen", "admin",
          "admin")]
+
+
+async def test_a_failed_recording_at_the_counter_picks_the_device_from_the_register(app, demo_db):
+    from dukcapil_tui.services import devices
+
+    from .conftest import actor_for, before_start
+    from .test_queue_screens import adult_not_recorded, open_counter, take
+
+    resident_id, _, _ = adult_not_recorded(demo_db)
+    take(demo_db, "rekam_baru", resident_id=resident_id)
+    kit = before_start(demo_db, lambda: devices.add(actor_for(demo_db, "admin"), {
+        "kind": "recording_set", "serial": "SET-LOKET", "site": "DINAS"}).id)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "loket1")
+        counter = await open_counter(pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: counter.current is not None, what="the call")
+        await pilot.press("m")
+        await wait_until(pilot, lambda: counter.current.status == "serving", what="the start")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: app.screen is not counter and app.screen.query("#outcome"),
+                         what="the outcome form")
+        finish = app.screen
+        await pilot.press("down")  # Gagal: alat rusak
+        await settle(pilot)
+        assert finish.query_one("#qfield-device_pick").display and not finish.query_one("#qfield-device").display
+        await pilot.press("enter")  # -> the site's devices, the register's first highlighted
+        await pilot.press("enter")  # -> the note
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is counter and counter.current is None, what="the finish")
+    ticket_id, device = query_db(demo_db, "SELECT id, device FROM ticket WHERE outcome = 'failed_device'")[0]
+    assert device == f"#{kit} perangkat rekam SET-LOKET (DINAS)"
+    assert query_db(demo_db, "SELECT kind, ticket_id, status FROM device_event WHERE device_id = ? ORDER BY id",
+                    kit) == [("added", None, "in_service"), ("failed_recording", ticket_id, "broken")]
+    assert query_db(demo_db, "SELECT status FROM device WHERE id = ?", kit) == [("broken",)]
+
+
+async def test_the_device_register_screen(app, demo_db):
+    from dukcapil_tui.screens.devices import DevicesScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin")
+        app.action_open_section("devices")
+        await wait_until(pilot, lambda: isinstance(app.screen, DevicesScreen), what="the device register")
+        screen = app.screen
+        await settle(pilot)
+        before = len(screen.rows)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, FormModal)
+        await _fill(pilot, "serial", "set-77")
+        await _fill(pilot, "day", "23-11-2026")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "masa depan" in str(app.screen.query_one("#error-day", Label).render()),
+                         what="the future day refused")
+        await _fill(pilot, "day", "01-09-2026")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen and len(screen.rows) == before + 1, what="the device")
+        row = next(r for r in screen.rows if r.serial == "SET-77")
+        from textual.widgets import DataTable
+
+        screen.query_one(DataTable).move_cursor(row=screen.rows.index(row))
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await _fill(pilot, "day", "20-09-2026")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen and any(r.serial == "SET-77" and r.status == "broken"
+                                                                     for r in screen.rows), what="broken")
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # no place: refused under its field
+        await wait_until(pilot, lambda: "wajib diisi" in str(app.screen.query_one("#error-place", Label).render()),
+                         what="the place required")
+        await _fill(pilot, "place", "Dinas Provinsi NTB")
+        await _fill(pilot, "document", "BA-9")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen and any(r.serial == "SET-77" and r.status == "in_repair"
+                                                                     for r in screen.rows), what="sent for repair")
+    device = query_db(demo_db, "SELECT id, site_code, status FROM device WHERE serial = 'SET-77'")[0]
+    assert device[1:] == ("DINAS", "in_repair")
+    assert query_db(demo_db, "SELECT kind, day, repair_place, document FROM device_event WHERE device_id = ? "
+                             "ORDER BY id", device[0]) == [
+        ("added", "2026-09-01", "", ""), ("broken", "2026-09-20", "", ""),
+        ("sent_for_repair", "2026-11-22", "Dinas Provinsi NTB", "BA-9")]
