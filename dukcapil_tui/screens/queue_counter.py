@@ -211,7 +211,7 @@ class CounterScreen(BaseScreen):
             detail.update(t("queue_ui.no_current"))
             return
         big.set_text(ticket.label)
-        detail.update(escape("\n".join(queue_text.ticket_lines(ticket, needed))))
+        detail.update(escape("\n".join(queue_text.ticket_lines(ticket, needed, self.app.actor.role))))
 
     def _fill_table(self, state: data.CounterState) -> None:
         table = self.query_one(DataTable)

@@ -140,3 +140,55 @@ async def test_the_device_register_screen(app, demo_db):
                              "ORDER BY id", device[0]) == [
         ("added", "2026-09-01", "", ""), ("broken", "2026-09-20", "", ""),
         ("sent_for_repair", "2026-11-22", "Dinas Provinsi NTB", "BA-9")]
+
+
+async def _open_detail(pilot, nik: str):
+    from dukcapil_tui.screens.resident_detail import ResidentDetailScreen
+
+    await pilot.press("f2")
+    await settle(pilot)
+    await type_text(pilot, nik)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResidentDetailScreen) and pilot.app.screen.query(
+        ".detail-value"), what="the resident")
+    return pilot.app.screen
+
+
+def _values(screen) -> list[str]:
+    return [str(label.render()) for label in screen.query(".detail-value").results(Label)]
+
+
+async def test_a_name_that_may_not_be_spoken_is_noted_at_the_counter(app, demo_db):
+    nik, name = query_db(demo_db, "SELECT nik, name FROM resident WHERE birth_date < '1990-01-01' ORDER BY id "
+                                  "LIMIT 1")[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "loket1")
+        detail = await _open_detail(pilot, nik)
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        assert isinstance(app.screen, FormModal)
+        await _fill(pilot, "note", "Suku Anak Dalam")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is detail and detail.notes, what="the note")
+        assert "PENANGANAN KHUSUS: #" in str(detail.query_one("#detail-handling", Label).render())
+        assert name in _values(detail)  # the counter staff see it
+    assert query_db(demo_db, "SELECT kind, note FROM handling_note") == [("name_unspoken", "Suku Anak Dalam")]
+    assert query_db(demo_db, "SELECT name_protected FROM resident WHERE nik = ?", nik) == [(1,)]
+
+
+async def test_the_printing_role_sees_a_protected_name_masked(app, demo_db):
+    from dukcapil_tui.services import handling
+
+    from .conftest import actor_for, before_start
+
+    nik, name = query_db(demo_db, "SELECT nik, name FROM resident WHERE birth_date < '1990-01-01' ORDER BY id "
+                                  "LIMIT 1")[0]
+    before_start(demo_db, handling.add, actor_for(demo_db, "admin"), nik, {"kind": "name_unspoken"})
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "cetak1")
+        detail = await _open_detail(pilot, nik)
+        values = _values(detail)
+        assert name not in values and f"{name[0]}•••" in " ".join(values)
+        assert name not in str(detail.query_one("#detail-title", Label).render())
