@@ -73,7 +73,7 @@ def test_without_a_time_it_starts_or_ends_now(admin, clock):
 
 @pytest.mark.parametrize("values, field, message", [
     ({"kind": "banjir"}, "kind", "Jenis gangguan: nilai 'banjir' tidak dikenal"),
-    ({"kind": ""}, "kind", "Jenis gangguan: nilai '-' tidak dikenal"),
+    ({"kind": ""}, "kind", "Jenis gangguan wajib dipilih: network (jaringan putus)"),
     ({"site": "UPT-NOWHERE"}, "site", "UPT-NOWHERE"),
     ({"started": "besok"}, "started", "Mulai: 'besok' bukan waktu yang dikenal"),
     ({"started": "22-11-2026 10:01"}, "started", "Mulai tidak boleh di masa depan."),

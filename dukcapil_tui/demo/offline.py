@@ -15,6 +15,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from dukcapil_tui.db import database
+from dukcapil_tui.demo.backlog import insert_cards
 from dukcapil_tui.services import audit, devices, outages
 from dukcapil_tui.services.context import Actor
 
@@ -56,18 +57,12 @@ def seed_block_backlog(rng: random.Random, today: date, actor: Actor, upt_of: di
         card_id = first + number
         cards.append((card_id, str(uuid.UUID(int=rng.getrandbits(128), version=4)), resident_id, "baru",
                       str(recorded), f"SIAK ({site})", central, "waiting_prr", str(changed), kecamatan, site,
-                      "siak", "DEMO", str(recorded), str(changed)))
+                      "siak", 0, "DEMO", str(recorded), str(changed)))
         events.append((card_id, str(recorded), "BIO_CAPTURED", "waiting_prr", "demo", "perekaman", ""))
         if sent:
             events.append((card_id, str(changed), central, "waiting_prr", "demo", "import", "SIAK"))
     with database.atomic():
-        cursor = database.cursor()
-        cursor.executemany(
-            "INSERT INTO card (id, uuid, resident_id, reason, recorded_at, recorded_where, central_status, "
-            "office_status, status_changed_at, kecamatan_code, site_code, origin, workstation, created_at, "
-            "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
-        cursor.executemany("INSERT INTO card_event (card_id, at, central_status, office_status, username, source, "
-                           "note) VALUES (?,?,?,?,?,?,?)", events)
+        cursor = insert_cards(cards, events)
         cursor.executemany("UPDATE resident SET recording_status = 'belum' WHERE id = ?",
                            [(p[0],) for p in unrecorded])
         audit.record(actor, "card.seed_block", "card", None, {"cards": len(cards), "pujut_unrecorded": len(unrecorded)})

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import devices as rules
-from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.problems import ValidationError, bad_kind
 from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
@@ -74,9 +74,8 @@ def add(actor: Actor, values: dict) -> Device:
     require_role(actor, "action.manage_devices", *ADMIN_ROLES)
     problems: dict[str, str] = {}
     kind = str(values.get("kind") or "").strip().lower()
-    if kind not in rules.KINDS:
-        problems["kind"] = t("field.bad_choice", field=t("device.field.kind"), value=kind or "-",
-                             choices=", ".join(f"{k} ({t(f'device.kind.{k}')})" for k in rules.KINDS))
+    if (problem := bad_kind("device.field.kind", kind, "device.kind", rules.KINDS)) is not None:
+        problems["kind"] = problem
     serial = _text(values, "serial", rules.MAX_SERIAL, problems, "device.field.serial").upper()
     name = _text(values, "name", rules.MAX_NAME, problems, "device.field.name")
     site = None

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import handling as rules
-from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.problems import ValidationError, bad_kind
 from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import HandlingNote, Resident
@@ -43,9 +43,8 @@ def add(actor: Actor, resident_ref: object, values: dict) -> HandlingNote:
     require_role(actor, "action.handling", *ROLES)
     problems: dict[str, str] = {}
     kind = str(values.get("kind") or "").strip().lower()
-    if kind not in rules.KINDS:
-        problems["kind"] = t("field.bad_choice", field=t("handling.field.kind"), value=kind or "-",
-                             choices=", ".join(f"{k} ({t(f'handling.kind.{k}')})" for k in rules.KINDS))
+    if (problem := bad_kind("handling.field.kind", kind, "handling.kind", rules.KINDS)) is not None:
+        problems["kind"] = problem
     note = squash(values.get("note"))
     if len(note) > rules.MAX_NOTE:
         problems["note"] = t("field.too_long", field=t("handling.field.note"), max=rules.MAX_NOTE)

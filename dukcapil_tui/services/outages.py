@@ -19,7 +19,7 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain import outages as rules
 from dukcapil_tui.domain import sites as site_rules
 from dukcapil_tui.domain.formatting import format_datetime
-from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.problems import ValidationError, bad_kind
 from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Outage, RecordingSite
@@ -86,9 +86,8 @@ def add(actor: Actor, values: dict, *, confirmed: bool = False) -> Outage:
     require_role(actor, "action.outage", *ROLES)
     problems: dict[str, str] = {}
     kind = str(values.get("kind") or "").strip().lower()
-    if kind not in rules.KINDS:
-        problems["kind"] = t("field.bad_choice", field=t("outage.field.kind"), value=kind or "-",
-                             choices=", ".join(f"{k} ({t(f'outage.kind.{k}')})" for k in rules.KINDS))
+    if (problem := bad_kind("outage.field.kind", kind, "outage.kind", rules.KINDS)) is not None:
+        problems["kind"] = problem
     try:
         site = scope_of(values.get("site"))
     except NotFound as exc:

@@ -4,21 +4,15 @@ it listed, end it; the database is checked afterwards. The office clock stands a
 
 from __future__ import annotations
 
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from dukcapil_tui.screens.outages import OutagesScreen
 from dukcapil_tui.widgets.form_modal import FormModal
 
 from .conftest import login, pick_option, query_db, settle, type_text, wait_until
+from .test_head_screens import fill
 
 SIZE = (130, 42)
-
-
-async def _fill(pilot, field: str, text: str) -> None:
-    widget = pilot.app.screen.query_one(f"#in-{field}", Input)
-    widget.focus()
-    widget.value = ""
-    await type_text(pilot, text)
 
 
 async def test_an_outage_is_recorded_listed_and_ended(app, demo_db):
@@ -33,12 +27,12 @@ async def test_an_outage_is_recorded_listed_and_ended(app, demo_db):
         await settle(pilot)
         assert isinstance(app.screen, FormModal)
         await pick_option(pilot, "in-kind", "server pusat diblokir")
-        await _fill(pilot, "started", "besok pagi")
-        await _fill(pilot, "note", "server pusat diblokir Ditjen")
+        await fill(pilot, "started", "besok pagi")
+        await fill(pilot, "note", "server pusat diblokir Ditjen")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "bukan waktu yang dikenal" in str(
             app.screen.query_one("#error-started", Label).render()), what="the bad time refused")
-        await _fill(pilot, "started", "20-11-2026 08:00")
+        await fill(pilot, "started", "20-11-2026 08:00")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen and len(screen.rows) == before + 1, what="the outage")
         row = screen.rows[0]
@@ -46,7 +40,7 @@ async def test_an_outage_is_recorded_listed_and_ended(app, demo_db):
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, FormModal)
-        await _fill(pilot, "ended", "21-11-2026 08:00")
+        await fill(pilot, "ended", "21-11-2026 08:00")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen and not screen.rows[0].open, what="the outage ended")
         await pilot.press("o")
@@ -105,12 +99,12 @@ async def test_the_device_register_screen(app, demo_db):
         await pilot.press("f3")
         await settle(pilot)
         assert isinstance(app.screen, FormModal)
-        await _fill(pilot, "serial", "set-77")
-        await _fill(pilot, "day", "23-11-2026")
+        await fill(pilot, "serial", "set-77")
+        await fill(pilot, "day", "23-11-2026")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "masa depan" in str(app.screen.query_one("#error-day", Label).render()),
                          what="the future day refused")
-        await _fill(pilot, "day", "01-09-2026")
+        await fill(pilot, "day", "01-09-2026")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen and len(screen.rows) == before + 1, what="the device")
         row = next(r for r in screen.rows if r.serial == "SET-77")
@@ -120,7 +114,7 @@ async def test_the_device_register_screen(app, demo_db):
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
-        await _fill(pilot, "day", "20-09-2026")
+        await fill(pilot, "day", "20-09-2026")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen and any(r.serial == "SET-77" and r.status == "broken"
                                                                      for r in screen.rows), what="broken")
@@ -129,8 +123,8 @@ async def test_the_device_register_screen(app, demo_db):
         await pilot.press("ctrl+s")  # no place: refused under its field
         await wait_until(pilot, lambda: "wajib diisi" in str(app.screen.query_one("#error-place", Label).render()),
                          what="the place required")
-        await _fill(pilot, "place", "Dinas Provinsi NTB")
-        await _fill(pilot, "document", "BA-9")
+        await fill(pilot, "place", "Dinas Provinsi NTB")
+        await fill(pilot, "document", "BA-9")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen and any(r.serial == "SET-77" and r.status == "in_repair"
                                                                      for r in screen.rows), what="sent for repair")
@@ -169,7 +163,7 @@ async def test_a_name_that_may_not_be_spoken_is_noted_at_the_counter(app, demo_d
         await pilot.press("ctrl+k")
         await settle(pilot)
         assert isinstance(app.screen, FormModal)
-        await _fill(pilot, "note", "Suku Anak Dalam")
+        await fill(pilot, "note", "Suku Anak Dalam")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is detail and detail.notes, what="the note")
         assert "PENANGANAN KHUSUS: #" in str(detail.query_one("#detail-handling", Label).render())
