@@ -186,3 +186,47 @@ async def test_the_printing_role_sees_a_protected_name_masked(app, demo_db):
         values = _values(detail)
         assert name not in values and f"{name[0]}•••" in " ".join(values)
         assert name not in str(detail.query_one("#detail-title", Label).render())
+
+
+async def test_a_print_batch_asks_first_while_the_central_server_is_blocked(app, demo_db):
+    """The batch form asks (the central link is down); going on makes the batch."""
+    from textual.widgets import Input
+
+    from dukcapil_tui.screens.backlog import BacklogScreen
+    from dukcapil_tui.screens.print_batch import PrintBatchScreen
+    from dukcapil_tui.services import blangko, cards, outages, queue
+    from dukcapil_tui.widgets.dialogs import ConfirmModal
+
+    from .conftest import actor_for, before_start
+
+    def prepare():
+        from dukcapil_tui.models import Resident
+
+        admin = actor_for(demo_db, "admin")
+        resident = Resident.select().where((Resident.recording_status == "belum")
+                                           & (Resident.birth_date < "2000-01-01")).order_by(Resident.id).first()
+        queue.take_ticket(admin, "rekam_baru", resident_id=resident.id)
+        queue.finish(admin, queue.claim_next(admin, 1).id, 1, "recorded")
+        cards.set_central_status(admin, resident.nik, "PRINT_READY_RECORD")
+        blangko.receive(admin, 5, "SPB-9/2026", "Kemendagri")
+        outages.add(admin, {"kind": "central", "started": "21-11-2026 08:00"})
+
+    before_start(demo_db, prepare)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "cetak1")
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: isinstance(app.screen, BacklogScreen), what="the backlog")
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, PrintBatchScreen), what="printing")
+        batches = app.screen
+        await pilot.press("n")
+        await settle(pilot)
+        size = app.screen.query_one("#in-size", Input)
+        size.value = ""
+        await type_text(pilot, "1")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        assert query_db(demo_db, "SELECT COUNT(*) FROM print_batch") == [(0,)]
+        await pilot.press("enter")  # go on
+        await wait_until(pilot, lambda: app.screen is batches, what="the batch")
+    assert query_db(demo_db, "SELECT size FROM print_batch") == [(1,)]
