@@ -427,8 +427,8 @@ class Device(BaseModel):
 
 
 class DeviceEvent(BaseModel):
-    """A dated change of a device (append-only): added, broken, a failed recording at a counter,
-    sent for repair (where, the document), repaired, moved to another site."""
+    """A dated change of a device (append-only): added, broken, a failed recording at a counter
+    (its ticket), sent for repair (where, the document), repaired."""
 
     device = ForeignKeyField(Device, column_name="device_id", backref="events")
     day = DateField()
@@ -454,7 +454,6 @@ class Outage(BaseModel):
     started_at = DateTimeField()
     ended_at = DateTimeField(null=True)
     note = TextField(default="")
-    device = ForeignKeyField(Device, null=True, column_name="device_id", backref="outages")
     created_at = DateTimeField()
     created_by = CharField()
     workstation = CharField()

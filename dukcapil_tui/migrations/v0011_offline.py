@@ -47,7 +47,7 @@ STATEMENTS = [
         day DATE NOT NULL CHECK (length(day) = 10),
         at DATETIME NOT NULL,
         kind TEXT NOT NULL CHECK (kind IN
-            ('added', 'broken', 'failed_recording', 'sent_for_repair', 'repaired', 'moved')),
+            ('added', 'broken', 'failed_recording', 'sent_for_repair', 'repaired')),
         status TEXT NOT NULL CHECK (status IN ('in_service', 'broken', 'in_repair')),
         site_code TEXT NOT NULL REFERENCES recording_site (code),
         repair_place TEXT NOT NULL DEFAULT '',
@@ -73,15 +73,13 @@ STATEMENTS = [
         started_at DATETIME NOT NULL,
         ended_at DATETIME,
         note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 300),
-        device_id INTEGER REFERENCES device (id),
         created_at DATETIME NOT NULL,
         created_by TEXT NOT NULL,
         workstation TEXT NOT NULL,
         ended_by TEXT,
         end_note TEXT NOT NULL DEFAULT '' CHECK (length(end_note) <= 300),
         CHECK (ended_at IS NULL OR ended_at > started_at),
-        CHECK ((ended_at IS NULL) = (ended_by IS NULL)),
-        CHECK (kind = 'device' OR device_id IS NULL)
+        CHECK ((ended_at IS NULL) = (ended_by IS NULL))
     )""",
     "CREATE INDEX outage_started ON outage (started_at)",
     "CREATE INDEX outage_open ON outage (kind, site_code) WHERE ended_at IS NULL",

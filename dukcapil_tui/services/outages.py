@@ -79,10 +79,9 @@ def describe_scope(site: str | None) -> str:
     return site if site else t("outage.scope.office")
 
 
-def add(actor: Actor, values: dict, *, confirmed: bool = False) -> Outage:
+def add(actor: Actor, values: dict) -> Outage:
     """Record an outage (``kind``, ``site``, ``started``: empty for now, optionally ``ended`` when
     it is recorded after the fact, ``note``). Two outages of one kind at one scope never overlap."""
-    del confirmed  # nothing unusual to ask about; accepted for the forms' sake
     require_role(actor, "action.outage", *ROLES)
     problems: dict[str, str] = {}
     kind = str(values.get("kind") or "").strip().lower()
