@@ -44,15 +44,19 @@ MESSAGES = {
     "outages.ui.end": ("Akhiri gangguan", "End outage"),
     "outages.ui.end_title": ("Akhiri gangguan #{id}", "End outage #{id}"),
     "outages.ui.open_only": ("Hanya yang berlangsung", "Open only"),
-    "outages.ui.hint": ("F3 catat · A akhiri yang dipilih · O hanya yang berlangsung/semua · Esc kembali. "
+    "outages.ui.hint": ("F3 catat · A akhiri yang dipilih · O hanya yang berlangsung/semua · B bulan ini per lokasi · Esc kembali. "
                         "Waktu: DD-MM-YYYY JJ:MM, waktu kantor.",
-                        "F3 record · A end the selected one · O open only/all · Esc back. Times: DD-MM-YYYY "
+                        "F3 record · A end the selected one · O open only/all · B this month per site · Esc back. Times: DD-MM-YYYY "
                         "HH:MM, office time."),
     "outages.ui.heading_open": ("Gangguan yang masih berlangsung: {count}", "Outages still open: {count}"),
     "outages.ui.heading_all": ("Gangguan tercatat (terbaru dulu): {count}, {open} berlangsung",
                                "Outages recorded (newest first): {count}, {open} open"),
     "outages.ui.now_placeholder": ("DD-MM-YYYY JJ:MM; kosong = sekarang", "DD-MM-YYYY HH:MM; empty = now"),
     "outages.ui.open_placeholder": ("DD-MM-YYYY JJ:MM; kosong = masih berlangsung", "DD-MM-YYYY HH:MM; empty = still open"),
+    "outages.ui.month": ("Bulan ini", "This month"),
+    "outages.ui.month_title": ("Gangguan per lokasi {first} s.d. {last}", "Outages per site {first} to {last}"),
+    "outages.ui.month_line": ("{site:<14} {count} gangguan · {hours} jam hilang · {days} hari hilang · {touched} hari terdampak",
+                              "{site:<14} {count} outages · {hours} h lost · {days} days lost · {touched} days affected"),
     "outages.ui.saved": ("Gangguan disimpan.", "Outage saved."),
     "outages.ui.site_hint": ("Kosongkan untuk seluruh kantor.", "Empty for the whole office."),
     "outages.col.id": ("#", "#"),

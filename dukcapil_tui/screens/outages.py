@@ -1,18 +1,22 @@
 """Gangguan layanan: the outage log (network cuts, central-server blocks, power cuts, device
 failures), newest first, with how long each lasted and the recordings it left unsent. F3 records
-an outage, A ends the selected open one, O shows only the open ones or all."""
+an outage, A ends the selected open one, O shows only the open ones or all, B the running
+month per site (outages, hours and days lost)."""
 
 from __future__ import annotations
 
+from textual import work
 from textual.binding import Binding
 from textual.widgets import DataTable
 
 from dukcapil_tui.domain import outages as rules
-from dukcapil_tui.domain.formatting import format_datetime, format_decimal, format_int
+from dukcapil_tui.domain.formatting import format_date, format_datetime, format_decimal, format_int
 from dukcapil_tui.i18n import t
 from dukcapil_tui.screens.log_screen import LogScreen
 from dukcapil_tui.services import outages, settings
+from dukcapil_tui.ui.base import in_db
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
+from dukcapil_tui.widgets.messages import TextModal
 
 
 class OutagesScreen(LogScreen):
@@ -23,6 +27,7 @@ class OutagesScreen(LogScreen):
         Binding("f3", "new", "outages.ui.new"),
         Binding("a", "end", "outages.ui.end"),
         Binding("o", "toggle_open", "outages.ui.open_only"),
+        Binding("b", "month", "outages.ui.month"),
         Binding("escape", "back", "app.back"),
     ]
 
@@ -49,6 +54,16 @@ class OutagesScreen(LogScreen):
             row = self.selected()
             return row is not None and row.open or None
         return True
+
+    @work(thread=True, group="outages-month", exit_on_error=False)
+    def action_month(self) -> None:
+        """The running month per site: outages, hours and days lost (the gangguan report's sheet)."""
+        today = self.app.today()
+        rows = in_db(outages.monthly, today.replace(day=1), today)
+        lines = [t("outages.ui.month_line", site=row.code, count=row.outages, hours=format_decimal(row.hours, 1),
+                   days=format_decimal(row.hours / 24, 1), touched=row.days_touched) for row in rows]
+        title = t("outages.ui.month_title", first=format_date(today.replace(day=1)), last=format_date(today))
+        self.app.call_from_thread(self.app.push_screen, TextModal(title, "\n".join(lines)))
 
     def action_toggle_open(self) -> None:
         self.open_only = not self.open_only

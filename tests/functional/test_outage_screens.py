@@ -45,6 +45,13 @@ async def test_an_outage_is_recorded_listed_and_ended(app, demo_db):
         await wait_until(pilot, lambda: app.screen is screen and not screen.rows[0].open, what="the outage ended")
         await pilot.press("o")
         await wait_until(pilot, lambda: all(r.open for r in screen.rows) and screen.open_only, what="open only")
+        await pilot.press("b")  # the month per site: the whole office's block counts at the Dinas
+        from dukcapil_tui.widgets.messages import TextModal
+
+        await wait_until(pilot, lambda: isinstance(app.screen, TextModal), what="the month per site")
+        text = app.screen._message
+        assert "DINAS" in text and "1 gangguan · 24,0 jam hilang · 1,0 hari hilang · 2 hari terdampak" in text
+        await pilot.press("escape")
     assert query_db(demo_db, "SELECT kind, site_code, started_at, ended_at, note, created_by, ended_by FROM outage "
                              "ORDER BY id DESC LIMIT 1") == [
         ("central", None, "2026-11-20 00:00:00", "2026-11-21 00:00:00", "server pusat diblokir Ditjen", "admin",
