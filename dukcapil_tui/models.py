@@ -62,6 +62,7 @@ class Resident(BaseModel):
     recording_status = CharField()
     life_status = CharField(default="hidup")  # hidup, mati, pindah, hilang
     life_status_on = DateField(null=True)  # the day it stopped being hidup
+    name_protected = BooleanField(default=False)  # an open handling note forbids speaking the name
     workstation = CharField()
     created_at = DateTimeField()
     updated_at = DateTimeField()
@@ -408,3 +409,71 @@ class ReportSent(BaseModel):
 
 
 ALL_MODELS += [DayLock, BlangkoRequest, BlangkoDelivery, ReportSent]
+
+
+class Device(BaseModel):
+    """A recording set, one of its parts, or a card printer, at a recording site."""
+
+    uuid = CharField(unique=True)
+    kind = CharField()  # recording_set, camera, fingerprint, iris, signature_pad, pc, card_printer
+    serial = CharField(default="")
+    name = CharField(default="")
+    site_code = CharField()
+    parent = ForeignKeyField("self", null=True, column_name="parent_id", backref="parts")
+    status = CharField(default="in_service")  # in_service, broken, in_repair
+    created_at = DateTimeField()
+    created_by = CharField()
+    workstation = CharField()
+
+
+class DeviceEvent(BaseModel):
+    """A dated change of a device (append-only): added, broken, a failed recording at a counter
+    (its ticket), sent for repair (where, the document), repaired."""
+
+    device = ForeignKeyField(Device, column_name="device_id", backref="events")
+    day = DateField()
+    at = DateTimeField()
+    kind = CharField()
+    status = CharField()  # the device's status after the event
+    site_code = CharField()  # the device's site after the event
+    repair_place = CharField(default="")
+    document = CharField(default="")
+    ticket = ForeignKeyField(Ticket, null=True, column_name="ticket_id", backref="device_events")
+    note = TextField(default="")
+    username = CharField()
+    workstation = CharField()
+
+
+class Outage(BaseModel):
+    """A network cut, central-server block, power cut or device failure, for the whole office
+    (``site_code`` None) or one recording site; open while ``ended_at`` is None."""
+
+    uuid = CharField(unique=True)
+    kind = CharField()  # network, central, power, device
+    site_code = CharField(null=True)
+    started_at = DateTimeField()
+    ended_at = DateTimeField(null=True)
+    note = TextField(default="")
+    created_at = DateTimeField()
+    created_by = CharField()
+    workstation = CharField()
+    ended_by = CharField(null=True)
+    end_note = TextField(default="")
+
+
+class HandlingNote(BaseModel):
+    """How a resident must be served: a name not to be spoken, recording at home, another note."""
+
+    uuid = CharField(unique=True)
+    resident = ForeignKeyField(Resident, column_name="resident_id", backref="handling_notes")
+    kind = CharField()  # name_unspoken, home_recording, other
+    note = TextField(default="")
+    created_at = DateTimeField()
+    created_by = CharField()
+    workstation = CharField()
+    ended_at = DateTimeField(null=True)
+    ended_by = CharField(null=True)
+    end_reason = TextField(null=True)
+
+
+ALL_MODELS += [Device, DeviceEvent, Outage, HandlingNote]

@@ -136,11 +136,11 @@ def test_the_days_tile_names_the_days_that_wait_for_the_head(admin, clock):
 
 def test_the_snapshot_keeps_the_tiles_order_and_takes_new_tiles(admin, clock):
     assert [t.key for t in dashboard.snapshot(TODAY)] == ["queue", "recordings", "backlog", "blangko", "suket",
-                                                         "reports", "days"]
-    extra = dashboard.TileSpec("outages", "laporan", lambda today: dashboard.Tile("outages", "Gangguan", "0"))
+                                                         "reports", "days", "outages", "devices"]
+    extra = dashboard.TileSpec("field", "laporan", lambda today: dashboard.Tile("field", "Keliling", "0"))
     dashboard.TILES.append(extra)
     try:
-        assert dashboard.snapshot(TODAY)[-1] == dashboard.Tile("outages", "Gangguan", "0")
+        assert dashboard.snapshot(TODAY)[-1] == dashboard.Tile("field", "Keliling", "0")
     finally:
         dashboard.TILES.remove(extra)
 
@@ -226,3 +226,26 @@ def test_the_review_counts_tickets_not_bookings_nobody_came_for(admin, clock, tm
     q.end_of_day(admin, TODAY, carry_over=False)
     seen = day_review.review(TODAY).queue
     assert (seen.tickets, seen.closed, seen.still_open, seen.is_closed) == (2, 2, 0, True)
+
+
+def test_the_outage_and_device_tiles(admin, clock):
+    from dukcapil_tui.models import RecordingSite
+    from dukcapil_tui.services import devices, outages
+
+    assert (tile("outages").value, tile("outages").lines, tile("outages").alerts) == (
+        "0", ("Tidak ada gangguan berlangsung.",), ())
+    assert (tile("devices").value, tile("devices").lines) == ("0", ("dari 0 alat terdaftar: -",))
+    RecordingSite.create(code="UPT-PUJUT", name="UPT Pujut", kind="upt", kecamatan_code="52.02.04",
+                         created_at=clock.now, created_by="admin")
+    outages.add(admin, {"kind": "power", "site": "UPT-PUJUT", "started": "22-11-2026 08:00"})
+    outages.add(admin, {"kind": "central", "started": "21-11-2026 10:00"})
+    shown = tile("outages")
+    assert shown.value == "2"
+    assert shown.alerts == ("server pusat diblokir, seluruh kantor, sejak 21-11-2026 10:00 WITA (24,0 jam)",)
+    assert shown.lines == ("listrik padam, UPT-PUJUT, sejak 22-11-2026 08:00 WITA (2,0 jam)",)
+    for number in range(4):
+        devices.add(admin, {"kind": "camera", "serial": f"C{number}", "site": "UPT-PUJUT"})
+    devices.record(admin, "C0", "broken", {})
+    shown = tile("devices")
+    assert (shown.value, shown.lines, shown.alerts) == (
+        "1", ("dari 4 alat terdaftar: 25,0 %",), ("UPT-PUJUT: 1 alat tidak berfungsi",))

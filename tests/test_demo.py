@@ -108,3 +108,37 @@ def test_demo_backlog_looks_like_a_real_offices(tmp_path):
     assert {"rusak", "hilang", "perubahan_data", "pindah_datang"} <= set(by_reason) and reprint_unsent == 0
     assert origins["siak"] > origins["loket"] > 0
     assert life["mati"] >= 5 and life["pindah"] >= 3
+
+
+def test_the_demo_replays_the_news(tmp_path):
+    """A central block of ten days three weeks ago whose recordings are being worked off, Pujut's
+    recording set broken for two months and Pujut the lowest coverage, a power cut at the Dinas."""
+    path = build_demo(tmp_path / "demo.sqlite3", residents=3000, seed=7, today=TODAY)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT kind, site_code, started_at, ended_at FROM outage ORDER BY id").fetchall() == [
+            ("central", None, "2026-11-01 00:00:00", "2026-11-11 00:00:00"),
+            ("device", "UPT-PUJUT", "2026-09-23 00:00:00", None),
+            ("power", "DINAS", "2026-11-19 02:00:00", "2026-11-19 06:30:00")]
+        assert conn.execute("SELECT site_code, kind, status FROM device WHERE status != 'in_service'").fetchall() == [
+            ("UPT-PUJUT", "recording_set", "in_repair")]
+        assert conn.execute("SELECT COUNT(*) FROM device").fetchone()[0] == 13 * 6 + 2
+        block = dict(conn.execute("SELECT central_status, COUNT(*) FROM card WHERE origin = 'siak' AND reason = "
+                                  "'baru' AND recorded_at >= '2026-11-01' AND recorded_at < '2026-11-11' "
+                                  "AND central_status IN ('BIO_CAPTURED', 'SENT_FOR_ENROLLMENT') GROUP BY 1"))
+        assert block["BIO_CAPTURED"] > block["SENT_FOR_ENROLLMENT"] > 20  # a backlog being worked off
+        coverage = conn.execute("SELECT kecamatan_code FROM resident GROUP BY 1 "
+                                "ORDER BY AVG(recording_status = 'sudah') LIMIT 1").fetchone()[0]
+        assert coverage == "52.02.04"  # Pujut
+    from dukcapil_tui import db as dbmod
+    from dukcapil_tui.reports import capaian
+    from dukcapil_tui.reports.periods import Period
+    from dukcapil_tui.services.check import run_checks
+
+    dbmod.open_database(path)
+    try:
+        assert run_checks() == []
+        notes = capaian.collect(Period.for_month(2026, 11, TODAY)).notes
+        assert notes[-1].startswith("Lokasi perekaman terganggu 01-11-2026 s.d. 22-11-2026: Kecamatan Pujut "
+                                    "(UPT-PUJUT: alat rusak;")
+    finally:
+        database.close()

@@ -538,7 +538,7 @@ def test_every_report_exports_with_its_layout(office, admin, tmp_path):
         first = wb.worksheets[0]
         assert values(first, 1)[0] == "PEMERINTAH KABUPATEN LOMBOK TENGAH"
         assert first.oddFooter.center.text == "Halaman &P dari &N"
-    assert len(list((tmp_path / "all").iterdir())) == len(reports.REPORTS) == 6
+    assert len(list((tmp_path / "all").iterdir())) == len(reports.REPORTS) == 8
 
 
 def test_openpyxl_loads_only_when_exporting():

@@ -52,7 +52,8 @@ def main() -> None:
 
 
 from dukcapil_tui.cli import (  # noqa: E402  (registers subcommands)
-    blangko, board, cetak, export, head, office, queue, residents, sites, users, workstations,
+    blangko, board, cetak, devices, export, handling, head, office, outages, queue, residents, sites, users,
+    workstations,
 )
 
 cli.add_command(office.locate)
@@ -82,5 +83,8 @@ cli.add_command(head.suket_group)
 cli.add_command(head.report_group)
 cli.add_command(sites.sites_group)
 cli.add_command(cetak.mark_sent)
+cli.add_command(outages.outage_group)
+cli.add_command(devices.device_group)
+cli.add_command(handling.handling_group)
 
 __all__ = ["cli", "main", "pass_state"]

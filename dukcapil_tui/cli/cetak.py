@@ -10,6 +10,7 @@ import click
 from dukcapil_tui.cli.common import (
     State,
     cli_actor,
+    confirm_option,
     fail,
     open_db,
     parse_day,
@@ -24,8 +25,9 @@ REJECTED_SHOWN = 50
 @click.command("statuses")
 @click.argument("file", type=click.Path(dir_okay=False))
 @report_dir_option
+@confirm_option
 @pass_state
-def import_statuses_cmd(state: State, file: str, report_dir: str | None) -> None:
+def import_statuses_cmd(state: State, file: str, report_dir: str | None, confirmed: bool) -> None:
     """Apply a SIAK listing of central card statuses (CSV or XLSX).
 
     Columns: NIK and STATUS (also STATUS_KTP, CURRENT_STATUS, ...), optional KETERANGAN; for a
@@ -34,7 +36,8 @@ def import_statuses_cmd(state: State, file: str, report_dir: str | None) -> None
     does not hold takes the row's NAMA and desa (KODE_DESA or NO_PROP..NO_KEL). Rows with an
     unknown status, an impossible change, a NIK without a name or a NIK already seen in the
     file are reported with their line (and in a CSV report); the rest is applied. Exits 1 when
-    a row is rejected. See docs/import.md.
+    a row is rejected. While a network cut or central block is open (``dukcapil outage``) it
+    is refused unless --confirm-unusual is given. See docs/import.md.
     """
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services.status_import import import_statuses
@@ -42,7 +45,8 @@ def import_statuses_cmd(state: State, file: str, report_dir: str | None) -> None
     if not Path(file).exists():
         fail(t("import.unreadable", path=file, reason=t("report.file_not_found")))
     open_db(state)
-    result = import_statuses(cli_actor(state), file, Path(report_dir) if report_dir else None)
+    result = import_statuses(cli_actor(state), file, Path(report_dir) if report_dir else None,
+                             confirmed=confirmed)
     click.echo(t("cli.status_import.summary", file=Path(file).name, total=result.total, applied=result.applied,
                  created=result.created, residents=result.residents_created, unchanged=result.unchanged,
                  rejected=len(result.rejected)))

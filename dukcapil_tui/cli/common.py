@@ -187,10 +187,11 @@ CONFIRM_FLAG = "--confirm-unusual"
 
 
 def confirm_option(func):
-    """The flag with which a command records a number the service finds unusual."""
+    """The flag with which a command goes on with what the service finds unusual."""
     return click.option(CONFIRM_FLAG, "confirmed", is_flag=True,
-                        help="Record the number even when it is unusual (above the plausible maximum of the "
-                             "office settings); without it such a number is refused with a message.")(func)
+                        help="Go on even when the input is unusual (a number above the plausible maximum of the "
+                             "office settings, work needing the central link while it is down); without it such "
+                             "input is refused with a message.")(func)
 
 
 DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d")

@@ -42,6 +42,15 @@ def list_cmd(state: State, day_text: str | None) -> None:
     click.echo(t("cli.sites.total", day=format_int(sum(r.recorded_day for r in rows)),
                  month=format_int(sum(r.recorded_month for r in rows)), unsent=format_int(sum(r.unsent for r in rows)),
                  centre=format_int(sum(r.at_centre for r in rows))))
+    from dukcapil_tui.services import devices, outages
+
+    out = devices.out_by_site()
+    if out:  # an open device failure shows on its site
+        shown = ", ".join(f"{code} {count}" for code, count in sorted(out.items()))
+        click.echo(t("cli.sites.devices_out", sites=shown))
+    for outage in outages.list_outages(open_only=True):
+        click.echo(t("cli.sites.outage_open", kind=t(f"outage.kind.{outage.kind}"),
+                     scope=outages.describe_scope(outage.site_code), since=outages.when(outage.started_at)))
 
 
 def _kind_option(func):

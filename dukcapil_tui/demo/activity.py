@@ -64,14 +64,16 @@ def _working_days(today: date) -> list[date]:
 
 
 def generate_activity(rng: random.Random, today: date) -> None:
+    from dukcapil_tui.demo import offline
     from dukcapil_tui.demo.backlog import register_sites, seed_backlog
     from dukcapil_tui.services import regions
 
     kecamatan = regions.index().kecamatan
     head = _actor("admin")
     codes = register_sites(head, kecamatan)
-    seed_backlog(rng, today, Actor(None, "demo", "admin", "DEMO", "Demo"),
-                 {code: site for (code, _), site in zip(kecamatan, codes, strict=False)})
+    upt_of = {code: site for (code, _), site in zip(kecamatan, codes, strict=False)}
+    seed_backlog(rng, today, Actor(None, "demo", "admin", "DEMO", "Demo"), upt_of)
+    offline.seed_block_backlog(rng, today, Actor(None, "demo", "admin", "DEMO", "Demo"), upt_of)
     desk, counter_a, counter_b = _actor("loket1"), _actor("loket1"), _actor("loket2")
     printer, keeper, head = _actor("cetak1"), _actor("blangko1"), _actor("admin")
     unrecorded = [r.id for r in Resident.select(Resident.id, Resident.birth_date)
@@ -102,6 +104,8 @@ def generate_activity(rng: random.Random, today: date) -> None:
         blangko.damaged(keeper, "rusak_fisik", note="Terjatuh saat dipindahkan")
         count = blangko.record_count(keeper, blangko.balance() - 1, note="Opname akhir minggu")
         blangko.decide_count(head, count.id, approve=True)
+        clock.at(today, 7, 45)
+        offline.record_offline(head, today, [c for c in codes if c.startswith("UPT-")])
         clock.at(today, 8, 0)
         for _ in range(6):  # the morning's first arrivals, waiting when the demo opens
             _take(rng, clock, desk, unrecorded, recorded, today)

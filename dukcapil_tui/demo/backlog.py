@@ -96,15 +96,23 @@ def seed_backlog(rng: random.Random, today: date, actor: Actor, upt_of: dict[str
         for (resident_id,) in rng.sample(others, int(len(others) * share)):
             life.append((status, str(today - timedelta(days=rng.randint(1, 360))), resident_id))
     with database.atomic():
-        cursor = database.cursor()
-        cursor.executemany(
-            "INSERT INTO card (id, uuid, resident_id, reason, recorded_at, recorded_where, central_status, "
-            "office_status, status_changed_at, kecamatan_code, site_code, origin, priority, workstation, created_at, "
-            "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
-        cursor.executemany("INSERT INTO card_event (card_id, at, central_status, office_status, username, source, "
-                           "note) VALUES (?,?,?,?,?,?,?)", events)
+        cursor = insert_cards(cards, events)
         cursor.executemany("UPDATE resident SET recording_status = 'belum' WHERE id = ?", rerecord)
         cursor.executemany("UPDATE resident SET life_status = ?, life_status_on = ? WHERE id = ?", life)
         audit.record(actor, "card.seed", "card", None, {"cards": len(cards), "events": len(events),
                                                         "rerecord": len(rerecord), "life": len(life)})
     return len(cards)
+
+
+def insert_cards(cards: list[tuple], events: list[tuple]):
+    """Seed cards and their events in bulk (inside the caller's transaction); returns the cursor.
+    A card: (id, uuid, resident, reason, recorded_at, recorded_where, central, office, changed,
+    kecamatan, site, origin, priority, workstation, created_at, updated_at)."""
+    cursor = database.cursor()
+    cursor.executemany(
+        "INSERT INTO card (id, uuid, resident_id, reason, recorded_at, recorded_where, central_status, "
+        "office_status, status_changed_at, kecamatan_code, site_code, origin, priority, workstation, created_at, "
+        "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+    cursor.executemany("INSERT INTO card_event (card_id, at, central_status, office_status, username, source, "
+                       "note) VALUES (?,?,?,?,?,?,?)", events)
+    return cursor

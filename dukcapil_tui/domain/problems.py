@@ -90,3 +90,11 @@ class NeedsConfirmation(ServiceError):
 
 class NotFound(ServiceError):
     pass
+
+
+def bad_kind(field_key: str, value: str, label_prefix: str, kinds: tuple[str, ...]) -> str | None:
+    """The problem of a kind typed outside ``kinds`` (each offered with its label
+    ``<label_prefix>.<kind>``), or None when it is one of them."""
+    if value in kinds:
+        return None
+    return bad_choice(t(field_key), value, ", ".join(f"{k} ({t(f'{label_prefix}.{k}')})" for k in kinds))

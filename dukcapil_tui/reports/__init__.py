@@ -63,6 +63,10 @@ REPORTS: dict[str, ReportInfo] = {
                           ("date",), AGGREGATE_ROLES, False, "backlog"),
     "menunggu-kartu": ReportInfo("menunggu-kartu", "daftar-tunggu-ktp-el", "Daftar penduduk menunggu KTP-el",
                                  ("date",), NAMED_ROLES, True, "menunggu"),
+    "gangguan": ReportInfo("gangguan", "gangguan-layanan", "Laporan gangguan layanan",
+                           ("month",), AGGREGATE_ROLES, False, "gangguan"),
+    "alat": ReportInfo("alat", "alat-tidak-berfungsi", "Laporan alat tidak berfungsi",
+                       ("month",), AGGREGATE_ROLES, False, "alat"),
 }
 
 Progress = Callable[[int, int], None]  # (done, total)

@@ -153,8 +153,26 @@ def collect(period: Period, wajib_source: str | None = None) -> CapaianData:
         total.add(row)
     data = CapaianData(period, source, target, ordered, sorted(kecamatan.values(), key=lambda a: a.code), total,
                        figures_missing=missing, origins=origins, printed_source=printed_source)
-    data.notes = _notes(data)
+    data.notes = _notes(data) + _outage_note(period, index)
     return data
+
+
+def _outage_note(period: Period, index) -> tuple[str, ...]:
+    """The kecamatan whose recording site was down in the period (from the first of its month
+    for a one-day recap): a low coverage there may be the outage's."""
+    from dukcapil_tui.domain.formatting import format_decimal
+    from dukcapil_tui.services import outages
+
+    first = period.start.replace(day=1) if period.kind == "date" else period.start
+    down = outages.sites_down(first, period.end)
+    if not down:
+        return ()
+    from dukcapil_tui.reports.gangguan import KIND_LABELS
+    parts = [f"Kecamatan {index.name(site.kecamatan_code)} ({site.code}: "
+             + ", ".join(KIND_LABELS[k].lower() for k, n in site.counts.items() if n)
+             + f"; {format_decimal(site.hours / 24, 1)} hari hilang)" for site in down]
+    return (f"Lokasi perekaman terganggu {first.strftime('%d-%m-%Y')} s.d. {period.end.strftime('%d-%m-%Y')}: "
+            + "; ".join(parts) + " (lihat laporan gangguan layanan).",)
 
 
 _PRINTED = "('printed', 'handed_over')"

@@ -137,7 +137,7 @@ def database_cursor(sql: str, params: dict | tuple = ()):
 @dataclass(frozen=True)
 class Figure:
     """One total of a report, for the preview before exporting. ``kind``: ``int``, ``pct``
-    (a fraction, 0.9166), ``minutes`` or ``text``."""
+    (a fraction, 0.9166), ``minutes``, ``decimal`` (one place) or ``text``."""
 
     label: str
     value: object
@@ -155,4 +155,6 @@ class Figure:
             return format_decimal(100 * self.value, 2) + " %"
         if self.kind == "minutes":
             return format_decimal(self.value, 1) + " menit"
+        if self.kind == "decimal":
+            return format_decimal(self.value, 1)
         return str(self.value)

@@ -9,7 +9,8 @@ Sheet "Ringkasan": recordings (new recordings that day, at every site), reprints
 changes asked for (no recording), cards printed and failed, cards handed over, Suket issued,
 and the blanks left at the end of the day. Sheet "Perekaman per lokasi": each recording site's
 recordings that day and in its month up to that day (the Dinas's counters, the kecamatan UPTs
-and mobile units as their SIAK listings bring them).
+and mobile units as their SIAK listings bring them). Sheet "Gangguan": the outages that lasted
+into the day (``services.outages``) with the hours of the day each took.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ class HarianData:
     blanks_left: int
     reprints: int = 0
     sites: list = field(default_factory=list)  # services.sites.SiteActivity, per site
+    outages: list = field(default_factory=list)  # services.outages.OutageRow
+
+    @property
+    def outage_hours(self) -> float:
+        return sum(o.hours for o in self.outages)
 
     @property
     def tickets(self) -> int:
@@ -92,9 +98,10 @@ def collect(period: Period) -> HarianData:
     def count(sql: str, params: dict) -> int:
         return common.query(sql, params)[0][0] or 0
 
-    from dukcapil_tui.services import sites
+    from dukcapil_tui.services import outages, sites
 
     return HarianData(
+        outages=outages.day_rows(day),
         period=period,
         services=list(rows.values()),
         recorded=count("SELECT COUNT(*) FROM card WHERE recorded_at >= :start AND recorded_at < :end "
@@ -134,6 +141,8 @@ def preview(data: HarianData) -> list[Figure]:
         Figure("Kartu diserahkan", data.handed_over),
         Figure("Suket diterbitkan", data.suket),
         Figure("Sisa blangko", data.blanks_left),
+        Figure("Gangguan", len(data.outages)),
+        Figure("Jam gangguan", round(data.outage_hours, 1), "decimal"),
     ]
 
 
@@ -146,6 +155,8 @@ def write(data: HarianData, path, letterhead: common.Letterhead,
           progress: Callable[[int, int], None] | None = None) -> int:
     from openpyxl import Workbook
 
+    from dukcapil_tui.domain.formatting import format_decimal
+    from dukcapil_tui.reports import gangguan
     from dukcapil_tui.reports.layout import CENTER, DEC, INT, PCT, Column, Heading, Table
 
     wb = Workbook()
@@ -202,6 +213,9 @@ def write(data: HarianData, path, letterhead: common.Letterhead,
         ("KTP-el diserahkan", data.handed_over, "dengan tanda terima"),
         ("Suket diterbitkan", data.suket, "Surat Keterangan pengganti KTP-el"),
         ("Sisa blangko akhir hari", data.blanks_left, "saldo buku blangko"),
+        ("Gangguan layanan", len(data.outages),
+         f"{format_decimal(data.outage_hours, 1)} jam gangguan hari ini (lihat Gangguan)" if data.outages
+         else "tidak ada gangguan tercatat"),
     ), start=1):
         summary.add({"no": number, "uraian": text, "jumlah": value, "keterangan": note})
     summary.signature()
@@ -225,7 +239,12 @@ def write(data: HarianData, path, letterhead: common.Letterhead,
                       "hari": site.recorded_day, "bulan": site.recorded_month})
     per_site.total()
     per_site.signature()
+
+    gangguan.outage_list(wb.create_sheet("Gangguan"), data.outages, "Jam Hilang Hari Ini", Heading(
+        f"{TITLE}: gangguan layanan", label, (
+            "Gangguan yang berlangsung pada hari ini (jaringan, server pusat, listrik, alat) dan jamnya pada hari "
+            "ini; yang masih berlangsung dihitung sampai saat laporan dibuat.",)), letterhead)
     wb.save(path)
     if progress:
         progress(2, 2)
-    return len(data.services) + 8 + len(data.sites)
+    return len(data.services) + 9 + len(data.sites) + len(data.outages)

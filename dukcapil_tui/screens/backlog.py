@@ -238,7 +238,7 @@ class BacklogScreen(BaseScreen):
                 from dukcapil_tui.domain.problems import ValidationError
 
                 raise ValidationError({"path": t("backlog.file_missing", path=values["path"])})
-            return status_import.import_statuses(actor, path)
+            return status_import.import_statuses(actor, path, confirmed=values.get("confirmed", False))
 
         self.app.push_screen(FormModal(t("backlog.import_title"), fields, run, submit_label=t("backlog.import")),
                              self._imported)

@@ -211,7 +211,7 @@ class CounterScreen(BaseScreen):
             detail.update(t("queue_ui.no_current"))
             return
         big.set_text(ticket.label)
-        detail.update(escape("\n".join(queue_text.ticket_lines(ticket, needed))))
+        detail.update(escape("\n".join(queue_text.ticket_lines(ticket, needed, self.app.actor.role))))
 
     def _fill_table(self, state: data.CounterState) -> None:
         table = self.query_one(DataTable)
@@ -361,20 +361,35 @@ class CounterScreen(BaseScreen):
         """A perform() for a form: run the move, return the ticket as a view."""
         actor, counter = self.app.actor, self.counter
 
-        def perform(*values):
-            return data.ticket_view(fn(actor, counter, *values).id)
+        def perform(*values, **options):
+            return data.ticket_view(fn(actor, counter, *values, **options).id)
         return perform
 
     def action_finish(self) -> None:
-        from dukcapil_tui.screens.queue_forms import FinishModal
-
         ticket = self.current
         if ticket is None:
             return
+        if ticket.records_biometrics:
+            self._finish_with_devices(ticket)  # a failed recording names the device from the register
+        else:
+            self._open_finish(ticket, ())
+
+    @work(thread=True, group="counter-devices", exit_on_error=False)
+    def _finish_with_devices(self, ticket) -> None:
+        from dukcapil_tui.services import devices, sites
+
+        workstation = self.app.actor.workstation
+        choices = in_db(lambda: devices.choices_for(sites.site_of_workstation(workstation)))
+        self.app.call_from_thread(self._open_finish, ticket, choices)
+
+    def _open_finish(self, ticket, devices) -> None:
+        from dukcapil_tui.screens.queue_forms import FinishModal
+
         perform = self._form_action(
-            lambda actor, counter, outcome, device, note, card_reason=None:
-                service.finish(actor, ticket.id, counter, outcome, note=note, device=device, card_reason=card_reason))
-        self.app.push_screen(FinishModal(ticket, perform), self._after_form("finish"))
+            lambda actor, counter, outcome, device, note, card_reason=None, device_id=None:
+                service.finish(actor, ticket.id, counter, outcome, note=note, device=device, card_reason=card_reason,
+                               device_id=device_id))
+        self.app.push_screen(FinishModal(ticket, perform, devices), self._after_form("finish"))
 
     def action_hold(self) -> None:
         from dukcapil_tui.screens.queue_forms import reason_modal

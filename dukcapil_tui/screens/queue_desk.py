@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
+from dukcapil_tui.domain.handling import shown_name
 from dukcapil_tui.i18n import t
 from dukcapil_tui.services import queue_views as data
 from dukcapil_tui.ui.base import BaseScreen, Refused, in_db, try_service
@@ -194,11 +195,14 @@ class DeskScreen(BaseScreen):
         if r is None:
             info.update(t("queue_ui.nik_unknown", nik=result.nik))
         else:
-            text = t("queue_ui.resident_line", name=r.name, age=r.age,
+            name = shown_name(r.name, r.name_protected, self.app.actor.role)
+            text = t("queue_ui.resident_line", name=name, age=r.age,
                      recording=resident_rules.recording_label(r.recording_status),
                      wajib=t("yes") if r.wajib else t("no"))
             if r.age >= ELDERLY_AGE:
                 text += " · " + t("queue_ui.elderly_hint")
+            if r.handling:
+                text += "\n" + t("handling.line", notes="; ".join(r.handling))
             info.update(escape(text))
         if result.bookings:
             b = result.bookings[0]

@@ -122,10 +122,13 @@ class FinishModal(QueueFormModal):
 
     box_id = "finish-box"
 
-    def __init__(self, ticket: TicketView, perform: Callable[..., object]) -> None:
+    def __init__(self, ticket: TicketView, perform: Callable[..., object],
+                 devices: Sequence[tuple[int, str]] = ()) -> None:
         super().__init__(t("queue_ui.finish_title", label=ticket.label, service=ticket.service_name))
         self._outcomes = rules.outcomes_for(ticket.records_biometrics)
         self._perform = perform
+        # the site's devices from the register; the last choice, "other", takes the typed text
+        self._devices = tuple(devices)
         reasons = () if ticket.records_biometrics else rules.reprint_reasons(ticket.card_reason)
         # one reason needs no choice; lost or damaged does (the service's own first)
         self._reasons = tuple(sorted(reasons, key=lambda r: r != ticket.card_reason)) if len(reasons) > 1 else ()
@@ -135,6 +138,9 @@ class FinishModal(QueueFormModal):
         if self._reasons:
             yield from self.field("card_reason", t("queue.field.card_reason"),
                                   OptionList(*choices(self._reason_texts()), id="card_reason"))
+        if self._devices:
+            yield from self.field("device_pick", t("queue.field.device_pick"),
+                                  OptionList(*choices(self._device_texts()), id="device_pick"))
         yield from self.field("device", t("queue.field.device"), Input(id="device", max_length=80,
                                                                         placeholder=t("queue_ui.device_hint")))
         yield from self.field("note", t("queue_ui.note_optional"), Input(id="note", max_length=200))
@@ -145,6 +151,8 @@ class FinishModal(QueueFormModal):
         outcome.focus()
         if self._reasons:
             self.query_one("#card_reason", OptionList).highlighted = 0
+        if self._devices:
+            self.query_one("#device_pick", OptionList).highlighted = 0
         self._device_shown()
 
     def _texts(self) -> list[str]:
@@ -152,6 +160,16 @@ class FinishModal(QueueFormModal):
 
     def _reason_texts(self) -> list[str]:
         return [t(f"cards.reason.{r}") for r in self._reasons]
+
+    def _device_texts(self) -> list[str]:
+        return [text for _, text in self._devices] + [t("queue_ui.device_other")]
+
+    def chosen_device(self) -> int | None:
+        """The device picked from the register (None: none listed, or "other" and the text)."""
+        if not self._devices:
+            return None
+        index = self.query_one("#device_pick", OptionList).highlighted or 0
+        return self._devices[index][0] if index < len(self._devices) else None
 
     def chosen(self) -> str:
         index = self.query_one("#outcome", OptionList).highlighted
@@ -163,7 +181,10 @@ class FinishModal(QueueFormModal):
         return self._reasons[self.query_one("#card_reason", OptionList).highlighted or 0]
 
     def _device_shown(self) -> None:
-        self.query_one("#qfield-device").display = self.chosen() == "failed_device"
+        failed = self.chosen() == "failed_device"
+        if self._devices:
+            self.query_one("#qfield-device_pick").display = failed
+        self.query_one("#qfield-device").display = failed and self.chosen_device() is None
         if self._reasons:
             self.query_one("#qfield-card_reason").display = self.chosen() == "served"
 
@@ -171,6 +192,15 @@ class FinishModal(QueueFormModal):
     def _highlighted(self) -> None:
         mark_highlighted(self.query_one("#outcome", OptionList), self._texts())
         self._device_shown()
+
+    @on(OptionList.OptionHighlighted, "#device_pick")
+    def _device_highlighted(self) -> None:
+        mark_highlighted(self.query_one("#device_pick", OptionList), self._device_texts())
+        self._device_shown()
+
+    @on(OptionList.OptionSelected, "#device_pick")
+    def _device_picked(self) -> None:
+        self.query_one("#device" if self.chosen_device() is None else "#note", Input).focus()
 
     @on(OptionList.OptionHighlighted, "#card_reason")
     def _reason_highlighted(self) -> None:
@@ -180,6 +210,9 @@ class FinishModal(QueueFormModal):
     def _selected(self) -> None:
         if self._reasons and self.chosen() == "served":
             self.query_one("#card_reason", OptionList).focus()
+            return
+        if self.chosen() == "failed_device" and self._devices:
+            self.query_one("#device_pick", OptionList).focus()
             return
         self.query_one("#device" if self.chosen() == "failed_device" else "#note", Input).focus()
 
@@ -196,18 +229,21 @@ class FinishModal(QueueFormModal):
         self.action_submit()
 
     def values(self) -> dict:
-        return {"outcome": self.chosen(), "device": self.query_one("#device", Input).value,
-                "note": self.query_one("#note", Input).value, "card_reason": self.chosen_reason()}
+        device_id = self.chosen_device()
+        return {"outcome": self.chosen(), "device": "" if device_id else self.query_one("#device", Input).value,
+                "device_id": device_id, "note": self.query_one("#note", Input).value,
+                "card_reason": self.chosen_reason()}
 
     def check(self, values: dict) -> dict[str, str]:
-        if values["outcome"] == "failed_device" and not values["device"].strip():
+        if values["outcome"] == "failed_device" and not values.get("device_id") and not values["device"].strip():
             return {"device": t("field.required", field=t("queue.field.device"))}
         return {}
 
     def perform(self, values: dict) -> object:
+        extra = {"device_id": values["device_id"]} if values.get("device_id") else {}
         if values.get("card_reason"):
-            return self._perform(values["outcome"], values["device"], values["note"], values["card_reason"])
-        return self._perform(values["outcome"], values["device"], values["note"])
+            return self._perform(values["outcome"], values["device"], values["note"], values["card_reason"], **extra)
+        return self._perform(values["outcome"], values["device"], values["note"], **extra)
 
 
 class TransferModal(QueueFormModal):

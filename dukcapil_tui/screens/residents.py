@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.formatting import format_date
+from dukcapil_tui.domain.handling import shown_name
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db
 from dukcapil_tui.services import regions
@@ -128,10 +129,12 @@ class ResidentsScreen(BaseScreen):
         table = self.query_one(DataTable)
         today = self.app.today()
         index = self._index
+        role = self.app.actor.role if self.app.actor else None
         table.clear()
         for r in page.rows:
             table.add_row(
-                r.nik, r.name, r.sex, format_date(r.birth_date), str(rules.age_on(r.birth_date, today)),
+                r.nik, shown_name(r.name, r.name_protected, role), r.sex, format_date(r.birth_date),
+                str(rules.age_on(r.birth_date, today)),
                 index.name(r.desa_code) if index else r.desa_code,
                 index.name(r.desa_code[:8]) if index else r.desa_code[:8],
                 rules.recording_label(r.recording_status),

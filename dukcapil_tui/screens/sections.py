@@ -83,6 +83,18 @@ def _day_review() -> Screen:
     return DayReviewScreen()
 
 
+def _outages() -> Screen:
+    from dukcapil_tui.screens.outages import OutagesScreen
+
+    return OutagesScreen()
+
+
+def _devices() -> Screen:
+    from dukcapil_tui.screens.devices import DevicesScreen
+
+    return DevicesScreen()
+
+
 def _settings() -> Screen:
     from dukcapil_tui.screens.settings import SettingsScreen
 
@@ -101,6 +113,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("pengaturan", "f11", "settings.title", "settings.help", ("admin",), _settings),
     Section("laporan", "f12", "section.laporan", "section.laporan_help", ("admin", "loket", "cetak", "blangko"), _laporan),
     Section("day_review", "", "review.title", "review.help", ("admin",), _day_review),
+    Section("outages", "", "section.outages", "section.outages_help", ("admin", "loket", "cetak", "blangko"),
+            _outages),
+    Section("devices", "", "section.devices", "section.devices_help", ("admin", "loket", "cetak", "blangko"),
+            _devices),
 )
 
 

@@ -18,7 +18,7 @@ from dukcapil_tui.domain import sites as site_rules
 from dukcapil_tui.domain.formatting import format_date, format_int
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db
-from dukcapil_tui.services import regions, sites, workstations
+from dukcapil_tui.services import devices, regions, sites, workstations
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 
 
@@ -34,9 +34,10 @@ class SitesScreen(BaseScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, day: date, rows: list, stations: list, index) -> None:
+        def __init__(self, day: date, rows: list, stations: list, index, devices_out: dict[str, int]) -> None:
             super().__init__()
             self.day, self.rows, self.stations, self.index = day, rows, stations, index
+            self.devices_out = devices_out
 
     def __init__(self) -> None:
         super().__init__()
@@ -45,6 +46,7 @@ class SitesScreen(BaseScreen):
         self.rows: list[sites.SiteActivity] = []
         self.stations: list = []
         self._index = None
+        self._devices_out: dict[str, int] = {}  # an open device failure shows on its site
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,7 +61,7 @@ class SitesScreen(BaseScreen):
     def on_mount(self) -> None:
         self.sub_title = self.screen_title
         table = self.query_one("#sites-table", DataTable)
-        for key in ("code", "name", "kind", "kecamatan", "day", "month", "unsent", "centre"):
+        for key in ("code", "name", "kind", "kecamatan", "day", "month", "unsent", "centre", "devices_out"):
             table.add_column(t(f"sites.col.{key}"), key=key)
         stations = self.query_one("#stations-table", DataTable)
         for key in ("workstation", "name", "site"):
@@ -70,13 +72,14 @@ class SitesScreen(BaseScreen):
     @work(thread=True, exclusive=True, group="sites", exit_on_error=False)
     def _load(self, day: date) -> None:
         def read():
-            return sites.activity(day), workstations.list_workstations(), regions.index()
+            return sites.activity(day), workstations.list_workstations(), regions.index(), devices.out_by_site()
 
         self.post_message(self.Loaded(day, *in_db(read)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.day, self.rows, self.stations, self._index = message.day, message.rows, message.stations, message.index
+        self._devices_out = message.devices_out
         self.query_one("#sites-title", Label).update(t("sites.ui.heading", day=format_date(message.day)))
         table = self.query_one("#sites-table", DataTable)
         cursor = table.cursor_row
@@ -86,11 +89,13 @@ class SitesScreen(BaseScreen):
             table.add_row(row.code or "-", name, t(f"site.kind.{row.kind}"),
                           message.index.name(row.kecamatan_code) if row.kecamatan_code else "-",
                           format_int(row.recorded_day), format_int(row.recorded_month), format_int(row.unsent),
-                          format_int(row.at_centre), key=row.code or "-")
+                          format_int(row.at_centre),
+                          format_int(self._devices_out.get(row.code, 0)) if row.code else "-", key=row.code or "-")
         table.add_row(t("backlog.total"), "", "", "", format_int(sum(r.recorded_day for r in message.rows)),
                       format_int(sum(r.recorded_month for r in message.rows)),
                       format_int(sum(r.unsent for r in message.rows)),
-                      format_int(sum(r.at_centre for r in message.rows)), key="_total")
+                      format_int(sum(r.at_centre for r in message.rows)),
+                      format_int(sum(self._devices_out.values())), key="_total")
         table.move_cursor(row=min(cursor, max(0, len(message.rows) - 1)))
         stations = self.query_one("#stations-table", DataTable)
         stations.clear()

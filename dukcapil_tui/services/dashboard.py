@@ -6,9 +6,10 @@ print-ready cards, Suket outstanding and expiring, reports due and late, days wa
 head's review and lock. The TUI's dashboard refreshes each tile on its own timer
 (``TileSpec.every``); ``dukcapil status`` prints them all.
 
-Extension point: a part of the office that has no tile yet (devices out of service and open
-outages, issue 12) adds one with ``TILES.append(TileSpec(key, opens, reader, every))``, the
-reader being ``today -> Tile``; the screen and ``dukcapil status`` show it without change.
+Extension point: a part of the office that has no tile yet adds one with
+``TILES.append(TileSpec(key, opens, reader, every))``, the reader being ``today -> Tile``; the
+screen and ``dukcapil status`` show it without change (the open outages and the devices out of
+service came this way, issue 12).
 """
 
 from __future__ import annotations
@@ -180,6 +181,34 @@ def days_tile(today: date) -> Tile:
                 tuple(lines), alerts)
 
 
+def outages_tile(today: date) -> Tile:
+    """The outages open now; one cutting the central link is an alert (printing and listings wait)."""
+    from dukcapil_tui.services import outages
+
+    rows = outages.list_outages(open_only=True)
+    lines, alerts = [], []
+    for row in rows:
+        text = t("dash.outages.line", kind=t(f"outage.kind.{row.kind}"), scope=outages.describe_scope(row.site_code),
+                 since=outages.when(row.started_at), hours=format_decimal(row.hours, 1))
+        (alerts if row.needs_link else lines).append(text)
+    if not rows:
+        lines.append(t("dash.outages.none"))
+    return Tile("outages", t("dash.outages.title"), format_int(len(rows)), tuple(lines), tuple(alerts))
+
+
+def devices_tile(today: date) -> Tile:
+    """Devices out of service by site, and their share of the register ("% rusak")."""
+    from dukcapil_tui.services import devices
+
+    out = devices.out_by_site()
+    total = database.execute_sql("SELECT COUNT(*) FROM device").fetchone()[0]
+    broken = sum(out.values())
+    share = format_decimal(100 * broken / total, 1) + " %" if total else "-"
+    lines = [t("dash.devices.share", total=format_int(total), share=share)]
+    alerts = tuple(t("dash.devices.site", site=site, count=format_int(count)) for site, count in sorted(out.items()))
+    return Tile("devices", t("dash.devices.title"), format_int(broken), tuple(lines), alerts)
+
+
 TILES: list[TileSpec] = [
     TileSpec("queue", "queue_summary", queue_tile, every=5),
     TileSpec("recordings", "day_review", recordings_tile, every=15),
@@ -188,6 +217,8 @@ TILES: list[TileSpec] = [
     TileSpec("suket", "penyerahan", suket_tile, every=30),
     TileSpec("reports", "laporan", reports_tile, every=60),
     TileSpec("days", "day_review", days_tile, every=30),
+    TileSpec("outages", "outages", outages_tile, every=30),
+    TileSpec("devices", "devices", devices_tile, every=60),
 ]
 
 

@@ -20,7 +20,7 @@ from dukcapil_tui.domain.problems import ValidationError, bad_choice, shown
 from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Handover, PrintBatch, PrintJob, Resident
-from dukcapil_tui.services import audit, blangko, card_status, context, day_lock
+from dukcapil_tui.services import audit, blangko, card_status, context, day_lock, outages
 from dukcapil_tui.services.cards import card_by_nik
 from dukcapil_tui.services.context import Actor, NeedsConfirmation, NotFound, ServiceError, require_role
 
@@ -63,8 +63,10 @@ def next_cards(wanted: int) -> list[int]:
 
 def create_batch(actor: Actor, size: object, *, confirmed: bool = False) -> PrintBatch:
     """A batch of up to ``size`` print-ready cards (Suket holders first, then priority, then
-    oldest). Fewer ready cards than asked for is said (``confirmed`` makes the smaller batch)."""
+    oldest). Fewer ready cards than asked for is said (``confirmed`` makes the smaller batch);
+    so is an open network cut or central block (``outages.require_link``)."""
     require_role(actor, "action.print", *PRINT_ROLES)
+    outages.require_link("action.print", confirmed)
     wanted = numbers.whole_in(size, 1, MAX_BATCH, thousands=False)
     if wanted is None:
         raise ValidationError({"size": t("printing.bad_size", max=MAX_BATCH)})

@@ -21,7 +21,7 @@ from dukcapil_tui.domain.problems import ValidationError, bad_choice
 from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, Resident, Service, Ticket, TicketEvent
-from dukcapil_tui.services import audit, catalog, context, day_lock, settings
+from dukcapil_tui.services import audit, catalog, context, day_lock, devices, settings
 from dukcapil_tui.services import queue_outcomes as outcomes
 from dukcapil_tui.services.context import Actor, NotFound, ServiceError, require_role
 
@@ -362,16 +362,22 @@ def transfer(actor: Actor, ticket_id: int, service_code: str, counter: int | Non
 
 
 def finish(actor: Actor, ticket_id: int, counter: int, outcome: str, *, note: str = "", device: str = "",
-           card_reason: str | None = None) -> Ticket:
+           card_reason: str | None = None, device_id: int | None = None) -> Ticket:
     """Close a ticket with its outcome. A recording service's ``recorded`` outcome marks the
     resident SUDAH REKAM and puts a card into the printing backlog (BIO_CAPTURED), carrying the
     workstation's recording site. A reprint service's ``served`` (cetak ulang, perubahan elemen
     data) puts a print-ready card of the record the centre holds into the backlog, with the
-    reason the clerk chose (``card_reason``: hilang or rusak for cetak ulang): no recording."""
+    reason the clerk chose (``card_reason``: hilang or rusak for cetak ulang): no recording.
+    A failed device is named from the register (``device_id``: the device gets a failed-recording
+    event with the ticket and is broken from today) or, as a fallback, as text (``device``)."""
     require_role(actor, "action.serve_counter", *DESK_ROLES)
     note = squash(note)
     device = squash(device)
+    if outcome != "failed_device":
+        device_id = None
     with database.atomic("IMMEDIATE"):
+        if device_id is not None:
+            device = devices.label(devices.find(device_id))
         ticket = get_ticket(ticket_id)
         service = ticket.service
         allowed = rules.outcomes_for(service.records_biometrics)
@@ -389,6 +395,8 @@ def finish(actor: Actor, ticket_id: int, counter: int, outcome: str, *, note: st
                          {"outcome": outcome, "device": device or None, "note": note or None,
                           "card": card.id if card else None},
                          outcome=outcome, outcome_note=note, device=device)
+        if device_id is not None:
+            devices.failed_recording(actor, device_id, ticket_id)
     return finished
 
 

@@ -61,6 +61,8 @@ class TicketView:
     counter: int | None
     outcome: str | None = None
     card_reason: str | None = None  # the service's card reason (a reprint service: its default)
+    name_protected: bool = False  # a name that may not be spoken (services.handling)
+    handling: tuple[str, ...] = ()  # the resident's open handling notes (the current ticket only)
 
 
 def _tickets():
@@ -78,12 +80,21 @@ def _view(ticket: Ticket) -> TicketView:
         priority=ticket.priority, channel=ticket.channel, notes=ticket.notes, recalls=ticket.recalls,
         hold_reason=ticket.hold_reason, queued_at=ticket.checked_in_at or ticket.queued_at,
         booked_at=ticket.booked_at, counter=ticket.counter, outcome=ticket.outcome,
-        card_reason=ticket.service.card_reason,
+        card_reason=ticket.service.card_reason, name_protected=bool(resident.name_protected) if resident else False,
     )
 
 
 def ticket_view(ticket_id: int) -> TicketView:
-    return _view(_tickets().where(Ticket.id == ticket_id).get())
+    """One ticket with its resident's open handling notes (the counter's current ticket)."""
+    from dataclasses import replace
+
+    from dukcapil_tui.services import handling
+
+    ticket = _tickets().where(Ticket.id == ticket_id).get()
+    view = _view(ticket)
+    if ticket.resident_id is None:
+        return view
+    return replace(view, handling=tuple(n.text for n in handling.notes_for(ticket.resident_id)))
 
 
 # --- the counter ------------------------------------------------------------------------------
@@ -157,6 +168,8 @@ class ResidentInfo:
     age: int
     recording_status: str
     wajib: bool
+    name_protected: bool = False
+    handling: tuple[str, ...] = ()  # the open handling notes, shown at the desk
 
 
 @dataclass(frozen=True)
@@ -176,6 +189,7 @@ class DeskLookup:
 
 def desk_lookup(nik: str) -> DeskLookup:
     from dukcapil_tui.domain.formatting import to_local
+    from dukcapil_tui.services import handling
 
     today = settings.office_today()
     resident = resident_service.find_by_nik(nik)
@@ -185,6 +199,7 @@ def desk_lookup(nik: str) -> DeskLookup:
         resident.id, resident.nik, resident.name, resident_rules.age_on(resident.birth_date, today),
         resident.recording_status,
         resident_rules.wajib_ktp(resident.birth_date, resident.marital_status, today).required,
+        bool(resident.name_protected), tuple(n.text for n in handling.notes_for(resident.id)),
     )
     zone = settings.office_timezone()
     booked = [

@@ -25,7 +25,7 @@ PAGE_SIZE = 100
 
 LIST_COLUMNS = (
     Resident.id, Resident.nik, Resident.name, Resident.sex, Resident.birth_date,
-    Resident.desa_code, Resident.marital_status, Resident.recording_status,
+    Resident.desa_code, Resident.marital_status, Resident.recording_status, Resident.name_protected,
 )
 
 
@@ -39,6 +39,7 @@ class ResidentRow:
     desa_code: str
     marital_status: str
     recording_status: str
+    name_protected: bool = False  # a name that may not be spoken (services.handling)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import residents as resident_rules
 from dukcapil_tui.i18n import t
-from dukcapil_tui.services import audit, card_status, context, day_lock, import_report, listing_rows, regions, settings
+from dukcapil_tui.services import (audit, card_status, context, day_lock, import_report, listing_rows, outages, regions,
+                                    settings)
 from dukcapil_tui.services.cards import OPEN_OFFICE, STATUS_ROLES
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
 from dukcapil_tui.services.resident_import import ALIASES as RESIDENT_ALIASES
@@ -113,11 +114,14 @@ def _residents(niks: list[str]) -> dict[str, _Known]:
     return found
 
 
-def import_statuses(actor: Actor, path: Path | str, report_dir: Path | None = None) -> StatusImport:
+def import_statuses(actor: Actor, path: Path | str, report_dir: Path | None = None, *,
+                    confirmed: bool = False) -> StatusImport:
     """Apply a listing of NIK + central status. Unknown NIKs without a name, impossible
     transitions and bad values are reported per row (and in a CSV report in ``report_dir``,
-    default the exports folder); the rest is applied."""
+    default the exports folder); the rest is applied. While the central link is down
+    (``outages.require_link``) the user is asked first (``confirmed``)."""
     require_role(actor, "action.card_status", *STATUS_ROLES)
+    outages.require_link("action.import_statuses", confirmed)
     day_lock.ensure_open()  # the listing changes cards today: refused at once on a locked day
     path = Path(path)
     try:

@@ -59,7 +59,7 @@ async def test_the_head_starts_on_the_dashboard_and_each_tile_opens_its_screen(a
         assert isinstance(app.screen, DashboardScreen)
         await dashboard_ready(pilot)
         keys = [t.key for t in app.screen.query(DashTile)]
-        assert keys == ["queue", "recordings", "backlog", "blangko", "suket", "reports", "days"]
+        assert keys == ["queue", "recordings", "backlog", "blangko", "suket", "reports", "days", "outages", "devices"]
         assert "Backlog cetak" in tile(app, "backlog").text() and "Penutupan hari" in tile(app, "days").text()
         assert app.screen.focused is tile(app, "queue")
         await pilot.press("enter")

@@ -1,0 +1,25 @@
+"""Strings of residents' special handling notes."""
+
+MESSAGES = {
+    "action.handling": ("mencatat penanganan khusus penduduk", "record residents' special handling"),
+    "handling.kind.name_unspoken": ("nama tidak boleh disebut (panggil dengan nomor antrean)",
+                                    "name may not be spoken (call by the ticket number)"),
+    "handling.kind.home_recording": ("perekaman di rumah (terbaring sakit)", "recording at home (bedridden)"),
+    "handling.kind.other": ("catatan", "note"),
+    "handling.field.kind": ("Jenis penanganan", "Kind of handling"),
+    "handling.field.note": ("Catatan", "Note"),
+    "handling.field.end_reason": ("Alasan diakhiri", "Reason to end it"),
+    "handling.no_resident": ("Penduduk '{ref}' tidak ditemukan (NIK 16 angka).", "Resident '{ref}' not found (16-digit NIK)."),
+    "handling.already_open": ("Penduduk ini sudah punya catatan '{kind}' yang berlaku.",
+                              "This resident already has an open '{kind}' note."),
+    "handling.unknown": ("Catatan penanganan #{id} tidak ditemukan.", "Handling note #{id} not found."),
+    "handling.already_ended": ("Catatan penanganan #{id} sudah diakhiri.", "Handling note #{id} has already ended."),
+    "handling.line": ("PENANGANAN KHUSUS: {notes}", "SPECIAL HANDLING: {notes}"),
+    "handling.ui.add": ("Catat penanganan khusus", "Add special handling"),
+    "handling.ui.end": ("Akhiri penanganan khusus", "End special handling"),
+    "cli.handling.added": ("Catatan #{id} dicatat: {text}.", "Note #{id} recorded: {text}."),
+    "cli.handling.ended": ("Catatan #{id} diakhiri.", "Note #{id} ended."),
+    "cli.handling.none": ("Tidak ada catatan penanganan khusus.", "No special handling notes."),
+    "cli.handling.row": ("#{id} {text} (oleh {by}, {at}){ended}", "#{id} {text} (by {by}, {at}){ended}"),
+    "cli.handling.ended_mark": (" — diakhiri {at}", " — ended {at}"),
+}
