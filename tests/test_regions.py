@@ -219,7 +219,7 @@ def test_a_kota_office_signs_its_suket_in_the_town(tmp_path):
     CardEvent.create(card=card.id, at=now, central_status="BIO_CAPTURED", office_status="waiting_prr",
                      username="test", source="perekaman")
     lines = suket.letter_text(suket.issue(admin, resident.nik)).splitlines()
-    assert lines[0] == "DISDUKCAPIL KOTA JAYAPURA"
+    assert lines[:2] == ["PEMERINTAH KOTA JAYAPURA", "DISDUKCAPIL KOTA JAYAPURA"]
     assert "  Alamat              : Jl. Percetakan RT 001/RW 002, Gurabesi, Kec. Jayapura Utara" in lines
     place = [line for line in lines if line.startswith("Jayapura, ")]
     assert len(place) == 1 and not any(line.startswith("Kota ") for line in lines)

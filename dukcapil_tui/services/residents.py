@@ -221,7 +221,8 @@ def _values(data: rules.ResidentInput) -> dict:
         "kecamatan_code": data.kecamatan_code, "address": data.address, "rt": data.rt,
         "rw": data.rw, "marital_status": data.marital_status,
         "recording_status": data.recording_status, "life_status": data.life_status,
-        "life_status_on": data.life_status_on,
+        "life_status_on": data.life_status_on, "religion": data.religion, "occupation": data.occupation,
+        "citizenship": data.citizenship, "marital_known": data.marital_known,
     }
 
 
@@ -281,6 +282,7 @@ def to_form(resident: Resident) -> dict:
         "rw": resident.rw, "marital_status": resident.marital_status,
         "recording_status": resident.recording_status, "life_status": resident.life_status,
         "life_status_on": resident.life_status_on.strftime("%d-%m-%Y") if resident.life_status_on else "",
+        "religion": resident.religion, "occupation": resident.occupation, "citizenship": resident.citizenship,
     }
 
 
