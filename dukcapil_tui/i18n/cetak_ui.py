@@ -60,7 +60,7 @@ MESSAGES = {
     "batch.result.skipped": ("dilewati", "skipped"),
     "batch.field.size": ("Jumlah kartu", "Number of cards"),
     "batch.new_title": ("Batch cetak baru", "New print batch"),
-    "batch.new_intro": ("Kartu siap cetak (PRR) diambil: prioritas dulu, lalu yang paling lama.", "Print-ready (PRR) cards are taken: priority first, then oldest."),
+    "batch.new_intro": ("Kartu siap cetak (PRR) diambil: pemegang Suket dulu, lalu prioritas, lalu yang paling lama.", "Print-ready (PRR) cards are taken: Suket holders first, then priority, then the oldest."),
     "batch.create": ("Buat batch", "Create batch"),
     "handover.title": ("Penyerahan KTP-el & Suket", "Card handover & Suket"),
     "handover.do": ("Serahkan", "Hand over"),
