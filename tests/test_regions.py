@@ -119,6 +119,10 @@ def test_init_takes_the_code_without_its_dot(tmp_path):
               "36.04 Kabupaten Serang."),
     ("36.73.01", "Kode kabupaten/kota 36.73.01 tidak ada dalam daftar wilayah Kemendagri. Mungkin yang "
                  "dimaksud: 36.73 Kota Serang."),  # a kecamatan's code: its regency
+    ("52.2", "Kode kabupaten/kota 52.2 tidak ada dalam daftar wilayah Kemendagri. Mungkin yang dimaksud: "
+             "52.02 Kabupaten Lombok Tengah."),  # the leading zero left out
+    ("52.9", "Kode kabupaten/kota 52.9 tidak ada dalam daftar wilayah Kemendagri. Gunakan kode kabupaten/kota "
+             "Kemendagri, misalnya 52.02 (Kabupaten Lombok Tengah) atau 36.73 (Kota Serang)."),
     ("36", "Kode kabupaten/kota 36 tidak ada dalam daftar wilayah Kemendagri. Gunakan kode kabupaten/kota "
            "Kemendagri, misalnya 52.02 (Kabupaten Lombok Tengah) atau 36.73 (Kota Serang)."),  # a province
     ("Kota Serang", "Kode kabupaten/kota Kota Serang tidak ada dalam daftar wilayah Kemendagri. Mungkin yang "
