@@ -54,6 +54,10 @@ MESSAGES = {
     "error.permission": ("Peran {role} tidak berwenang untuk {action}.", "Role {role} may not {action}."),
     "error.not_found": ("{entity} tidak ditemukan.", "{entity} not found."),
     "error.conflict": ("Data telah diubah oleh pengguna lain; muat ulang lalu coba lagi.", "The record was changed by someone else; reload and try again."),
+    "db.url_unsupported": ("Basis data {url} adalah alamat server, bukan berkas: versi ini hanya membuka berkas "
+                           "SQLite (mis. --db /srv/dukcapil/kantor.sqlite3). Tidak ada yang dibuat.",
+                           "Database {url} is a server address, not a file: this version opens SQLite files only "
+                           "(e.g. --db /srv/dukcapil/office.sqlite3). Nothing was created."),
     "db.not_found": ("Basis data tidak ditemukan: {path}", "Database not found: {path}"),
     "db.exists": (
         "Basis data sudah ada di {path}; init dibatalkan agar data tidak tertimpa. "
