@@ -116,7 +116,7 @@ class LaporanScreen(BaseScreen):
         self.query_one("#laporan-period-hint", Label).update(hint)
         today = self.app.today()
         self.query_one("#laporan-period", Input).value = (
-            today.strftime("%Y-%m") if kind == "month" else today.strftime("%d-%m-%Y"))
+            today.strftime("%Y-%m") if kind == "month" else format_date(today))
         self.action_preview()
         self._load_deadlines(key)
         self.refresh_bindings()
