@@ -39,7 +39,6 @@ MESSAGES = {
     "backlog.file_missing": ("Berkas '{path}' tidak ditemukan.", "File '{path}' not found."),
     "backlog.import_title": ("Impor status dari SIAK", "Import statuses from SIAK"),
     "backlog.import_result": ("{total} baris: {applied} diterapkan, {created} kartu baru ({residents} penduduk baru), {unchanged} tetap, {rejected} ditolak.", "{total} rows: {applied} applied, {created} new cards ({residents} new residents), {unchanged} unchanged, {rejected} rejected."),
-    "backlog.saved": ("Tersimpan.", "Saved."),
     "batch.title": ("Batch cetak", "Print batch"),
     "batch.new": ("Batch baru", "New batch"),
     "batch.ok": ("Cetak baik", "Printed OK"),

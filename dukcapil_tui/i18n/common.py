@@ -40,6 +40,7 @@ MESSAGES = {
     "help.where": ("Berlaku di", "Applies to"),
     "help.close": ("Tekan Esc atau F1 untuk menutup.", "Press Esc or F1 to close."),
     "help.disabled": ("(tidak berlaku saat ini)", "(not available now)"),
+    "form.saved": ("Tersimpan — {title}.", "Saved — {title}."),
     "field.required": ("{field} wajib diisi.", "{field} is required."),
     "field.too_long": ("{field} terlalu panjang (maksimal {max} karakter).", "{field} is too long (at most {max} characters)."),
     "field.bad_date": (

@@ -23,7 +23,7 @@ from dukcapil_tui.i18n import t
 from dukcapil_tui.services import blangko, cards, regions, sites, status_import, unsent
 from dukcapil_tui.services.cards import BacklogFilter, BacklogRow
 from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
-from dukcapil_tui.widgets.form_modal import FormField, FormModal
+from dukcapil_tui.widgets.form_modal import FormField, FormModal, saved_message
 from dukcapil_tui.widgets.paged_table import PagedTable
 from dukcapil_tui.widgets.tiles import StatTile
 
@@ -209,11 +209,11 @@ class BacklogScreen(BaseScreen):
                       tuple((s, s) for s in allowed if s != row.central_status)),
             FormField("note", t("queue.field.notes"), max_length=200),
         ]
+        title = t("backlog.status_title", name=row.name)
         self.app.push_screen(
-            FormModal(t("backlog.status_title", name=row.name), fields,
-                      lambda v: cards.set_central_status(actor, row.nik, v["status"], v["note"]),
+            FormModal(title, fields, lambda v: cards.set_central_status(actor, row.nik, v["status"], v["note"]),
                       intro=t("backlog.status_intro", nik=row.nik, status=row.central_status)),
-            self._changed,
+            lambda result: self._changed(title, result),
         )
 
     def action_import(self) -> None:
@@ -263,9 +263,9 @@ class BacklogScreen(BaseScreen):
             self.app.call_from_thread(self.app.notify, escape(refusal_text(problems)), severity="error")
         self.app.call_from_thread(self.action_reload)
 
-    def _changed(self, result) -> None:
+    def _changed(self, title: str, result) -> None:
         if result is not None:
-            self.app.notify(t("backlog.saved"))
+            self.app.notify(saved_message(title))
             self.action_reload()
 
     def action_breakdown(self) -> None:

@@ -22,7 +22,7 @@ from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.i18n import t
 from dukcapil_tui.services import blangko, blangko_corrections, blangko_requests, ledger_view
 from dukcapil_tui.ui.base import BaseScreen, in_db
-from dukcapil_tui.widgets.form_modal import FormField, FormModal
+from dukcapil_tui.widgets.form_modal import FormField, FormModal, saved_message
 from dukcapil_tui.widgets.paged_table import PagedTable
 from dukcapil_tui.widgets.tiles import StatTile
 
@@ -174,11 +174,11 @@ class BlangkoScreen(BaseScreen):
         self.app.pop_screen()
 
     def _form(self, title: str, fields: list[FormField], action, intro: str = "") -> None:
-        self.app.push_screen(FormModal(title, fields, action, intro=intro), self._after)
+        self.app.push_screen(FormModal(title, fields, action, intro=intro), lambda result: self._after(title, result))
 
-    def _after(self, result) -> None:
+    def _after(self, title: str, result) -> None:
         if result is not None:
-            self.app.notify(t("backlog.saved"))
+            self.app.notify(saved_message(title))
             self._load(self.query_one(PagedTable).restart())
 
     # --- keeper's work -------------------------------------------------------------------------
