@@ -63,6 +63,10 @@ class Resident(BaseModel):
     life_status = CharField(default="hidup")  # hidup, mati, pindah, hilang
     life_status_on = DateField(null=True)  # the day it stopped being hidup
     name_protected = BooleanField(default=False)  # an open handling note forbids speaking the name
+    religion = CharField(default="")  # agama; empty: not known
+    occupation = CharField(default="")  # pekerjaan; empty: not known
+    citizenship = CharField(default="")  # WNI, WNA; empty: not known
+    marital_known = BooleanField(default=True)  # False: assumed BELUM KAWIN (a listing without it)
     workstation = CharField()
     created_at = DateTimeField()
     updated_at = DateTimeField()

@@ -9,6 +9,7 @@ database file. Directories are created when something is written, never at impor
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,14 +90,22 @@ def enrolment_file() -> Path:
     return config_dir() / "enrolment.json"
 
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
 def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
-    """The database to open: ``--db`` first, then ``DUKCAPIL_DB``, then the default."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("DUKCAPIL_DB")
-    if env:
-        return Path(env).expanduser()
-    return default_db_path()
+    """The database to open: ``--db`` first, then ``DUKCAPIL_DB``, then the default. A URL
+    (``postgresql://…``) is never taken for a file name: this version opens SQLite files only,
+    and says so rather than create a folder called ``postgresql:``."""
+    chosen = explicit or os.environ.get("DUKCAPIL_DB")
+    if not chosen:
+        return default_db_path()
+    if _URL.match(str(chosen)):
+        from dukcapil_tui.domain.problems import ServiceError
+        from dukcapil_tui.i18n import t
+
+        raise ServiceError(t("db.url_unsupported", url=re.sub(r"//[^@/]*@", "//…@", str(chosen))))
+    return Path(chosen).expanduser()
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,11 @@ def suggest_regencies(text: str, limit: int = 5) -> list[RegionRow]:
     if digits.isdigit():
         if len(digits) > 4 and text[:5] in regencies:
             return [regencies[text[:5]]]
+        parts = text.split(".")
+        if len(parts) == 2 and all(parts) and len(parts[1]) == 1:  # 52.2: the leading zero left out
+            padded = f"{parts[0]:0>2}.{parts[1]:0>2}"
+            if padded in regencies:
+                return [regencies[padded]]
         if len(digits) != 4:
             return []
         wanted = int(digits[2:])

@@ -633,3 +633,18 @@ def test_a_password_file_others_can_read_is_used_with_a_warning(office):
                              f"jalankan: chmod 600 {secret}\n")
     secret.chmod(0o600)
     assert invoke(*args, "backup").stderr == ""
+
+
+@pytest.mark.parametrize("where", ["option", "environment"])
+def test_a_database_url_is_never_taken_for_a_file_name(tmp_path, monkeypatch, where):
+    monkeypatch.chdir(tmp_path)
+    url = "postgresql://kantor:rahasia@db.local/dukcapil"
+    if where == "environment":
+        monkeypatch.setenv("DUKCAPIL_DB", url)
+        result = CliRunner().invoke(cli, ["status"], obj=State())
+    else:
+        result = CliRunner().invoke(cli, ["--db", url, "status"], obj=State())
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Basis data postgresql://…@db.local/dukcapil adalah alamat server, bukan berkas")
+    assert "rahasia" not in result.stderr
+    assert not [p for p in tmp_path.rglob("*") if "postgres" in p.name]  # no folder called "postgresql:"

@@ -38,12 +38,20 @@ def test_production_parameters_in_a_fresh_interpreter():
     ("petugasloket", "user.password_is_username"),
     ("PetugasLoket", "user.password_is_username"),
     ("tekolsagutep", "user.password_is_username"),  # the username backwards
+    ("petugasloketpetugasloket", "user.password_is_username"),  # the username twice
+    ("petugasloket123", "user.password_is_username"),  # three characters beside it
+    ("petugasloket1234", None),                  # four: enough
     ("kopi-pahit-7", None),                      # 12, not listed, not the username
     ("a1b2c3d4e5", "user.password_common"),
     ("ikan bakar", None),                        # exactly 10, fine
 ])
 def test_policy(password, problem):
     assert passwords.problem(password, "petugasloket") == problem
+
+
+def test_a_short_username_repeated_is_refused():
+    assert passwords.problem("loket2loket2", "loket2") == "user.password_is_username"
+    assert passwords.problem("loket2-kopi", "loket2") is None
 
 
 def test_the_shipped_list_holds_a_few_thousand_lowercase_passwords():
@@ -65,7 +73,7 @@ def test_services_refuse_a_weak_password_with_the_field_named(admin):
     assert caught.value.problems["password"].startswith("Kata sandi ini termasuk daftar")
     with pytest.raises(ValidationError) as caught:
         users.create_user(admin, "kepalaloket", "Kepala", "loket", "KepalaLoket")
-    assert caught.value.problems == {"password": "Kata sandi tidak boleh sama dengan nama pengguna."}
+    assert caught.value.problems == {"password": "Kata sandi tidak boleh (hampir) sama dengan nama pengguna: tambahkan paling sedikit 4 karakter lain."}
     assert AppUser.select().count() == 1
 
 

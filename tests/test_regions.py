@@ -119,6 +119,10 @@ def test_init_takes_the_code_without_its_dot(tmp_path):
               "36.04 Kabupaten Serang."),
     ("36.73.01", "Kode kabupaten/kota 36.73.01 tidak ada dalam daftar wilayah Kemendagri. Mungkin yang "
                  "dimaksud: 36.73 Kota Serang."),  # a kecamatan's code: its regency
+    ("52.2", "Kode kabupaten/kota 52.2 tidak ada dalam daftar wilayah Kemendagri. Mungkin yang dimaksud: "
+             "52.02 Kabupaten Lombok Tengah."),  # the leading zero left out
+    ("52.9", "Kode kabupaten/kota 52.9 tidak ada dalam daftar wilayah Kemendagri. Gunakan kode kabupaten/kota "
+             "Kemendagri, misalnya 52.02 (Kabupaten Lombok Tengah) atau 36.73 (Kota Serang)."),
     ("36", "Kode kabupaten/kota 36 tidak ada dalam daftar wilayah Kemendagri. Gunakan kode kabupaten/kota "
            "Kemendagri, misalnya 52.02 (Kabupaten Lombok Tengah) atau 36.73 (Kota Serang)."),  # a province
     ("Kota Serang", "Kode kabupaten/kota Kota Serang tidak ada dalam daftar wilayah Kemendagri. Mungkin yang "
@@ -219,7 +223,7 @@ def test_a_kota_office_signs_its_suket_in_the_town(tmp_path):
     CardEvent.create(card=card.id, at=now, central_status="BIO_CAPTURED", office_status="waiting_prr",
                      username="test", source="perekaman")
     lines = suket.letter_text(suket.issue(admin, resident.nik)).splitlines()
-    assert lines[0] == "DISDUKCAPIL KOTA JAYAPURA"
+    assert lines[:2] == ["PEMERINTAH KOTA JAYAPURA", "DISDUKCAPIL KOTA JAYAPURA"]
     assert "  Alamat              : Jl. Percetakan RT 001/RW 002, Gurabesi, Kec. Jayapura Utara" in lines
     place = [line for line in lines if line.startswith("Jayapura, ")]
     assert len(place) == 1 and not any(line.startswith("Kota ") for line in lines)

@@ -152,7 +152,8 @@ def test_letter_text(admin, clock):
     letter = suket.issue(admin, add_card().resident.nik)
     text = suket.letter_text(letter)
     nik = letter.resident.nik
-    assert text.startswith("DISDUKCAPIL KABUPATEN LOMBOK TENGAH\n\nSURAT KETERANGAN PENGGANTI KTP-EL\n"
+    assert text.startswith("PEMERINTAH KABUPATEN LOMBOK TENGAH\nDISDUKCAPIL KABUPATEN LOMBOK TENGAH\n\n"
+                           "SURAT KETERANGAN PENGGANTI KTP-EL\n"
                            "Nomor: 470/0001/DKPS/XI/2026\n")
     for line in (
         "  Nama lengkap        : BAIQ NURUL",

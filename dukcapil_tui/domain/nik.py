@@ -15,6 +15,7 @@ from datetime import date
 
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import Problem
+from dukcapil_tui.domain.formatting import format_date
 
 _DIGITS16 = re.compile(r"^[0-9]{16}$")  # ASCII only: "\d" also takes full-width and Arabic-Indic digits
 _SEPARATORS = re.compile(r"[\s.\-]")
@@ -134,7 +135,7 @@ def parse(
         warnings.append(
             Problem(
                 "nik.date_differs",
-                {"nik_date": birth.strftime("%d-%m-%Y"), "recorded": recorded_birth_date.strftime("%d-%m-%Y")},
+                {"nik_date": format_date(birth), "recorded": format_date(recorded_birth_date)},
                 "birth_date",
             )
         )

@@ -64,6 +64,9 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("# "))
 
 
+MIN_OTHER = 4  # characters a password must hold beside its username ("loket2loket2" holds none)
+
+
 def problem(password: str, username: str) -> str | None:
     """The i18n key of what is wrong with a new password, or None when it is acceptable:
     at least MIN_LENGTH characters, not the username, not a common password."""
@@ -72,8 +75,8 @@ def problem(password: str, username: str) -> str | None:
         return "user.password_short"
     folded = password.strip().lower()
     name = (username or "").strip().lower()
-    if name and (folded == name or folded == name[::-1]):
-        return "user.password_is_username"
+    if name and (folded == name or folded == name[::-1] or len(folded.replace(name, "")) < MIN_OTHER):
+        return "user.password_is_username"  # also the username repeated or with a digit or two added
     if folded in common_passwords():
         return "user.password_common"
     return None

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
+from dukcapil_tui.domain import resident_details as details
 from dukcapil_tui.domain.problems import Problem, shown
 from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
@@ -252,6 +253,10 @@ class ResidentInput:
     recording_status: str
     life_status: str = ALIVE
     life_status_on: date | None = None
+    religion: str = ""  # agama, pekerjaan, kewarganegaraan: empty when not known
+    occupation: str = ""
+    citizenship: str = ""
+    marital_known: bool = True  # False: BELUM KAWIN assumed (a listing row without it)
 
     @property
     def kecamatan_code(self) -> str:
@@ -261,6 +266,7 @@ class ResidentInput:
 FIELDS = (
     "nik", "name", "birth_place", "birth_date", "sex", "desa_code",
     "address", "rt", "rw", "marital_status", "recording_status", "life_status", "life_status_on",
+    *details.FIELDS,
 )
 
 
@@ -346,6 +352,9 @@ def validate(
         elif birth_date is not None and life_on < birth_date:
             errors["life_status_on"] = t("resident.life_before_birth", field=field_label("life_status_on"))
 
+    detail_values, detail_errors = details.validate(raw, field_label)
+    errors.update(detail_errors)
+
     desa_code = normalise_desa_code(raw.get("desa_code"))
     if not desa_code:
         errors["desa_code"] = t("field.required", field=field_label("desa_code"))
@@ -383,6 +392,7 @@ def validate(
             nik=nik, name=name, birth_place=birth_place, birth_date=birth_date, sex=sex,
             desa_code=desa_code, address=address, rt=rt, rw=rw,
             marital_status=marital, recording_status=recording, life_status=life, life_status_on=life_on,
+            marital_known=raw.get("marital_known", True) is not False, **detail_values,
         ),
         {},
         warnings,

@@ -40,6 +40,7 @@ MESSAGES = {
     "help.where": ("Berlaku di", "Applies to"),
     "help.close": ("Tekan Esc atau F1 untuk menutup.", "Press Esc or F1 to close."),
     "help.disabled": ("(tidak berlaku saat ini)", "(not available now)"),
+    "form.saved": ("Tersimpan — {title}.", "Saved — {title}."),
     "field.required": ("{field} wajib diisi.", "{field} is required."),
     "field.too_long": ("{field} terlalu panjang (maksimal {max} karakter).", "{field} is too long (at most {max} characters)."),
     "field.bad_date": (
@@ -54,6 +55,10 @@ MESSAGES = {
     "error.permission": ("Peran {role} tidak berwenang untuk {action}.", "Role {role} may not {action}."),
     "error.not_found": ("{entity} tidak ditemukan.", "{entity} not found."),
     "error.conflict": ("Data telah diubah oleh pengguna lain; muat ulang lalu coba lagi.", "The record was changed by someone else; reload and try again."),
+    "db.url_unsupported": ("Basis data {url} adalah alamat server, bukan berkas: versi ini hanya membuka berkas "
+                           "SQLite (mis. --db /srv/dukcapil/kantor.sqlite3). Tidak ada yang dibuat.",
+                           "Database {url} is a server address, not a file: this version opens SQLite files only "
+                           "(e.g. --db /srv/dukcapil/office.sqlite3). Nothing was created."),
     "db.not_found": ("Basis data tidak ditemukan: {path}", "Database not found: {path}"),
     "db.exists": (
         "Basis data sudah ada di {path}; init dibatalkan agar data tidak tertimpa. "

@@ -3,7 +3,9 @@ command-line login, file modes and the idle lock."""
 
 MESSAGES = {
     # --- passwords ------------------------------------------------------------------------------
-    "user.password_is_username": ("Kata sandi tidak boleh sama dengan nama pengguna.", "The password must not be the username."),
+    "user.password_is_username": ("Kata sandi tidak boleh (hampir) sama dengan nama pengguna: tambahkan paling sedikit 4 "
+                                  "karakter lain.", "The password must not be (nearly) the username: add at least 4 "
+                                  "other characters."),
     "user.password_common": (
         "Kata sandi ini termasuk daftar kata sandi yang umum dipakai; pilih yang lain (misalnya beberapa kata acak).",
         "This password is on the list of common passwords; choose another (a few random words, for example).",

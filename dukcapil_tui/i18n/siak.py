@@ -92,7 +92,6 @@ MESSAGES = {
     "sites.ui.place": ("Lokasi workstation", "Place workstation"),
     "sites.ui.place_title": ("Lokasi perekaman workstation {code}", "Recording site of workstation {code}"),
     "sites.ui.code_hint": ("Mis. UPT-PUJUT, KELILING-1; tidak bisa diubah kemudian.", "E.g. UPT-PUJUT, KELILING-1; cannot be changed later."),
-    "sites.ui.saved": ("Tersimpan.", "Saved."),
     "sites.ui.open": ("Lokasi perekaman", "Recording sites"),
     "sites.col.code": ("Kode", "Code"),
     "sites.col.name": ("Nama", "Name"),

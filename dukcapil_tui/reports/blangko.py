@@ -116,7 +116,9 @@ def collect(period: Period) -> BlangkoData:
     closed = common.query("SELECT closed_at, closing_balance FROM blangko_month WHERE month = ?",
                           (start.strftime("%Y-%m"),))
     data = BlangkoData(period, opening, closing, days, totals, movements, destroyed)
-    data.no_stock_days = _no_stock_days(opening, days)
+    first = common.query("SELECT MIN(day) FROM (SELECT MIN(day) AS day FROM blangko_movement "
+                         "UNION ALL SELECT MIN(day) FROM blangko_request)")[0][0]
+    data.no_stock_days = _no_stock_days(opening, days, date.fromisoformat(str(first)[:10]) if first else None)
     _add_requests(data)
     notes = ["Keluar (cetak, gagal, rusak, dipinjamkan) ditulis sebagai angka positif; penyesuaian opname dan "
              "koreksi (mutasi salah yang dibetulkan atas persetujuan Kepala Dinas) bertanda (+ tambah, − kurang)."]
@@ -130,11 +132,12 @@ def collect(period: Period) -> BlangkoData:
     return data
 
 
-def _no_stock_days(opening: int, days: list[tuple[date, dict[str, int]]]) -> list[date]:
-    """The days that began with no blank in stock."""
+def _no_stock_days(opening: int, days: list[tuple[date, dict[str, int]]], since: date | None) -> list[date]:
+    """The days that began with no blank in stock, from ``since`` (the office's first blank
+    record, a movement or a request: before it the app does not know the stock)."""
     empty, stock = [], opening
     for day, values in days:
-        if stock <= 0:
+        if stock <= 0 and since is not None and day >= since:
             empty.append(day)
         stock += sum(values[k] for k in IN_KINDS + SIGNED_KINDS) - sum(values[k] for k in OUT_KINDS)
     return empty

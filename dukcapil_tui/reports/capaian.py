@@ -32,6 +32,7 @@ from dukcapil_tui.reports.common import Figure
 from dukcapil_tui.reports.periods import Period
 from dukcapil_tui.services import capaian as capaian_settings
 from dukcapil_tui.services import regions
+from dukcapil_tui.domain.formatting import format_date
 
 TITLE = "Rekapitulasi capaian perekaman KTP-el"
 
@@ -208,13 +209,13 @@ def _siak_printed(day, area) -> tuple[tuple[str, ...], tuple, int]:
 
 
 def _notes(data: CapaianData) -> tuple[str, ...]:
-    day = data.period.end.strftime("%d-%m-%Y")
+    day = format_date(data.period.end)
     if data.source == "register":
         source = (f"Sumber wajib KTP: register penduduk (berumur 17 tahun ke atas pada {day} "
                   "atau pernah kawin).")
     else:
         summary = capaian_settings.figures_summary()
-        when = summary.last_imported.strftime("%d-%m-%Y") if summary.last_imported else "-"
+        when = format_date(summary.last_imported) if summary.last_imported else "-"
         source = (f"Sumber wajib KTP: angka per desa yang diimpor (berkas {', '.join(summary.files)}, "
                   f"diimpor {when}; {summary.desa} desa/kelurahan"
                   + (f", {data.figures_missing} tanpa angka" if data.figures_missing else "")
@@ -230,7 +231,7 @@ def _notes(data: CapaianData) -> tuple[str, ...]:
                f"lokasi kecamatan, kantor lain atau sebelum aplikasi —, {loket} dari loket kantor ini).")
     files, days, desa = data.printed_source
     if desa:
-        when = ", ".join(d.strftime("%d-%m-%Y") for d in days)
+        when = ", ".join(format_date(d) for d in days)
         printed = (f"Sudah cetak: angka kumulatif SIAK per desa (berkas {', '.join(files)}, keadaan {when}; {desa} "
                    "desa/kelurahan) ditambah kartu yang tercetak di aplikasi sesudahnya"
                    + ("; desa lain: kartu di aplikasi yang sudah dicetak." if desa < len(data.desa) else "."))

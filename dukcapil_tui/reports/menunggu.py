@@ -25,7 +25,6 @@ from dukcapil_tui.reports.periods import Period
 from dukcapil_tui.services import regions, settings
 
 TITLE = "Daftar penduduk menunggu KTP-el"
-SLUG = "daftar-tunggu-ktp-el"
 WAITING = ("waiting_prr", "ready_to_print", "printed")
 STATUS_LABELS = {"waiting_prr": "Menunggu PRR", "ready_to_print": "Siap cetak", "printed": "Dicetak, belum diambil"}
 PROGRESS_EVERY = 2000

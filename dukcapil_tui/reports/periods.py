@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.i18n import t
 from dukcapil_tui.services.context import ServiceError
+from dukcapil_tui.domain.formatting import format_date
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
@@ -102,8 +103,8 @@ def parse_period(kinds: tuple[str, ...], report_label: str, *, date_text: str | 
         if day is None:
             raise ServiceError(t("report.bad_date", value=date_text))
         if day > today:
-            raise ServiceError(t("report.future_date", value=day.strftime("%d-%m-%Y"),
-                                 today=today.strftime("%d-%m-%Y")))
+            raise ServiceError(t("report.future_date", value=format_date(day),
+                                 today=format_date(today)))
         return Period.for_date(day)
     if month_text:
         if "month" not in kinds:
@@ -113,7 +114,7 @@ def parse_period(kinds: tuple[str, ...], report_label: str, *, date_text: str | 
             raise ServiceError(t("report.bad_month", value=month_text))
         if parsed > (today.year, today.month):
             raise ServiceError(t("report.future_month", value=f"{parsed[0]}-{parsed[1]:02d}",
-                                 today=today.strftime("%d-%m-%Y")))
+                                 today=format_date(today)))
         return Period.for_month(*parsed, today=today)
     if kinds[0] == "month":
         return Period.for_month(today.year, today.month, today)

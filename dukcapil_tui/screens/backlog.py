@@ -23,10 +23,10 @@ from dukcapil_tui.i18n import t
 from dukcapil_tui.services import blangko, cards, regions, sites, status_import, unsent
 from dukcapil_tui.services.cards import BacklogFilter, BacklogRow
 from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
-from dukcapil_tui.widgets.form_modal import FormField, FormModal
+from dukcapil_tui.widgets.form_modal import FormField, FormModal, saved_message
+from dukcapil_tui.widgets.paged_table import PagedTable
 from dukcapil_tui.widgets.tiles import StatTile
 
-PAGE = 50
 TILE_STATUSES = card_rules.OPEN_STATUSES
 
 
@@ -56,9 +56,6 @@ class BacklogScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.screen_title = t("backlog.title")
-        self._cursors: list = [None]
-        self._next = None
-        self._token = 0
         self._rows: list[BacklogRow] = []
         self._counts: cards.BacklogCounts | None = None
         self._waiting: unsent.UnsentCounts | None = None
@@ -84,17 +81,17 @@ class BacklogScreen(BaseScreen):
                 yield Select([], prompt=t("backlog.all_sites"), id="f-site")
                 yield Select([(t(f"cards.stage.{s}"), s) for s in card_rules.STAGES], prompt=t("backlog.all_stages"),
                              id="f-stage")
-            yield DataTable(id="backlog-table", cursor_type="row", zebra_stripes=True)
+            yield PagedTable(id="backlog-table")
             yield Label(t("residents.loading"), id="backlog-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.screen_title
-        table = self.query_one(DataTable)
+        table = self.query_one(PagedTable)
         for key in ("nik", "name", "kecamatan", "site", "reason", "recorded", "age", "central", "office", "priority"):
             table.add_column(t(f"backlog.col.{key}"), key=key)
         table.focus()
-        self._load()
+        self._load(table.request())
 
     def current_filter(self) -> BacklogFilter:
         def value(selector: str) -> str | None:
@@ -104,16 +101,17 @@ class BacklogScreen(BaseScreen):
         return BacklogFilter(value("#f-status"), value("#f-kecamatan"), value("#f-reason"), value("#f-age"),
                              value("#f-site"), value("#f-stage"))
 
-    def _load(self, with_counts: bool = True) -> None:
-        self._token += 1
-        self._fetch(self._token, self.current_filter(), self._cursors[-1], with_counts)
+    def _load(self, token: int | None, with_counts: bool = True) -> None:
+        if token is not None:
+            table = self.query_one(PagedTable)
+            self._fetch(token, self.current_filter(), table.cursor, table.page_size, with_counts)
 
     @work(thread=True, group="backlog", exit_on_error=False)
-    def _fetch(self, token: int, flt: BacklogFilter, after, with_counts: bool) -> None:
+    def _fetch(self, token: int, flt: BacklogFilter, after, size: int, with_counts: bool) -> None:
         today = self.app.today()
 
         def read():
-            rows, cursor = cards.backlog_page(flt, today, after, PAGE)
+            rows, cursor = cards.backlog_page(flt, today, after, size)
             counts = cards.backlog_counts(today) if with_counts else None
             waiting = unsent.counts(today) if with_counts else None
             return rows, cursor, counts, blangko.balance(), regions.index(), waiting, sites.list_sites()
@@ -122,7 +120,8 @@ class BacklogScreen(BaseScreen):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        if message.token != self._token:
+        table = self.query_one(PagedTable)
+        if not table.current(message.token):
             return
         index = message.index
         if not self._filters_ready:
@@ -141,28 +140,22 @@ class BacklogScreen(BaseScreen):
             for status in TILE_STATUSES:
                 self.query_one(f"#tile-{status}", StatTile).set_value(format_int(message.counts.by_status.get(status, 0)))
         self.query_one("#tile-stock", StatTile).set_value(format_int(message.stock))
-        self._rows, self._next = message.rows, message.cursor
-        table = self.query_one(DataTable)
-        table.clear()
+        self._rows = message.rows
         today = self.app.today()
-        for r in message.rows:
+
+        def cells(r: BacklogRow) -> tuple:
             recorded = to_local(r.recorded_at, self.app.timezone).date()
-            table.add_row(
-                r.nik, r.name, index.name(r.kecamatan_code), r.site_code or "-", t(f"cards.reason.{r.reason}"),
-                format_date(recorded),
-                str((today - recorded).days), r.central_status, t(f"cards.office.{r.office_status}"),
-                t("yes") if r.priority else "", key=str(r.card_id),
-            )
-        status = t("residents.page", page=len(self._cursors), shown=len(message.rows)) if message.rows else t("backlog.empty")
-        if self._next:
-            status += " · " + t("residents.page_more")
-        self.query_one("#backlog-status", Label).update(status)
+            return (r.nik, r.name, index.name(r.kecamatan_code), r.site_code or "-", t(f"cards.reason.{r.reason}"),
+                    format_date(recorded), str((today - recorded).days), r.central_status,
+                    t(f"cards.office.{r.office_status}"), t("yes") if r.priority else "")
+
+        table.fill(((str(r.card_id), cells(r)) for r in message.rows), message.cursor)
+        self.query_one("#backlog-status", Label).update(table.status(t("backlog.empty")))
         self.refresh_bindings()
 
     @on(Select.Changed)
     def _filter_changed(self) -> None:
-        self._cursors = [None]
-        self._load(with_counts=False)
+        self._load(self.query_one(PagedTable).restart(), with_counts=False)
 
     def _selected(self) -> BacklogRow | None:
         table = self.query_one(DataTable)
@@ -178,9 +171,9 @@ class BacklogScreen(BaseScreen):
             if action in ("status", "priority"):
                 return self._selected() is not None or None
         if action == "next_page":
-            return bool(self._next) or None
+            return self.query_one(PagedTable).has_next or None
         if action == "prev_page":
-            return len(self._cursors) > 1 or None
+            return self.query_one(PagedTable).has_previous or None
         return True
 
     @on(DataTable.RowHighlighted)
@@ -189,17 +182,13 @@ class BacklogScreen(BaseScreen):
 
     # --- actions ---------------------------------------------------------------------------
     def action_next_page(self) -> None:
-        if self._next:
-            self._cursors.append(self._next)
-            self._load(with_counts=False)
+        self._load(self.query_one(PagedTable).forward(), with_counts=False)
 
     def action_prev_page(self) -> None:
-        if len(self._cursors) > 1:
-            self._cursors.pop()
-            self._load(with_counts=False)
+        self._load(self.query_one(PagedTable).back(), with_counts=False)
 
     def action_reload(self) -> None:
-        self._load()
+        self._load(self.query_one(PagedTable).request())
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -220,11 +209,11 @@ class BacklogScreen(BaseScreen):
                       tuple((s, s) for s in allowed if s != row.central_status)),
             FormField("note", t("queue.field.notes"), max_length=200),
         ]
+        title = t("backlog.status_title", name=row.name)
         self.app.push_screen(
-            FormModal(t("backlog.status_title", name=row.name), fields,
-                      lambda v: cards.set_central_status(actor, row.nik, v["status"], v["note"]),
+            FormModal(title, fields, lambda v: cards.set_central_status(actor, row.nik, v["status"], v["note"]),
                       intro=t("backlog.status_intro", nik=row.nik, status=row.central_status)),
-            self._changed,
+            lambda result: self._changed(title, result),
         )
 
     def action_import(self) -> None:
@@ -248,7 +237,7 @@ class BacklogScreen(BaseScreen):
             return
         summary = t("backlog.import_result", total=result.total, applied=result.applied, created=result.created,
                     residents=result.residents_created, unchanged=result.unchanged, rejected=len(result.rejected))
-        self._load()
+        self.action_reload()
         if not result.rejected:
             self.app.notify(summary)
             return
@@ -272,12 +261,12 @@ class BacklogScreen(BaseScreen):
         _, problems = try_service(cards.set_priority, self.app.actor, card_id, priority)
         if problems:
             self.app.call_from_thread(self.app.notify, escape(refusal_text(problems)), severity="error")
-        self.app.call_from_thread(self._load, False)
+        self.app.call_from_thread(self.action_reload)
 
-    def _changed(self, result) -> None:
+    def _changed(self, title: str, result) -> None:
         if result is not None:
-            self.app.notify(t("backlog.saved"))
-            self._load()
+            self.app.notify(saved_message(title))
+            self.action_reload()
 
     def action_breakdown(self) -> None:
         if self._counts is not None:
@@ -337,9 +326,9 @@ class BacklogScreen(BaseScreen):
             self.app.call_from_thread(self.app.notify, escape(refusal_text(problems)), severity="error")
         else:
             self.app.call_from_thread(self.app.notify, t("unsent.done", count=format_int(count)))
-        self.app.call_from_thread(self._load)
+        self.app.call_from_thread(self.action_reload)
 
     def action_batch(self) -> None:
         from dukcapil_tui.screens.print_batch import PrintBatchScreen
 
-        self.app.push_screen(PrintBatchScreen(), lambda _: self._load())
+        self.app.push_screen(PrintBatchScreen(), lambda _: self.action_reload())

@@ -17,15 +17,14 @@ from textual.widgets import DataTable, Footer, Header, Label
 
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain.formatting import format_date, format_decimal, format_int, format_signed
-from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.domain.problems import ValidationError
+from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.i18n import t
-from dukcapil_tui.ui.base import BaseScreen, in_db
 from dukcapil_tui.services import blangko, blangko_corrections, blangko_requests, ledger_view
-from dukcapil_tui.widgets.form_modal import FormField, FormModal
+from dukcapil_tui.ui.base import BaseScreen, in_db
+from dukcapil_tui.widgets.form_modal import FormField, FormModal, saved_message
+from dukcapil_tui.widgets.paged_table import PagedTable
 from dukcapil_tui.widgets.tiles import StatTile
-
-PAGE = 50
 
 
 class BlangkoScreen(BaseScreen):
@@ -43,22 +42,22 @@ class BlangkoScreen(BaseScreen):
         Binding("q", "request", "blangko.ui.request"),
         Binding("p", "requests", "blangko.ui.requests"),
         Binding("u", "close_request", "blangko.ui.close_request"),
-        Binding("pagedown", "older", "blangko.ui.older", priority=True),
+        Binding("pagedown", "older", "blangko.ui.older", priority=True),  # the ledger runs newest first
         Binding("pageup", "newer", "blangko.ui.newer", priority=True),
         Binding("escape", "back", "app.back"),
     ]
 
     class Loaded(Message):
-        def __init__(self, forecast, movements, pending, spoiled: tuple[int, int], corrections: list,
+        def __init__(self, token: int, forecast, movements, pending, spoiled: tuple[int, int], corrections: list,
                      corrected: set[int], requests: list) -> None:
             super().__init__()
+            self.token = token
             self.forecast, self.movements, self.pending, self.spoiled = forecast, movements, pending, spoiled
             self.corrections, self.corrected, self.requests = corrections, corrected, requests
 
     def __init__(self) -> None:
         super().__init__()
         self.screen_title = t("blangko.ui.title")
-        self._pages: list[int | None] = [None]
         self._movements = []
         self._pending = []
         self._corrections: list[blangko_corrections.PendingCorrection] = []
@@ -75,34 +74,38 @@ class BlangkoScreen(BaseScreen):
                 yield StatTile(t("blangko.ui.shortfall"), id="tile-shortfall")
             yield Label("", id="blangko-warning")
             yield Label(t("blangko.ui.ledger"), classes="section-title")
-            yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
+            yield PagedTable(id="ledger")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.screen_title
-        table = self.query_one(DataTable)
+        table = self.query_one(PagedTable)
         for key in ("day", "kind", "quantity", "reference", "source", "user"):
             table.add_column(t(f"blangko.col.{key}"), key=key)
         table.focus()
-        self._load()
+        self._load(table.request())
 
-    def _load(self) -> None:
-        self._fetch(self._pages[-1], self.app.today())
+    def _load(self, token: int | None) -> None:
+        if token is not None:
+            table = self.query_one(PagedTable)
+            self._fetch(token, table.cursor, table.page_size, self.app.today())
 
     @work(thread=True, exclusive=True, group="blangko", exit_on_error=False)
-    def _fetch(self, before_id: int | None, today: date) -> None:
+    def _fetch(self, token: int, before_id: int | None, size: int, today: date) -> None:
         def read():
-            movements = blangko.movements_page(before_id, PAGE)
+            movements = blangko.movements_page(before_id, size + 1)  # one more: is there an older page?
             waiting = blangko.spoiled_waiting_destruction()
             spoiled = (sum(1 for w in waiting if w.kind == "blangko"), sum(1 for w in waiting if w.kind == "ditarik"))
             return (blangko.forecast(today), movements, blangko.pending_counts(), spoiled,
                     blangko_corrections.pending(), blangko_corrections.corrected_ids([m.id for m in movements]),
                     blangko_requests.rows(open_only=True))
 
-        self.post_message(self.Loaded(*in_db(read)))
+        self.post_message(self.Loaded(token, *in_db(read)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        if not self.query_one(PagedTable).current(message.token):
+            return  # a newer page was asked for meanwhile
         f = message.forecast
         self._movements, self._pending = message.movements, message.pending
         self._corrections = message.corrections
@@ -129,11 +132,12 @@ class BlangkoScreen(BaseScreen):
                            blanks=format_int(sum(r.outstanding for r in message.requests)),
                            since=format_date(message.requests[0].day)))
         self.query_one("#blangko-warning", Label).update(escape("\n".join(notes)))
-        table = self.query_one(DataTable)
-        table.clear()
-        for m in message.movements:
-            table.add_row(format_date(m.day), t(f"blangko.kind.{m.kind}"), format_signed(m.quantity),
-                          ledger_view.reference(m, m.id in message.corrected), m.source, m.username, key=str(m.id))
+        table = self.query_one(PagedTable)
+        shown = self._movements[:table.page_size]
+        table.fill(((str(m.id), (format_date(m.day), t(f"blangko.kind.{m.kind}"), format_signed(m.quantity),
+                                 ledger_view.reference(m, m.id in message.corrected), m.source, m.username))
+                    for m in shown), shown[-1].id if len(self._movements) > table.page_size else None)
+        self._movements = shown
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -155,32 +159,27 @@ class BlangkoScreen(BaseScreen):
                 return False
             return (bool(self._pending or self._corrections) or None) if action == "decide" else True
         if action == "older":
-            return len(self._movements) == PAGE or None
+            return self.query_one(PagedTable).has_next or None
         if action == "newer":
-            return len(self._pages) > 1 or None
+            return self.query_one(PagedTable).has_previous or None
         return True
 
     def action_older(self) -> None:
-        if self._movements and len(self._movements) == PAGE:
-            self._pages.append(self._movements[-1].id)
-            self._load()
+        self._load(self.query_one(PagedTable).forward())
 
     def action_newer(self) -> None:
-        if len(self._pages) > 1:
-            self._pages.pop()
-            self._load()
+        self._load(self.query_one(PagedTable).back())
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def _form(self, title: str, fields: list[FormField], action, intro: str = "") -> None:
-        self.app.push_screen(FormModal(title, fields, action, intro=intro), self._after)
+        self.app.push_screen(FormModal(title, fields, action, intro=intro), lambda result: self._after(title, result))
 
-    def _after(self, result) -> None:
+    def _after(self, title: str, result) -> None:
         if result is not None:
-            self.app.notify(t("backlog.saved"))
-            self._pages = [None]
-            self._load()
+            self.app.notify(saved_message(title))
+            self._load(self.query_one(PagedTable).restart())
 
     # --- keeper's work -------------------------------------------------------------------------
     def _day_field(self) -> FormField:

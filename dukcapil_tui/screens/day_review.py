@@ -39,6 +39,7 @@ class DayReviewScreen(DayChooser, BaseScreen):
     #review-body { padding: 0 1; }
     #review-head { height: auto; }
     #review-parts { height: 1fr; }
+    #review-parts Label { width: 1fr; }  /* a long line (the sites a listing names) wraps, never cut */
     .review-title { text-style: bold; color: $accent; margin-top: 1; }
     .review-warnings { color: $warning; text-style: bold; }
     """

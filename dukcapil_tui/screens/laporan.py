@@ -116,7 +116,7 @@ class LaporanScreen(BaseScreen):
         self.query_one("#laporan-period-hint", Label).update(hint)
         today = self.app.today()
         self.query_one("#laporan-period", Input).value = (
-            today.strftime("%Y-%m") if kind == "month" else today.strftime("%d-%m-%Y"))
+            today.strftime("%Y-%m") if kind == "month" else format_date(today))
         self.action_preview()
         self._load_deadlines(key)
         self.refresh_bindings()
@@ -236,7 +236,9 @@ class LaporanScreen(BaseScreen):
             return
         self._busy = True
         self.query_one("#laporan-result", Label).update(t("laporan.exporting"))
-        self.query_one(ProgressBar).update(total=None, progress=0)
+        bar = self.query_one(ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True  # shown while an export runs (and full once it is written)
         folder = self.query_one("#laporan-folder", Input).value.strip() or None
         self._export(self._report, self._preview.period, folder)
         self.refresh_bindings()
@@ -258,6 +260,7 @@ class LaporanScreen(BaseScreen):
         self._busy = False
         result = self.query_one("#laporan-result", Label)
         if message.path is None:
+            self.query_one(ProgressBar).display = False  # no bar spinning on after a refusal
             result.update(escape(message.error))
             self.app.notify(escape(message.error), severity="error", timeout=10)
         else:

@@ -84,7 +84,11 @@ class ResidentDetailScreen(BaseScreen):
             ("resident.field.address", f"{r.address or '-'}  RT {r.rt or '-'} / RW {r.rw or '-'}"),
             ("resident.field.desa_code", f"{view.desa_name} ({r.desa_code})"),
             ("resident.field.kecamatan", f"{view.kecamatan_name} ({r.kecamatan_code})"),
-            ("resident.field.marital_status", rules.marital_label(r.marital_status)),
+            ("resident.field.marital_status", rules.marital_label(r.marital_status) if r.marital_known
+             else f"{rules.marital_label(r.marital_status)} {t('resident.assumed')}"),
+            ("resident.field.religion", r.religion.title() or t("resident.unknown_detail")),
+            ("resident.field.occupation", r.occupation or t("resident.unknown_detail")),
+            ("resident.field.citizenship", r.citizenship or t("resident.unknown_detail")),
             ("resident.field.recording_status", rules.recording_label(r.recording_status)),
             ("resident.field.life_status", rules.life_label(r.life_status)
              + (f" ({format_date(r.life_status_on)})" if r.life_status_on else "")),

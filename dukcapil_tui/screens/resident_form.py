@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Header, Input, Label, Select
 
 from dukcapil_tui.domain import nik as nik_rules
+from dukcapil_tui.domain import resident_details as details
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.formatting import format_date
 from dukcapil_tui.i18n import t
@@ -26,9 +27,10 @@ from dukcapil_tui.widgets.nik_input import NikInput
 
 TEXT_FIELDS = {  # field -> max length
     "nik": 16, "name": rules.MAX_NAME, "birth_place": rules.MAX_PLACE, "birth_date": 10,
-    "address": rules.MAX_ADDRESS, "rt": 3, "rw": 3, "life_status_on": 10,
+    "address": rules.MAX_ADDRESS, "rt": 3, "rw": 3, "life_status_on": 10, "occupation": details.MAX_OCCUPATION,
 }
 CHOICE_FIELDS = ("sex", "marital_status", "recording_status", "life_status")
+OPTIONAL_CHOICES = ("religion", "citizenship")  # blank: not known
 
 
 class ResidentFormScreen(BaseScreen):
@@ -106,6 +108,13 @@ class ResidentFormScreen(BaseScreen):
                     value=rules.ALIVE, allow_blank=False))
                 yield from self._field("life_status_on", Input(id="life_status_on", max_length=10,
                                                                placeholder=t("resident.life_date_hint")))
+            with Horizontal(classes="form-row"):
+                unknown = t("resident.unknown_detail")
+                yield from self._field("religion", Select([(r.title(), r) for r in details.RELIGIONS], id="religion",
+                                                          prompt=unknown))
+                yield from self._field("occupation", Input(id="occupation", max_length=details.MAX_OCCUPATION))
+                yield from self._field("citizenship", Select([(c, c) for c in details.CITIZENSHIPS], id="citizenship",
+                                                             prompt=unknown))
             yield Label("", id="form-message")
             with Horizontal(id="form-buttons"):
                 yield Button(t("residents.save") + " (Ctrl+S)", id="save", variant="primary")
@@ -142,6 +151,8 @@ class ResidentFormScreen(BaseScreen):
             self.query_one(f"#{name}", Input).value = str(values.get(name) or "")
         for name in CHOICE_FIELDS:
             self.query_one(f"#{name}", Select).value = values[name]
+        for name in OPTIONAL_CHOICES:
+            self.query_one(f"#{name}", Select).value = values.get(name) or Select.NULL
         desa = values["desa_code"]
         self._pending_desa = desa
         self.query_one("#kecamatan", Select).value = desa[:8]
@@ -211,7 +222,7 @@ class ResidentFormScreen(BaseScreen):
     # --- saving --------------------------------------------------------------------------
     def raw_values(self) -> dict:
         values = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
-        for name in (*CHOICE_FIELDS, "desa_code"):
+        for name in (*CHOICE_FIELDS, *OPTIONAL_CHOICES, "desa_code"):
             value = self.query_one(f"#{name}", Select).value
             values[name] = value if isinstance(value, str) else ""
         return values

@@ -24,8 +24,8 @@ from dukcapil_tui.ui.base import BaseScreen, in_db
 from dukcapil_tui.services import regions
 from dukcapil_tui.services import residents as service
 from dukcapil_tui.services.residents import Page, ResidentQuery
+from dukcapil_tui.widgets.paged_table import PagedTable
 
-PAGE_SIZE = 50
 SEARCH_DELAY = 0.25
 
 
@@ -56,9 +56,7 @@ class ResidentsScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self._index: regions.RegionIndex | None = None
-        self._cursors: list[tuple | None] = [None]  # where each page starts
         self._page: Page | None = None
-        self._token = 0
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -68,14 +66,14 @@ class ResidentsScreen(BaseScreen):
                 yield Input(placeholder=t("residents.search"), id="search", max_length=60)
                 yield Select([], prompt=t("residents.all_kecamatan"), id="kecamatan")
                 yield Select([], prompt=t("residents.all_desa"), id="desa")
-            yield DataTable(id="residents-table", cursor_type="row", zebra_stripes=True)
+            yield PagedTable(id="residents-table")
             yield Label(t("residents.loading"), id="residents-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.screen_title = t("residents.title")
         self.sub_title = t("residents.title")
-        table = self.query_one(DataTable)
+        table = self.query_one(PagedTable)
         table.add_column(t("resident.field.nik"), key="nik", width=16)
         table.add_column(t("resident.field.name"), key="name")
         table.add_column(t("residents.col.sex"), key="sex")
@@ -86,7 +84,7 @@ class ResidentsScreen(BaseScreen):
         table.add_column(t("residents.col.recording"), key="recording")
         self.query_one("#search", Input).focus()
         self._load_regions()
-        self._load_page()
+        self._load_page(table.request())
 
     # --- loading -------------------------------------------------------------------------
     @work(thread=True, group="residents-regions", exit_on_error=False)
@@ -109,37 +107,36 @@ class ResidentsScreen(BaseScreen):
             desa_code=desa if isinstance(desa, str) else None,
         )
 
-    def _load_page(self) -> None:
-        self._token += 1
-        self._fetch(self._token, self.current_query(), self._cursors[-1])
+    def _load_page(self, token: int | None) -> None:
+        if token is not None:
+            table = self.query_one(PagedTable)
+            self._fetch(token, self.current_query(), table.cursor, table.page_size)
 
     @work(thread=True, group="residents-page", exit_on_error=False)
-    def _fetch(self, token: int, query: ResidentQuery, after: tuple | None) -> None:
-        page = in_db(service.search, query, after, PAGE_SIZE)
+    def _fetch(self, token: int, query: ResidentQuery, after: tuple | None, size: int) -> None:
+        page = in_db(service.search, query, after, size)
         self.post_message(self.PageLoaded(token, page))
 
     @on(PageLoaded)
     def _page_loaded(self, message: PageLoaded) -> None:
-        if message.token != self._token:
+        if not self.query_one(PagedTable).current(message.token):
             return  # an older request finished after a newer one was made
         self._page = message.page
         self._render_page(message.page)
 
     def _render_page(self, page: Page) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(PagedTable)
         today = self.app.today()
         index = self._index
         role = self.app.actor.role if self.app.actor else None
-        table.clear()
-        for r in page.rows:
-            table.add_row(
-                r.nik, shown_name(r.name, r.name_protected, role), r.sex, format_date(r.birth_date),
-                str(rules.age_on(r.birth_date, today)),
-                index.name(r.desa_code) if index else r.desa_code,
-                index.name(r.desa_code[:8]) if index else r.desa_code[:8],
-                rules.recording_label(r.recording_status),
-                key=str(r.id),
-            )
+        table.fill(((str(r.id), (
+            r.nik, shown_name(r.name, r.name_protected, role), r.sex, format_date(r.birth_date),
+            str(rules.age_on(r.birth_date, today)),
+            index.name(r.desa_code) if index else r.desa_code,
+            index.name(r.desa_code[:8]) if index else r.desa_code[:8],
+            rules.recording_label(r.recording_status))) for r in page.rows),
+            page.next_cursor if page.has_more else None)
+        self.refresh_bindings()
         status = self.query_one("#residents-status", Label)
         if not page.rows:
             query = self.current_query()
@@ -151,14 +148,10 @@ class ResidentsScreen(BaseScreen):
             else:
                 status.update(t("residents.none"))
             return
-        text = t("residents.page", page=len(self._cursors), shown=len(page.rows))
-        if page.has_more:
-            text += " · " + t("residents.page_more")
-        status.update(text)
+        status.update(table.status(""))
 
     def _restart(self) -> None:
-        self._cursors = [None]
-        self._load_page()
+        self._load_page(self.query_one(PagedTable).restart())
 
     # --- filters -------------------------------------------------------------------------
     @on(Input.Changed, "#search")
@@ -192,26 +185,22 @@ class ResidentsScreen(BaseScreen):
         self.query_one("#search", Input).focus()
 
     def action_next_page(self) -> None:
-        if self._page and self._page.has_more and self._page.next_cursor:
-            self._cursors.append(self._page.next_cursor)
-            self._load_page()
+        self._load_page(self.query_one(PagedTable).forward())
 
     def action_prev_page(self) -> None:
-        if len(self._cursors) > 1:
-            self._cursors.pop()
-            self._load_page()
+        self._load_page(self.query_one(PagedTable).back())
 
     def action_reload(self) -> None:
-        self._load_page()
+        self._load_page(self.query_one(PagedTable).request())
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_page":
-            return bool(self._page and self._page.has_more) or None
+            return self.query_one(PagedTable).has_next or None
         if action == "prev_page":
-            return len(self._cursors) > 1 or None
+            return self.query_one(PagedTable).has_previous or None
         if action in ("new", "edit"):
             role_ok = self.app.actor is not None and self.app.actor.role in service.EDITOR_ROLES
             if not role_ok:
@@ -260,4 +249,4 @@ class ResidentsScreen(BaseScreen):
                 self._timer.stop()
             self._restart()
         else:
-            self._load_page()
+            self.action_reload()

@@ -95,6 +95,12 @@ def _devices() -> Screen:
     return DevicesScreen()
 
 
+def _audit_log() -> Screen:
+    from dukcapil_tui.screens.audit_log import AuditLogScreen
+
+    return AuditLogScreen()
+
+
 def _settings() -> Screen:
     from dukcapil_tui.screens.settings import SettingsScreen
 
@@ -117,6 +123,7 @@ SECTIONS: tuple[Section, ...] = (
             _outages),
     Section("devices", "", "section.devices", "section.devices_help", ("admin", "loket", "cetak", "blangko"),
             _devices),
+    Section("audit", "", "audit_ui.title", "audit_ui.help", ("admin",), _audit_log),
 )
 
 

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db
 from dukcapil_tui.services import settings
-from dukcapil_tui.widgets.form_modal import FormField, FormModal
+from dukcapil_tui.widgets.form_modal import FormField, FormModal, saved_message
 
 
 class SettingsScreen(BaseScreen):
@@ -69,7 +69,7 @@ class SettingsScreen(BaseScreen):
         fields = [FormField(key, settings.label(key), value=self._values.get(key, "")) for key in settings.EDITABLE]
         self.app.push_screen(
             FormModal(t("settings.title"), fields, lambda v: settings.put_many(actor, v)),
-            lambda result: result is not None and (self.app.notify(t("backlog.saved")), self._load()),
+            lambda result: result is not None and (self.app.notify(saved_message(t("settings.title"))), self._load()),
         )
 
     def action_back(self) -> None:

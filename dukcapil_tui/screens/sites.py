@@ -19,7 +19,7 @@ from dukcapil_tui.domain.formatting import format_date, format_int
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db
 from dukcapil_tui.services import devices, regions, sites, workstations
-from dukcapil_tui.widgets.form_modal import FormField, FormModal
+from dukcapil_tui.widgets.form_modal import FormField, FormModal, saved_message
 
 
 class SitesScreen(BaseScreen):
@@ -159,7 +159,7 @@ class SitesScreen(BaseScreen):
     def action_new(self) -> None:
         actor = self.app.actor
         self.app.push_screen(FormModal(t("sites.ui.new"), self._fields(None), lambda v: sites.save(actor, v)),
-                             self._saved)
+                             lambda result: self._saved(t("sites.ui.new"), result))
 
     def action_edit(self) -> None:
         row = self._site()
@@ -167,7 +167,8 @@ class SitesScreen(BaseScreen):
             return
         actor = self.app.actor
         self.app.push_screen(FormModal(t("sites.ui.edit", code=row.code), self._fields(row),
-                                       lambda v: sites.save(actor, v, row.code)), self._saved)
+                                       lambda v: sites.save(actor, v, row.code)),
+                             lambda result: self._saved(t("sites.ui.edit", code=row.code), result))
 
     def action_place(self) -> None:
         station = self._station()
@@ -178,9 +179,10 @@ class SitesScreen(BaseScreen):
         self.app.push_screen(FormModal(t("sites.ui.place_title", code=station.code), [
             FormField("site", t("sites.col.site"), "select", choices,
                       value=station.site_code or site_rules.DEFAULT_SITE),
-        ], lambda v: sites.place(actor, station.code, v["site"] or None)), self._saved)
+        ], lambda v: sites.place(actor, station.code, v["site"] or None)),
+            lambda result: self._saved(t("sites.ui.place_title", code=station.code), result))
 
-    def _saved(self, result) -> None:
+    def _saved(self, title: str, result) -> None:
         if result is not None:
-            self.app.notify(t("sites.ui.saved"))
+            self.app.notify(saved_message(title))
             self._load(self.day or self.app.today())

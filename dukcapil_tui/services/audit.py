@@ -41,12 +41,3 @@ def record(actor: Actor, action: str, entity: str, entity_id: object = None, cha
     }
     new_id = chain.append("audit", values, opening=opening)
     return AuditLog(id=new_id, user=values.pop("user_id"), **values)
-
-
-def recent(limit: int = 100, entity: str | None = None, entity_id: object = None) -> list[AuditLog]:
-    query = AuditLog.select().order_by(AuditLog.id.desc()).limit(limit)
-    if entity:
-        query = query.where(AuditLog.entity == entity)
-    if entity_id is not None:
-        query = query.where(AuditLog.entity_id == str(entity_id))
-    return list(query)

@@ -63,7 +63,7 @@ def append(actor: Actor, kind: str, quantity: int, *, reference: str = "", sourc
             "FROM blangko_movement GROUP BY day) WHERE day > ?", (day.isoformat(),)).fetchone()[0]
         floor = balance(until=day) if later is None else min(balance(until=day), later)
         if floor + signed < 0:
-            raise ServiceError(t("blangko.not_enough_then", day=day.strftime("%d-%m-%Y"), needed=format_int(-signed),
+            raise ServiceError(t("blangko.not_enough_then", day=format_date(day), needed=format_int(-signed),
                                  stock=format_int(max(floor, 0))))
     current = balance()
     if current + signed < 0:
@@ -323,7 +323,7 @@ def destroy(actor: Actor, berita_acara_no: str, day: date, spoiled_ids: list[int
     number = _check({"berita_acara_no": berita_acara_no},
                     {"berita_acara_no": "blangko.field.berita_acara"})["berita_acara_no"]
     if day > settings.office_today():
-        raise ValidationError({"day": t("blangko.destroy_future", day=day.strftime("%d-%m-%Y"))})
+        raise ValidationError({"day": t("blangko.destroy_future", day=format_date(day))})
     with database.atomic("IMMEDIATE"):
         day_lock.ensure_open(day)
         if Destruction.select().where(Destruction.berita_acara_no == number).exists():

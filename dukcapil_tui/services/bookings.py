@@ -23,6 +23,7 @@ from dukcapil_tui.services import audit, catalog, context, day_lock, import_repo
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
 from dukcapil_tui.services.queue import check_quota, next_number, record_event
 from dukcapil_tui.tabular import TabularError, describe_columns, open_table, shown
+from dukcapil_tui.domain.formatting import format_date
 
 ALIASES = {
     "TGL": "TANGGAL", "TANGGAL_KUNJUNGAN": "TANGGAL", "DATE": "TANGGAL", "TGL_BOOKING": "TANGGAL",
@@ -86,7 +87,7 @@ def _check_row(line: int, row, today: date) -> tuple[_Booking | None, BookingRej
     if day is None:
         problem = ("TANGGAL", t("field.bad_date", field="TANGGAL"))
     elif day < today:
-        problem = ("TANGGAL", t("booking.past_day", day=day.strftime("%d-%m-%Y")))
+        problem = ("TANGGAL", t("booking.past_day", day=format_date(day)))
     elif slot is None:
         problem = ("JAM", t("booking.bad_time", value=shown(row.get("JAM"))))
     elif service is None:

@@ -102,6 +102,7 @@ def _clock(text: str) -> time | None:
 RESIDENT_COLUMNS = {
     "NAMA": "name", "TMPT_LHR": "birth_place", "TGL_LHR": "birth_date", "JENIS_KLMIN": "sex",
     "KODE_DESA": "desa_code", "ALAMAT": "address", "RT": "rt", "RW": "rw", "STAT_KWN": "marital_status",
+    "AGAMA": "religion", "PEKERJAAN": "occupation", "KEWARGANEGARAAN": "citizenship",
 }
 SIAK_REGION_PARTS = ("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL")
 
@@ -131,7 +132,8 @@ def new_resident(row, nik: str, central: str, *, known_desa, known_kecamatan, to
     if not str(raw["sex"] or "").strip() and reading.sex:
         raw["sex"] = reading.sex
     if not str(raw["marital_status"] or "").strip():
-        raw["marital_status"] = "belum_kawin"
+        raw["marital_status"] = "belum_kawin"  # for the recording rules; no letter states it
+        raw["marital_known"] = False
     raw["nik"] = nik
     raw["recording_status"] = "belum" if central in card_rules.ENROLL_FAILURES else "sudah"
     cleaned, errors, _warnings = resident_rules.validate(raw, known_desa=known_desa, known_kecamatan=known_kecamatan,

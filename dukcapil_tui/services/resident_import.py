@@ -51,6 +51,9 @@ COLUMNS = {
     "STATUS_REKAM": "recording_status",
     "STATUS_HIDUP": "life_status",
     "TGL_STATUS_HIDUP": "life_status_on",
+    "AGAMA": "religion",
+    "PEKERJAAN": "occupation",
+    "KEWARGANEGARAAN": "citizenship",
 }
 REQUIRED = ("NIK", "NAMA", "TGL_LHR", "JENIS_KLMIN", "KODE_DESA", "STAT_KWN")
 
@@ -67,11 +70,15 @@ ALIASES = {
     "STATUS_KTP_EL": "STATUS_REKAM", "STATUS_KTP": "STATUS_REKAM",
     "STAT_HIDUP": "STATUS_HIDUP", "STATUS_KEHIDUPAN": "STATUS_HIDUP",
     "TGL_STATUS": "TGL_STATUS_HIDUP", "TANGGAL_STATUS_HIDUP": "TGL_STATUS_HIDUP",
+    "AGM": "AGAMA", "JENIS_PKRJN": "PEKERJAAN", "JENIS_PEKERJAAN": "PEKERJAAN", "PKRJN": "PEKERJAAN",
+    "WNI": "KEWARGANEGARAAN", "KWRGNRN": "KEWARGANEGARAAN", "WARGA_NEGARA": "KEWARGANEGARAAN",
 }
 SIAK_REGION_PARTS = ("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL")
 
 _STORED = ("name", "birth_place", "birth_date", "sex", "desa_code", "kecamatan_code", "address",
-           "rt", "rw", "marital_status", "recording_status", "life_status", "life_status_on")
+           "rt", "rw", "marital_status", "recording_status", "life_status", "life_status_on",
+           "religion", "occupation", "citizenship", "marital_known")
+_DETAILS = {"AGAMA": "religion", "PEKERJAAN": "occupation", "KEWARGANEGARAAN": "citizenship"}
 _RECORDING, _LIFE, _LIFE_ON = (_STORED.index(k) for k in ("recording_status", "life_status", "life_status_on"))
 
 
@@ -137,6 +144,7 @@ def import_residents(
         raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns)))
     has_recording = "STATUS_REKAM" in table.columns
     has_life = "STATUS_HIDUP" in table.columns
+    absent_details = tuple(name for column, name in _DETAILS.items() if column not in table.columns)
     cards = listing_cards.Planner(table.columns, today)
 
     index = regions.index()
@@ -177,12 +185,14 @@ def import_residents(
             seen[cleaned.nik] = line
             chunk.append((line, cleaned, card))
         if len(chunk) >= CHUNK:
-            _apply(actor, path, chunk, result, keep_recording=not has_recording, keep_life=not has_life)
+            _apply(actor, path, chunk, result, keep_recording=not has_recording, keep_life=not has_life,
+                   keep_details=absent_details)
             chunk = []
         if progress and result.total % 1000 == 0:
             progress(1000)
     if chunk:
-        _apply(actor, path, chunk, result, keep_recording=not has_recording, keep_life=not has_life)
+        _apply(actor, path, chunk, result, keep_recording=not has_recording, keep_life=not has_life,
+               keep_details=absent_details)
     if progress:
         progress(result.total % 1000)
     if result.rejected:
@@ -212,11 +222,12 @@ def _chunk_cache() -> Iterator[None]:
 
 
 def _apply(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, *, keep_recording: bool,
-           keep_life: bool) -> None:
+           keep_life: bool, keep_details: tuple[str, ...] = ()) -> None:
     """Write one chunk in one transaction, with one audit entry describing it; then what the
     rows' STATUS_REKAM and STATUS_HIDUP mean for the residents' cards (``listing_cards``)."""
     from dukcapil_tui.services import listing_cards
 
+    keep_at = [_STORED.index(name) for name in keep_details]
     now = str(context.now_utc())
     with _chunk_cache(), database.atomic("IMMEDIATE"):
         niks = [c.nik for _, c, _ in chunk]
@@ -243,7 +254,8 @@ def _apply(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, *
                 continue
             life_on = c.life_status_on.isoformat() if c.life_status_on else None
             values = (c.name, c.birth_place, c.birth_date.isoformat(), c.sex, c.desa_code, c.kecamatan_code,
-                      c.address, c.rt, c.rw, c.marital_status, c.recording_status, c.life_status, life_on)
+                      c.address, c.rt, c.rw, c.marital_status, c.recording_status, c.life_status, life_on,
+                      c.religion, c.occupation, c.citizenship, 1)
             old = existing.get(c.nik)
             if old is None:
                 inserts.append((str(uuid.uuid4()), c.nik, *values, actor.workstation, now, now))
@@ -253,6 +265,8 @@ def _apply(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, *
                 values = values[:_RECORDING] + (old_values[_RECORDING],) + values[_RECORDING + 1:]
             if keep_life:
                 values = values[:_LIFE] + old_values[_LIFE:_LIFE_ON + 1] + values[_LIFE_ON + 1:]
+            for at in keep_at:  # a detail the file has no column for stays as the register knows it
+                values = values[:at] + (old_values[at],) + values[at + 1:]
             if old_values[_LIFE] == rules.ALIVE and values[_LIFE] != rules.ALIVE:
                 life_left.append((resident_id, values[_LIFE]))
             elif old_values[_LIFE] != rules.ALIVE and values[_LIFE] == rules.ALIVE:

@@ -19,6 +19,7 @@ from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Resident
 from dukcapil_tui.services import audit, card_status, context, regions
 from dukcapil_tui.services.context import Actor, NotFound, require_role
+from dukcapil_tui.domain.formatting import format_date
 
 EDITOR_ROLES = ("admin", "loket")
 PAGE_SIZE = 100
@@ -221,7 +222,8 @@ def _values(data: rules.ResidentInput) -> dict:
         "kecamatan_code": data.kecamatan_code, "address": data.address, "rt": data.rt,
         "rw": data.rw, "marital_status": data.marital_status,
         "recording_status": data.recording_status, "life_status": data.life_status,
-        "life_status_on": data.life_status_on,
+        "life_status_on": data.life_status_on, "religion": data.religion, "occupation": data.occupation,
+        "citizenship": data.citizenship, "marital_known": data.marital_known,
     }
 
 
@@ -276,11 +278,12 @@ def to_form(resident: Resident) -> dict:
     """A resident's values in the shape ``create``/``update`` accept."""
     return {
         "nik": resident.nik, "name": resident.name, "birth_place": resident.birth_place,
-        "birth_date": resident.birth_date.strftime("%d-%m-%Y"), "sex": resident.sex,
+        "birth_date": format_date(resident.birth_date), "sex": resident.sex,
         "desa_code": resident.desa_code, "address": resident.address, "rt": resident.rt,
         "rw": resident.rw, "marital_status": resident.marital_status,
         "recording_status": resident.recording_status, "life_status": resident.life_status,
-        "life_status_on": resident.life_status_on.strftime("%d-%m-%Y") if resident.life_status_on else "",
+        "life_status_on": format_date(resident.life_status_on) if resident.life_status_on else "",
+        "religion": resident.religion, "occupation": resident.occupation, "citizenship": resident.citizenship,
     }
 
 

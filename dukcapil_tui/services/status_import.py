@@ -352,8 +352,8 @@ def _still_new(rows: list[_NewCard], result: StatusImport) -> list[_NewCard]:
 
 
 _RESIDENT_COLUMNS = ("uuid", "nik", "name", "birth_place", "birth_date", "sex", "desa_code", "kecamatan_code",
-                     "address", "rt", "rw", "marital_status", "recording_status", "workstation", "created_at",
-                     "updated_at")
+                     "address", "rt", "rw", "marital_status", "marital_known", "recording_status", "religion",
+                     "occupation", "citizenship", "workstation", "created_at", "updated_at")
 
 
 def _insert_residents(actor: Actor, rows: list[_NewCard], filename: str) -> dict[str, int]:
@@ -371,7 +371,8 @@ def _insert_residents(actor: Actor, rows: list[_NewCard], filename: str) -> dict
         ids[row.nik] = first + number
         values.append((first + number, str(uuid.uuid4()), data.nik, data.name, data.birth_place,
                        data.birth_date.isoformat(), data.sex, data.desa_code, data.kecamatan_code, data.address,
-                       data.rt, data.rw, data.marital_status, data.recording_status, actor.workstation, now, now))
+                       data.rt, data.rw, data.marital_status, int(data.marital_known), data.recording_status,
+                       data.religion, data.occupation, data.citizenship, actor.workstation, now, now))
     database.cursor().executemany(
         f"INSERT INTO resident (id, {', '.join(_RESIDENT_COLUMNS)}) "
         f"VALUES ({', '.join('?' * (len(_RESIDENT_COLUMNS) + 1))})",

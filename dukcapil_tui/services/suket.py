@@ -188,7 +188,9 @@ def open_count() -> int:
 # --- the letter ------------------------------------------------------------------------------
 
 def letter_text(suket: Suket) -> str:
-    """The letter as plain text, ready to print on the office's letterhead."""
+    """The letter as plain text, ready to print on the office's letterhead. What the register
+    does not know (a resident known only from a SIAK listing has no birthplace, address,
+    religion…) is left out, never guessed: the clerk writes it in by hand from the KK."""
     resident = suket.resident
     office = settings.get("office_name")
     zone = settings.office_timezone()
@@ -198,7 +200,24 @@ def letter_text(suket: Suket) -> str:
     head = settings.get("head_name") or "………………………"
     nip = settings.get("head_nip") or "………………………"
     until = _date(suket.valid_until)
+    government = settings.get("region_name")
+
+    def line(label: str, value: str) -> str:
+        return f"  {label:<20}: {value}"
+
+    known = [
+        (t("resident.field.name"), resident.name),
+        (t("resident.field.nik"), resident.nik),
+        (t("suket.birth"), ", ".join(p for p in (resident.birth_place, format_date(resident.birth_date)) if p)),
+        (t("resident.field.sex"), sex_label(resident.sex)),
+        (t("resident.field.religion"), resident.religion.title()),
+        (t("resident.field.marital_status"), marital_label(resident.marital_status) if resident.marital_known else ""),
+        (t("resident.field.occupation"), resident.occupation),
+        (t("resident.field.citizenship"), resident.citizenship),
+        (t("resident.field.address"), _address(resident, place, kecamatan)),
+    ]
     lines = [
+        *([f"PEMERINTAH {government.upper()}"] if government else []),
         office.upper(),
         "",
         t("suket.letter_title").upper(),
@@ -206,14 +225,7 @@ def letter_text(suket: Suket) -> str:
         "",
         t("suket.letter_opening"),
         "",
-        f"  {t('resident.field.name'):<20}: {resident.name}",
-        f"  {t('resident.field.nik'):<20}: {resident.nik}",
-        f"  {t('suket.birth'):<20}: "
-        f"{resident.birth_place}, {format_date(resident.birth_date)}",
-        f"  {t('resident.field.sex'):<20}: {sex_label(resident.sex)}",
-        f"  {t('resident.field.marital_status'):<20}: {marital_label(resident.marital_status)}",
-        f"  {t('resident.field.address'):<20}: {resident.address} RT {resident.rt}/RW {resident.rw}, "
-        f"{place}, Kec. {kecamatan}",
+        *(line(label, value) for label, value in known if value),
         "",
         t("suket.letter_body"),
     ]
@@ -231,6 +243,15 @@ def letter_text(suket: Suket) -> str:
         f"NIP. {nip}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _address(resident, desa: str, kecamatan: str) -> str:
+    """Street, RT/RW when known, then desa and kecamatan: "Dusun Sade RT 001/RW 002, Rembitan,
+    Kec. Pujut"; a resident from a listing: "Rembitan, Kec. Pujut"."""
+    rt_rw = "/".join(p for p in (f"RT {resident.rt}" if resident.rt else "", f"RW {resident.rw}" if resident.rw else "")
+                     if p)
+    street = " ".join(p for p in (resident.address, rt_rw) if p)
+    return ", ".join(p for p in (street, desa, f"Kec. {kecamatan}" if kecamatan else "") if p)
 
 
 def save_letter(suket: Suket, folder: Path | str | None = None) -> Path:

@@ -25,6 +25,12 @@ from dukcapil_tui.widgets.dialogs import ConfirmModal
 from dukcapil_tui.widgets.nik_input import NikInput
 
 
+def saved_message(title: str) -> str:
+    """What the screen says once a form's operation went through: which form it was
+    ("Tersimpan — Terima blangko."), never a bare "Tersimpan." after one of many forms."""
+    return t("form.saved", title=title)
+
+
 @dataclass(frozen=True)
 class FormField:
     name: str

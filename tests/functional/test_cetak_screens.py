@@ -212,6 +212,7 @@ async def test_blangko_receipt_and_count_approval(cards_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, BlangkoScreen)
+        assert [n.message for n in app._notifications][-1] == "Tersimpan — Penerimaan."
         await pilot.press("o")
         await settle(pilot)
         await type_text(pilot, "1003")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Label, OptionList
+from textual.widgets import DataTable, Input, Label, OptionList, ProgressBar
 
 from dukcapil_tui.screens.laporan import LaporanScreen
 
@@ -26,12 +26,21 @@ async def test_export_capaian_from_the_screen(app, demo_db, tmp_path):
         wajib = query_db(demo_db, "SELECT COUNT(*) FROM resident WHERE birth_date <= '2009-11-22' "
                                   "OR marital_status != 'belum_kawin'")[0][0]
         assert shown["Wajib KTP"] == f"{wajib:,}".replace(",", ".")
+        bar = screen.query_one(ProgressBar)
+        assert not bar.display  # nothing runs: no bar
         folder = screen.query_one("#laporan-folder", Input)
+        folder.value = str(tmp_path / "tidak-ada" / "kirim")  # a folder on a drive not mounted
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        result = str(screen.query_one("#laporan-result", Label).render()).replace("\n", " ")
+        assert "tidak ada (flashdisk atau folder jaringan belum terpasang?)" in result
+        assert not bar.display  # the refused export leaves no bar spinning
         folder.value = str(out)
         await pilot.press("ctrl+e")
         await settle(pilot)
         result = str(screen.query_one("#laporan-result", Label).render())
         assert "Berkas tersimpan" in result and "5202_capaian-perekaman_2026-11.xlsx" in result.replace("\n", "")
+        assert bar.display and bar.percentage == 1
     written = out / "5202_capaian-perekaman_2026-11.xlsx"
     assert written.exists()
     workbook = load_workbook(written)

@@ -234,14 +234,20 @@ async def test_edit_resident_updates_database_and_audit(app, demo_db):
         address.focus()
         address.value = ""
         await type_text(pilot, "jalan baru 7")
+        form.query_one("#religion", Select).focus()
+        await pilot.press("enter", "down", "enter")  # the first religion after "(tidak diketahui)"
+        await pilot.press("tab")
+        assert form.focused is form.query_one("#occupation", Input)
+        await type_text(pilot, "petani")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ResidentsScreen)
-    assert query_db(demo_db, "SELECT address FROM resident WHERE id = ?", resident_id) == [("JALAN BARU 7",)]
+    assert query_db(demo_db, "SELECT address, religion, occupation, citizenship FROM resident WHERE id = ?",
+                    resident_id) == [("JALAN BARU 7", "ISLAM", "PETANI", "")]
     changes = json.loads(query_db(demo_db, "SELECT changes FROM audit_log WHERE action = 'resident.update' "
                                            "AND entity_id = ?", str(resident_id))[0][0])
     assert changes["address"][1] == "JALAN BARU 7"
-    assert set(changes) == {"address"}
+    assert set(changes) == {"address", "religion", "occupation"}
 
 
 async def test_counter_role_cannot_edit_but_printing_role_can_only_read(app, demo_db):
