@@ -164,7 +164,7 @@ def test_the_day_review_reconciles_prints_with_the_ledger(admin, clock):
                                                                                                          1, 5)
     assert (p.prints, p.blanks_used, p.difference) == (3, 3, 0)
     assert (seen.handovers, seen.suket_issued, seen.suket_renewed, seen.stock_end) == (1, 1, 0, 1)
-    assert seen.queue.is_closed and seen.lock is None and seen.extra == []
+    assert seen.queue.is_closed and seen.lock is None and [s.key for s in seen.extra] == ["outages"]
     # a movement no print result explains is a difference
     with database.atomic():
         blangko.append(admin, "print_failed", 1, reference="?")
@@ -172,13 +172,11 @@ def test_the_day_review_reconciles_prints_with_the_ledger(admin, clock):
     assert day_review.review(YESTERDAY).prints.blanks_used == 0
 
 
-def test_extra_review_sections_plug_in(admin, clock):
-    section = day_review.ReviewSection("outages", "Gangguan", ("Jaringan putus 09:00–11:00",))
-    day_review.EXTRA_SECTIONS.append(lambda day: section)
-    try:
-        assert day_review.review(TODAY).extra == [section]
-    finally:
-        day_review.EXTRA_SECTIONS.clear()
+def test_extra_review_sections_plug_in(admin, clock, monkeypatch):
+    section = day_review.ReviewSection("weather", "Cuaca", ("Hujan deras 09:00–11:00",))
+    monkeypatch.setattr(day_review, "EXTRA_SECTIONS", [*day_review.EXTRA_SECTIONS, lambda day: section])
+    assert [s.key for s in day_review.review(TODAY).extra] == ["outages", "weather"]
+    assert day_review.review(TODAY).extra[-1] == section
 
 
 @pytest.mark.parametrize("language", ["en"])

@@ -234,3 +234,23 @@ def test_days_lost_per_site_count_each_hour_once(admin, clock):
     down = outages.sites_down(date(2026, 11, 1), date(2026, 11, 22))
     assert [(r.code, r.hours, r.counts["device"]) for r in down] == [("UPT-PUJUT", 62, 1)]
     assert outages.sites_down(date(2026, 11, 6), date(2026, 11, 19)) == []
+
+
+def test_the_day_review_shows_the_days_outages_and_the_devices_out(admin, clock):
+    from dukcapil_tui.services import day_review, devices
+
+    _pujut(admin)
+    _add(admin, kind="power", site="UPT-PUJUT", started="21-11-2026 10:00", ended="21-11-2026 13:15")
+    _add(admin, kind="network", started="21-11-2026 23:00")  # still open
+    devices.add(admin, {"kind": "recording_set", "serial": "SET-01", "site": "UPT-PUJUT", "day": "01-09-2026"})
+    devices.record(admin, "SET-01", "broken", {"day": "21-11-2026"})
+    (part,) = [s for s in day_review.sections(day_review.review(date(2026, 11, 21))) if s.key == "outages"]
+    assert part.title == "Gangguan dan alat: 2 gangguan hari itu, 1 alat tidak berfungsi di akhir hari"
+    assert part.lines == (
+        "listrik padam (UPT-PUJUT): 21-11-2026 10:00 WITA s.d. 21-11-2026 13:15 WITA, 3,2 jam hari itu",
+        "SET-01 di UPT-PUJUT: rusak sejak 21-11-2026")
+    assert part.warnings == ("jaringan putus (seluruh kantor): 21-11-2026 23:00 WITA s.d. masih berlangsung, "
+                             "1,0 jam hari itu",)
+    (quiet,) = [s for s in day_review.sections(day_review.review(date(2026, 11, 19))) if s.key == "outages"]
+    assert (quiet.title, quiet.lines, quiet.warnings) == (
+        "Gangguan dan alat: 0 gangguan hari itu, 0 alat tidak berfungsi di akhir hari", (), ())

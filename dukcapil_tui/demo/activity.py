@@ -13,10 +13,21 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain.residents import age_on
 from dukcapil_tui.models import AppUser, Card, Resident
-from dukcapil_tui.services import (blangko, blangko_requests, cards, context, day_review, printing, queue,
-                                   report_deadlines, settings, suket)
+from dukcapil_tui.services import (
+    blangko,
+    blangko_requests,
+    cards,
+    context,
+    day_review,
+    printing,
+    queue,
+    report_deadlines,
+    settings,
+    suket,
+)
 from dukcapil_tui.services.context import Actor, ServiceError
 
 ZONE = ZoneInfo("Asia/Makassar")
@@ -220,7 +231,8 @@ def _centre_and_print(rng, clock, day, printer, desk) -> None:
             family = rng.random() < 0.25
             printing.handover(desk, card.resident.nik, collected_by="family" if family else "resident",
                               collector_name="INAQ SAHNUN" if family else "", relation="ibu" if family else "",
-                              receipt_no=f"TT/{day:%y%m%d}/{card.id:05d}", id_checked=True)
+                              receipt_no=f"TT/{day:%y%m%d}/{card.id:05d}", id_checked=True,
+                              withdrawn=card_rules.WITHDRAWN_FOR.get(card.reason))  # the old card taken back
     still_waiting = Card.select(Card, Resident).join(Resident).where(Card.office_status == "waiting_prr").first()
     if still_waiting is not None and rng.random() < 0.3:
         try:

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import queue as queue_rules
-from dukcapil_tui.domain.formatting import format_date, format_int, format_signed
+from dukcapil_tui.domain.formatting import format_date, format_decimal, format_int, format_signed
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
@@ -45,7 +45,28 @@ class ReviewSection:
     warnings: tuple[str, ...] = ()
 
 
-EXTRA_SECTIONS: list[Callable[[date], ReviewSection]] = []
+def _outages_and_devices(day: date) -> ReviewSection:
+    """The day's outages (kind, where, from–to, hours of the day lost) and the devices out of
+    service at its end (since when). Shown, never frozen by a lock: an outage is often written
+    down after the day, when the head learns of it."""
+    from dukcapil_tui.services import devices, outages
+
+    day_outages = outages.day_rows(day)
+    out = devices.list_out_at(day)
+    lines, warnings = [], []
+    for row in day_outages:
+        line = t("review.outage_line", kind=t(f"outage.kind.{row.kind}"), scope=outages.describe_scope(row.site_code),
+                 start=outages.when(row.started_at),
+                 end=outages.when(row.ended_at) if row.ended_at else t("review.outage_open"),
+                 hours=format_decimal(row.hours, 1))
+        (warnings if row.open else lines).append(line)
+    lines += [t("review.device_out", name=row.name or row.serial, site=row.site_code,
+                status=t(f"device.status.{row.status}"), since=format_date(row.since)) for row in out]
+    return ReviewSection("outages", t("review.outages", outages=len(day_outages), devices=len(out)),
+                         tuple(lines), tuple(warnings))
+
+
+EXTRA_SECTIONS: list[Callable[[date], ReviewSection]] = [_outages_and_devices]
 
 
 @dataclass(frozen=True)
