@@ -4,8 +4,13 @@ the result back (once), and refuse what was changed or made for another office."
 from __future__ import annotations
 
 import json
+import os
+import signal
 import stat
-from datetime import date, datetime, timedelta
+import subprocess
+import sys
+import textwrap
+from datetime import date, datetime
 
 import pytest
 
@@ -112,7 +117,8 @@ def test_the_round_trip_merges_recordings_newcomers_and_edits_once(town, tmp_pat
     assert (merged.days, merged.kecamatan, merged.desa, len(merged.recorded)) == (2, 1, 2, 3)
     assert (merged.newcomers, merged.edits, merged.conflicts) == (1, 1, [])
     assert merged.by_day_and_desa() == [(date(2026, 11, 23), DESA_RMB, 1), (date(2026, 11, 24), DESA_KUTA, 2)]
-    merged_cards = {c.uuid: (c.workstation, c.recorded_at) for c in Card.select().where(Card.uuid.in_(list(field_cards)))}
+    merged_cards = {c.uuid: (c.workstation, c.recorded_at)
+                    for c in Card.select().where(Card.uuid.in_(list(field_cards)))}
     assert merged_cards == field_cards  # the laptop's UUIDs, workstation and times
     assert Card.select().count() == cards_before + 3
     baiq = Resident.get(Resident.uuid == newcomer.uuid)
@@ -281,3 +287,57 @@ def test_merging_needs_an_admin(town, tmp_path, clock, office):
         field_merge.merge(clerk, result.path)
     with pytest.raises(PermissionDenied):
         field_package.prepare(clerk, [DESA_RMB], LAPTOP, tmp_path / "p.dkf")
+
+
+KILLED_MERGE = textwrap.dedent("""
+    import sys, time
+    from dukcapil_tui.db import open_database
+    from dukcapil_tui.models import AppUser
+    from dukcapil_tui.services import card_status, field_merge
+    from dukcapil_tui.services.context import Actor
+
+    open_database(sys.argv[1])
+    original = card_status.create_many
+    calls = []
+
+    def slow(*args, **kwargs):
+        created = original(*args, **kwargs)
+        calls.append(created)
+        if len(calls) == 2:  # the newcomer, an edit and two recordings are written: stop here
+            print("inside", flush=True)
+            time.sleep(60)
+        return created
+
+    card_status.create_many = slow
+    user = AppUser.get(AppUser.username == "admin")
+    field_merge.merge(Actor(user.id, "admin", "admin", "TEST-01"), sys.argv[2])
+""")
+
+
+def test_a_merge_killed_halfway_leaves_nothing_and_runs_again_whole(town, tmp_path, clock, office):
+    done = prepare(tmp_path)
+    _field, result, newcomer = record_in_the_field(tmp_path, town, clock, done)
+    database.close()
+    merging = subprocess.Popen([sys.executable, "-c", KILLED_MERGE, str(office), str(result.path)],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert merging.stdout.readline().strip() == "inside"
+        os.kill(merging.pid, signal.SIGKILL)
+    finally:
+        merging.kill()
+        merging.wait()
+    use(office)
+    assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert Card.select().count() == 0
+    assert not Resident.select().where(Resident.uuid == newcomer.uuid).exists()
+    assert Resident.get_by_id(town["inaq"].id).address == "DUSUN AIK"
+    assert FieldMerge.select().count() == 0
+    assert not AuditLog.select().where(AuditLog.action.in_(("field.merge", "card.create"))).exists()
+    audit_before = AuditLog.select().count()
+
+    merged = field_merge.merge(office_admin(), result.path)
+    assert (len(merged.recorded), merged.newcomers, merged.edits) == (3, 1, 1)
+    assert AuditLog.select().count() > audit_before
+    from dukcapil_tui.services import chain, check
+
+    assert check.run_checks() == [] and chain.verify_all() == []

@@ -42,7 +42,7 @@ def prepare(state: State, desa_codes: tuple[str, ...], laptop: str, site_code: s
     done = field_package.prepare(actor, list(desa_codes), laptop, target, Path(key_out) if key_out else None,
                                  site_code=site_code)
     click.echo(t("fieldcli.prepared", path=done.path, desa=len(done.desa), residents=done.residents,
-                 belum=done.belum_rekam, key=done.key_path))
+                 belum=done.belum_rekam, key_path=done.key_path))
 
 
 @field_group.command("open")

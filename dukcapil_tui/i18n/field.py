@@ -58,8 +58,8 @@ MESSAGES = {
                               "NIK {nik} is not in this package; register them as a newcomer first."),
     "fieldwork.note": ("perekaman keliling", "field recording"),
     # --- command line ---
-    "fieldcli.prepared": ("Paket {path} dibuat: {desa} desa, {residents} penduduk, {belum} belum rekam.\nKunci: {key} (bawa terpisah dari paket; tanpa kunci paket tidak dapat dibuka).",
-                          "Package {path} made: {desa} desa, {residents} residents, {belum} not recorded.\nKey: {key} (carry it apart from the package; without it the package cannot be opened)."),
+    "fieldcli.prepared": ("Paket {path} dibuat: {desa} desa, {residents} penduduk, {belum} belum rekam.\nKunci: {key_path} (bawa terpisah dari paket; tanpa kunci paket tidak dapat dibuka).",
+                          "Package {path} made: {desa} desa, {residents} residents, {belum} not recorded.\nKey: {key_path} (carry it apart from the package; without it the package cannot be opened)."),
     "fieldcli.opened": ("Basis data lapangan {path} dibuat untuk laptop {laptop} ({office}): {desa}, {residents} penduduk, {belum} belum rekam.",
                         "Field database {path} made for laptop {laptop} ({office}): {desa}, {residents} residents, {belum} not recorded."),
     "fieldcli.recorded": ("Direkam: {nik} {name} ({laptop}).", "Recorded: {nik} {name} ({laptop})."),
