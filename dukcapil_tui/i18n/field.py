@@ -57,6 +57,7 @@ MESSAGES = {
     "fieldwork.unknown_nik": ("NIK {nik} tidak ada di paket ini; daftarkan sebagai penduduk baru dulu.",
                               "NIK {nik} is not in this package; register them as a newcomer first."),
     "fieldwork.note": ("perekaman keliling", "field recording"),
+    "fieldcli.title": ("MODE LAPANGAN, laptop {laptop}", "FIELD MODE, laptop {laptop}"),
     # --- command line ---
     "fieldcli.prepared": ("Paket {path} dibuat: {desa} desa, {residents} penduduk, {belum} belum rekam.\nKunci: {key_path} (bawa terpisah dari paket; tanpa kunci paket tidak dapat dibuka).",
                           "Package {path} made: {desa} desa, {residents} residents, {belum} not recorded.\nKey: {key_path} (carry it apart from the package; without it the package cannot be opened)."),
