@@ -341,3 +341,35 @@ def test_a_merge_killed_halfway_leaves_nothing_and_runs_again_whole(town, tmp_pa
     from dukcapil_tui.services import chain, check
 
     assert check.run_checks() == [] and chain.verify_all() == []
+
+
+def test_a_newcomer_the_office_registered_meanwhile_and_a_death_are_conflicts(town, tmp_path, clock, office):
+    done = prepare(tmp_path)
+    field, result, newcomer = record_in_the_field(tmp_path, town, clock, done)
+    # Meanwhile at the office: the newcomer registered at the desk, Lalu reported dead.
+    twin = add_resident(office_admin(), newcomer.nik, "BAIQ PENDATANG", DESA_KUTA, "06-06-2000", sex="P")
+    lalu = Resident.get_by_id(town["lalu"].id)
+    residents.update(office_admin(), lalu.id, {**residents.to_form(lalu), "life_status": "mati",
+                                               "life_status_on": "20-11-2026"}, TODAY)
+    merged = field_merge.merge(office_admin(), result.path)
+    details = {c.kind: c.detail for c in merged.conflicts}
+    assert details == {
+        "newcomer": "penduduk baru tidak ditambahkan: NIK ini sudah terdaftar di kantor atas nama BAIQ PENDATANG; "
+                    "perekamannya dicatat pada data kantor",
+        "not_alive": "perekaman tidak dicatat: status hidup penduduk ini di kantor Mati"}
+    assert not Resident.select().where(Resident.uuid == newcomer.uuid).exists()
+    assert Card.select().where(Card.resident == twin.id).count() == 1  # the recording found the office's record
+    assert Card.select().where(Card.resident == lalu.id).count() == 0
+    assert len(merged.recorded) == 2
+
+
+def test_prepare_never_writes_over_an_earlier_package_and_a_bad_key_file_is_refused(town, tmp_path):
+    first = prepare(tmp_path)
+    second = prepare(tmp_path)
+    assert (second.path.name, second.key_path.name) == ("paket_v2.dkf", "paket_v2.kunci")
+    assert first.path.read_bytes() != second.path.read_bytes()
+    bad = tmp_path / "bukan.kunci"
+    bad.write_text("kata sandi\n", encoding="utf-8")
+    with pytest.raises(ServiceError) as caught:
+        field_package.read_package(first.path, bad)
+    assert str(caught.value) == f"Berkas {bad} bukan berkas kunci paket lapangan."

@@ -49,7 +49,7 @@ MESSAGES = {
     "fieldmerge.col.life_status": ("Status hidup", "Life status"),
     "fieldmerge.col.life_status_on": ("Tanggal status hidup", "Life status date"),
     "fieldmerge.unknown_resident": ("perekaman tidak dicatat: penduduk ini tidak ada di kantor", "recording not merged: the office does not hold this resident"),
-    "fieldmerge.not_alive": ("perekaman tidak dicatat: menurut kantor penduduk ini {status}", "recording not merged: the office has this resident as {status}"),
+    "fieldmerge.not_alive": ("perekaman tidak dicatat: status hidup penduduk ini di kantor {status}", "recording not merged: the office has this resident's life status as {status}"),
     "fieldmerge.recorded_twice": ("direkam dua kali: kartu di kantor (direkam {day} di {where}, {status}) tetap, perekaman keliling tidak dicatat",
                                   "recorded twice: the office's card (recorded {day} at {where}, {status}) stays, the field recording is not merged"),
     "fieldmerge.recorded_where": ("Perekaman keliling {desa} ({laptop})", "Field recording {desa} ({laptop})"),
