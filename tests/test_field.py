@@ -373,3 +373,20 @@ def test_prepare_never_writes_over_an_earlier_package_and_a_bad_key_file_is_refu
     with pytest.raises(ServiceError) as caught:
         field_package.read_package(first.path, bad)
     assert str(caught.value) == f"Berkas {bad} bukan berkas kunci paket lapangan."
+
+
+def test_a_drive_on_days_the_head_locked_is_shown_beside_them_not_a_change(town, tmp_path, clock, office):
+    from dukcapil_tui.services import check, day_review
+
+    done = prepare(tmp_path)
+    _field, result, _ = record_in_the_field(tmp_path, town, clock, done)  # 23 and 24-11-2026
+    clock.set(datetime(2026, 11, 25, 10, 0))  # 18:00 WITA: the head locks the drive's second day
+    day_review.lock(office_admin(), date(2026, 11, 24), confirmed=True)
+    clock.set(datetime(2026, 11, 26, 1, 0))
+    merged = field_merge.merge(office_admin(), result.path)
+    assert len(merged.recorded) == 3
+    seen = day_review.review(date(2026, 11, 24))
+    assert seen.recordings == [] and sum(n for _, n in seen.listed) == 2
+    assert day_review.changed_since_lock() == [] and check.run_checks() == []
+    # a day with nothing but the drive's recordings is no office day waiting for the head's review
+    assert day_review.unlocked_days_with_work(date(2026, 11, 26)) == []
