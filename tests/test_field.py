@@ -390,3 +390,15 @@ def test_a_drive_on_days_the_head_locked_is_shown_beside_them_not_a_change(town,
     assert day_review.changed_since_lock() == [] and check.run_checks() == []
     # a day with nothing but the drive's recordings is no office day waiting for the head's review
     assert day_review.unlocked_days_with_work(date(2026, 11, 26)) == []
+
+
+def test_a_key_that_cannot_be_written_leaves_no_package_and_no_record(town, tmp_path):
+    from dukcapil_tui.models import FieldPackage
+
+    (tmp_path / "berkas").write_text("bukan folder", encoding="utf-8")
+    with pytest.raises(ServiceError):
+        field_package.prepare(office_admin(), [DESA_RMB], LAPTOP, tmp_path / "paket.dkf",
+                              tmp_path / "berkas" / "paket.kunci")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".dkf", ".kunci")) == []
+    assert FieldPackage.select().count() == 0
+    assert not AuditLog.select().where(AuditLog.action == "field.prepare").exists()

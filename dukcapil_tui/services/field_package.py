@@ -123,24 +123,33 @@ def prepare(actor: Actor, desa_codes: list[str], laptop: str, out: Path, key_out
                "residents": residents, "belum_rekam": belum, "prepared_by": actor.username, "prepared_on": str(today)}
     key = field_crypto.package_key(office_secret(), package_uuid)
     sealed = field_crypto.seal(header, payload, key)
-    with database.atomic("IMMEDIATE"):
-        FieldPackage.create(uuid=package_uuid, created_at=now, username=actor.username, workstation=actor.workstation,
-                            laptop=laptop, site_code=site, desa_codes=",".join(codes), residents=len(residents))
-        audit.record(actor, "field.prepare", "field_package", package_uuid, {
-            "laptop": laptop, "site": site, "desa": codes, "residents": len(residents), "belum_rekam": len(belum)})
-        path = _write(Path(out), sealed)
-        key_path = _write(Path(key_out) if key_out else path.with_suffix(".kunci"),
-                          field_crypto.key_text(package_uuid, key).encode("ascii"))
+    written: list[Path] = []
+    try:
+        with database.atomic("IMMEDIATE"):
+            FieldPackage.create(uuid=package_uuid, created_at=now, username=actor.username,
+                                workstation=actor.workstation, laptop=laptop, site_code=site,
+                                desa_codes=",".join(codes), residents=len(residents))
+            audit.record(actor, "field.prepare", "field_package", package_uuid, {
+                "laptop": laptop, "site": site, "desa": codes, "residents": len(residents), "belum_rekam": len(belum)})
+            path = _write(Path(out), sealed, written)
+            key_path = _write(Path(key_out) if key_out else path.with_suffix(".kunci"),
+                              field_crypto.key_text(package_uuid, key).encode("ascii"), written)
+    except BaseException:
+        for leftover in written:  # no package without its record, no key without its package
+            leftover.unlink(missing_ok=True)
+        raise
     return Prepared(package_uuid, path, key_path, [(d.code, d.name) for d in desas], len(residents), len(belum))
 
 
-def _write(target: Path, content: bytes) -> Path:
-    """Write a private file at ``target`` or its first free numbered name (never over an earlier one)."""
+def _write(target: Path, content: bytes, written: list[Path]) -> Path:
+    """Write a private file at ``target`` or its first free numbered name (never over an earlier
+    one); ``written`` gets its path as soon as the name is reserved."""
     from dukcapil_tui.files import ensure_folder, os_reason, reserve
 
     ensure_folder(target.parent)
     try:
         path = reserve(target)
+        written.append(path)
         with private.open_private(path, "wb") as handle:
             handle.write(content)
             handle.flush()
@@ -271,9 +280,15 @@ def write_result(actor: Actor, out: Path) -> Result:
                      "office": header["office"], "office_name": header["office_name"], "laptop": header["laptop"],
                      "created_at": str(now)}
     sealed = field_crypto.seal(result_header, payload, key)
-    with database.atomic("IMMEDIATE"):
-        audit.record(actor, "field.result", "field_package", header["package"], {
-            "result": result_header["result"], "recordings": len(payload["recordings"]),
-            "newcomers": len(payload["newcomers"]), "edits": len(payload["edits"])})
-        path = _write(Path(out), sealed)
+    written: list[Path] = []
+    try:
+        with database.atomic("IMMEDIATE"):
+            audit.record(actor, "field.result", "field_package", header["package"], {
+                "result": result_header["result"], "recordings": len(payload["recordings"]),
+                "newcomers": len(payload["newcomers"]), "edits": len(payload["edits"])})
+            path = _write(Path(out), sealed, written)
+    except BaseException:
+        for leftover in written:
+            leftover.unlink(missing_ok=True)
+        raise
     return Result(path, len(payload["recordings"]), len(payload["newcomers"]), len(payload["edits"]))
