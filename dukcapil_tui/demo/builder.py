@@ -135,6 +135,9 @@ def build_demo(
         from dukcapil_tui.demo.activity import generate_activity
 
         generate_activity(random.Random(seed + 1), today)
+        from dukcapil_tui.demo.field_sample import merge_first_drive
+
+        merge_first_drive(tmp, today)
     with database.atomic():
         Setting.insert(key=DEMO_MARK, value=str(seed)).on_conflict_replace().execute()
         Setting.insert(key=DEMO_DAY, value=today.isoformat()).on_conflict_replace().execute()
