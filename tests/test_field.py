@@ -123,6 +123,10 @@ def test_the_round_trip_merges_recordings_newcomers_and_edits_once(town, tmp_pat
     assert Card.select().count() == cards_before + 3
     baiq = Resident.get(Resident.uuid == newcomer.uuid)
     assert (baiq.name, baiq.workstation, baiq.recording_status) == ("BAIQ PENDATANG", LAPTOP, "sudah")
+    # registered BELUM REKAM, SUDAH REKAM by the merged card (as at the counter), both audited
+    entries = AuditLog.select().where((AuditLog.entity == "resident") & (AuditLog.entity_id == str(baiq.id)))
+    baiq_audit = [(a.action, json.loads(a.changes).get("recording_status")) for a in entries]
+    assert baiq_audit == [("resident.create", [None, "belum"]), ("resident.update", ["belum", "sudah"])]
     assert Resident.get_by_id(town["amaq"].id).recording_status == "sudah"
     assert Resident.get_by_id(town["inaq"].id).address == "DUSUN SADE"
     assert Resident.get_by_id(town["inaq"].id).recording_status == "belum"

@@ -113,7 +113,10 @@ def merge(actor: Actor, path: Path | str, *, today: date | None = None) -> Merge
         if earlier is not None:
             merged.already_merged_at = earlier.merged_at
             return merged
+        recorded = {r["resident_uuid"] for r in payload.get("recordings", [])}
         for newcomer in payload.get("newcomers", []):
+            if newcomer["uuid"] in recorded:  # SUDAH REKAM once their card is merged, not before
+                newcomer = {**newcomer, "recording_status": "belum"}
             _newcomer(actor, newcomer, today, merged)
         for edit in payload.get("edits", []):
             _edit(actor, edit, today, merged)
