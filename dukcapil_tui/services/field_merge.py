@@ -120,9 +120,9 @@ def merge(actor: Actor, path: Path | str, *, today: date | None = None) -> Merge
             _newcomer(actor, newcomer, today, merged)
         for edit in payload.get("edits", []):
             _edit(actor, edit, today, merged)
-        zone = settings.office_timezone()
+        zone, site = settings.office_timezone(), _site(payload.get("site"), header)
         for recording in payload.get("recordings", []):
-            _recording(actor, recording, header, _site(payload.get("site"), header), zone, merged)
+            _recording(actor, recording, header, site, zone, merged)
         FieldMerge.create(result_uuid=header["result"], package_uuid=header["package"], laptop=merged.laptop,
                           merged_at=context.now_utc(), username=actor.username, workstation=actor.workstation,
                           summary=json.dumps(merged.summary()))
