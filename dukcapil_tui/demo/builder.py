@@ -47,7 +47,7 @@ _FULL_NAMES = {
     "blangko1": "Siti Khotimah",
 }
 DEMO_MARK = "demo_seed"
-# The demo office's field key is the same in every demo (a real office's is random, migration 12),
+# The demo office's field key is the same in every demo (a real office's is random, migration 13),
 # so the field result in sample_data/ merges into any fresh demo. Never use it for real data.
 DEMO_FIELD_SECRET = hashlib.sha256(b"dukcapil-tui demo office field key").hexdigest()
 DEMO_DAY = "demo_day"  # the office-local day the demo's queue and history were built for

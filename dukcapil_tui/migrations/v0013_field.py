@@ -1,4 +1,4 @@
-"""Migration 12: recording in the field (perekaman keliling).
+"""Migration 13: recording in the field (perekaman keliling).
 
 - ``field_key``: the office's field secret (32 random bytes, hex), one row. Every field package's
   key is derived from it with HKDF (``services/field_crypto``); it never leaves the office
