@@ -69,6 +69,11 @@ class DukcapilApp(App):
             if database.obj is not None:
                 database.close()  # workers open their own connections
         self.title = self.office_settings.get("office_name") or t("app.title")
+        if "field_package" in self.office_settings:  # a field laptop's database (perekaman keliling)
+            import json
+
+            laptop = json.loads(self.office_settings["field_package"])["laptop"]
+            self.title += " — " + t("fieldcli.title", laptop=laptop)
         from dukcapil_tui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen())

@@ -362,6 +362,47 @@ class RecordingSite(BaseModel):
 ALL_MODELS += [RecordingSite]
 
 
+class FieldKey(BaseModel):
+    """The office's field secret (one row): every field package's key is derived from it."""
+
+    secret = CharField()
+
+
+class FieldPackage(BaseModel):
+    """A field package this office prepared for a laptop."""
+
+    uuid = CharField(primary_key=True)
+    created_at = DateTimeField()
+    username = CharField()
+    workstation = CharField()
+    laptop = CharField()  # the laptop's workstation code: its recordings carry it
+    site_code = CharField(null=True)
+    desa_codes = TextField()  # comma-separated
+    residents = IntegerField()
+
+
+class FieldMerge(BaseModel):
+    """A field result merged back; a second merge of the same file adds nothing."""
+
+    result_uuid = CharField(unique=True)
+    package_uuid = CharField()
+    laptop = CharField()
+    merged_at = DateTimeField()
+    username = CharField()
+    workstation = CharField()
+    summary = TextField(default="{}")
+
+
+class FieldBase(BaseModel):
+    """In a field database: a resident as the package carried them (JSON), to find field edits."""
+
+    uuid = CharField(primary_key=True)
+    data = TextField()
+
+
+ALL_MODELS += [FieldKey, FieldPackage, FieldMerge, FieldBase]
+
+
 class DayLock(BaseModel):
     """A day the head locked after reviewing it; an admin's unlock (with a reason) ends it. A
     day's earlier locks stay as its history."""

@@ -246,7 +246,8 @@ def test_a_listing_bringing_cards_recorded_elsewhere_on_a_locked_day_is_shown_no
     assert seen.recordings == [] and seen.listed == [(dinas, 1)]
     lines = next(s for s in day_review.sections(seen) if s.key == "recordings").lines
     assert lines == ("Tidak ada perekaman.",
-                     f"Diketahui dari daftar SIAK (direkam di tempat lain hari itu, tidak ikut dikunci): 1 — {dinas} 1")
+                     f"Diketahui kemudian dari daftar SIAK dan perekaman keliling (direkam di tempat lain hari itu, "
+                     f"tidak ikut dikunci): 1 — {dinas} 1")
     assert day_review.changed_since_lock() == []
     # the office's own recording on the locked day, written around the services: a change
     other = Resident.get(Resident.id != resident.id) if Resident.select().count() > 1 else add_card().resident

@@ -12,7 +12,8 @@ import pytest
 from conftest import actor
 from dukcapil_tui import reports
 from dukcapil_tui.domain.problems import PermissionDenied
-from dukcapil_tui.services import bookings, capaian, cetak_figures, resident_import, status_import, unsent
+from dukcapil_tui.services import (bookings, capaian, cetak_figures, field_merge, field_package, resident_import,
+                                   status_import, unsent)
 from dukcapil_tui.services.context import ROLES
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -29,6 +30,8 @@ RUNS = {
     "export belum-rekam": lambda who: reports.require_allowed("belum-rekam", who),
     "export menunggu-kartu": lambda who: reports.require_allowed("menunggu-kartu", who),
     "export capaian": lambda who: reports.require_allowed("capaian", who),
+    "field prepare": lambda who: field_package.prepare(who, [], "KLL-01", Path(MISSING)),
+    "field merge": lambda who: field_merge.merge(who, MISSING),
 }
 
 

@@ -41,8 +41,8 @@ def demo(demo_template, tmp_path, monkeypatch):
 def test_every_file_is_described_in_the_readme():
     readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
     files = sorted(p.name for p in SAMPLES.iterdir() if p.name != "README.md")
-    assert files == ["booking_online.csv", "dak2_wajib_ktp.csv", "siak_cetak_desa.csv", "siak_penduduk.csv",
-                     "siak_penduduk.xlsx", "siak_status_ktp.csv"]
+    assert files == ["booking_online.csv", "dak2_wajib_ktp.csv", "hasil_keliling_kll02.dkf", "siak_cetak_desa.csv",
+                     "siak_penduduk.csv", "siak_penduduk.xlsx", "siak_status_ktp.csv"]
     for name in files:
         assert f"sample_data/{name}" in readme, name
 

@@ -55,6 +55,7 @@ from dukcapil_tui.cli import (  # noqa: E402  (registers subcommands)
     blangko, board, cetak, devices, export, handling, head, office, outages, queue, residents, sites, users,
     workstations,
 )
+from dukcapil_tui.cli import field as field_cli  # noqa: E402
 
 cli.add_command(office.locate)
 cli.add_command(office.init)
@@ -82,6 +83,7 @@ cli.add_command(head.day_group)
 cli.add_command(head.suket_group)
 cli.add_command(head.report_group)
 cli.add_command(sites.sites_group)
+cli.add_command(field_cli.field_group)
 cli.add_command(cetak.mark_sent)
 cli.add_command(outages.outage_group)
 cli.add_command(devices.device_group)

@@ -7,6 +7,7 @@ kecamatan (most were first registered where they live), and come in a realistic 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import secrets
@@ -46,6 +47,9 @@ _FULL_NAMES = {
     "blangko1": "Siti Khotimah",
 }
 DEMO_MARK = "demo_seed"
+# The demo office's field key is the same in every demo (a real office's is random, migration 13),
+# so the field result in sample_data/ merges into any fresh demo. Never use it for real data.
+DEMO_FIELD_SECRET = hashlib.sha256(b"dukcapil-tui demo office field key").hexdigest()
 DEMO_DAY = "demo_day"  # the office-local day the demo's queue and history were built for
 
 # (lowest age, highest age, weight): a young population like Lombok Tengah's.
@@ -123,6 +127,7 @@ def build_demo(
     for username, _password, role in DEMO_LOGINS[1:]:
         users.create_user(actor, username, _FULL_NAMES[username], role, secrets.token_urlsafe(16))
     _demo_passwords()
+    _demo_field_key(actor)
     rng = random.Random(seed)
     with _bulk_load("resident"):
         generate_residents(rng, residents, today, workstation, progress)
@@ -130,6 +135,9 @@ def build_demo(
         from dukcapil_tui.demo.activity import generate_activity
 
         generate_activity(random.Random(seed + 1), today)
+        from dukcapil_tui.demo.field_sample import merge_first_drive
+
+        merge_first_drive(tmp, today)
     with database.atomic():
         Setting.insert(key=DEMO_MARK, value=str(seed)).on_conflict_replace().execute()
         Setting.insert(key=DEMO_DAY, value=today.isoformat()).on_conflict_replace().execute()
@@ -154,6 +162,14 @@ def _demo_passwords() -> None:
         for username, password, _role in DEMO_LOGINS:
             AppUser.update(password_hash=passwords.hash_password(password)).where(
                 AppUser.username == username).execute()
+
+
+def _demo_field_key(actor) -> None:
+    from dukcapil_tui.models import FieldKey
+
+    with database.atomic():
+        FieldKey.update(secret=DEMO_FIELD_SECRET).where(FieldKey.id == 1).execute()
+        audit.record(actor, "field.key", "field_key", 1, {"demo": True})
 
 
 def _forget_enrolment(path: Path) -> None:

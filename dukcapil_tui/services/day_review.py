@@ -147,18 +147,33 @@ def _one(sql: str, params: tuple) -> int:
     return database.execute_sql(sql, params).fetchone()[0] or 0
 
 
+# A card a field drive's merge made (services.field_merge): recorded that day on a laptop away
+# from the office, brought in later -- like a listing's card, shown beside the day's own, never
+# a change of a locked day.
+_FIELD_CARD = "EXISTS (SELECT 1 FROM card_event e WHERE e.card_id = c.id AND e.source = 'keliling')"
+
+
+def origin_condition(origin: str) -> str:
+    """SQL on ``card c``: the office's own recordings (``loket``) or those brought in later
+    (``siak``: from a SIAK listing or a field drive's result)."""
+    if origin == "loket":
+        return f"(c.origin = 'loket' AND NOT {_FIELD_CARD})"
+    return f"(c.origin = 'siak' OR {_FIELD_CARD})"
+
+
 def recordings_by_site(first: date, last: date, origin: str = "loket") -> list[tuple[str, int]]:
     """New recordings (reason baru) made on the office days ``first``..``last``, by recording
     site (its registered name), most first. ``origin`` loket: the office's own recordings, the
-    day's work the head locks; siak: cards a SIAK listing brought in later, recorded that day
-    elsewhere (a UPT, a mobile unit) -- news from the centre, shown but never locked."""
+    day's work the head locks; siak: cards a SIAK listing or a field drive's result brought in
+    later, recorded that day elsewhere (a UPT, a mobile unit) -- shown but never locked."""
     start, end = settings.utc_bounds(first, last)
     reasons = ", ".join("?" * len(card_rules.RECORDING_REASONS))
     return [(where or "-", n) for where, n in database.execute_sql(
         "SELECT COALESCE(s.name, c.recorded_where), COUNT(*) FROM card c "
         "LEFT JOIN recording_site s ON s.code = c.site_code "
-        f"WHERE c.recorded_at >= ? AND c.recorded_at < ? AND c.origin = ? AND c.reason IN ({reasons}) "
-        "GROUP BY 1 ORDER BY 2 DESC, 1", (start, end, origin, *card_rules.RECORDING_REASONS)).fetchall()]
+        f"WHERE c.recorded_at >= ? AND c.recorded_at < ? AND {origin_condition(origin)} "
+        f"AND c.reason IN ({reasons}) "
+        "GROUP BY 1 ORDER BY 2 DESC, 1", (start, end, *card_rules.RECORDING_REASONS)).fetchall()]
 
 
 def _queue(day: date) -> QueueDay:
@@ -282,8 +297,9 @@ def unlocked_days_with_work(today: date, days: int = 14) -> list[date]:
     from dukcapil_tui.domain.formatting import to_local
 
     zone = settings.office_timezone()
-    for (at,) in database.execute_sql("SELECT recorded_at FROM card WHERE recorded_at >= ? AND recorded_at < ? "
-                                      "AND origin = 'loket'", (start, end)).fetchall():
+    own = origin_condition("loket")
+    for (at,) in database.execute_sql(f"SELECT c.recorded_at FROM card c WHERE c.recorded_at >= ? "
+                                      f"AND c.recorded_at < ? AND {own}", (start, end)).fetchall():
         moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
         zone_days.add(to_local(moment, zone).date())
     return sorted(zone_days - day_lock.locked_days(first, last))

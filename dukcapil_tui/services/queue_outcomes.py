@@ -48,27 +48,34 @@ def request_reprint(actor: Actor, ticket: Ticket, service: Service, card_reason:
 def record_biometrics(actor: Actor, ticket: Ticket, service: Service) -> Card:
     if ticket.resident_id is None:
         raise ServiceError(t("queue.recorded_needs_resident"))
-    resident = ticket.resident
+    return record_resident(actor, ticket.resident, reason=service.card_reason or "baru",
+                           note=rules.label(service.prefix, ticket.number), ticket_id=ticket.id)
+
+
+def record_resident(actor: Actor, resident: Resident, *, reason: str = "baru", note: str = "",
+                    ticket_id: int | None = None) -> Card:
+    """A biometric recording of ``resident`` (at a counter, or in the field): refused for the
+    dead or moved, below the recording age, or while a card is on its way; a card the centre
+    failed is replaced. The resident becomes SUDAH REKAM; the card is BIO_CAPTURED at the
+    workstation's recording site. Call inside the caller's transaction."""
     refuse_if_not_alive(resident)
     today = settings.office_today()
     age = resident_rules.age_on(resident.birth_date, today)
     if not resident_rules.may_record(resident.birth_date, resident.marital_status, today):
         raise ServiceError(t("queue.warn_too_young", age=age, min=resident_rules.RECORDING_MIN_AGE))
     now = context.now_utc()
-    label = rules.label(service.prefix, ticket.number)
     previous = (Card.select().where((Card.resident == resident.id) & Card.office_status.in_(card_rules.OPEN_STATUSES))
                 .order_by(Card.id.desc()).first())
     if previous is not None and previous.office_status != "needs_rerecording":
         raise ServiceError(t("queue.card_open", status=t(f"cards.office.{previous.office_status}")))
     if previous is not None:
         # Re-recorded after a failed enrolment: the old card is replaced.
-        card_status.change(actor, previous, "perekaman", "card.replaced", office="replaced", note=label,
-                           detail={"ticket": ticket.id})
+        card_status.change(actor, previous, "perekaman", "card.replaced", office="replaced", note=note,
+                           detail={"ticket": ticket_id})
     if resident.recording_status != "sudah":
         Resident.update(recording_status="sudah", updated_at=now).where(Resident.id == resident.id).execute()
         audit.record(actor, "resident.update", "resident", resident.id,
-                     {"recording_status": [resident.recording_status, "sudah"], "ticket": ticket.id})
+                     {"recording_status": [resident.recording_status, "sudah"], "ticket": ticket_id})
     where = settings.get("office_name") or actor.workstation
-    return card_status.create(actor, resident, reason=service.card_reason or "baru",
-                              recorded_where=f"{where} ({actor.workstation})", ticket_id=ticket.id, note=label,
-                              site_code=sites.site_of_workstation(actor.workstation))
+    return card_status.create(actor, resident, reason=reason, recorded_where=f"{where} ({actor.workstation})",
+                              ticket_id=ticket_id, note=note, site_code=sites.site_of_workstation(actor.workstation))

@@ -234,7 +234,9 @@ class SaveResult:
     changed: bool = True
 
 
-def create(actor: Actor, raw: dict, today: date) -> SaveResult:
+def create(actor: Actor, raw: dict, today: date, *, resident_uuid: str | None = None,
+           workstation: str | None = None) -> SaveResult:
+    """A new resident; one registered elsewhere (a field laptop) keeps its UUID and workstation."""
     require_role(actor, "action.edit_residents", *EDITOR_ROLES)
     data, warnings = _validate(raw, today)
     with database.atomic("IMMEDIATE"):
@@ -244,7 +246,8 @@ def create(actor: Actor, raw: dict, today: date) -> SaveResult:
         now = context.now_utc()
         values = _values(data)
         resident = Resident.create(
-            uuid=str(uuid.uuid4()), workstation=actor.workstation, created_at=now, updated_at=now, **values
+            uuid=resident_uuid or str(uuid.uuid4()), workstation=workstation or actor.workstation, created_at=now,
+            updated_at=now, **values
         )
         audit.record(actor, "resident.create", "resident", resident.id, {k: [None, v] for k, v in values.items()})
     return SaveResult(resident, warnings)
