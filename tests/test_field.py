@@ -406,3 +406,16 @@ def test_a_key_that_cannot_be_written_leaves_no_package_and_no_record(town, tmp_
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".dkf", ".kunci")) == []
     assert FieldPackage.select().count() == 0
     assert not AuditLog.select().where(AuditLog.action == "field.prepare").exists()
+
+
+def test_a_name_that_may_not_be_spoken_stays_masked_on_the_laptop(town, tmp_path, clock, office):
+    from dukcapil_tui.services import handling
+
+    handling.add(office_admin(), town["inaq"].nik, {"kind": "name_unspoken"})
+    done = prepare(tmp_path)
+    _header, payload, _key = field_package.read_package(done.path, done.key_path)
+    flags = {r["name"]: r["name_protected"] for r in payload["residents"]}
+    assert flags["INAQ RAHMAH"] == "1" and flags["AMAQ SAHNUN"] == "0"
+    open_field(tmp_path, done.path, done.key_path)
+    assert {r.name: r.name_protected for r in Resident.select()} == {
+        "AMAQ SAHNUN": False, "ANAK KECIL": False, "INAQ RAHMAH": True, "LALU KUTA": False, "SUDAH REKAM": False}

@@ -33,7 +33,8 @@ FIELD_KEY = "field_package_key"  # setting of a field database: the package's ke
 # What recording needs of a resident, and what a field edit may change (recording_status follows
 # the cards; the kecamatan follows the desa).
 RESIDENT_FIELDS = ("uuid", "nik", "name", "birth_place", "birth_date", "sex", "desa_code", "kecamatan_code",
-                   "address", "rt", "rw", "marital_status", "recording_status", "life_status", "life_status_on")
+                   "address", "rt", "rw", "marital_status", "recording_status", "life_status", "life_status_on",
+                   "name_protected")  # a name that may not be spoken stays masked on the laptop too
 EDIT_FIELDS = ("nik", "name", "birth_place", "birth_date", "sex", "desa_code", "address", "rt", "rw",
                "marital_status", "life_status", "life_status_on")
 _LAPTOP = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,31}$")
@@ -53,11 +54,13 @@ def refuse_in_field_mode() -> None:
 
 
 def _plain(value) -> str | None:
+    if isinstance(value, bool):
+        return "1" if value else "0"
     return None if value is None else str(value)
 
 
 def resident_record(values: dict) -> dict:
-    """A resident's fields as text (dates ISO), the form packages carry them in."""
+    """A resident's fields as text (dates ISO, flags 0/1), the form packages carry them in."""
     return {name: _plain(values.get(name)) for name in RESIDENT_FIELDS}
 
 
@@ -200,7 +203,8 @@ def open_package(path: Path, package: Path, key_file: Path, *, admin_username: s
     with database.atomic("IMMEDIATE"):
         database.cursor().executemany(
             f"INSERT INTO resident ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [(*(r[name] for name in RESIDENT_FIELDS), "KANTOR", now, now) for r in residents])
+            [(*(r.get(name, "0" if name == "name_protected" else None) for name in RESIDENT_FIELDS), "KANTOR", now,
+              now) for r in residents])  # a package made before names were protected carries no flag
         database.cursor().executemany("INSERT INTO field_base (uuid, data) VALUES (?, ?)",
                                       [(r["uuid"], json.dumps(r, ensure_ascii=False)) for r in residents])
         if payload.get("site"):
