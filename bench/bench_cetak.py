@@ -88,7 +88,7 @@ def add_cards(path: Path, count: int, today: date, seed: int) -> dict[str, int]:
     chosen = rng.sample(resident_ids, count)
     statuses = [(office, share) for office, (share, _) in MIX.items()]
     rows, tally = [], {}
-    for number, resident_id in enumerate(chosen):
+    for _number, resident_id in enumerate(chosen):
         office = _pick(rng, statuses)
         central = rng.choice(MIX[office][1])
         tally[office] = tally.get(office, 0) + 1

@@ -126,8 +126,10 @@ def build(path: Path, residents: int, years: int, per_day: int, rebuild: bool) -
     flush()
     conn.execute("""CREATE TRIGGER audit_log_links_card_events AFTER INSERT ON audit_log
                BEGIN UPDATE card_event SET audit_id = NEW.id WHERE audit_id IS NULL; END""")
-    conn.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                 (MARKER, wanted))
+    conn.execute(
+        "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (MARKER, wanted),
+    )
     conn.execute("COMMIT")
     counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("audit_log", "blangko_movement")]
     database.close()

@@ -105,7 +105,9 @@ def build_history(path: Path, years: int, per_day: int, rebuild: bool) -> tuple[
         open_database(path)
         row = database.execute_sql("SELECT value FROM setting WHERE key = ?", (MARKER,)).fetchone()
         if row and row[0] == wanted:
-            tickets = database.execute_sql("SELECT count(*) FROM ticket WHERE day < ?", (TODAY.isoformat(),)).fetchone()[0]
+            tickets = database.execute_sql(
+                "SELECT count(*) FROM ticket WHERE day < ?", (TODAY.isoformat(),)
+            ).fetchone()[0]
             events = database.execute_sql("SELECT max(id) FROM ticket_event").fetchone()[0] or 0
             return tickets, events, None
         database.close()
@@ -145,7 +147,17 @@ def build_history(path: Path, years: int, per_day: int, rebuild: bool) -> tuple[
                 priority = "lansia" if rng.random() < 0.06 else None
                 user = f"loket{counter + 1}"
                 take = (event_id + 1, ticket_id, _stamp(day, arrival), "take", None, "waiting", "admin", None, "{}")
-                call = (event_id + 2, ticket_id, _stamp(day, called), "call", "waiting", "called", user, counter + 1, "{}")
+                call = (
+                    event_id + 2,
+                    ticket_id,
+                    _stamp(day, called),
+                    "call",
+                    "waiting",
+                    "called",
+                    user,
+                    counter + 1,
+                    "{}",
+                )
                 if rng.random() < NO_SHOW_SHARE:
                     status, outcome, device = "no_show", None, ""
                     trail = [take, call] + [
@@ -167,9 +179,26 @@ def build_history(path: Path, years: int, per_day: int, rebuild: bool) -> tuple[
                               counter + 1, json.dumps({"outcome": outcome}))]
                 events.extend(trail)
                 event_id += len(trail)
-                tickets.append((ticket_id, f"bench-{ticket_id}", services[code], day.isoformat(), numbers[code],
-                                "PENGUNJUNG", priority, "langsung", status, counter + 1, 3 if status == "no_show" else 0,
-                                _stamp(day, arrival), outcome, device, _stamp(day, arrival), "BENCH"))
+                tickets.append(
+                    (
+                        ticket_id,
+                        f"bench-{ticket_id}",
+                        services[code],
+                        day.isoformat(),
+                        numbers[code],
+                        "PENGUNJUNG",
+                        priority,
+                        "langsung",
+                        status,
+                        counter + 1,
+                        3 if status == "no_show" else 0,
+                        _stamp(day, arrival),
+                        outcome,
+                        device,
+                        _stamp(day, arrival),
+                        "BENCH",
+                    )
+                )
             if len(events) > 200_000:
                 connection.executemany(ticket_sql, tickets)
                 connection.executemany(event_sql, events)
@@ -201,7 +230,9 @@ def fill_today(waiting: int, first_round: bool) -> list[float]:
             database.execute_sql("UPDATE ticket SET status = 'waiting', counter = NULL WHERE day = ?", (day,))
         return []
     with database.atomic("IMMEDIATE"):
-        database.execute_sql("DELETE FROM ticket_event WHERE ticket_id IN (SELECT id FROM ticket WHERE day >= ?)", (day,))
+        database.execute_sql(
+            "DELETE FROM ticket_event WHERE ticket_id IN (SELECT id FROM ticket WHERE day >= ?)", (day,)
+        )
         database.execute_sql("DELETE FROM ticket WHERE day >= ?", (day,))
     actor = system_actor("BENCH")
     rng = random.Random(benchlib.SEED + 1)
@@ -267,7 +298,9 @@ def read_side(years: int, repeat: int = 30) -> list[Result]:
     from dukcapil_tui.services import context, queue, queue_stats
 
     context.now_utc = lambda: NOW
-    days = [TODAY - timedelta(days=n) for n in random.Random(benchlib.SEED).sample(range(1, int(365 * years)), repeat + 3)]
+    days = [
+        TODAY - timedelta(days=n) for n in random.Random(benchlib.SEED).sample(range(1, int(365 * years)), repeat + 3)
+    ]
     sizes = []
 
     def summary(day):

@@ -141,7 +141,9 @@ class Bench:
         kecamatan = [self.rng.choice(self.kecamatan) for _ in range(n + 3)]
         self.measure("kecamatan list, first page", self.search_calls((("", k), None) for k in kecamatan),
                      LIST_MS, KECAMATAN_INDEX)
-        deep = [(k, self.deep_cursor("WHERE kecamatan_code = ?", (k,), "name", 0.9)) for k in kecamatan[:min(n, 40) + 3]]
+        deep = [
+            (k, self.deep_cursor("WHERE kecamatan_code = ?", (k,), "name", 0.9)) for k in kecamatan[: min(n, 40) + 3]
+        ]
         self.measure_deep("kecamatan list, page at 90%", [(("", k), c) for k, c in deep], KECAMATAN_INDEX)
         self.measure("kecamatan + name prefix",
                      self.search_calls(((p, r[3]), None) for p, r in zip(prefixes, sample)),
@@ -159,7 +161,9 @@ class Bench:
         nik_prefixes = [r[1][:self.rng.choice((4, 6, 8, 10, 12))] for r in sample]
         self.measure("NIK prefix, first page", self.search_calls(((p,), None) for p in nik_prefixes),
                      LIST_MS, NIK_INDEX, "4-12 digits")
-        deep = [(p, self.deep_cursor("WHERE nik LIKE ?", (p + "%",), "nik", 0.9)) for p in nik_prefixes[:min(n, 40) + 3]]
+        deep = [
+            (p, self.deep_cursor("WHERE nik LIKE ?", (p + "%",), "nik", 0.9)) for p in nik_prefixes[: min(n, 40) + 3]
+        ]
         self.measure_deep("NIK prefix, page at 90%", [((p,), c) for p, c in deep], NIK_INDEX)
         # A NIK prefix within a kecamatan walks the NIK index and checks the kecamatan: cheap
         # when the NIK was issued where the resident lives (90 %), dearer the fewer of the
@@ -204,11 +208,13 @@ def startup(db_path: Path) -> list[Result]:
             "assert regions.describe_kecamatan('36.73.06', None) == 'Kec. Taktakan, Kota Serang, Provinsi Banten'",
         ),
     }
-    check = "from dukcapil_tui import wilayah; assert wilayah.upper.cache_info().currsize == 0, 'start read the national list'"
+    check = ("from dukcapil_tui import wilayah; "
+             "assert wilayah.upper.cache_info().currsize == 0, 'start read the national list'")
     subprocess.run([sys.executable, "-c", f"{pieces['start: open db + regions + page'][1]}; {check}"], check=True)
     results = []
     for kind, (setup, code) in pieces.items():
-        timer = f"import time; {setup + '; ' if setup else ''}t = time.perf_counter(); {code}; print(time.perf_counter() - t)"
+        timer = (f"import time; {setup + '; ' if setup else ''}"
+                 f"t = time.perf_counter(); {code}; print(time.perf_counter() - t)")
         seconds = [float(subprocess.run([sys.executable, "-c", timer], check=True, capture_output=True,
                                         text=True).stdout) for _ in range(7)]
         national = kind.startswith("NIK of another")

@@ -107,9 +107,8 @@ class DukcapilApp(App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)) \
-                and not event.is_forwarded:
-            if self.idle.touch():
-                return  # the key that closes the lock warning does nothing else
+                and not event.is_forwarded and self.idle.touch():
+            return  # the key that closes the lock warning does nothing else
         if isinstance(event, events.Key) and not event.is_forwarded:
             event._dukcapil_seen = time.monotonic()
             self._keys.append(event)

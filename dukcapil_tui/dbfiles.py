@@ -14,7 +14,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from dukcapil_tui import files, private
@@ -89,7 +89,7 @@ def write_copy(source: sqlite3.Connection, stem: str, directory: Path, kind: str
                at: datetime | None = None) -> Path:
     """Copy the open database ``source`` into ``directory`` as a verified backup of ``kind``."""
     expected = facts(source)
-    at = at or datetime.now(timezone.utc).replace(tzinfo=None)
+    at = at or datetime.now(UTC).replace(tzinfo=None)
     try:
         private.ensure_dir(directory, own=own_dir)
     except OSError as exc:
@@ -173,7 +173,7 @@ def save_damaged(path: Path, directory: Path, kind: str) -> Path:
     import shutil
 
     private.ensure_dir(directory)
-    target = directory / naming.make_name(path.stem, datetime.now(timezone.utc).replace(tzinfo=None), kind + "-damaged")
+    target = directory / naming.make_name(path.stem, datetime.now(UTC).replace(tzinfo=None), kind + "-damaged")
     partial = directory / f".{target.name}.{os.getpid()}.partial"
     with private.open_private(partial, "wb") as out, open(path, "rb") as src:
         shutil.copyfileobj(src, out)

@@ -35,9 +35,9 @@ def install() -> None:
     from openpyxl.worksheet import _writer
 
     def create_temporary_file(suffix: str = "") -> str:
-        handle = NamedTemporaryFile(mode="w+", suffix=suffix, prefix="openpyxl.", delete=False, dir=process_dir())
-        name = handle.name
-        handle.close()
+        folder = process_dir()
+        with NamedTemporaryFile(mode="w+", suffix=suffix, prefix="openpyxl.", delete=False, dir=folder) as handle:
+            name = handle.name
         _writer.ALL_TEMP_FILES.append(name)
         return name
 

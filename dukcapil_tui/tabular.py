@@ -251,7 +251,7 @@ def _read_xlsx(path: Path, aliases: Mapping[str, str], head: bytes) -> Table:
     header_line = 0
     headers: list[object] = []
     try:
-        for header_line, cells in enumerate(iterator, start=1):
+        for header_line, cells in enumerate(iterator, start=1):  # noqa: B007 - read after a failure below
             if any(c not in (None, "") for c in cells):
                 headers = list(cells)
                 break

@@ -80,9 +80,23 @@ def rows(table: str) -> list[tuple]:
     return database.execute_sql(f"SELECT * FROM {table} ORDER BY 1").fetchall()
 
 
-SNAPSHOT_TABLES = ("card", "card_event", "resident", "print_batch", "print_job", "handover", "suket",
-                   "blangko_movement", "blangko_correction", "blangko_month", "spoiled_card", "destruction", "stock_count",
-                   "audit_log", "setting")
+SNAPSHOT_TABLES = (
+    "card",
+    "card_event",
+    "resident",
+    "print_batch",
+    "print_job",
+    "handover",
+    "suket",
+    "blangko_movement",
+    "blangko_correction",
+    "blangko_month",
+    "spoiled_card",
+    "destruction",
+    "stock_count",
+    "audit_log",
+    "setting",
+)
 
 
 def db_state() -> dict[str, list[tuple]]:

@@ -136,7 +136,7 @@ def test_copies_before_a_restore_or_a_migration_are_never_rotated(admin, clock):
     kept = paths.kept_backup_dir()
     dbfiles.write_copy(database.connection(), "office", kept, "pre-restore", at=datetime(2020, 1, 1))
     dbfiles.write_copy(database.connection(), "office", kept, "pre-migration-v4", at=datetime(2020, 1, 2))
-    for n in range(30):
+    for _n in range(30):
         clock.advance(days=1)
         backups.create(admin, backups.DAILY)
     assert len(names_in(kept)) == 2
@@ -147,7 +147,7 @@ def test_copies_before_a_restore_or_a_migration_are_never_rotated(admin, clock):
 def test_backup_to_a_removable_disk_is_verified_and_rotated_there(admin, clock, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir(mode=0o755)
-    for n in range(9):
+    for _n in range(9):
         backups.create(admin, backups.MANUAL, usb)
         clock.advance(days=1)
     assert len(names_in(usb)) == 8  # 7 days, and the newest copy of the week before
@@ -171,9 +171,11 @@ def test_a_folder_on_a_drive_not_mounted_is_refused_not_made_on_the_local_disk(a
     mount_point = tmp_path / "media" / "usb"
     with pytest.raises(ServiceError) as caught:
         backups.create(admin, backups.MANUAL, mount_point / "cadangan")
-    assert str(caught.value) == (f"Folder cadangan {mount_point / 'cadangan'} tidak dapat dipakai: folder {mount_point} "
-                                 "tidak ada (flashdisk atau folder jaringan belum terpasang?); pasang atau buat dulu "
-                                 "folder itu")
+    assert str(caught.value) == (
+        f"Folder cadangan {mount_point / 'cadangan'} tidak dapat dipakai: folder {mount_point} "
+        "tidak ada (flashdisk atau folder jaringan belum terpasang?); pasang atau buat dulu "
+        "folder itu"
+    )
     assert not (tmp_path / "media").exists()
     mount_point.mkdir(parents=True)
     assert backups.create(admin, backups.MANUAL, mount_point / "cadangan").parent == mount_point / "cadangan"

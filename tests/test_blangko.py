@@ -68,7 +68,9 @@ def test_a_receipt_above_the_largest_lot_needs_a_confirmation(admin, clock):
 
 
 def test_a_loan_above_the_largest_lot_needs_a_confirmation_and_lending_above_the_stock_is_refused(admin, clock):
-    assert blangko.loan(admin, "in", 200, "Disdukcapil Lombok Barat").quantity == 200  # with no stock: what loans are for
+    assert (
+        blangko.loan(admin, "in", 200, "Disdukcapil Lombok Barat").quantity == 200
+    )  # with no stock: what loans are for
     assert blangko.loan(admin, "in", "9.800", "Disdukcapil Lombok Barat").quantity == 9800  # the largest lot: fine
     before = db_state()
     with pytest.raises(NeedsConfirmation) as caught:
@@ -103,8 +105,10 @@ def test_a_lot_document_used_before_needs_a_confirmation(admin, clock):
     before = db_state()
     with pytest.raises(NeedsConfirmation) as caught:
         blangko.receive(admin, 500, " sj/12/2026 ", KEMENDAGRI)
-    assert str(caught.value) == ("Nomor dokumen SJ/12/2026 sudah dipakai untuk penerimaan 22-11-2026 (500 blangko). Lot "
-                                 "yang sama dicatat dua kali? Catat hanya bila ini lot lain.")
+    assert str(caught.value) == (
+        "Nomor dokumen SJ/12/2026 sudah dipakai untuk penerimaan 22-11-2026 (500 blangko). Lot "
+        "yang sama dicatat dua kali? Catat hanya bila ini lot lain."
+    )
     assert db_state() == before
     assert blangko.receive(admin, 300, "SJ/12/2026", KEMENDAGRI, confirmed=True).quantity == 300
     assert blangko.receive(admin, 300, "SJ/13/2026", KEMENDAGRI).quantity == 300  # another document: fine

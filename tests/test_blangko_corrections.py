@@ -32,8 +32,14 @@ def test_a_wrong_receipt_is_corrected_after_the_heads_approval(admin, clock):
     decided = corrections.decide(admin, request.id, approve=True)
     movement = decided.correction_movement
     assert (decided.status, decided.decided_by, decided.decided_at) == ("approved", "admin", clock.now)
-    assert (movement.kind, movement.quantity, movement.corrects_id, movement.reference, movement.note, movement.day) == (
-        "correction", -4500, wrong.id, f"koreksi #{wrong.id}", "salah ketik: lot 500", TODAY)
+    assert (
+        movement.kind,
+        movement.quantity,
+        movement.corrects_id,
+        movement.reference,
+        movement.note,
+        movement.day,
+    ) == ("correction", -4500, wrong.id, f"koreksi #{wrong.id}", "salah ketik: lot 500", TODAY)
     assert blangko.balance() == 500 and corrections.effective_quantity(wrong) == 500
     assert BlangkoMovement.get_by_id(wrong.id).quantity == 5000  # the original row is never edited
     assert corrections.corrected_ids([wrong.id, movement.id]) == {wrong.id}
@@ -80,12 +86,23 @@ def test_only_the_head_approves_and_only_keepers_ask(admin, clock, role):
     assert db_state() == before
 
 
-@pytest.mark.parametrize("quantity, reason, problems", [
-    ("-1", "x", {"quantity": "Jumlah yang benar harus angka bulat 0 atau lebih (0: mutasi itu seharusnya tidak ada)."}),
-    ("１０", "x", {"quantity": "Jumlah yang benar harus angka bulat 0 atau lebih (0: mutasi itu seharusnya tidak ada)."}),
-    ("10", "  ", {"reason": "Alasan koreksi wajib diisi."}),
-    ("100", "x", {"quantity": "Jumlah 100 sama dengan yang tercatat; tidak ada yang dikoreksi."}),
-])
+@pytest.mark.parametrize(
+    "quantity, reason, problems",
+    [
+        (
+            "-1",
+            "x",
+            {"quantity": "Jumlah yang benar harus angka bulat 0 atau lebih (0: mutasi itu seharusnya tidak ada)."},
+        ),
+        (
+            "１０",
+            "x",
+            {"quantity": "Jumlah yang benar harus angka bulat 0 atau lebih (0: mutasi itu seharusnya tidak ada)."},
+        ),
+        ("10", "  ", {"reason": "Alasan koreksi wajib diisi."}),
+        ("100", "x", {"quantity": "Jumlah 100 sama dengan yang tercatat; tidak ada yang dikoreksi."}),
+    ],
+)
 def test_a_request_is_checked_and_writes_nothing_when_refused(admin, clock, quantity, reason, problems):
     wrong = blangko.receive(admin, 100, "SJ-1", "Kemendagri")
     before = db_state()
@@ -104,7 +121,10 @@ def test_what_cannot_be_corrected_in_the_ledger(admin, clock):
     printed = BlangkoMovement.get(BlangkoMovement.kind == "print_ok")
     with pytest.raises(ServiceError) as caught:
         corrections.request(admin, printed.id, 0, "x")
-    assert str(caught.value) == "Cetak baik mengikuti kartu yang dicetak atau blangko yang rusak; tidak dikoreksi lewat buku."
+    assert (
+        str(caught.value)
+        == "Cetak baik mengikuti kartu yang dicetak atau blangko yang rusak; tidak dikoreksi lewat buku."
+    )
     assert card.id == printed.card_id
     with pytest.raises(NotFound) as caught:
         corrections.request(admin, 9999, 0, "x")
@@ -149,5 +169,8 @@ def test_the_schema_keeps_corrections_tied_to_their_entry(admin, clock):
         database.execute_sql("INSERT INTO blangko_movement (uuid, at, day, kind, quantity, username, workstation) "
                              "VALUES ('x', ?, ?, 'correction', 5, 'a', 'b')", (datetime(2026, 11, 22), TODAY))
     with pytest.raises(IntegrityError), database.atomic():
-        database.execute_sql("INSERT INTO blangko_movement (uuid, at, day, kind, quantity, username, workstation, "
-                             "corrects_id) VALUES ('y', ?, ?, 'receipt', 5, 'a', 'b', 1)", (datetime(2026, 11, 22), TODAY))
+        database.execute_sql(
+            "INSERT INTO blangko_movement (uuid, at, day, kind, quantity, username, workstation, "
+            "corrects_id) VALUES ('y', ?, ?, 'receipt', 5, 'a', 'b', 1)",
+            (datetime(2026, 11, 22), TODAY),
+        )

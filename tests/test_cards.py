@@ -157,12 +157,12 @@ def test_the_whole_path_one_status_at_a_time(admin, clock):
     steps = [(SENT, "waiting_prr"), (ADJ, "waiting_prr"), (PRR, "ready_to_print"), (PRINTED, "printed"),
              (ISSUED, "handed_over")]
     changed_at = refresh(card).status_changed_at
-    for number, (central, office) in enumerate(steps, start=1):
+    for number, (central, office_status) in enumerate(steps, start=1):
         clock.advance(hours=1)
         before = refresh(card).office_status
         updated = set_central_status(admin, nik, central, note=f"langkah {number}")
-        assert (updated.central_status, updated.office_status) == (central, office)
-        changed_at = clock.now if office != before else changed_at
+        assert (updated.central_status, updated.office_status) == (central, office_status)
+        changed_at = clock.now if office_status != before else changed_at
         assert updated.status_changed_at == changed_at
         assert updated.updated_at == clock.now
         entry = AuditLog.select().order_by(AuditLog.id.desc()).get()
@@ -232,8 +232,8 @@ def test_a_duplicate_keeps_the_resident_recorded_and_the_card_waiting(admin, clo
     assert Resident.get_by_id(card.resident_id).recording_status == "sudah"  # coverage does not drop
     assert AuditLog.select().where(AuditLog.entity == "resident").count() == resident_audits  # nothing changed
     # The centre deletes the duplicate and the record goes on; the same card is printed later.
-    for central, office in ((SENT, "waiting_prr"), (PRR, "ready_to_print")):
-        assert set_central_status(admin, card.resident.nik, central).office_status == office
+    for central, office_status in ((SENT, "waiting_prr"), (PRR, "ready_to_print")):
+        assert set_central_status(admin, card.resident.nik, central).office_status == office_status
     assert Card.select().where(Card.resident == card.resident_id).count() == 1
 
 

@@ -65,7 +65,9 @@ def test_rewriting_an_audit_row_behind_dropped_triggers_is_named(admin, office_d
     target = AuditLog.get(AuditLog.action == "blangko.receipt")
     without_triggers("audit_log", "UPDATE audit_log SET changes = ? WHERE id = ?",
                      json.dumps({"quantity": 1000}), target.id)
-    assert database.execute_sql("SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit_log_no_%'").fetchone()[0] == 2
+    assert (
+        database.execute_sql("SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit_log_no_%'").fetchone()[0] == 2
+    )
     result = check(office_db)
     assert result.exit_code == 1
     assert f"log audit rusak mulai entri #{target.id}: isinya, atau entri sebelumnya, diubah" in result.output

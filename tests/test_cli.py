@@ -221,7 +221,10 @@ def test_nik_warnings_do_not_make_it_invalid():
     result = invoke("nik", "9999041708050000")
     assert_clean_exit(result, 0)
     assert "Wilayah penerbitan 99.99.04 (tidak ada dalam daftar wilayah Kemendagri)\n" in result.output
-    assert "Peringatan: Kode wilayah NIK 99.99.04 bukan kecamatan mana pun dalam daftar wilayah Kemendagri" in result.output
+    assert (
+        "Peringatan: Kode wilayah NIK 99.99.04 bukan kecamatan mana pun dalam daftar wilayah Kemendagri"
+        in result.output
+    )
     assert "Peringatan: Nomor urut NIK 0000 tidak lazim" in result.output
 
 
@@ -611,13 +614,19 @@ def test_a_database_from_a_newer_program_is_refused(office):
     assert f"berversi skema 99, lebih baru dari program ini ({LATEST_VERSION})" in result.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["day", "unlock", "21-11-2026"], "Galat: Opsi wajib belum diberikan: '--reason'."),
-    (["backup", "--bogus"], "Galat: Opsi '--bogus' tidak ada."),
-    (["restore", "/tidak/ada.sqlite3"], "Galat: Nilai tidak sah untuk 'SOURCE': Berkas '/tidak/ada.sqlite3' tidak ada."),
-    (["users", "list", "lebih"], "Galat: Argumen tambahan tidak dikenal (lebih)"),
-    (["--lang", "en", "day", "unlock", "21-11-2026"], "Error: Missing option '--reason'."),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["day", "unlock", "21-11-2026"], "Galat: Opsi wajib belum diberikan: '--reason'."),
+        (["backup", "--bogus"], "Galat: Opsi '--bogus' tidak ada."),
+        (
+            ["restore", "/tidak/ada.sqlite3"],
+            "Galat: Nilai tidak sah untuk 'SOURCE': Berkas '/tidak/ada.sqlite3' tidak ada.",
+        ),
+        (["users", "list", "lebih"], "Galat: Argumen tambahan tidak dikenal (lebih)"),
+        (["--lang", "en", "day", "unlock", "21-11-2026"], "Error: Missing option '--reason'."),
+    ],
+)
 def test_click_own_messages_speak_the_users_language(office, args, message):
     result = as_admin(*args)
     assert result.exit_code == 2 and message in result.stderr, result.stderr

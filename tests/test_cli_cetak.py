@@ -218,7 +218,9 @@ def test_backlog_counts(office):
                  recorded_at=at - timedelta(days=20))
         add_card(add_resident(kecamatan=PRAYA), central="PRINT_READY_RECORD", office="printed",
                  recorded_at=at - timedelta(days=40))
-        add_card(add_resident(kecamatan=PRAYA), central="ENROLL_FAILURE_AT_CENTRAL", recorded_at=at - timedelta(days=200))
+        add_card(
+            add_resident(kecamatan=PRAYA), central="ENROLL_FAILURE_AT_CENTRAL", recorded_at=at - timedelta(days=200)
+        )
         add_card(add_resident(kecamatan=PRAYA), central="CARD_ISSUED", recorded_at=at - timedelta(days=300))
         return today
 
@@ -263,9 +265,11 @@ def test_an_unusual_receipt_needs_the_confirm_flag(office):
     assert "--confirm-unusual" in invoke("blangko", "receive", "--help").output
     refused = invoke("blangko", "receive", "99999999", "--document", "SJ-9", "--source", "Kemendagri")
     assert_clean_exit(refused, 2)
-    assert refused.stderr == ("Penerimaan 99.999.999 blangko melebihi batas wajar 10.000 (lot terbesar dari Kemendagri). "
-                              "Periksa angkanya; catat hanya bila memang benar.\n"
-                              "Bila angka ini memang benar, ulangi perintah dengan --confirm-unusual.\n")
+    assert refused.stderr == (
+        "Penerimaan 99.999.999 blangko melebihi batas wajar 10.000 (lot terbesar dari Kemendagri). "
+        "Periksa angkanya; catat hanya bila memang benar.\n"
+        "Bila angka ini memang benar, ulangi perintah dengan --confirm-unusual.\n"
+    )
     assert "Stok blangko: 0" in invoke("blangko", "balance").output
     done = invoke("blangko", "receive", "99999999", "--document", "SJ-9", "--source", "Kemendagri",
                   "--confirm-unusual")

@@ -126,7 +126,9 @@ def test_import_wajib_ktp(db, tmp_path):
     assert_exit(result := invoke(db, "export", "capaian", "--out", str(tmp_path / "a")), 0)
     note = load_workbook(result.stdout.strip())["Kecamatan"]["A5"].value
     assert note.startswith("Sumber wajib KTP: angka per desa yang diimpor (berkas wajib.csv")
-    assert_exit(result := invoke(db, "export", "capaian", "--wajib-source", "register", "--out", str(tmp_path / "b")), 0)
+    assert_exit(
+        result := invoke(db, "export", "capaian", "--wajib-source", "register", "--out", str(tmp_path / "b")), 0
+    )
     assert load_workbook(result.stdout.strip())["Kecamatan"]["A5"].value.startswith("Sumber wajib KTP: register")
     assert_exit(result := invoke(db, "import", "wajib-ktp", "--clear"), 0)
     assert "dihapus (1 desa)" in result.stdout

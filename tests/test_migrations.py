@@ -15,7 +15,7 @@ from dukcapil_tui.models import AuditLog, Card, CardEvent, Region, Resident
 
 def _database_at(path, version: int) -> sqlite3.Connection:
     connection = sqlite3.connect(path)
-    for number, _, statements in MIGRATIONS[:version]:
+    for _number, _, statements in MIGRATIONS[:version]:
         for statement in statements:
             connection.execute(statement)
     connection.execute(f"PRAGMA user_version = {version}")
@@ -85,8 +85,9 @@ def test_the_ledger_is_rebuilt_with_corrections_and_keeps_every_row_and_rule(tmp
     connection.close()
 
     open_database(path, backup_dir=tmp_path / "cadangan")
-    assert [(m.id, m.kind, m.quantity, m.corrects_id) for m in BlangkoMovement.select().order_by(BlangkoMovement.id)] == [
-        (1, "receipt", 500, None), (2, "damaged", -1, None)]
+    assert [
+        (m.id, m.kind, m.quantity, m.corrects_id) for m in BlangkoMovement.select().order_by(BlangkoMovement.id)
+    ] == [(1, "receipt", 500, None), (2, "damaged", -1, None)]
     assert SpoiledCard.get().movement_id == 2
     assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
@@ -120,7 +121,9 @@ def test_the_region_table_gains_level_kota_and_keeps_every_row_and_key(tmp_path)
     except sqlite3.IntegrityError as exc:
         assert "CHECK" in str(exc)
     _resident(connection, 1, "belum")
-    connection.execute("INSERT INTO wajib_ktp_figure VALUES ('52.02.04.2009', 10, 12, '', 'dak2.xlsx', '2026-01-01', 'a')")
+    connection.execute(
+        "INSERT INTO wajib_ktp_figure VALUES ('52.02.04.2009', 10, 12, '', 'dak2.xlsx', '2026-01-01', 'a')"
+    )
     connection.commit()
     connection.close()
 

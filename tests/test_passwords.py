@@ -73,7 +73,10 @@ def test_services_refuse_a_weak_password_with_the_field_named(admin):
     assert caught.value.problems["password"].startswith("Kata sandi ini termasuk daftar")
     with pytest.raises(ValidationError) as caught:
         users.create_user(admin, "kepalaloket", "Kepala", "loket", "KepalaLoket")
-    assert caught.value.problems == {"password": "Kata sandi tidak boleh (hampir) sama dengan nama pengguna: tambahkan paling sedikit 4 karakter lain."}
+    assert caught.value.problems == {
+        "password": "Kata sandi tidak boleh (hampir) sama dengan nama pengguna: tambahkan paling sedikit 4 "
+                    "karakter lain."
+    }
     assert AppUser.select().count() == 1
 
 

@@ -7,7 +7,17 @@ from datetime import date, datetime
 import pytest
 
 from dukcapil_tui.domain.problems import ValidationError
-from dukcapil_tui.models import AuditLog, BlangkoMovement, Card, CardEvent, Handover, PrintBatch, PrintJob, SpoiledCard, Suket
+from dukcapil_tui.models import (
+    AuditLog,
+    BlangkoMovement,
+    Card,
+    CardEvent,
+    Handover,
+    PrintBatch,
+    PrintJob,
+    SpoiledCard,
+    Suket,
+)
 from dukcapil_tui.services import blangko, printing, suket
 from dukcapil_tui.services.cards import set_central_status
 from dukcapil_tui.services.context import NeedsConfirmation, NotFound, PermissionDenied, ServiceError

@@ -55,6 +55,7 @@ def claim_all(who, counter: int = 1) -> list[str]:
 def test_a_counter_holding_a_ticket_cannot_call_the_next(admin, clock):
     first, second = take(admin), take(admin)
     called = q.claim_next(admin, 1)
+    assert called.id == first.ticket.id
     with pytest.raises(ServiceError, match="Loket 1 masih memegang tiket A-001"):
         q.claim_next(admin, 1)
     assert fresh(second).status == "waiting"
@@ -63,7 +64,9 @@ def test_a_counter_holding_a_ticket_cannot_call_the_next(admin, clock):
 
 
 def events_of(ticket) -> list[str]:
-    return [e.event for e in TicketEvent.select().where(TicketEvent.ticket == fresh(ticket).id).order_by(TicketEvent.id)]
+    return [
+        e.event for e in TicketEvent.select().where(TicketEvent.ticket == fresh(ticket).id).order_by(TicketEvent.id)
+    ]
 
 
 def set_quota(code: str, quota: int | None) -> None:
@@ -509,7 +512,12 @@ def test_recorded_without_a_resident_is_refused_and_writes_nothing(admin, clock)
     anybody."""
     ticket = serving(admin, "konsultasi", visitor_name="Tamu")
     Service.update(records_biometrics=True, card_reason="baru").where(Service.code == "konsultasi").execute()
-    before = (Card.select().count(), CardEvent.select().count(), TicketEvent.select().count(), AuditLog.select().count())
+    before = (
+        Card.select().count(),
+        CardEvent.select().count(),
+        TicketEvent.select().count(),
+        AuditLog.select().count(),
+    )
     with pytest.raises(ServiceError) as refused:
         q.finish(admin, ticket.id, 1, "recorded")
     assert str(refused.value) == "Hasil 'sudah direkam' memerlukan tiket dengan NIK penduduk."
@@ -519,7 +527,12 @@ def test_recorded_without_a_resident_is_refused_and_writes_nothing(admin, clock)
 def test_recorded_for_an_under_16_is_refused_and_writes_nothing(admin, clock):
     young = add_resident(birth_for_age(15), marital="belum_kawin")
     ticket = serving(admin, resident_id=young.id)
-    before = (Card.select().count(), CardEvent.select().count(), TicketEvent.select().count(), AuditLog.select().count())
+    before = (
+        Card.select().count(),
+        CardEvent.select().count(),
+        TicketEvent.select().count(),
+        AuditLog.select().count(),
+    )
     with pytest.raises(ServiceError) as refused:
         q.finish(admin, ticket.id, 1, "recorded")
     assert str(refused.value) == "Umur 15 tahun dan belum kawin: perekaman baru boleh sejak umur 16 tahun."
@@ -621,16 +634,20 @@ def test_warning_for_an_already_recorded_resident_points_to_the_right_service(ad
 
 
 def test_warnings_for_under_16_and_not_yet_wajib_ktp(admin, clock):
-    rekam, pengambilan = catalog.service_by_code("rekam_baru"), catalog.service_by_code("pengambilan")
+    rekam = catalog.service_by_code("rekam_baru")
     young = add_resident(birth_for_age(15), marital="belum_kawin")
-    assert q.ticket_warnings(rekam, young, TODAY) == ["Umur 15 tahun dan belum kawin: perekaman baru boleh sejak umur 16 tahun."]
+    assert q.ticket_warnings(rekam, young, TODAY) == [
+        "Umur 15 tahun dan belum kawin: perekaman baru boleh sejak umur 16 tahun."
+    ]
     assert q.ticket_warnings(catalog.service_by_code("konsultasi"), young, TODAY) == []  # not a recording service
     sixteen = add_resident(birth_for_age(16), marital="belum_kawin")
     assert q.ticket_warnings(rekam, sixteen, TODAY) == [
         "Umur 16 tahun dan belum kawin: belum wajib KTP (boleh rekam, kartu dicetak setelah 17 tahun)."]
     married = add_resident(birth_for_age(16), marital="kawin")
     assert q.ticket_warnings(rekam, married, TODAY) == []
-    assert take(admin, resident_id=young.id).warnings == ["Umur 15 tahun dan belum kawin: perekaman baru boleh sejak umur 16 tahun."]
+    assert take(admin, resident_id=young.id).warnings == [
+        "Umur 15 tahun dan belum kawin: perekaman baru boleh sejak umur 16 tahun."
+    ]
 
 
 # --- end of day -----------------------------------------------------------------------------
@@ -669,8 +686,14 @@ def test_end_of_day_refuses_a_day_that_has_not_come(admin, clock, tmp_path):
 
 def test_end_of_day_carry_over(admin, clock, tmp_path):
     resident, booked_tomorrow = add_resident(), add_resident()
-    bookings.import_bookings(admin, write_bookings(
-        tmp_path, f"22-11-2026;{resident.nik};X;rekam_baru;14:00", f"23-11-2026;{booked_tomorrow.nik};Y;rekam_baru;08:00"))
+    bookings.import_bookings(
+        admin,
+        write_bookings(
+            tmp_path,
+            f"22-11-2026;{resident.nik};X;rekam_baru;14:00",
+            f"23-11-2026;{booked_tomorrow.nik};Y;rekam_baru;08:00",
+        ),
+    )
     clock.at_wita(9, 0)
     done = take(admin)
     q.call_specific(admin, done.ticket.id, 1, "uji")
@@ -947,24 +970,38 @@ def test_a_reprint_service_keeps_its_reason_and_records_nothing(admin):
     assert other.card_reason is None  # "baru" without recording makes no card
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"code": "Akta Lahir!"}, "code", "Kode layanan: 2–32 huruf kecil, angka atau garis bawah."),
-    ({"code": "a"}, "code", "Kode layanan: 2–32 huruf kecil, angka atau garis bawah."),
-    ({"code": "rekam_baru"}, "code", "Kode layanan rekam_baru sudah dipakai."),
-    ({"name": "  "}, "name", "Nama layanan wajib diisi."),
-    ({"prefix": "J1"}, "prefix", "Awalan tiket: 1–3 huruf besar (A, B, …)."),
-    ({"prefix": "ABCD"}, "prefix", "Awalan tiket: 1–3 huruf besar (A, B, …)."),
-    ({"prefix": "a"}, "prefix", "Awalan A sudah dipakai layanan lain."),
-    ({"daily_quota": "0"}, "daily_quota", "Kuota harian harus angka lebih dari 0, atau kosong untuk tanpa batas."),
-    ({"daily_quota": "-5"}, "daily_quota", "Kuota harian harus angka lebih dari 0, atau kosong untuk tanpa batas."),
-    ({"daily_quota": "banyak"}, "daily_quota", "Kuota harian harus angka lebih dari 0, atau kosong untuk tanpa batas."),
-    ({"records_biometrics": True}, "card_reason", "Layanan perekaman harus menyebut alasan kartu (baru)."),
-    ({"records_biometrics": True, "card_reason": "hilang"}, "records_biometrics",
-     "Layanan 'Hilang' adalah cetak ulang dari rekaman yang ada di pusat: bukan perekaman biometrik."),
-    ({"sort_order": "pertama"}, "sort_order", "Urutan harus bilangan bulat (1, 2, …)."),
-    ({"card_reason": "iseng"}, "card_reason",
-     "Alasan kartu: nilai 'iseng' tidak dikenal; pilih salah satu dari baru, rusak, hilang, perubahan_data, pindah_datang."),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"code": "Akta Lahir!"}, "code", "Kode layanan: 2–32 huruf kecil, angka atau garis bawah."),
+        ({"code": "a"}, "code", "Kode layanan: 2–32 huruf kecil, angka atau garis bawah."),
+        ({"code": "rekam_baru"}, "code", "Kode layanan rekam_baru sudah dipakai."),
+        ({"name": "  "}, "name", "Nama layanan wajib diisi."),
+        ({"prefix": "J1"}, "prefix", "Awalan tiket: 1–3 huruf besar (A, B, …)."),
+        ({"prefix": "ABCD"}, "prefix", "Awalan tiket: 1–3 huruf besar (A, B, …)."),
+        ({"prefix": "a"}, "prefix", "Awalan A sudah dipakai layanan lain."),
+        ({"daily_quota": "0"}, "daily_quota", "Kuota harian harus angka lebih dari 0, atau kosong untuk tanpa batas."),
+        ({"daily_quota": "-5"}, "daily_quota", "Kuota harian harus angka lebih dari 0, atau kosong untuk tanpa batas."),
+        (
+            {"daily_quota": "banyak"},
+            "daily_quota",
+            "Kuota harian harus angka lebih dari 0, atau kosong untuk tanpa batas.",
+        ),
+        ({"records_biometrics": True}, "card_reason", "Layanan perekaman harus menyebut alasan kartu (baru)."),
+        (
+            {"records_biometrics": True, "card_reason": "hilang"},
+            "records_biometrics",
+            "Layanan 'Hilang' adalah cetak ulang dari rekaman yang ada di pusat: bukan perekaman biometrik.",
+        ),
+        ({"sort_order": "pertama"}, "sort_order", "Urutan harus bilangan bulat (1, 2, …)."),
+        (
+            {"card_reason": "iseng"},
+            "card_reason",
+            "Alasan kartu: nilai 'iseng' tidak dikenal; pilih salah satu dari baru, rusak, hilang, perubahan_data, "
+            "pindah_datang.",
+        ),
+    ],
+)
 def test_save_service_validation(admin, changes, field, message):
     before = Service.select().count()
     with pytest.raises(ValidationError) as refused:
@@ -975,7 +1012,12 @@ def test_save_service_validation(admin, changes, field, message):
 
 def test_save_service_creates_and_edits(admin, clock):
     created = catalog.save_service(admin, service_values(code=" Akta_Lahir ", prefix="j", daily_quota=""))
-    assert (created.code, created.prefix, created.daily_quota, created.records_biometrics) == ("akta_lahir", "J", None, False)
+    assert (created.code, created.prefix, created.daily_quota, created.records_biometrics) == (
+        "akta_lahir",
+        "J",
+        None,
+        False,
+    )
     assert take(admin, "akta_lahir").label == "J-001"
     edited = catalog.save_service(admin, service_values(daily_quota=1, records_biometrics=False, card_reason="hilang"),
                                   created.id)

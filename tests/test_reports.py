@@ -115,7 +115,12 @@ def test_capaian_hand_computed(office, admin, tmp_path):
     pujut_row = find_row(ws, 2, "Pujut")
     pujut = by_header(ws, 9, pujut_row)
     assert (pujut["Wajib KTP L"], pujut["Wajib KTP P"], pujut["Sudah Rekam"]) == (3, 4, 4)
-    assert (pujut["PRR (Siap Cetak)"], pujut["Sudah Cetak"], pujut["Belum Cetak"], pujut["Suket Beredar"]) == (1, 2, 2, 2)
+    assert (pujut["PRR (Siap Cetak)"], pujut["Sudah Cetak"], pujut["Belum Cetak"], pujut["Suket Beredar"]) == (
+        1,
+        2,
+        2,
+        2,
+    )
     total_row = find_row(ws, 2, "JUMLAH")
     assert total_row == 10 + 12  # the 12 kecamatan of Lombok Tengah, then JUMLAH
     total = by_header(ws, 9, total_row)

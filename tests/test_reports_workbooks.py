@@ -71,7 +71,9 @@ def test_every_formula_is_stored_as_a_formula(exported):
             for row in sheet.iter_rows():
                 for cell in row:
                     if isinstance(cell.value, str) and cell.value.startswith("="):
-                        assert cell.data_type == "f", f"{name} {sheet.title}!{cell.coordinate} holds {cell.value!r} as text"
+                        assert cell.data_type == "f", (
+                            f"{name} {sheet.title}!{cell.coordinate} holds {cell.value!r} as text"
+                        )
                         formulas += 1
     assert formulas > 100  # the JUMLAH rows, percentages and running balances are live formulas
 

@@ -118,7 +118,13 @@ def test_bad_rows_are_reported_with_line_field_and_reason(admin, tmp_path):
     assert rejected[(6, "NIK")] == "NIK harus 16 angka (terisi 15)."
     assert rejected[(6, "Nama lengkap")] == "Nama lengkap wajib diisi."
     assert rejected[(6, "Jenis kelamin")].startswith("Jenis kelamin: nilai 'X' tidak dikenal")
-    assert set(rejected) == {(3, "Tanggal lahir"), (5, "Desa/kelurahan"), (6, "NIK"), (6, "Nama lengkap"), (6, "Jenis kelamin")}
+    assert set(rejected) == {
+        (3, "Tanggal lahir"),
+        (5, "Desa/kelurahan"),
+        (6, "NIK"),
+        (6, "Nama lengkap"),
+        (6, "Jenis kelamin"),
+    }
     assert {r.nik for r in result.rejected if r.line == 3} == {"5202045708050002"}
     assert sorted(r.nik for r in Resident.select()) == ["5202010202800001", "5202041708050001"]
     assert "ditolak" in result.summary and "5 ditolak" in result.summary
@@ -168,7 +174,9 @@ def test_semicolon_delimited_csv(admin, tmp_path):
 
 
 def test_header_aliases(admin, tmp_path):
-    header = "No NIK;Nama_Lgkp;Tempat Lahir;TGL_LAHIR;Jenis Kelamin;kode desa;ALAMAT;NO_RT;NO_RW;STATUS_KAWIN;STAT_REKAM"
+    header = (
+        "No NIK;Nama_Lgkp;Tempat Lahir;TGL_LAHIR;Jenis Kelamin;kode desa;ALAMAT;NO_RT;NO_RW;STATUS_KAWIN;STAT_REKAM"
+    )
     path = write_csv(tmp_path, [r.replace(",", ";") for r in ROWS], header=header)
     result = run(admin, path)
     assert result.inserted == 3 and result.rejected == []
@@ -187,7 +195,9 @@ def test_siak_region_parts_instead_of_kode_desa(admin, tmp_path):
     assert result.inserted == 2
     assert Resident.get(Resident.nik == "5202041708050001").desa_code == "52.02.04.2008"
     assert Resident.get(Resident.nik == "5202010101800001").desa_code == "52.02.01.1001"
-    assert [(r.line, r.field, r.reason) for r in result.rejected] == [(4, "Desa/kelurahan", "Desa/kelurahan wajib diisi.")]
+    assert [(r.line, r.field, r.reason) for r in result.rejected] == [
+        (4, "Desa/kelurahan", "Desa/kelurahan wajib diisi.")
+    ]
 
 
 def test_xlsx_with_text_nik_and_real_dates(admin, tmp_path):
@@ -198,7 +208,18 @@ def test_xlsx_with_text_nik_and_real_dates(admin, tmp_path):
     sheet.title = "Penduduk"
     workbook.create_sheet("Catatan").append(["NIK"])  # only the first sheet is read
     sheet.append(["NIK", "NAMA_LGKP", "TGL_LHR", "JENIS_KELAMIN", "KODE_DESA", "RT", "STAT_KWN", "STATUS_REKAM"])
-    sheet.append(["5202041708050001", "Lalu Ahmad", datetime(2005, 8, 17), "LAKI-LAKI", "52.02.04.2008", 1, "BELUM KAWIN", "SUDAH REKAM"])
+    sheet.append(
+        [
+            "5202041708050001",
+            "Lalu Ahmad",
+            datetime(2005, 8, 17),
+            "LAKI-LAKI",
+            "52.02.04.2008",
+            1,
+            "BELUM KAWIN",
+            "SUDAH REKAM",
+        ]
+    )
     sheet.append([5202045708050002, "Baiq Nurul", "17-08-2005", "PEREMPUAN", 5202042008, 12.0, "KAWIN", "BELUM REKAM"])
     sheet.append([None, None, None, None, None, None, None, None])  # row 4: blank, skipped
     sheet.append(["5202010101800001", "Bad Date", "kemarin", "L", "52.02.01.1001", None, "KAWIN", None])
@@ -209,7 +230,12 @@ def test_xlsx_with_text_nik_and_real_dates(admin, tmp_path):
     result = run(admin, path)
     assert (result.total, result.inserted) == (3, 2)
     lalu = Resident.get(Resident.nik == "5202041708050001")
-    assert (lalu.name, lalu.birth_date, lalu.rt, lalu.recording_status) == ("LALU AHMAD", date(2005, 8, 17), "001", "sudah")
+    assert (lalu.name, lalu.birth_date, lalu.rt, lalu.recording_status) == (
+        "LALU AHMAD",
+        date(2005, 8, 17),
+        "001",
+        "sudah",
+    )
     baiq = Resident.get(Resident.nik == "5202045708050002")
     assert (baiq.desa_code, baiq.rt, baiq.sex) == ("52.02.04.2008", "012", "P")
     assert [(r.line, r.field) for r in result.rejected] == [(5, "Tanggal lahir")]

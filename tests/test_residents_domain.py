@@ -255,7 +255,10 @@ def test_messages_in_english():
     assert errors["sex"] == "Sex: unknown value 'X'; choose one of Male, Female."
     assert errors["desa_code"] == "Village code 52.02.04.2099 is not known in this regency."
     _, errors, _ = check(good(nik="5202042311100001", birth_date="23-11-2010"))
-    assert errors["recording_status"] == "Recording status cannot be 'recorded': recording starts at age 16, or at marriage."
+    assert (
+        errors["recording_status"]
+        == "Recording status cannot be 'recorded': recording starts at age 16, or at marriage."
+    )
 
 
 def test_field_labels_in_both_languages():

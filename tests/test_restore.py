@@ -87,7 +87,9 @@ def test_a_schema_this_app_cannot_open_is_refused(office, tmp_path):
     conn.close()
     result = invoke(*login_args(), "restore", "--yes", str(newer))
     assert result.exit_code == 2
-    assert "berversi skema 99, lebih baru dari program ini" in result.stderr and "perbarui dukcapil-tui" in result.stderr
+    assert (
+        "berversi skema 99, lebih baru dari program ini" in result.stderr and "perbarui dukcapil-tui" in result.stderr
+    )
 
 
 def test_a_damaged_file_is_refused(office, tmp_path):
@@ -153,7 +155,9 @@ def test_a_restore_keeps_the_replaced_file_apart_and_is_audited(office, tmp_path
     copy = backup_now()
     secret = tmp_path / "loket.txt"
     secret.write_text(PASSWORD + "\n")
-    invoke(*login_args(), "users", "add", "loket1", "--name", "Loket", "--role", "loket", "--password-file", str(secret))
+    invoke(
+        *login_args(), "users", "add", "loket1", "--name", "Loket", "--role", "loket", "--password-file", str(secret)
+    )
     result = invoke(*login_args(), "restore", "--yes", str(copy))
     assert result.exit_code == 0, result.output
     (saved,) = paths.kept_backup_dir().glob("*_pre-restore.sqlite3")
@@ -175,7 +179,9 @@ def test_a_restore_needs_the_admin(office, tmp_path):
     copy = backup_now()
     secret = tmp_path / "loket.txt"
     secret.write_text(PASSWORD + "\n")
-    invoke(*login_args(), "users", "add", "loket1", "--name", "Loket", "--role", "loket", "--password-file", str(secret))
+    invoke(
+        *login_args(), "users", "add", "loket1", "--name", "Loket", "--role", "loket", "--password-file", str(secret)
+    )
     result = invoke(*login_args("loket1"), "restore", "--yes", str(copy))
     assert result.exit_code == 2 and "tidak berwenang untuk membuat dan memulihkan cadangan" in result.stderr
     assert invoke("restore", "--yes", str(copy)).exit_code == 2  # no login at all
@@ -201,7 +207,7 @@ def test_an_older_backup_is_restored_and_upgraded(office, tmp_path):
 
     old = tmp_path / "lama.sqlite3"
     conn = sqlite3.connect(old)
-    for number, _d, statements in MIGRATIONS[:4]:
+    for _number, _d, statements in MIGRATIONS[:4]:
         for statement in statements:
             conn.execute(statement)
     conn.execute("INSERT INTO setting (key, value) VALUES ('region_code', '52.02'), ('office_name', 'Lama')")

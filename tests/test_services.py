@@ -438,13 +438,20 @@ def test_every_write_appends_an_audit_entry(admin, clock):
         actions.append(action)
 
     start = audit_count()
-    users.create_user(admin, "loket1", "Petugas", "loket", PASSWORD); did("user.create")
-    users.set_active(admin, "loket1", False); did("user.disable")
-    users.set_active(admin, "loket1", True); did("user.enable")
-    users.set_password(admin, "loket1", "sandi-baru-123"); did("user.passwd")
-    settings.put(admin, "head_name", "H. Lalu"); did("setting.put")
-    created = residents.create(admin, form(), TODAY).resident; did("resident.create")
-    residents.update(admin, created.id, form(name="Budi S"), TODAY); did("resident.update")
+    users.create_user(admin, "loket1", "Petugas", "loket", PASSWORD)
+    did("user.create")
+    users.set_active(admin, "loket1", False)
+    did("user.disable")
+    users.set_active(admin, "loket1", True)
+    did("user.enable")
+    users.set_password(admin, "loket1", "sandi-baru-123")
+    did("user.passwd")
+    settings.put(admin, "head_name", "H. Lalu")
+    did("setting.put")
+    created = residents.create(admin, form(), TODAY).resident
+    did("resident.create")
+    residents.update(admin, created.id, form(name="Budi S"), TODAY)
+    did("resident.update")
     assert audit_count() == start + len(actions)
     assert {e.username for e in AuditLog.select().where(AuditLog.id > start)} == {"admin"}
     assert {e.workstation for e in AuditLog.select().where(AuditLog.id > start)} == {"TEST-01"}

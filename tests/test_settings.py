@@ -75,6 +75,8 @@ def test_cli_settings(office_db, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Nama Kepala Dinas = H. Lalu Ahmad" in result.output
     result = runner.invoke(cli, ["settings"], obj=State())
-    assert "head_name                H. Lalu Ahmad" in result.output and "region_code              52.02" in result.output
+    assert (
+        "head_name                H. Lalu Ahmad" in result.output and "region_code              52.02" in result.output
+    )
     result = runner.invoke(cli, [*login_args(), "settings", "head_nip", "12"], obj=State())
     assert result.exit_code == 2 and "NIP Kepala Dinas: harus 18 angka" in result.output

@@ -36,7 +36,7 @@ def test_init_registers_and_enrols_the_workstation(office_db):
     assert stat.S_IMODE(paths.enrolment_file().stat().st_mode) == 0o600
     # The database holds the token's hash only, never the token or the key.
     row = Workstation.get_by_id("TEST-01")
-    assert row.token_hash != entry.token and entry.chain_key not in open(office_db, "rb").read().hex()
+    assert row.token_hash != entry.token and entry.chain_key not in Path(office_db).read_bytes().hex()
 
 
 def _second_home(monkeypatch, tmp_path) -> Path:
@@ -75,7 +75,9 @@ def test_a_workstation_added_by_the_admin_is_enrolled_with_its_file(office_db, t
 
 def test_a_disabled_workstation_cannot_log_in(office_db, tmp_path, monkeypatch):
     carried = tmp_path / "w.enrol"
-    assert invoke(office_db, *login_args(), "workstations", "add", "LOKET-02", "--enrol-file", str(carried)).exit_code == 0
+    assert (
+        invoke(office_db, *login_args(), "workstations", "add", "LOKET-02", "--enrol-file", str(carried)).exit_code == 0
+    )
     assert invoke(office_db, *login_args(), "workstations", "disable", "LOKET-02").exit_code == 0
     itself = invoke(office_db, *login_args(), "workstations", "disable", "TEST-01")
     assert itself.exit_code == 2 and "tidak dapat dinonaktifkan dari dirinya sendiri" in itself.stderr
@@ -98,7 +100,9 @@ def test_a_disabled_workstation_cannot_log_in(office_db, tmp_path, monkeypatch):
 
 def test_an_enrolment_file_must_match_the_registry_and_the_chain(office_db, tmp_path, monkeypatch):
     carried = tmp_path / "w.enrol"
-    assert invoke(office_db, *login_args(), "workstations", "add", "LOKET-02", "--enrol-file", str(carried)).exit_code == 0
+    assert (
+        invoke(office_db, *login_args(), "workstations", "add", "LOKET-02", "--enrol-file", str(carried)).exit_code == 0
+    )
     data = json.loads(carried.read_text())
     _second_home(monkeypatch, tmp_path)
 

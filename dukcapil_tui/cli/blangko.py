@@ -92,8 +92,15 @@ def loan_cmd(state: State, direction: str, quantity: str, office: str, reference
     else:
         movement = blangko.loan(cli_actor(state), direction, quantity, office, reference, note, day=day,
                                 confirmed=confirmed)
-    click.echo(t("cli.blangko.loaned", kind=t(f"blangko.kind.{movement.kind}"), quantity=format_int(abs(movement.quantity)),
-                 office=movement.source, stock=format_int(blangko.balance())))
+    click.echo(
+        t(
+            "cli.blangko.loaned",
+            kind=t(f"blangko.kind.{movement.kind}"),
+            quantity=format_int(abs(movement.quantity)),
+            office=movement.source,
+            stock=format_int(blangko.balance()),
+        )
+    )
 
 
 @blangko_group.command("count")

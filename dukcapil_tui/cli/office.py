@@ -35,11 +35,33 @@ def _read_password_file(path: str) -> str:
 
 @click.command()
 @click.option("--office", "office_name", required=True, help='Office name, e.g. "Disdukcapil Kabupaten Lombok Tengah".')
-@click.option("--region", "region_code", required=True, help="Kabupaten/kota code (Kemendagri), e.g. 52.02 or 36.73 (any of the 514).")
-@click.option("--timezone", default="Asia/Makassar", show_default=True, help="Office time zone (WIB Asia/Jakarta, WITA Asia/Makassar, WIT Asia/Jayapura).")
-@click.option("--admin", "admin_username", default="admin", show_default=True, help="Username of the first administrator.")
-@click.option("--admin-name", "admin_full_name", default="Administrator", show_default=True, help="Full name of the first administrator.")
-@click.option("--admin-password-file", type=click.Path(exists=True, dir_okay=False), help="Read the admin password from the first line of this file (for scripts).")
+@click.option(
+    "--region",
+    "region_code",
+    required=True,
+    help="Kabupaten/kota code (Kemendagri), e.g. 52.02 or 36.73 (any of the 514).",
+)
+@click.option(
+    "--timezone",
+    default="Asia/Makassar",
+    show_default=True,
+    help="Office time zone (WIB Asia/Jakarta, WITA Asia/Makassar, WIT Asia/Jayapura).",
+)
+@click.option(
+    "--admin", "admin_username", default="admin", show_default=True, help="Username of the first administrator."
+)
+@click.option(
+    "--admin-name",
+    "admin_full_name",
+    default="Administrator",
+    show_default=True,
+    help="Full name of the first administrator.",
+)
+@click.option(
+    "--admin-password-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Read the admin password from the first line of this file (for scripts).",
+)
 @pass_state
 def init(state: State, office_name: str, region_code: str, timezone: str, admin_username: str,
          admin_full_name: str, admin_password_file: str | None) -> None:
@@ -69,9 +91,18 @@ def init(state: State, office_name: str, region_code: str, timezone: str, admin_
 
 
 @click.command()
-@click.option("--residents", "resident_count", default=20_000, show_default=True, type=click.IntRange(100, 2_000_000), help="How many residents to generate.")
+@click.option(
+    "--residents",
+    "resident_count",
+    default=20_000,
+    show_default=True,
+    type=click.IntRange(100, 2_000_000),
+    help="How many residents to generate.",
+)
 @click.option("--fresh", is_flag=True, help="Throw away the demo database and build it anew.")
-@click.option("--build-only", is_flag=True, help="Build (or reuse) the demo database, print its path, do not open the TUI.")
+@click.option(
+    "--build-only", is_flag=True, help="Build (or reuse) the demo database, print its path, do not open the TUI."
+)
 @click.option("--seed", default=20261122, show_default=True, help="Random seed (the same seed gives the same data).")
 @pass_state
 def demo(state: State, resident_count: int, fresh: bool, build_only: bool, seed: int) -> None:

@@ -97,17 +97,39 @@ def summary(state: State, day_text: str | None) -> None:
         click.echo(t("queue.cli.summary_empty", day=format_date(day)))
         return
     click.echo(t("queue.cli.summary_title", day=format_date(day)))
-    headers = [t(f"queue.cli.col.{key}") for key in
-               ("service", "tickets", "served", "failed", "no_show", "wait_median", "wait_p90", "serve_median", "serve_p90")]
+    headers = [
+        t(f"queue.cli.col.{key}")
+        for key in (
+            "service",
+            "tickets",
+            "served",
+            "failed",
+            "no_show",
+            "wait_median",
+            "wait_p90",
+            "serve_median",
+            "serve_p90",
+        )
+    ]
     table = []
     for row in rows:
         table.append([f"{row.prefix} {row.service_name}", row.tickets, row.served, row.failed, row.no_show,
                       row.waiting_median, row.waiting_p90, row.service_median, row.service_p90])
     waiting = [m for row in rows for m in row.waiting_minutes]
     serving = [m for row in rows for m in row.service_minutes]
-    table.append([t("queue.cli.total"), sum(r.tickets for r in rows), sum(r.served for r in rows),
-                  sum(r.failed for r in rows), sum(r.no_show for r in rows), rules.percentile(waiting, 0.5), rules.percentile(waiting, 0.9),
-                  rules.percentile(serving, 0.5), rules.percentile(serving, 0.9)])
+    table.append(
+        [
+            t("queue.cli.total"),
+            sum(r.tickets for r in rows),
+            sum(r.served for r in rows),
+            sum(r.failed for r in rows),
+            sum(r.no_show for r in rows),
+            rules.percentile(waiting, 0.5),
+            rules.percentile(waiting, 0.9),
+            rules.percentile(serving, 0.5),
+            rules.percentile(serving, 0.9),
+        ]
+    )
     cells = [headers] + [[row[0]] + [_cell(value) for value in row[1:]] for row in table]
     first = max(len(row[0]) for row in cells)
     widths = [max(len(row[i]) for row in cells) for i in range(1, len(headers))]

@@ -51,7 +51,11 @@ def import_group() -> None:
 
 @import_group.command("residents")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--report-dir", type=click.Path(file_okay=False), help="Where to write the rejected-rows report (default: the exports folder).")
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False),
+    help="Where to write the rejected-rows report (default: the exports folder).",
+)
 @pass_state
 def import_residents_cmd(state: State, file: str, report_dir: str | None) -> None:
     """Insert or update residents by NIK from a SIAK-like listing.

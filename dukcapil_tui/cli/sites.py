@@ -29,10 +29,13 @@ def list_cmd(state: State, day_text: str | None) -> None:
     index = regions.index()
     rows = sites.activity(day)
     click.echo(t("cli.sites.title", day=format_date(day)))
-    click.echo(f"{t('cli.sites.header_code'):<22} {t('cli.sites.header_kind'):<10} "
-               f"{t('cli.sites.header_kecamatan'):<18} {t('cli.sites.header_day' if day == settings.office_today() else 'cli.sites.header_that_day'):>9} "
-               f"{t('cli.sites.header_month'):>9} {t('cli.sites.header_unsent'):>9} "
-               f"{t('cli.sites.header_centre'):>9}  {t('cli.sites.header_name')}")
+    day_header = "cli.sites.header_day" if day == settings.office_today() else "cli.sites.header_that_day"
+    click.echo(
+        f"{t('cli.sites.header_code'):<22} {t('cli.sites.header_kind'):<10} "
+        f"{t('cli.sites.header_kecamatan'):<18} {t(day_header):>9} "
+        f"{t('cli.sites.header_month'):>9} {t('cli.sites.header_unsent'):>9} "
+        f"{t('cli.sites.header_centre'):>9}  {t('cli.sites.header_name')}"
+    )
     for row in rows:
         kecamatan = index.name(row.kecamatan_code) if row.kecamatan_code else "-"
         name = row.name + ("" if row.active else f" ({t('user.status_disabled')})")

@@ -25,7 +25,11 @@ def _password(prompt_for: str, password_file: str | None) -> str:
 @click.argument("username")
 @click.option("--name", "full_name", required=True, help="Full name.")
 @click.option("--role", type=click.Choice(["admin", "loket", "cetak", "blangko"]), required=True)
-@click.option("--password-file", type=click.Path(exists=True, dir_okay=False), help="Read the password from this file's first line.")
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Read the password from this file's first line.",
+)
 @pass_state
 def add(state: State, username: str, full_name: str, role: str, password_file: str | None) -> None:
     """Create a user."""
@@ -96,7 +100,11 @@ def enable(state: State, username: str) -> None:
 
 @users.command("passwd")
 @click.argument("username")
-@click.option("--password-file", type=click.Path(exists=True, dir_okay=False), help="Read the new password from this file's first line.")
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Read the new password from this file's first line.",
+)
 @pass_state
 def passwd(state: State, username: str, password_file: str | None) -> None:
     """Set a new password (also unlocks a locked account)."""

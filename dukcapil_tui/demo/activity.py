@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from zoneinfo import ZoneInfo
 
 from dukcapil_tui.domain import cards as card_rules
@@ -44,7 +44,7 @@ class DemoClock:
         self.now = datetime(2000, 1, 1)
 
     def at(self, day: date, hour: int, minute: int = 0) -> None:
-        self.now = datetime.combine(day, time(hour, minute), tzinfo=ZONE).astimezone(timezone.utc).replace(tzinfo=None)
+        self.now = datetime.combine(day, time(hour, minute), tzinfo=ZONE).astimezone(UTC).replace(tzinfo=None)
 
     def advance(self, minutes: float) -> None:
         self.now += timedelta(minutes=minutes)
@@ -225,7 +225,7 @@ def _centre_and_print(rng, clock, day, printer, desk) -> None:
     printed = list(Card.select(Card, Resident).join(Resident)
                    .where((Card.office_status == "printed")
                           & Card.id.in_(PrintJob.select(PrintJob.card).where(PrintJob.result == "ok"))))
-    for number, card in enumerate(printed):
+    for _number, card in enumerate(printed):
         if rng.random() < 0.5:
             clock.advance(3)
             family = rng.random() < 0.25

@@ -293,7 +293,9 @@ def generate_residents(
             birth = years_ago(today, age) - timedelta(days=rng.randint(0, 364))
             marital = _marital(rng, age)
             roll = rng.random()
-            issued_in = kecamatan if roll < 0.9 else (rng.choice(kecamatan_codes) if roll < 0.99 else rng.choice(outside))
+            issued_in = (
+                kecamatan if roll < 0.9 else (rng.choice(kecamatan_codes) if roll < 0.99 else rng.choice(outside))
+            )
             nik = _unique_nik(issued_in, birth, sex, sequences)
             place_roll = rng.random()
             birth_place = (index.name(kecamatan).upper() if place_roll < 0.6 else

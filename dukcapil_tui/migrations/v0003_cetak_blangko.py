@@ -3,17 +3,17 @@
 DESCRIPTION = 'cetak and blangko: print batches, handover, Suket, the blank-card ledger, counts, month close'
 
 STATEMENTS = [
-    'ALTER TABLE card ADD COLUMN priority INTEGER NOT NULL DEFAULT 0',
-    'ALTER TABLE card ADD COLUMN status_changed_at DATETIME',
-    'CREATE INDEX card_ready ON card (office_status, priority DESC, recorded_at, id)',
-    'CREATE INDEX card_recorded ON card (recorded_at, id)',
+    "ALTER TABLE card ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE card ADD COLUMN status_changed_at DATETIME",
+    "CREATE INDEX card_ready ON card (office_status, priority DESC, recorded_at, id)",
+    "CREATE INDEX card_recorded ON card (recorded_at, id)",
     "ALTER TABLE card ADD COLUMN kecamatan_code TEXT NOT NULL DEFAULT ''",
     """UPDATE card SET kecamatan_code =
                (SELECT r.kecamatan_code FROM resident r WHERE r.id = card.resident_id)""",
     """CREATE TRIGGER card_kecamatan AFTER INSERT ON card WHEN NEW.kecamatan_code = ''
                BEGIN UPDATE card SET kecamatan_code =
                    (SELECT r.kecamatan_code FROM resident r WHERE r.id = NEW.resident_id) WHERE id = NEW.id; END""",
-    'CREATE INDEX card_kecamatan ON card (kecamatan_code, recorded_at, id)',
+    "CREATE INDEX card_kecamatan ON card (kecamatan_code, recorded_at, id)",
     """CREATE TABLE print_batch (
                 id INTEGER PRIMARY KEY,
                 created_at DATETIME NOT NULL,
@@ -32,7 +32,7 @@ STATEMENTS = [
                 username TEXT,
                 UNIQUE (batch_id, card_id)
             )""",
-    'CREATE INDEX print_job_card ON print_job (card_id)',
+    "CREATE INDEX print_job_card ON print_job (card_id)",
     """CREATE TABLE handover (
                 id INTEGER PRIMARY KEY,
                 card_id INTEGER NOT NULL UNIQUE REFERENCES card (id),
@@ -60,8 +60,8 @@ STATEMENTS = [
                 closed_reason TEXT,
                 UNIQUE (year, seq)
             )""",
-    'CREATE INDEX suket_status ON suket (status, issued_at)',
-    'CREATE INDEX suket_card ON suket (card_id)',
+    "CREATE INDEX suket_status ON suket (status, issued_at)",
+    "CREATE INDEX suket_card ON suket (card_id)",
     """CREATE TABLE blangko_movement (
                 id INTEGER PRIMARY KEY,
                 uuid TEXT NOT NULL UNIQUE,
@@ -80,7 +80,7 @@ STATEMENTS = [
                     OR (kind IN ('print_ok', 'print_failed', 'damaged', 'loan_out') AND quantity < 0)
                     OR kind = 'adjustment')
             )""",
-    'CREATE INDEX blangko_movement_day ON blangko_movement (day, kind)',
+    "CREATE INDEX blangko_movement_day ON blangko_movement (day, kind)",
     """CREATE TABLE blangko_month (
                 month TEXT PRIMARY KEY CHECK (length(month) = 7),
                 closed_at DATETIME NOT NULL,
@@ -113,7 +113,7 @@ STATEMENTS = [
                 username TEXT NOT NULL,
                 count INTEGER NOT NULL CHECK (count > 0)
             )""",
-    'CREATE INDEX spoiled_card_destruction ON spoiled_card (destruction_id, day)',
+    "CREATE INDEX spoiled_card_destruction ON spoiled_card (destruction_id, day)",
     """CREATE TABLE stock_count (
                 id INTEGER PRIMARY KEY,
                 at DATETIME NOT NULL,

@@ -1,7 +1,9 @@
 """Migration 8: the protected record: workstations, the audit and
 ledger hash chains, card events linked to their audit entry, the office's unique id."""
 
-DESCRIPTION = 'protected record: registered workstations, hash-chained audit and ledger, card events linked to their audit entry'
+DESCRIPTION = (
+    "protected record: registered workstations, hash-chained audit and ledger, card events linked to their audit entry"
+)
 
 STATEMENTS = [
     """CREATE TABLE workstation (

@@ -37,7 +37,7 @@ UNSENT_LABELS = tuple(label for _, _, label in UNSENT_BUCKETS)
 
 def _bucket_sql(age: str, buckets=AGE_BUCKETS) -> str:
     parts = []
-    for low, high, label in buckets:
+    for _low, high, label in buckets:
         if high is not None:
             parts.append(f"WHEN {age} <= {high} THEN '{label}'")
         else:
@@ -141,7 +141,7 @@ def write(data: BacklogData, path, letterhead: common.Letterhead,
     columns = [Column("no", "No", 5, align=CENTER), Column("status", "Status Kartu", 34)]
     columns += [Column(key, f"{bucket} hari", 11, INT, "sum") for key, bucket in zip(bucket_keys, BUCKETS)]
     columns += [Column("jumlah", "Jumlah", 11, INT, "formula",
-                       formula="=SUM({%s}:{%s})" % (bucket_keys[0], bucket_keys[-1]))]
+                       formula=f"=SUM({{{bucket_keys[0]}}}:{{{bucket_keys[-1]}}})")]
     notes = ("Umur: hari sejak perekaman sampai tanggal laporan. Kartu yang sudah diserahkan tidak dihitung.",)
     table = Table(wb.create_sheet("Status dan umur"), columns, Heading(TITLE + " menurut status dan umur", label,
                                                                         notes), letterhead, freeze_columns=2,
@@ -158,7 +158,7 @@ def write(data: BacklogData, path, letterhead: common.Letterhead,
     columns = [Column("no", "No", 5, align=CENTER), Column("kecamatan", "Kecamatan", 24)]
     columns += [Column(status, STATUS_LABELS[status], 14, INT, "sum") for status in STATUSES]
     columns += [
-        Column("jumlah", "Jumlah", 11, INT, "formula", formula="=SUM({%s}:{%s})" % (STATUSES[0], STATUSES[-1])),
+        Column("jumlah", "Jumlah", 11, INT, "formula", formula=f"=SUM({{{STATUSES[0]}}}:{{{STATUSES[-1]}}})"),
         Column("lama", "Lebih dari 30 hari", 11, INT, "sum"),
         Column("tertua", "Tertua (hari)", 10, INT, "max"),
     ]

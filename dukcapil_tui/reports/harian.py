@@ -186,10 +186,22 @@ def write(data: HarianData, path, letterhead: common.Letterhead,
     table = Table(wb.create_sheet("Layanan"), columns, Heading(TITLE, label, notes), letterhead, freeze_columns=2,
                   label_key="layanan")
     for number, row in enumerate(data.services, start=1):
-        table.add({"no": number, "layanan": row.name, "kode": row.prefix, "tiket": row.tickets,
-                   "dilayani": row.served, "gagal": row.failed, "tidak_hadir": row.no_show, "dialihkan": row.transferred,
-                   "tunggu_med": _minutes(row.waiting, 0.5), "tunggu_p90": _minutes(row.waiting, 0.9),
-                   "layanan_med": _minutes(row.service, 0.5), "layanan_p90": _minutes(row.service, 0.9)})
+        table.add(
+            {
+                "no": number,
+                "layanan": row.name,
+                "kode": row.prefix,
+                "tiket": row.tickets,
+                "dilayani": row.served,
+                "gagal": row.failed,
+                "tidak_hadir": row.no_show,
+                "dialihkan": row.transferred,
+                "tunggu_med": _minutes(row.waiting, 0.5),
+                "tunggu_p90": _minutes(row.waiting, 0.9),
+                "layanan_med": _minutes(row.service, 0.5),
+                "layanan_p90": _minutes(row.service, 0.9),
+            }
+        )
     waiting, service = data.all_waiting(), data.all_service()
     table.total(values={"tunggu_med": _minutes(waiting, 0.5), "tunggu_p90": _minutes(waiting, 0.9),
                         "layanan_med": _minutes(service, 0.5), "layanan_p90": _minutes(service, 0.9)})

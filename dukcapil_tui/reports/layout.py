@@ -296,11 +296,9 @@ def discard(wb) -> None:
     its temporary file now, rather than leave both to the garbage collector."""
     for ws in getattr(wb, "_sheets", ()):
         rows, writer = getattr(ws, "_rows", None), getattr(ws, "_writer", None)
-        for step in ((lambda: rows.close()) if rows is not None else None,
-                     (lambda: writer.close()) if writer is not None else None,
-                     (lambda: writer.cleanup()) if writer is not None else None):
-            if step is None:
-                continue
+        steps = [rows.close] if rows is not None else []
+        steps += [writer.close, writer.cleanup] if writer is not None else []
+        for step in steps:
             try:
                 step()
             except Exception:  # noqa: BLE001 - best effort: the export has failed already

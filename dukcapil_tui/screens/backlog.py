@@ -50,7 +50,14 @@ class BacklogScreen(BaseScreen):
         def __init__(self, token: int, rows: list[BacklogRow], cursor, counts, stock: int, index, waiting,
                      site_list) -> None:
             super().__init__()
-            self.token, self.rows, self.cursor, self.counts, self.stock, self.index = token, rows, cursor, counts, stock, index
+            self.token, self.rows, self.cursor, self.counts, self.stock, self.index = (
+                token,
+                rows,
+                cursor,
+                counts,
+                stock,
+                index,
+            )
             self.waiting, self.site_list = waiting, site_list
 
     def __init__(self) -> None:
@@ -138,7 +145,9 @@ class BacklogScreen(BaseScreen):
         if message.counts is not None:
             self._counts = message.counts
             for status in TILE_STATUSES:
-                self.query_one(f"#tile-{status}", StatTile).set_value(format_int(message.counts.by_status.get(status, 0)))
+                self.query_one(f"#tile-{status}", StatTile).set_value(
+                    format_int(message.counts.by_status.get(status, 0))
+                )
         self.query_one("#tile-stock", StatTile).set_value(format_int(message.stock))
         self._rows = message.rows
         today = self.app.today()

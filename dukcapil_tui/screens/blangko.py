@@ -112,7 +112,9 @@ class BlangkoScreen(BaseScreen):
         self._requests = message.requests
         self.query_one("#tile-stock", StatTile).set_value(format_int(f.balance))
         self.query_one("#tile-per-day", StatTile).set_value(format_decimal(f.prints_per_day, 1))
-        self.query_one("#tile-days-left", StatTile).set_value("-" if f.days_left is None else format_decimal(f.days_left, 0))
+        self.query_one("#tile-days-left", StatTile).set_value(
+            "-" if f.days_left is None else format_decimal(f.days_left, 0)
+        )
         self.query_one("#tile-ready", StatTile).set_value(format_int(f.ready_to_print))
         self.query_one("#tile-shortfall", StatTile).set_value(format_int(f.shortfall))
         notes = []
@@ -358,10 +360,17 @@ class BlangkoScreen(BaseScreen):
                 raise ValidationError({"day": t("field.bad_date", field=t("blangko.ui.ba_date"))})
             return blangko.destroy(actor, v["berita_acara_no"], day)
 
-        self._form(t("blangko.ui.destroy"), [
-            FormField("berita_acara_no", t("blangko.field.berita_acara"), max_length=80),
-            FormField("day", t("blangko.ui.ba_date"), value=format_date(today), placeholder="DD-MM-YYYY", max_length=10),
-        ], run, intro=t("blangko.ui.destroy_intro"))
+        self._form(
+            t("blangko.ui.destroy"),
+            [
+                FormField("berita_acara_no", t("blangko.field.berita_acara"), max_length=80),
+                FormField(
+                    "day", t("blangko.ui.ba_date"), value=format_date(today), placeholder="DD-MM-YYYY", max_length=10
+                ),
+            ],
+            run,
+            intro=t("blangko.ui.destroy_intro"),
+        )
 
 
 def _day(values: dict) -> date:

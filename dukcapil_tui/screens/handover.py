@@ -153,9 +153,16 @@ class HandoverScreen(BaseScreen):
         ]
 
         def run(v: dict):
-            return printing.handover(actor, nik, collected_by=v["collected_by"], collector_name=v["collector_name"],
-                                     relation=v["relation"], receipt_no=v["receipt_no"], id_checked=bool(v["id_checked"]),
-                                     withdrawn=v["withdrawn"] or None)
+            return printing.handover(
+                actor,
+                nik,
+                collected_by=v["collected_by"],
+                collector_name=v["collector_name"],
+                relation=v["relation"],
+                receipt_no=v["receipt_no"],
+                id_checked=bool(v["id_checked"]),
+                withdrawn=v["withdrawn"] or None,
+            )
 
         self.app.push_screen(FormModal(t("handover.form_title", name=self._found.resident.name), fields, run,
                                        submit_label=t("handover.do")), self._handed)

@@ -29,7 +29,7 @@ def binding_rows(app, bindings: dict[str, ActiveBinding]) -> list[tuple[str, str
 
     rows = []
     seen = set()
-    for key, active in bindings.items():
+    for _key, active in bindings.items():
         binding = active.binding
         if not binding.description or (binding.action, binding.description) in seen:
             continue

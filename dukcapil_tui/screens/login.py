@@ -22,16 +22,15 @@ class LoginScreen(BaseScreen):
             self.result = result
 
     def compose(self) -> ComposeResult:
-        with Center():
-            with Vertical(id="login-box"):
-                yield Label(self.app.office_name or t("app.title"), id="login-office")
-                yield Label(t("login.title"), id="login-title")
-                yield Label(t("login.username"), classes="field-label")
-                yield Input(id="username", max_length=32)
-                yield Label(t("login.password"), classes="field-label")
-                yield Input(id="password", password=True, max_length=128)
-                yield Button(t("login.submit"), id="login-button", variant="primary")
-                yield Label("", id="login-message")
+        with Center(), Vertical(id="login-box"):
+            yield Label(self.app.office_name or t("app.title"), id="login-office")
+            yield Label(t("login.title"), id="login-title")
+            yield Label(t("login.username"), classes="field-label")
+            yield Input(id="username", max_length=32)
+            yield Label(t("login.password"), classes="field-label")
+            yield Input(id="password", password=True, max_length=128)
+            yield Button(t("login.submit"), id="login-button", variant="primary")
+            yield Label("", id="login-message")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -73,7 +73,9 @@ class MainScreen(BaseScreen):
     @on(SummaryLoaded)
     def _show_summary(self, message: SummaryLoaded) -> None:
         s = message.summary
-        self.query_one("#summary-title", Label).update(f"{t('main.summary')} · {t('main.as_of', date=format_date(s.on))}")
+        self.query_one("#summary-title", Label).update(
+            f"{t('main.summary')} · {t('main.as_of', date=format_date(s.on))}"
+        )
         self.query_one("#tile-residents", StatTile).set_value(format_int(s.residents))
         self.query_one("#tile-wajib", StatTile).set_value(format_int(s.wajib_ktp))
         self.query_one("#tile-recorded", StatTile).set_value(format_int(s.recorded_wajib))

@@ -106,9 +106,17 @@ class DeskScreen(BaseScreen):
             yield Label("", id="desk-booking")
             with Horizontal(classes="form-row"):
                 yield from self._field("service", t("queue.field.service"), Select([], id="service", prompt="-"))
-                yield from self._field("priority", t("queue.field.priority"), Select(
-                    [(t("queue_ui.priority_none"), NO_PRIORITY)] + [(t(f"queue.priority.{p}"), p) for p in rules.PRIORITIES],
-                    id="priority", allow_blank=False, value=NO_PRIORITY))
+                yield from self._field(
+                    "priority",
+                    t("queue.field.priority"),
+                    Select(
+                        [(t("queue_ui.priority_none"), NO_PRIORITY)]
+                        + [(t(f"queue.priority.{p}"), p) for p in rules.PRIORITIES],
+                        id="priority",
+                        allow_blank=False,
+                        value=NO_PRIORITY,
+                    ),
+                )
                 yield from self._field("channel", t("queue.field.channel"), Select(
                     [(t(f"queue.channel.{c}"), c) for c in rules.CHANNELS], id="channel", allow_blank=False,
                     value="langsung"))

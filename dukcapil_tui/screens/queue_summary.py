@@ -121,9 +121,16 @@ class QueueSummaryScreen(DayChooser, BaseScreen):
         for row in message.rows:
             service = f"{row.prefix} · {row.service_name}"
             table.add_row(
-                service, format_int(row.tickets), format_int(row.served), format_int(row.failed),
-                format_int(row.no_show), format_int(row.transferred), format_int(row.still_open),
-                format_int(row.closed), format_int(row.carried_over_out), f"{minutes(row.waiting_median)} / {minutes(row.waiting_p90)}",
+                service,
+                format_int(row.tickets),
+                format_int(row.served),
+                format_int(row.failed),
+                format_int(row.no_show),
+                format_int(row.transferred),
+                format_int(row.still_open),
+                format_int(row.closed),
+                format_int(row.carried_over_out),
+                f"{minutes(row.waiting_median)} / {minutes(row.waiting_p90)}",
                 f"{minutes(row.service_median)} / {minutes(row.service_p90)}",
                 key=row.service_code,
             )
@@ -178,8 +185,10 @@ class QueueSummaryScreen(DayChooser, BaseScreen):
         if self.day is None or not self.still_open:
             return
         day = self.day
-        options = [(t("queue_ui.eod_close"), "close"), (t("queue_ui.eod_carry", next=format_date(day + timedelta(days=1))),
-                                                         "carry")]
+        options = [
+            (t("queue_ui.eod_close"), "close"),
+            (t("queue_ui.eod_carry", next=format_date(day + timedelta(days=1))), "carry"),
+        ]
         title = t("queue_ui.eod_title", day=format_date(day), open=format_int(self.still_open))
         self.app.push_screen(PickModal(title, options, "close"), lambda choice: self._eod_chosen(day, choice))
 

@@ -73,7 +73,9 @@ class ResidentFormScreen(BaseScreen):
     # --- layout --------------------------------------------------------------------------
     def _field(self, name: str, widget) -> ComposeResult:
         with Vertical(classes="form-field", id=f"field-{name}"):
-            yield Label(rules.field_label(name) if name != "kecamatan" else t("resident.field.kecamatan"), classes="field-label")
+            yield Label(
+                rules.field_label(name) if name != "kecamatan" else t("resident.field.kecamatan"), classes="field-label"
+            )
             yield widget
             yield Label("", classes="field-error", id=f"error-{name}")
 
@@ -87,8 +89,12 @@ class ResidentFormScreen(BaseScreen):
             yield Label("", id="nik-reading", classes="hint")
             with Horizontal(classes="form-row"):
                 yield from self._field("birth_place", Input(id="birth_place", max_length=rules.MAX_PLACE))
-                yield from self._field("birth_date", Input(id="birth_date", max_length=10, placeholder=t("residents.date_hint")))
-                yield from self._field("sex", Select([(rules.sex_label(s), s) for s in rules.SEXES], id="sex", prompt="-"))
+                yield from self._field(
+                    "birth_date", Input(id="birth_date", max_length=10, placeholder=t("residents.date_hint"))
+                )
+                yield from self._field(
+                    "sex", Select([(rules.sex_label(s), s) for s in rules.SEXES], id="sex", prompt="-")
+                )
             with Horizontal(classes="form-row"):
                 yield from self._field("kecamatan", Select([], id="kecamatan", prompt="-"))
                 yield from self._field("desa_code", Select([], id="desa_code", prompt=t("residents.pick_kecamatan")))
@@ -248,7 +254,9 @@ class ResidentFormScreen(BaseScreen):
         self._show_problems(message.problems)
         first = next((name for name in message.problems if name != "_form"), None)
         if first:
-            target = "#kecamatan" if first == "desa_code" and not self.query_one("#kecamatan", Select).value else f"#{first}"
+            target = (
+                "#kecamatan" if first == "desa_code" and not self.query_one("#kecamatan", Select).value else f"#{first}"
+            )
             self.query_one(target).focus()
 
     def _show_problems(self, problems: dict[str, str]) -> None:

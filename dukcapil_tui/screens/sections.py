@@ -108,21 +108,32 @@ def _settings() -> Screen:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("residents", "f2", "residents.title", "section.residents_help", ("admin", "loket", "cetak", "blangko"), _residents),
+    Section(
+        "residents",
+        "f2",
+        "residents.title",
+        "section.residents_help",
+        ("admin", "loket", "cetak", "blangko"),
+        _residents,
+    ),
     Section("queue_desk", "f4", "queue_ui.desk_title", "queue_ui.desk_help", ("admin", "loket"), _queue_desk),
     Section("counter", "f5", "queue_ui.counter_title", "queue_ui.counter_help", ("admin", "loket"), _counter),
-    Section("queue_summary", "f6", "queue_ui.summary_title", "queue_ui.summary_help", ("admin", "loket"), _queue_summary),
+    Section(
+        "queue_summary", "f6", "queue_ui.summary_title", "queue_ui.summary_help", ("admin", "loket"), _queue_summary
+    ),
     Section("cetak", "f7", "section.cetak", "section.cetak_help", ("admin", "cetak"), _backlog),
-    Section("penyerahan", "f8", "section.penyerahan", "section.penyerahan_help", ("admin", "cetak", "loket"), _handover),
+    Section(
+        "penyerahan", "f8", "section.penyerahan", "section.penyerahan_help", ("admin", "cetak", "loket"), _handover
+    ),
     Section("blangko", "f9", "section.blangko", "section.blangko_help", ("admin", "blangko", "cetak"), _blangko),
     Section("queue_catalog", "f10", "queue_ui.catalog_title", "queue_ui.catalog_help", ("admin",), _queue_catalog),
     Section("pengaturan", "f11", "settings.title", "settings.help", ("admin",), _settings),
-    Section("laporan", "f12", "section.laporan", "section.laporan_help", ("admin", "loket", "cetak", "blangko"), _laporan),
+    Section(
+        "laporan", "f12", "section.laporan", "section.laporan_help", ("admin", "loket", "cetak", "blangko"), _laporan
+    ),
     Section("day_review", "", "review.title", "review.help", ("admin",), _day_review),
-    Section("outages", "", "section.outages", "section.outages_help", ("admin", "loket", "cetak", "blangko"),
-            _outages),
-    Section("devices", "", "section.devices", "section.devices_help", ("admin", "loket", "cetak", "blangko"),
-            _devices),
+    Section("outages", "", "section.outages", "section.outages_help", ("admin", "loket", "cetak", "blangko"), _outages),
+    Section("devices", "", "section.devices", "section.devices_help", ("admin", "loket", "cetak", "blangko"), _devices),
     Section("audit", "", "audit_ui.title", "audit_ui.help", ("admin",), _audit_log),
 )
 

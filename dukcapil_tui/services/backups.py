@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, time as clock_time, timezone
+from datetime import datetime, time as clock_time, UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -56,7 +56,7 @@ def made_today() -> bool:
     """Whether any backup was made since the office's local midnight (any workstation)."""
     zone = ZoneInfo(settings.office_timezone())
     midnight = datetime.combine(settings.office_today(), clock_time(), tzinfo=zone)
-    since = str(midnight.astimezone(timezone.utc).replace(tzinfo=None))
+    since = str(midnight.astimezone(UTC).replace(tzinfo=None))
     return database.execute_sql(
         "SELECT 1 FROM audit_log WHERE at >= ? AND action = 'backup.create' LIMIT 1", (since,)).fetchone() is not None
 
@@ -135,7 +135,7 @@ def login_from_file(source: Path, username: str, password: str, workstation: str
         finally:
             conn.close()
         good = passwords.verify_password(password, row[4] if row else _dummy_hash())
-        now = str(datetime.now(timezone.utc).replace(tzinfo=None))
+        now = str(datetime.now(UTC).replace(tzinfo=None))
         if not (row and good and row[5] and row[3] == "admin" and not (row[6] and str(row[6]) > now)):
             return None
         entry = enrolment.get(uid)

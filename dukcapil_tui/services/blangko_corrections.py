@@ -73,7 +73,9 @@ def request(actor: Actor, movement_id: object, quantity: object, reason: str, *,
     with database.atomic("IMMEDIATE"):
         movement = _movement(movement_id)
         if movement.kind not in rules.CORRECTABLE_KINDS:
-            raise ServiceError(t(f"correction.not_correctable.{_why(movement.kind)}", kind=t(f"blangko.kind.{movement.kind}")))
+            raise ServiceError(
+                t(f"correction.not_correctable.{_why(movement.kind)}", kind=t(f"blangko.kind.{movement.kind}"))
+            )
         pending = BlangkoCorrection.get_or_none((BlangkoCorrection.movement == movement.id)
                                                 & (BlangkoCorrection.status == "pending"))
         if pending is not None:

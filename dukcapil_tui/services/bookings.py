@@ -119,7 +119,9 @@ def import_bookings(actor: Actor, path: Path | str, report_dir: Path | None = No
         raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
-        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns)))
+        raise ServiceError(
+            t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns))
+        )
     result = BookingResult()
     today = settings.office_today()
     zone = ZoneInfo(settings.office_timezone())

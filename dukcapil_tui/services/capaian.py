@@ -195,7 +195,9 @@ def import_figures(actor: Actor, path: Path | str, note: str = "", report_dir: P
     has_parts = all(part in table.columns for part in SIAK_REGION_PARTS)
     missing = [c for c in ("KODE_DESA", "L", "P") if c not in table.columns and not (c == "KODE_DESA" and has_parts)]
     if missing:
-        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns)))
+        raise ServiceError(
+            t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns))
+        )
     index = regions.index()
     known = index.desa_codes
     result = WajibImport(path)

@@ -185,9 +185,26 @@ def create_many(actor: Actor, cards: list[NewCard], source: str, *, action: str 
     for card_id, new in zip(ids, cards, strict=True):
         office = rules.office_status_for(new.central)
         at = str(new.recorded_at or now)
-        rows.append((card_id, new.uuid or time_ordered_uuid(), new.resident_id, new.reason, at,
-                     new.recorded_where[:200], new.ticket_id, new.central, office, str(now), new.kecamatan_code, new.site_code, new.origin,
-                     new.workstation or actor.workstation, str(now), str(now)))
+        rows.append(
+            (
+                card_id,
+                new.uuid or time_ordered_uuid(),
+                new.resident_id,
+                new.reason,
+                at,
+                new.recorded_where[:200],
+                new.ticket_id,
+                new.central,
+                office,
+                str(now),
+                new.kecamatan_code,
+                new.site_code,
+                new.origin,
+                new.workstation or actor.workstation,
+                str(now),
+                str(now),
+            )
+        )
         events.append((card_id, str(now), new.central, office, actor.username, source, new.note[:200]))
     cursor = database.cursor()
     cursor.executemany(

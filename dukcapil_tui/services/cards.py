@@ -8,7 +8,7 @@ printed when a late listing still says PRR).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from zoneinfo import ZoneInfo
 
 from dukcapil_tui.db import database
@@ -77,7 +77,7 @@ def age_bounds(today: date, buckets=rules.AGE_BUCKETS) -> dict[str, tuple[str | 
 
     def midnight(day: date) -> str:
         """The office's local midnight starting ``day``, as stored (naive UTC)."""
-        return str(datetime.combine(day, time(), tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None))
+        return str(datetime.combine(day, time(), tzinfo=zone).astimezone(UTC).replace(tzinfo=None))
 
     bounds = {}
     for low, high, label in buckets:
@@ -152,7 +152,7 @@ def backlog_page(flt: BacklogFilter, today: date, after: tuple | None = None, li
     ``card_office_status`` when one status is asked for. The age filter is a range on
     ``recorded_at`` for the same reason (the ranges ``backlog_counts`` groups by).
     """
-    where = ["+c.office_status IN (%s)" % ", ".join(f"'{s}'" for s in WAITING)]
+    where = ["+c.office_status IN ({})".format(", ".join(f"'{s}'" for s in WAITING))]
     params: dict = {"limit": limit + 1}
     if flt.office_status:
         where.append("c.office_status = :status")

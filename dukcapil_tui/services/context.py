@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from dukcapil_tui.domain.problems import NeedsConfirmation, NotFound, PermissionDenied, ServiceError
 from dukcapil_tui.i18n import t
@@ -43,4 +43,4 @@ def require_role(actor: Actor, action_key: str, *roles: str) -> None:
 
 def now_utc() -> datetime:
     """Naive UTC, the way timestamps are stored. Tests monkeypatch this one function."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

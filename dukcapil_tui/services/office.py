@@ -16,9 +16,7 @@ from dukcapil_tui.services.users import create_user
 
 def database_exists(path: Path) -> bool:
     """A file that already holds a schema (an empty file is not a database yet)."""
-    if not path.exists() or path.stat().st_size == 0:
-        return False
-    return True
+    return path.exists() and path.stat().st_size > 0
 
 
 def init_office(

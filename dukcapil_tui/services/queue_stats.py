@@ -145,9 +145,12 @@ def board(day: date, upcoming: int = 3) -> tuple[list[CounterNow], list[ServiceN
     for ticket in sorted(current, key=lambda tk: (last_called.get(tk.id, 0), tk.id)):
         serving[ticket.counter] = ticket
     counters = [
-        CounterNow(c.number, c.name,
-                   rules.label(serving[c.number].service.prefix, serving[c.number].number) if c.number in serving else None,
-                   serving[c.number].status if c.number in serving else None)
+        CounterNow(
+            c.number,
+            c.name,
+            rules.label(serving[c.number].service.prefix, serving[c.number].number) if c.number in serving else None,
+            serving[c.number].status if c.number in serving else None,
+        )
         for c in catalog.counters()
     ]
     services = []

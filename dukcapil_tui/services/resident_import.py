@@ -141,7 +141,9 @@ def import_residents(
     has_siak_parts = all(part in table.columns for part in SIAK_REGION_PARTS)
     missing = [c for c in REQUIRED if c not in table.columns and not (c == "KODE_DESA" and has_siak_parts)]
     if missing:
-        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns)))
+        raise ServiceError(
+            t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns))
+        )
     has_recording = "STATUS_REKAM" in table.columns
     has_life = "STATUS_HIDUP" in table.columns
     absent_details = tuple(name for column, name in _DETAILS.items() if column not in table.columns)
@@ -179,8 +181,14 @@ def import_residents(
                 label = rules.field_label(fieldname) if fieldname in rules.FIELDS else fieldname
                 result.rejected.append(Rejection(line, label, message, nik))
         elif cleaned.nik in seen:
-            result.rejected.append(Rejection(line, rules.field_label("nik"),
-                                             t("import.duplicate_in_file", nik=cleaned.nik, first=seen[cleaned.nik]), nik))
+            result.rejected.append(
+                Rejection(
+                    line,
+                    rules.field_label("nik"),
+                    t("import.duplicate_in_file", nik=cleaned.nik, first=seen[cleaned.nik]),
+                    nik,
+                )
+            )
         else:
             seen[cleaned.nik] = line
             chunk.append((line, cleaned, card))

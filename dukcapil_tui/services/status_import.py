@@ -130,7 +130,9 @@ def import_statuses(actor: Actor, path: Path | str, report_dir: Path | None = No
         raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
     missing = [c for c in ("NIK", "STATUS") if c not in table.columns]
     if missing:
-        raise ServiceError(t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns)))
+        raise ServiceError(
+            t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns))
+        )
     today = settings.office_today()
     reader = listing_rows.CardReader(table.columns, today)
     result = StatusImport()

@@ -81,7 +81,9 @@ def set_active(actor: Actor, username: str, active: bool) -> AppUser:
             if not others.exists():
                 raise ServiceError(t("user.last_admin"))
         AppUser.update(active=active).where(AppUser.id == user.id).execute()
-        audit.record(actor, "user.enable" if active else "user.disable", "user", user.id, {"active": [user.active, active]})
+        audit.record(
+            actor, "user.enable" if active else "user.disable", "user", user.id, {"active": [user.active, active]}
+        )
     return get_user(username)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import DataTable, Input, Label
 
@@ -237,7 +239,9 @@ async def test_blangko_receipt_and_count_approval(cards_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert query_db(path, "SELECT status, decided_by FROM stock_count") == [("approved", "admin")]
-    assert query_db(path, "SELECT kind, quantity FROM blangko_movement ORDER BY id DESC LIMIT 1") == [("adjustment", -2)]
+    assert query_db(path, "SELECT kind, quantity FROM blangko_movement ORDER BY id DESC LIMIT 1") == [
+        ("adjustment", -2)
+    ]
 
 
 async def test_an_unusual_receipt_is_confirmed_in_a_dialog_that_names_the_number(cards_db):
@@ -359,7 +363,7 @@ async def test_a_status_import_keeps_its_rejections_on_screen_and_in_a_report(ca
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, BacklogScreen)
-    lines = open(report, encoding="utf-8-sig").read().splitlines()
+    lines = Path(report).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "BARIS,NIK,ALASAN" and lines[1].startswith("3,5202040101909999,")
     assert query_db(path, "SELECT central_status FROM card c JOIN resident r ON r.id = c.resident_id "
                           "WHERE r.nik = ?", niks[4]) == [("PRINT_READY_RECORD",)]

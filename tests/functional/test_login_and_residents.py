@@ -186,7 +186,9 @@ async def test_create_resident_with_form_validation(app, demo_db):
                             "marital_status, recording_status, workstation FROM resident WHERE nik = ?", new_nik)
     assert row == [("BAIQ SITI AMINAH", "PRAYA", "2005-08-17", "P", "52.02.04.2008", "52.02.04", "DUSUN SADE",
                     "003", "002", "kawin", "belum", "DEMO")]
-    audit = query_db(demo_db, "SELECT username, workstation, action, changes FROM audit_log ORDER BY id DESC LIMIT 1")[0]
+    audit = query_db(demo_db, "SELECT username, workstation, action, changes FROM audit_log ORDER BY id DESC LIMIT 1")[
+        0
+    ]
     assert audit[:3] == ("loket1", "DEMO", "resident.create")
     assert json.loads(audit[3])["nik"] == [None, new_nik]
 
@@ -324,7 +326,7 @@ async def test_ctrl_p_opens_the_command_palette_and_section_keys_work_from_every
     from dukcapil_tui.screens.help import binding_rows
     from dukcapil_tui.screens.sections import SECTIONS
 
-    ours = {i18n.t(key) for key in i18n.keys()}
+    ours = {i18n.t(key) for key in i18n.keys()}  # noqa: SIM118 - i18n.keys() is a function, not a dict's
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "admin")
         await pilot.press("ctrl+p")

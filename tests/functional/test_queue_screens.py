@@ -112,10 +112,15 @@ async def test_desk_issues_tickets_with_nik_and_for_a_visitor(app, demo_db, isol
         desk.query_one("#notes").focus()
         await type_text(pilot, "tanya akta")
         await pilot.press("enter")  # Enter in the notes issues too
-        await wait_until(pilot, lambda: desk.query_one("#desk-label", BigText).text == "H-001", what="the visitor's ticket")
+        await wait_until(
+            pilot, lambda: desk.query_one("#desk-label", BigText).text == "H-001", what="the visitor's ticket"
+        )
 
-    rows = query_db(demo_db, "SELECT s.code, t.number, t.resident_id, t.visitor_name, t.priority, t.channel, t.notes, "
-                             "t.status, t.workstation FROM ticket t JOIN service s ON s.id = t.service_id ORDER BY t.id")
+    rows = query_db(
+        demo_db,
+        "SELECT s.code, t.number, t.resident_id, t.visitor_name, t.priority, t.channel, t.notes, "
+        "t.status, t.workstation FROM ticket t JOIN service s ON s.id = t.service_id ORDER BY t.id",
+    )
     assert rows == [
         ("rekam_baru", 1, resident_id, "", None, "langsung", "", "waiting", "DEMO"),
         ("konsultasi", 1, None, "IBU SARI", "lansia", "langsung", "tanya akta", "waiting", "DEMO"),
@@ -211,7 +216,9 @@ async def test_desk_checks_in_an_online_booking(app, demo_db, tmp_path):
         assert "09:30" in text_of(desk, "#desk-booking")
         await pilot.press("ctrl+b")
         await wait_until(pilot, lambda: desk.query_one("#desk-label", BigText).text == "E-001", what="the check-in")
-    assert query_db(demo_db, "SELECT status, channel, checked_in_at IS NOT NULL FROM ticket") == [("waiting", "online", 1)]
+    assert query_db(demo_db, "SELECT status, channel, checked_in_at IS NOT NULL FROM ticket") == [
+        ("waiting", "online", 1)
+    ]
 
 
 # --- the counter -----------------------------------------------------------------------------------
@@ -290,7 +297,9 @@ async def test_counter_hold_and_return_transfer_and_no_show(app, demo_db, clock)
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is counter and counter.current is None, what="the hold")
         assert table_labels(counter) == ["H-002", "H-003", "H-001"]  # held ones below the waiting
-        assert query_db(demo_db, "SELECT status, hold_reason FROM ticket WHERE number = 1") == [("on_hold", "KK belum dibawa")]
+        assert query_db(demo_db, "SELECT status, hold_reason FROM ticket WHERE number = 1") == [
+            ("on_hold", "KK belum dibawa")
+        ]
         await pilot.press("k")  # the only held ticket: returned wherever the cursor is
         await wait_until(pilot, lambda: table_labels(counter) == ["H-001", "H-002", "H-003"], what="the return")
         assert query_db(demo_db, "SELECT status FROM ticket WHERE number = 1") == [("waiting",)]
@@ -322,7 +331,7 @@ async def test_counter_hold_and_return_transfer_and_no_show(app, demo_db, clock)
         assert any("tandai tidak hadir setelah 3" in n.message for n in app._notifications)
         for recalls in (1, 2, 3):
             await pilot.press("u")
-            await wait_until(pilot, lambda: counter.current.recalls == recalls, what=f"recall {recalls}")
+            await wait_until(pilot, lambda n=recalls: counter.current.recalls == n, what=f"recall {recalls}")
         await pilot.press("x")  # three quick recalls: not yet, five minutes must pass since the call
         await settle(pilot)
         assert counter.current is not None

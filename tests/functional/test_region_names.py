@@ -43,7 +43,7 @@ async def test_the_form_names_where_any_nik_was_issued(app):
             nik.value = ""
             nik.focus()
             await type_text(pilot, typed)
-            await wait_until(pilot, lambda: hint(form) == expected, what=f"the reading of {typed}")
+            await wait_until(pilot, lambda want=expected: hint(form) == want, what=f"the reading of {typed}")
 
 
 async def test_the_detail_names_a_nik_issued_in_another_province(app, demo_db):

@@ -57,14 +57,27 @@ def loaded(selector: str):
     return lambda app: str(app.screen.query_one(selector).render()) not in ("", t("residents.loading"))
 
 
-@pytest.mark.parametrize("name, run_before", [
-    ("login", None),
-    ("main_menu", at("loket1")),
-    ("dashboard", at("admin", ready=lambda app: all("…" not in tile.text() for tile in app.screen.query(DashTile)))),
-    ("counter", at("loket1", "f5", "enter")),
-    ("backlog", at("cetak1", "f7", ready=loaded("#backlog-status"))),
-    ("blangko", at("blangko1", "f9", ready=lambda app: "…" not in str(app.screen.query_one("#tile-stock .tile-value").render()))),
-    ("laporan", at("admin", "f12", ready=table_filled("DataTable"))),
-])
+@pytest.mark.parametrize(
+    "name, run_before",
+    [
+        ("login", None),
+        ("main_menu", at("loket1")),
+        (
+            "dashboard",
+            at("admin", ready=lambda app: all("…" not in tile.text() for tile in app.screen.query(DashTile))),
+        ),
+        ("counter", at("loket1", "f5", "enter")),
+        ("backlog", at("cetak1", "f7", ready=loaded("#backlog-status"))),
+        (
+            "blangko",
+            at(
+                "blangko1",
+                "f9",
+                ready=lambda app: "…" not in str(app.screen.query_one("#tile-stock .tile-value").render()),
+            ),
+        ),
+        ("laporan", at("admin", "f12", ready=table_filled("DataTable"))),
+    ],
+)
 def test_key_screens(snap_compare, app, name, run_before):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
