@@ -52,7 +52,7 @@ def main() -> None:
 
 
 from dukcapil_tui.cli import (  # noqa: E402  (registers subcommands)
-    blangko, board, cetak, devices, export, handling, head, office, outages, queue, residents, sites, users,
+    blangko, board, cetak, devices, export, handling, head, office, outages, queue, residents, serve, sites, users,
     workstations,
 )
 
@@ -70,6 +70,7 @@ cli.add_command(queue.queue_group)
 cli.add_command(users.users)
 cli.add_command(workstations.workstations_group)
 cli.add_command(board.board)
+cli.add_command(serve.serve)
 cli.add_command(export.export)
 cli.add_command(export.target)
 residents.import_group.add_command(export.import_wajib_ktp)
