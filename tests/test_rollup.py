@@ -118,6 +118,15 @@ def test_offices_with_different_targets_leave_the_total_target_empty(province_fi
     assert ws.cell(13, 11).value is None  # no single target: no gap to it
 
 
+def test_where_each_office_took_its_wajib_ktp_from_is_kept(province_files, tmp_path):
+    files = copy_files(province_files["capaian"], tmp_path / "in")
+    assert load_workbook(files[0])["Kecamatan"]["A5"].value.startswith("Sumber wajib KTP: register penduduk")
+    _edit(files[0], "Kecamatan", "A5", "Sumber wajib KTP: angka per desa yang diimpor (berkas wajib.xlsx).")
+    _edit(files[2], "Kecamatan", "A5", "Catatan lain.")
+    ws = load_workbook(rollup.write(rollup.combine(files), tmp_path / "out"))["Kabupaten-Kota"]
+    assert [ws.cell(r, 16).value for r in (10, 11, 12)] == ["impor", "register", "-"]
+
+
 # --- refusals ---------------------------------------------------------------------------------
 
 def _edit(path: Path, sheet: str, cell: str, value) -> Path:
