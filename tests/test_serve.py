@@ -219,7 +219,9 @@ def test_serve_gives_every_tab_its_own_login_and_stops_cleanly(office):
                 await first.type("admin\r")
                 await asyncio.sleep(0.5)
                 await first.type(PASSWORD + "\r")
-                await first.wait_for("Workstation: TEST-01")
+                await first.wait_for("Monthly reports")  # the head's dashboard, admin's first screen
+                await first.type("m")
+                await first.wait_for("Workstation: TEST-01")  # the main menu
                 second.forget()
                 await second.type("\x10")  # Ctrl+P: this tab is still at its login (no section offered)
                 screen = await second.wait_for("Quit")
