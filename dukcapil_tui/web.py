@@ -155,6 +155,22 @@ def serve(listen: Listen, command: str, title: str, announce) -> None:
             logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
 
         async def on_startup(self, app) -> None:
-            announce(listen)
+            pass  # textual-serve's banner: replaced by ``announce``
+
+        def serve(self, debug: bool = False) -> None:
+            # Server.serve, but ``announce`` once the socket listens: aiohttp calls ``print``
+            # after its sites started (an on_startup hook runs before, when a browser is refused).
+            import asyncio
+            import signal
+
+            from aiohttp import web as aiohttp_web
+
+            self.debug = debug
+            self.initialize_logging()
+            loop = asyncio.new_event_loop()
+            for stop in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(stop, self.request_exit)
+            aiohttp_web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
+                                print=lambda *_: announce(listen))
 
     OfficeServer(command, host=listen.host, port=listen.port, title=title, public_url=listen.public_url).serve()

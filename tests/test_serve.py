@@ -249,3 +249,18 @@ def test_serve_gives_every_tab_its_own_login_and_stops_cleanly(office):
             raise
     assert server.returncode == 0, rest
     assert "Server stopped." in rest and "Traceback" not in rest
+
+
+def test_the_server_is_announced_only_once_it_listens():
+    """What ``dukcapil serve`` prints comes when a browser can connect (not before: a page
+    opened at once would be refused)."""
+    port = free_port()
+    connected = []
+
+    def announce(listen: web.Listen) -> None:
+        with socket.create_connection((listen.host, listen.port), timeout=5):
+            connected.append(listen.port)
+        os.kill(os.getpid(), signal.SIGTERM)  # stops the server as Ctrl+C would
+
+    web.serve(web.Listen("127.0.0.1", port, f"http://127.0.0.1:{port}"), "true", "Kantor", announce)
+    assert connected == [port]
