@@ -5,6 +5,7 @@ Screens own their handlers and workers; this file stays thin (STYLE.md §11).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -51,6 +52,7 @@ class DukcapilApp(App):
         self._keys: deque[events.Key] = deque()  # keys read, not yet delivered (on_event)
         self._key_drain_scheduled = False
         self.office_settings: dict[str, str] = {}
+        self._in_tab: dict[str, str] = {}  # what a browser tab remembers (see ``remember``)
         from dukcapil_tui.screens.idle import IdleGuard
 
         self.idle = IdleGuard(self)
@@ -92,6 +94,26 @@ class DukcapilApp(App):
         from dukcapil_tui.services import context
 
         return to_local(context.now_utc(), self.timezone).date()
+
+    # --- what this workstation remembers ---------------------------------------------------
+    # The settings file remembers the counter a workstation serves and its language. In a
+    # browser (``dukcapil serve``) every tab is a session of the server's one workstation: a
+    # choice made in one tab stays in that tab, or one clerk's counter would become another's.
+    def remembered(self, key: str) -> str:
+        if self.is_web:
+            return self._in_tab.get(key, "")
+        return getattr(configmod.load(), key)
+
+    def remember(self, key: str, value: str) -> None:
+        if self.is_web:
+            self._in_tab[key] = value
+            return
+        cfg = configmod.load()
+        if getattr(cfg, key) == value:
+            return
+        setattr(cfg, key, value)
+        with contextlib.suppress(OSError):  # a read-only settings file: remembered for this run only
+            configmod.save(cfg)
 
     # --- session -----------------------------------------------------------------------
     def logged_in(self, actor: Actor) -> None:
@@ -253,12 +275,7 @@ class DukcapilApp(App):
     def action_toggle_language(self) -> None:
         language = "en" if i18n.get_language() == "id" else "id"
         i18n.set_language(language)
-        cfg = configmod.load()
-        cfg.language = language
-        try:
-            configmod.save(cfg)
-        except OSError:
-            pass
+        self.remember("language", language)
         translate_bindings(self)
         # Rebuild the visible screens in the new language.
         if self.actor is not None:

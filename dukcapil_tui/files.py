@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import errno
 import os
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 MAX_VERSIONS = 999
 
@@ -67,3 +73,33 @@ def reserve(target: Path) -> Path:
         os.close(handle)
         return candidate
     raise FileExistsError(f"{target}: {MAX_VERSIONS} versions exist already")
+
+
+def write_new(target: Path, write: Callable[[Path], T],
+              during: Callable[[Path, T], AbstractContextManager] | None = None) -> tuple[Path, T]:
+    """Write a new file at ``target`` or at its first free numbered name (``reserve``), never
+    over an earlier file and never half-written: ``write(partial)`` writes it under a temporary
+    name in the same folder; then the name is reserved and the file, made private, renamed onto
+    it, inside ``during(final, written)`` when given (a context the rename belongs to: an
+    export's audit entry, so that both stand or fall together). Returns the final path and what
+    ``write`` returned; on any failure neither the temporary file nor the reserved name is left."""
+    from contextlib import nullcontext
+
+    from dukcapil_tui import private
+
+    target = Path(target)
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        written = write(partial)
+        final = reserve(target)
+        try:
+            with during(final, written) if during else nullcontext():
+                private.secure(partial)
+                os.replace(partial, final)
+        except BaseException:
+            final.unlink(missing_ok=True)
+            raise
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return final, written

@@ -125,6 +125,13 @@ def regency(code: str) -> RegionRow | None:
     return upper().regencies.get(normalise_regency_code(code))
 
 
+def regency_named(name: str) -> RegionRow | None:
+    """The regency whose official name this is, in any case (``KABUPATEN LOMBOK TENGAH``,
+    ``Kota Serang``): how a report's letterhead names its office. Official names are unique."""
+    wanted = " ".join((name or "").split()).upper()
+    return next((row for row in upper().regencies.values() if row.name.upper() == wanted), None)
+
+
 def suggest_regencies(text: str, limit: int = 5) -> list[RegionRow]:
     """The regencies a mistyped ``--region`` most likely meant.
 

@@ -36,6 +36,16 @@ def number(text: str) -> float | None:
     return float(text)
 
 
+def convert(tmp_path, files, out, target: str = CSV_FILTER) -> list:
+    """LibreOffice opens ``files``, recalculates every formula and writes them into ``out`` as
+    ``target`` (CSV of every sheet by default, or "xlsx": saved again as a spreadsheet would)."""
+    profile = (tmp_path / "lo-profile").as_uri()
+    result = subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
+                             "--outdir", str(out), *map(str, files)], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    return [out / f.name for f in files]
+
+
 def jumlah_row(folder, stem: str, sheet: str) -> list[str]:
     with (folder / f"{stem}-{sheet}.csv").open(encoding="utf-8") as handle:
         rows = [row for row in csv.reader(handle) if "JUMLAH" in row]
@@ -49,13 +59,7 @@ def test_libreoffice_recalculates_the_same_totals(office, admin, tmp_path):
     paths = {report: reports.export(report, reports.default_period(report, TODAY), out, admin)
              for report in reports.REPORTS}
     converted = tmp_path / "csv"
-    profile = (tmp_path / "lo-profile").as_uri()
-    result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", CSV_FILTER,
-         "--outdir", str(converted), *map(str, paths.values())],
-        capture_output=True, text=True, timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
+    convert(tmp_path, paths.values(), converted)
 
     def totals(report: str, sheet: str) -> list[float | None]:
         return [number(v) for v in jumlah_row(converted, paths[report].stem, sheet)]

@@ -29,7 +29,8 @@ def cli(ctx: click.Context, db_path: str | None, lang: str | None, user: str | N
     Without a subcommand, opens the terminal interface on the office database. Commands that
     write or export run as an app user: `dukcapil --user NAME COMMAND …` (the password is asked,
     or read from --password-file). `nik`, `locate`, `board`, `check`, `init`, `demo` and the read-only
-    summaries (`status`, `day review`, `report deadlines`, `backlog`, ...) need no login.
+    summaries (`status`, `day review`, `report deadlines`, `backlog`, ...) need no login;
+    `rollup` (the province's table from offices' recaps) needs no database either.
     """
     state = ctx.ensure_object(State)
     state.db_option = db_path
@@ -52,8 +53,8 @@ def main() -> None:
 
 
 from dukcapil_tui.cli import (  # noqa: E402  (registers subcommands)
-    blangko, board, cetak, devices, export, handling, head, office, outages, queue, residents, sites, users,
-    workstations,
+    blangko, board, cetak, devices, export, handling, head, office, outages, queue, residents, rollup, serve, sites,
+    users, workstations,
 )
 from dukcapil_tui.cli import field as field_cli  # noqa: E402
 
@@ -71,8 +72,10 @@ cli.add_command(queue.queue_group)
 cli.add_command(users.users)
 cli.add_command(workstations.workstations_group)
 cli.add_command(board.board)
+cli.add_command(serve.serve)
 cli.add_command(export.export)
 cli.add_command(export.target)
+cli.add_command(rollup.rollup)
 residents.import_group.add_command(export.import_wajib_ktp)
 residents.import_group.add_command(export.import_cetak_desa)
 residents.import_group.add_command(cetak.import_statuses_cmd)

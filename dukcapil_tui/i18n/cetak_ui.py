@@ -150,4 +150,5 @@ MESSAGES.update({
     "laporan.preview": ("Pratinjau", "Preview"),
     "laporan.exporting": ("Mengekspor…", "Exporting…"),
     "laporan.written": ("Berkas tersimpan: {path}", "File written: {path}"),
+    "laporan.sent_to_browser": ("Salinan {name} dikirim ke browser (unduhan).", "A copy of {name} was sent to the browser (download)."),
 })

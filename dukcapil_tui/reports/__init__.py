@@ -19,9 +19,8 @@ period gets a numbered name (``…_v2.xlsx``) and never replaces the first.
 from __future__ import annotations
 
 import importlib
-import os
-import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -167,34 +166,27 @@ def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor
     from dukcapil_tui.services import audit
 
     info = require_allowed(report, actor)
-    from dukcapil_tui import private, spool
+    from dukcapil_tui import spool
 
     spool.install()
     folder = files.ensure_folder(out_dir if out_dir else paths.export_dir(), own=not out_dir)
-    target = folder / file_name(report, period)
-    partial = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
     letterhead = common.letterhead()
     module = _module(info)
-    try:
+
+    def write(partial: Path) -> int:
         with database.atomic():  # one read snapshot: every sheet tells the same story
             if info.named:
                 expected = module.counts(period).total
-                rows = module.write(period, partial, letterhead, progress, expected=expected)
-            else:
-                data = _collect(info, period, wajib_source)
-                rows = module.write(data, partial, letterhead, progress)
-        # A second export of the same report and period keeps the first (a numbered name).
-        target = files.reserve(target)
-        try:
-            with database.atomic("IMMEDIATE"):
-                audit.record(actor, "report.export", "report", info.key,
-                             {"period": period.stamp, "file": target.name, "folder": str(folder), "rows": rows})
-                private.secure(partial)
-                os.replace(partial, target)
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+                return module.write(period, partial, letterhead, progress, expected=expected)
+            return module.write(_collect(info, period, wajib_source), partial, letterhead, progress)
+
+    @contextmanager
+    def recorded(target: Path, rows: int):
+        with database.atomic("IMMEDIATE"):  # the audit entry and the file stand or fall together
+            audit.record(actor, "report.export", "report", info.key,
+                         {"period": period.stamp, "file": target.name, "folder": str(folder), "rows": rows})
+            yield
+
+    # A second export of the same report and period keeps the first (a numbered name).
+    target, _ = files.write_new(folder / file_name(report, period), write, recorded)
     return target

@@ -33,6 +33,7 @@ from dukcapil_tui.reports.common import Figure
 from dukcapil_tui.reports.periods import Period
 
 TITLE = "Laporan penggunaan blangko KTP-el"
+DAILY_SHEET, DESTROYED_SHEET = "Mutasi harian", "Pemusnahan"
 
 IN_KINDS = ("receipt", "loan_in", "returned")
 OUT_KINDS = ("print_ok", "print_failed", "damaged", "loan_out")
@@ -221,33 +222,37 @@ def by_category(data: BlangkoData) -> dict[str, dict[str, int]]:
     return counts
 
 
+def stock_columns(layout) -> list:
+    """Opening stock, each kind of movement, closing stock (a formula): the columns after the
+    day, shared with the province's roll-up (``reports.rollup``), which reads them back by
+    their headers."""
+    Column, INT = layout.Column, layout.INT
+    return [
+        Column("awal", "Saldo Awal", 11, INT, "first"),
+        *(Column(kind, header, width, INT, "sum") for kind, header, width in (
+            ("receipt", "Penerimaan", 11), ("loan_in", "Dipinjam (Masuk)", 11), ("returned", "Pengembalian", 12),
+            ("print_ok", "Pemakaian Cetak Baik", 12), ("print_failed", "Gagal Cetak", 10),
+            ("damaged", "Rusak/ Invalid", 10), ("loan_out", "Dipinjamkan (Keluar)", 12),
+            ("adjustment", "Penyesuaian Opname", 12), ("correction", "Koreksi", 10))),
+        Column("akhir", "Saldo Akhir", 11, INT, "formula",
+               formula="={awal}+{receipt}+{loan_in}+{returned}-{print_ok}-{print_failed}-{damaged}-{loan_out}"
+                       "+{adjustment}+{correction}"),
+    ]
+
+
 def write(data: BlangkoData, path, letterhead: common.Letterhead,
           progress: Callable[[int, int], None] | None = None) -> int:
     from openpyxl import Workbook
 
+    from dukcapil_tui.reports import layout
     from dukcapil_tui.reports.layout import CENTER, DATE, INT, TEXT, Column, Heading, Table
 
     wb = Workbook()
     wb.remove(wb.active)
     label = data.period.label()
 
-    columns = [
-        Column("tanggal", "Tanggal", 12, DATE, align=CENTER),
-        Column("awal", "Saldo Awal", 11, INT, "first"),
-        Column("receipt", "Penerimaan", 11, INT, "sum"),
-        Column("loan_in", "Dipinjam (Masuk)", 11, INT, "sum"),
-        Column("returned", "Pengembalian", 12, INT, "sum"),
-        Column("print_ok", "Pemakaian Cetak Baik", 12, INT, "sum"),
-        Column("print_failed", "Gagal Cetak", 10, INT, "sum"),
-        Column("damaged", "Rusak/ Invalid", 10, INT, "sum"),
-        Column("loan_out", "Dipinjamkan (Keluar)", 12, INT, "sum"),
-        Column("adjustment", "Penyesuaian Opname", 12, INT, "sum"),
-        Column("correction", "Koreksi", 10, INT, "sum"),
-        Column("akhir", "Saldo Akhir", 11, INT, "formula",
-               formula="={awal}+{receipt}+{loan_in}+{returned}-{print_ok}-{print_failed}-{damaged}-{loan_out}"
-                       "+{adjustment}+{correction}"),
-    ]
-    ws = wb.create_sheet("Mutasi harian")
+    columns = [Column("tanggal", "Tanggal", 12, DATE, align=CENTER), *stock_columns(layout)]
+    ws = wb.create_sheet(DAILY_SHEET)
     daily = Table(ws, columns, Heading(TITLE, label, data.notes), letterhead, freeze_columns=1, label_key="tanggal")
     for number, (day, values) in enumerate(data.days):
         row = dict(values, tanggal=day)
@@ -279,7 +284,7 @@ def write(data: BlangkoData, path, letterhead: common.Letterhead,
     if progress:
         progress(2, 3)
 
-    ws = wb.create_sheet("Pemusnahan")
+    ws = wb.create_sheet(DESTROYED_SHEET)
     destroyed = Table(ws, [
         Column("no", "No", 5, align=CENTER),
         Column("tanggal", "Tanggal Rusak/Ditarik", 12, DATE, align=CENTER),

@@ -261,8 +261,10 @@ def preview(data: CapaianData) -> list[Figure]:
 
 # --- the workbook ----------------------------------------------------------------------------
 
-def _columns(layout, per_desa: bool) -> list:
-    Column, INT, PCT = layout.Column, layout.INT, layout.PCT
+def columns(layout, per_desa: bool) -> list:
+    """The recap's columns: per kecamatan (sheet Kecamatan, read back by the province's
+    roll-up) or per desa."""
+    Column = layout.Column
     lead = [Column("no", "No", 5, total=None, align=layout.CENTER)]
     if per_desa:
         lead += [Column("kecamatan", "Kecamatan", 18),
@@ -270,7 +272,18 @@ def _columns(layout, per_desa: bool) -> list:
                  Column("nama", "Desa/Kelurahan", 22)]
     else:
         lead += [Column("nama", "Kecamatan", 22)]
-    return lead + [
+    return lead + measure_columns(layout)
+
+
+# The numbers the recap carries for each area (the rest are formulas over them).
+INPUTS = ("l", "p", "sudah", "prr", "cetak", "belum_cetak", "suket")
+
+
+def measure_columns(layout) -> list:
+    """The columns after the area's name, shared by this recap and the province's roll-up
+    (``reports.rollup``), which also reads them back by their headers."""
+    Column, INT, PCT = layout.Column, layout.INT, layout.PCT
+    return [
         Column("l", "Wajib KTP L", 11, INT, "sum"),
         Column("p", "Wajib KTP P", 11, INT, "sum"),
         Column("wajib", "Wajib KTP Jumlah", 12, INT, "formula", formula="={l}+{p}"),
@@ -310,7 +323,7 @@ def write(data: CapaianData, path, letterhead: common.Letterhead,
 
     def table(title: str, heading_title: str, per_desa: bool) -> layout.Table:
         ws = wb.create_sheet(title)
-        return layout.Table(ws, _columns(layout, per_desa), layout.Heading(heading_title, label, data.notes),
+        return layout.Table(ws, columns(layout, per_desa), layout.Heading(heading_title, label, data.notes),
                             letterhead, freeze_columns=4 if per_desa else 2, label_key="nama",
                             autofilter=per_desa)
 

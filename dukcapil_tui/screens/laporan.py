@@ -26,6 +26,8 @@ from dukcapil_tui.ui.base import BaseScreen, in_db, refusal_text, try_service
 from dukcapil_tui.services import report_deadlines
 from dukcapil_tui.widgets.form_modal import FormField, FormModal
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 class LaporanScreen(BaseScreen):
     section_id = "laporan"
@@ -268,6 +270,9 @@ class LaporanScreen(BaseScreen):
             bar.update(total=bar.total or 1, progress=bar.total or 1)
             result.update(escape(t("laporan.written", path=message.path)))
             self.app.notify(escape(t("laporan.written", path=message.path)), timeout=10)
+            if self.app.is_web:  # a browser tab (dukcapil serve): the file is on the server; send a copy
+                self.app.deliver_binary(message.path, open_method="download", mime_type=XLSX_MIME)
+                self.app.notify(escape(t("laporan.sent_to_browser", name=message.path.name)), timeout=10)
         self.refresh_bindings()
 
     def action_back(self) -> None:

@@ -20,7 +20,6 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label
 from textual.worker import Worker, WorkerState
 
-from dukcapil_tui import config as configmod
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.formatting import format_int
 from dukcapil_tui.i18n import t
@@ -139,7 +138,7 @@ class CounterScreen(BaseScreen):
             self.app.notify(t("queue_ui.no_counters"), severity="error")
             self.app.pop_screen()
             return
-        saved = numbers.whole(configmod.load().counter, thousands=False)
+        saved = numbers.whole(self.app.remembered("counter"), thousands=False)
         if not message.pick and saved in {c.number for c in message.counters}:
             self._counter_chosen(saved)  # this workstation's counter: not asked at every F5
             return
@@ -155,13 +154,7 @@ class CounterScreen(BaseScreen):
             return
         self.counter = int(number)
         self._offset = 0
-        cfg = configmod.load()
-        if cfg.counter != str(self.counter):
-            cfg.counter = str(self.counter)
-            try:
-                configmod.save(cfg)
-            except OSError:
-                pass
+        self.app.remember("counter", str(self.counter))
         self.reload()
 
     # --- loading ------------------------------------------------------------------------------
