@@ -156,6 +156,22 @@ def test_duplicate_nik_inside_the_file(admin, tmp_path):
     assert Resident.get(Resident.nik == "5202041708050001").name == "LALU AHMAD"
 
 
+def test_a_nik_repeated_in_later_chunks_names_its_first_line(admin, tmp_path, monkeypatch):
+    """The file's NIKs are remembered across chunks: a NIK of the first chunk repeated twice in
+    the second (and once in the third) is refused each time, naming line 2; nothing of it is
+    written but the first row."""
+    monkeypatch.setattr(resident_import, "CHUNK", 2)
+    again = ROWS[0].replace("LALU AHMAD", "LALU AHMAD KEDUA")
+    lines = [ROWS[0], ROWS[1], again, again, ROWS[2], again]
+    result = run(admin, write_csv(tmp_path, lines))
+    assert (result.total, result.inserted) == (6, 3)
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (line, "NIK 5202041708050001 muncul lagi di berkas (pertama di baris 2).") for line in (4, 5, 7)]
+    assert Resident.get(Resident.nik == "5202041708050001").name == "LALU AHMAD"
+    again_result = run(admin, write_csv(tmp_path, lines, name="lagi.csv"))
+    assert (again_result.unchanged, len(again_result.rejected)) == (3, 3)  # a fresh import remembers afresh
+
+
 def test_missing_required_columns_are_named(admin, tmp_path):
     path = write_csv(tmp_path, ["5202041708050001,LALU AHMAD"], header="NIK,NAMA")
     with pytest.raises(ServiceError) as caught:
