@@ -396,6 +396,36 @@ def test_chunks_commit_separately_and_an_interrupted_import_resumes(admin, tmp_p
     assert [json.loads(e.changes)["lines"] for e in entries] == [[2, 5], [6, 9], [10, 11]]
 
 
+@pytest.mark.parametrize(("size", "held", "expected"), [
+    (20_000, 0.4, 20_000),  # held as long as aimed at: the same
+    (20_000, 0.8, 10_000),  # twice as long: half
+    (20_000, 1.9, 4_210),
+    (5_000, 0.1, 10_000),  # quick: at most doubles
+    (5_000, 0.0, 10_000),
+    (15_000, 0.1, 20_000),  # ... up to CHUNK
+    (2_000, 30.0, 1_000),  # never below MIN_CHUNK
+])
+def test_the_next_chunk_is_sized_by_how_long_the_last_held_the_lock(size, held, expected, monkeypatch):
+    monkeypatch.setattr(resident_import, "LOCK_HOLD_S", 0.4)
+    assert resident_import.next_chunk(size, held) == expected
+
+
+def test_a_chunk_that_held_the_lock_long_makes_the_next_smaller(admin, tmp_path, monkeypatch):
+    """Chunks of 4 rows; the first 'holds' the lock for twice LOCK_HOLD_S (a fake clock), so the
+    next holds 2 rows; a quick one lets the size grow back to 4. Each chunk, whatever its size,
+    is one transaction with one audit entry."""
+    monkeypatch.setattr(resident_import, "CHUNK", 4)
+    monkeypatch.setattr(resident_import, "MIN_CHUNK", 1)
+    monkeypatch.setattr(resident_import, "LOCK_HOLD_S", 0.4)
+    ticks = iter([0.0, 0.8, 10.0, 10.1, 20.0, 20.1, 30.0, 30.1])
+    monkeypatch.setattr(resident_import, "clock", lambda: next(ticks))
+    before = audit_count()
+    result = run(admin, write_csv(tmp_path, _many_rows(10)))
+    assert result.inserted == 10
+    entries = list(AuditLog.select().where(AuditLog.id > before).order_by(AuditLog.id))
+    assert [json.loads(e.changes)["lines"] for e in entries] == [[2, 5], [6, 7], [8, 11]]
+
+
 def test_import_needs_admin(admin, tmp_path):
     from dukcapil_tui.services import users
     from dukcapil_tui.services.context import Actor

@@ -11,6 +11,7 @@ rows already in.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,9 +32,18 @@ from dukcapil_tui.tabular import TabularError, describe_columns, open_table
 # busy cores (docs/performance.md). An interrupted import loses the chunk in progress and
 # resumes when run again.
 CHUNK = 20_000
+# A chunk's write transaction aims to hold the office's write lock this long at most: a counter
+# calling the next ticket meanwhile waits for it (none may wait more than 1 s). The next chunk
+# is sized from how long the last one held the lock (``next_chunk``), between MIN_CHUNK and CHUNK
+# rows, starting at FIRST_CHUNK: at 1 M residents a chunk that renames 20,000 residents held
+# it 1.1-1.9 s.
+LOCK_HOLD_S = 0.4
+MIN_CHUNK = 1_000
+FIRST_CHUNK = 5_000  # before anything is known of this database's speed
 # Page cache while a chunk is written (KiB): room for the pages a chunk changes, which otherwise
 # spill to the WAL mid-transaction and are written again at commit.
 CHUNK_CACHE_KIB = 64 * 1024
+clock = time.perf_counter  # how long a chunk held the lock (tests replace it)
 
 # canonical column -> resident field
 COLUMNS = {
@@ -153,7 +163,9 @@ def import_residents(
     known_kecamatan = regions.known_kecamatan(index)
     result = ImportResult(path=path)
     chunk: list[tuple[int, rules.ResidentInput, object]] = []
-    keep = {"keep_recording": not has_recording, "keep_life": not has_life, "keep_details": absent_details}
+    keep = {"keep_recording": not has_recording, "keep_life": not has_life,
+            "keep_details": absent_details}
+    size = min(FIRST_CHUNK, CHUNK)
 
     with _SeenNiks() as seen:
         for line, row in _rows(table, result):
@@ -182,8 +194,9 @@ def import_residents(
                     result.rejected.append(Rejection(line, label, message, nik))
             else:
                 chunk.append((line, cleaned, card))
-            if len(chunk) >= CHUNK:
-                _apply(actor, path, seen.take(chunk, result), result, **keep)
+            if len(chunk) >= size:
+                held = _apply(actor, path, seen.take(chunk, result), result, **keep)
+                size = next_chunk(size, held)
                 chunk = []
             if progress and result.total % 1000 == 0:
                 progress(1000)
@@ -245,6 +258,13 @@ class _SeenNiks:
         return taken
 
 
+def next_chunk(size: int, held: float) -> int:
+    """The next chunk's rows, from this one's (``size``) and how long its transaction held the
+    write lock: scaled towards LOCK_HOLD_S, at most doubling, within MIN_CHUNK..CHUNK."""
+    scaled = size * min(2.0, LOCK_HOLD_S / held) if held > 0 else size * 2
+    return min(CHUNK, max(MIN_CHUNK, int(scaled)))
+
+
 def _rows(table, result: ImportResult):
     """The table's rows; a file that breaks part-way is refused with its reason and what was
     kept (the chunks committed before stay; running the import again resumes it)."""
@@ -267,86 +287,99 @@ def _chunk_cache() -> Iterator[None]:
 
 
 def _apply(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, *, keep_recording: bool,
-           keep_life: bool, keep_details: tuple[str, ...] = ()) -> None:
+           keep_life: bool, keep_details: tuple[str, ...] = ()) -> float:
     """Write one chunk in one transaction, with one audit entry describing it; then what the
-    rows' STATUS_REKAM and STATUS_HIDUP mean for the residents' cards (``listing_cards``)."""
-    from dukcapil_tui.services import listing_cards
-
-    keep_at = [_STORED.index(name) for name in keep_details]
+    rows' STATUS_REKAM and STATUS_HIDUP mean for the residents' cards (``listing_cards``).
+    Returns how long the transaction held the write lock (seconds, ``clock``)."""
     now = str(context.now_utc())
     millis = card_status.now_millis()  # new residents' UUIDs are time-ordered: appended to the uuid index
-    with _chunk_cache(), database.atomic("IMMEDIATE"):
-        niks = [c.nik for _, c, _ in chunk]
-        existing: dict[str, tuple] = {}
-        for start in range(0, len(niks), 900):
-            part = niks[start:start + 900]
-            marks = ",".join("?" * len(part))
-            cursor = database.execute_sql(
-                f"SELECT nik, id, {', '.join(_STORED)} FROM resident WHERE nik IN ({marks})", part
-            )
-            for row in cursor.fetchall():
-                existing[row[0]] = row[1:]
-        # Rows whose card the listing cannot move are refused before anything is written.
-        not_alive = {c.nik for _, c, _ in chunk if (existing[c.nik][1 + _LIFE] if keep_life and c.nik in existing
-                                                    else c.life_status) != rules.ALIVE}
-        plan = listing_cards.plan(chunk, {nik: values[0] for nik, values in existing.items()}, not_alive)
-        for line, column, reason, nik in plan.refused:
-            result.rejected.append(Rejection(line, column, reason, nik))
-        refused_lines = {line for line, *_ in plan.refused}
-        inserts, updates, changes = [], [], {}
-        life_left, life_back = [], []
-        for line, c, _card in chunk:
-            if line in refused_lines:
-                continue
-            life_on = c.life_status_on.isoformat() if c.life_status_on else None
-            values = (c.name, c.birth_place, c.birth_date.isoformat(), c.sex, c.desa_code, c.kecamatan_code,
-                      c.address, c.rt, c.rw, c.marital_status, c.recording_status, c.life_status, life_on,
-                      c.religion, c.occupation, c.citizenship, 1)
-            old = existing.get(c.nik)
-            if old is None:
-                inserts.append((card_status.time_ordered_uuid(millis), c.nik, *values, actor.workstation, now, now))
-                continue
-            resident_id, old_values = old[0], old[1:]
-            if keep_recording:
-                values = values[:_RECORDING] + (old_values[_RECORDING],) + values[_RECORDING + 1:]
-            if keep_life:
-                values = values[:_LIFE] + old_values[_LIFE:_LIFE_ON + 1] + values[_LIFE_ON + 1:]
-            for at in keep_at:  # a detail the file has no column for stays as the register knows it
-                values = values[:at] + (old_values[at],) + values[at + 1:]
-            if old_values[_LIFE] == rules.ALIVE and values[_LIFE] != rules.ALIVE:
-                life_left.append((resident_id, values[_LIFE]))
-            elif old_values[_LIFE] != rules.ALIVE and values[_LIFE] == rules.ALIVE:
-                life_back.append(resident_id)
-            if old_values == values or tuple(map(str, old_values)) == tuple(map(str, values)):
-                result.unchanged += 1
-                continue
-            changes[resident_id] = {k: [o, n] for k, o, n in zip(_STORED, old_values, values) if str(o) != str(n)}
-            updates.append((*values, now, resident_id))
-        cursor = database.cursor()
-        if inserts:
-            cursor.executemany(
-                "INSERT INTO resident (uuid, nik, " + ", ".join(_STORED) + ", workstation, created_at, updated_at) "
-                "VALUES (" + ",".join("?" * (len(_STORED) + 5)) + ")",
-                inserts,
-            )
-        if updates:
-            cursor.executemany(
-                "UPDATE resident SET " + ", ".join(f"{k} = ?" for k in _STORED) + ", updated_at = ? WHERE id = ?",
-                updates,
-            )
-        if inserts or updates:
-            audit.record(actor, "resident.import", "resident", None, {
-                "file": path.name,
-                "lines": [chunk[0][0], chunk[-1][0]],
-                "inserted": len(inserts),
-                "updated": changes,
-            })
-        done = listing_cards.apply(actor, path.name, plan, life_left, life_back)
-    result.inserted += len(inserts)
-    result.updated += len(updates)
+    with _chunk_cache():
+        with database.atomic("IMMEDIATE"):
+            locked = clock()
+            done, inserted, updated = _write(actor, path, chunk, result, now, millis, keep_recording, keep_life,
+                                             keep_details)
+        held = clock() - locked
+    result.inserted += inserted
+    result.updated += updated
     result.cards_created += done.created
     result.cards_changed += done.changed
     result.cards_closed += done.closed
+    return held
+
+
+def _write(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, now: str, millis: int,
+           keep_recording: bool, keep_life: bool, keep_details: tuple[str, ...]):
+    """The chunk's writes, inside its transaction: (cards done, residents inserted, updated)."""
+    from dukcapil_tui.services import listing_cards
+
+    keep_at = [_STORED.index(name) for name in keep_details]
+    niks = [c.nik for _, c, _ in chunk]
+    existing: dict[str, tuple] = {}
+    for start in range(0, len(niks), 900):
+        part = niks[start:start + 900]
+        marks = ",".join("?" * len(part))
+        cursor = database.execute_sql(
+            f"SELECT nik, id, {', '.join(_STORED)} FROM resident WHERE nik IN ({marks})", part
+        )
+        for row in cursor.fetchall():
+            existing[row[0]] = row[1:]
+    # Rows whose card the listing cannot move are refused before anything is written.
+    not_alive = {c.nik for _, c, _ in chunk if (existing[c.nik][1 + _LIFE] if keep_life and c.nik in existing
+                                                else c.life_status) != rules.ALIVE}
+    plan = listing_cards.plan(chunk, {nik: values[0] for nik, values in existing.items()}, not_alive)
+    for line, column, reason, nik in plan.refused:
+        result.rejected.append(Rejection(line, column, reason, nik))
+    refused_lines = {line for line, *_ in plan.refused}
+    inserts, updates, changes = [], [], {}
+    life_left, life_back = [], []
+    for line, c, _card in chunk:
+        if line in refused_lines:
+            continue
+        life_on = c.life_status_on.isoformat() if c.life_status_on else None
+        values = (c.name, c.birth_place, c.birth_date.isoformat(), c.sex, c.desa_code, c.kecamatan_code,
+                  c.address, c.rt, c.rw, c.marital_status, c.recording_status, c.life_status, life_on,
+                  c.religion, c.occupation, c.citizenship, 1)
+        old = existing.get(c.nik)
+        if old is None:
+            inserts.append((card_status.time_ordered_uuid(millis), c.nik, *values, actor.workstation, now, now))
+            continue
+        resident_id, old_values = old[0], old[1:]
+        if keep_recording:
+            values = values[:_RECORDING] + (old_values[_RECORDING],) + values[_RECORDING + 1:]
+        if keep_life:
+            values = values[:_LIFE] + old_values[_LIFE:_LIFE_ON + 1] + values[_LIFE_ON + 1:]
+        for at in keep_at:  # a detail the file has no column for stays as the register knows it
+            values = values[:at] + (old_values[at],) + values[at + 1:]
+        if old_values[_LIFE] == rules.ALIVE and values[_LIFE] != rules.ALIVE:
+            life_left.append((resident_id, values[_LIFE]))
+        elif old_values[_LIFE] != rules.ALIVE and values[_LIFE] == rules.ALIVE:
+            life_back.append(resident_id)
+        if old_values == values or tuple(map(str, old_values)) == tuple(map(str, values)):
+            result.unchanged += 1
+            continue
+        changes[resident_id] = {k: [o, n] for k, o, n in zip(_STORED, old_values, values) if str(o) != str(n)}
+        updates.append((*values, now, resident_id))
+    cursor = database.cursor()
+    if inserts:
+        cursor.executemany(
+            "INSERT INTO resident (uuid, nik, " + ", ".join(_STORED) + ", workstation, created_at, updated_at) "
+            "VALUES (" + ",".join("?" * (len(_STORED) + 5)) + ")",
+            inserts,
+        )
+    if updates:
+        cursor.executemany(
+            "UPDATE resident SET " + ", ".join(f"{k} = ?" for k in _STORED) + ", updated_at = ? WHERE id = ?",
+            updates,
+        )
+    if inserts or updates:
+        audit.record(actor, "resident.import", "resident", None, {
+            "file": path.name,
+            "lines": [chunk[0][0], chunk[-1][0]],
+            "inserted": len(inserts),
+            "updated": changes,
+        })
+    done = listing_cards.apply(actor, path.name, plan, life_left, life_back)
+    return done, len(inserts), len(updates)
 
 
 def write_report(result: ImportResult, directory: Path | None) -> Path:
