@@ -15,8 +15,10 @@ then in a copy of the demo office (``--residents``, 1,000,000 by default), one c
 claiming every 20 ms while
 
 3. ``dukcapil import residents`` changes the name and address of ``--listing`` of its residents;
-4. ``dukcapil backup`` copies and verifies the database;
-5. ``dukcapil export capaian`` writes the coverage recap.
+4. ``dukcapil import statuses`` moves the office's backlog one central status on (a SIAK
+   listing of every card waiting for PRR or ready to print);
+5. ``dukcapil backup`` copies and verifies the database;
+6. ``dukcapil export capaian`` writes the coverage recap.
 
 The measure is the MAXIMUM wait of a claim (not a percentile): no claim may wait more than
 1 s, and none may fail ("database is locked" or anything else). Exits non-zero otherwise.
@@ -139,6 +141,28 @@ def changed_listing(listing_path: Path) -> Path:
     return target
 
 
+def status_listing(office: Path) -> tuple[Path, int]:
+    """A SIAK status listing moving each resident's newest card waiting for PRR or ready to
+    print one central status on (PRINT READY RECORD, CARD PRINTED)."""
+    import sqlite3
+
+    target = OUT_DIR / "claim_statuses.csv"
+    connection = sqlite3.connect(f"file:{office}?mode=ro", uri=True)
+    rows = connection.execute(
+        "SELECT r.nik, c.central_status FROM card c JOIN resident r ON r.id = c.resident_id "
+        "WHERE c.id IN (SELECT MAX(id) FROM card GROUP BY resident_id) "
+        "AND c.central_status IN ('BIO_CAPTURED', 'SENT_FOR_ENROLLMENT', 'PRINT_READY_RECORD')").fetchall()
+    connection.close()
+    moves = {"BIO_CAPTURED": "SENT FOR ENROLLMENT", "SENT_FOR_ENROLLMENT": "PRINT READY RECORD",
+             "PRINT_READY_RECORD": "CARD PRINTED"}
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["NIK", "STATUS_KTP"])
+        for nik, central in rows:
+            writer.writerow([nik, moves[central]])
+    return target, len(rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--listing", type=int, default=200_000, help="rows of the listing imported meanwhile")
@@ -181,11 +205,13 @@ def main() -> int:
     demo_password.write_text("dukcapil\n", encoding="utf-8")
     demo_password.chmod(0o600)
     changed = changed_listing(csv_path)
+    statuses = status_listing(big)
     root = [sys.executable, "-m", "dukcapil_tui", "--db", str(big), "--user", "admin", "--password-file",
             str(demo_password)]
     for name, arguments in (
         (f"import changing {args.listing:,} of {args.residents:,}", ["import", "residents", str(changed),
                                                                       "--report-dir", str(OUT_DIR)]),
+        (f"status import of {statuses[1]:,} cards", ["import", "statuses", str(statuses[0])]),
         ("backup", ["backup", "--to", str(OUT_DIR / "backups")]),
         ("export capaian", ["export", "capaian", "--out", str(OUT_DIR / "exports")]),
     ):
