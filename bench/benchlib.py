@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-OUT_DIR = BENCH_DIR / "out"
+# Large fixtures (demo databases, listings) are built once and kept here: DUKCAPIL_BENCH_OUT
+# (e.g. a folder under /tmp) or bench/out (git-ignored).
+OUT_DIR = Path(os.environ.get("DUKCAPIL_BENCH_OUT") or BENCH_DIR / "out")
 REPO = BENCH_DIR.parent
 SEED = 20261122
 # The benchmarks' own data folder (their workstation enrolments and keys included), never the user's.

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import peewee
@@ -36,6 +40,47 @@ def _log():
     from dukcapil_tui.logs import get
 
     return get("db")
+
+
+POLL_S = 0.001  # how often ``immediate`` asks for the write lock while another writer holds it
+
+
+@contextmanager
+def immediate(poll_s: float = POLL_S) -> Iterator[None]:
+    """A ``BEGIN IMMEDIATE`` transaction (``database.atomic("IMMEDIATE")``) that waits for the
+    write lock by asking again every millisecond, for up to ``BUSY_TIMEOUT_S``.
+
+    SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms each), so a
+    waiter often misses the short gaps between other writers' transactions: with four counters
+    claiming back to back one claim waited 1.8 s while others went through in milliseconds.
+    Asking every millisecond, a waiter gets one of the next gaps (docs/performance.md). Only the
+    BEGIN polls; statements inside wait as usual. Nested in a transaction: a savepoint."""
+    if database.transaction_depth() > 0:
+        with database.atomic():
+            yield
+        return
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    database.execute_sql("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            transaction = database.atomic("IMMEDIATE")
+            try:
+                transaction.__enter__()
+                break
+            except peewee.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(poll_s)
+    finally:
+        database.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    try:
+        yield
+    except BaseException:
+        if not transaction.__exit__(*sys.exc_info()):
+            raise
+    else:
+        transaction.__exit__(None, None, None)
 
 
 def make_database(path: Path | str) -> SqliteDatabase:

@@ -65,6 +65,8 @@ def clean_cell(value: object) -> object:
     breaks become spaces); numbers, dates and empty cells as they are."""
     if not isinstance(value, str):
         return value
+    if value.isprintable():  # no control character, tab or line break: nothing to clean
+        return value
     if _SPACES.search(value):
         value = _SPACES.sub(" ", value)
     if _CONTROL.search(value):
@@ -112,6 +114,28 @@ def _canonical(headers: list[object], aliases: Mapping[str, str]) -> list[str]:
 
 
 def _row(columns: list[str], cells: list[object], line: int) -> Row:
+    if len(cells) == len(columns) and all(columns):
+        # The common row: one cell per named column (checked cell by cell below otherwise).
+        row = Row(zip(columns, map(clean_cell, cells), strict=True))
+        row.line = line
+        if any(isinstance(v, str) and len(v) > MAX_CELL for v in row.values()):
+            return _row_slowly(columns, cells, line)
+        return row
+    return _row_slowly(columns, cells, line)
+
+
+def _text_row(columns: list[str], cells: list[str], line: int, named: bool) -> Row:
+    """A CSV row (every cell text). Most rows need no cleaning and no cell is too long: a row
+    that says so as a whole is taken as it is; any other goes through ``_row``. (Cleaning only
+    ever shortens a cell, so a row whose raw cells all fit, fits.)"""
+    if named and len(cells) == len(columns) and max(map(len, cells)) <= MAX_CELL and "".join(cells).isprintable():
+        row = Row(zip(columns, cells, strict=True))
+        row.line = line
+        return row
+    return _row(columns, cells, line)
+
+
+def _row_slowly(columns: list[str], cells: list[object], line: int) -> Row:
     row = Row()
     row.line = line
     width = len(columns)
@@ -202,6 +226,7 @@ def _read_csv(path: Path, aliases: Mapping[str, str], head: bytes) -> Table:
         handle.close()
         raise
     total = max(0, _count_lines(path) - 1)
+    named = all(columns)
 
     def rows() -> Iterator[tuple[int, Row]]:
         line = reader.line_num
@@ -210,7 +235,7 @@ def _read_csv(path: Path, aliases: Mapping[str, str], head: bytes) -> Table:
                 start, line = line + 1, reader.line_num  # a quoted cell may span lines: name the first
                 if not any(c.strip() for c in cells):
                     continue
-                yield start, _row(columns, cells, start)
+                yield start, _text_row(columns, cells, start, named)
         except csv.Error:
             raise TabularError(t("tabular.bad_line", line=line + 1)) from None
         except UnicodeDecodeError:

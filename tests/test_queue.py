@@ -52,6 +52,18 @@ def claim_all(who, counter: int = 1) -> list[str]:
     return claimed
 
 
+def test_the_claimed_ticket_is_the_stored_row_as_a_read_gives_it(admin, clock):
+    """The claim builds its ticket from UPDATE … RETURNING: every field as a fresh read of the
+    row gives it (dates as dates, the service as its id), and nothing left to save."""
+    take(admin)
+    called = q.claim_next(admin, 1)
+    stored = Ticket.get_by_id(called.id)
+    assert called.__data__ == stored.__data__
+    assert (called.status, called.counter, called.recalls) == ("called", 1, 0)
+    assert called.service.code == stored.service.code and called.day == TODAY
+    assert not called.is_dirty()
+
+
 def test_a_counter_holding_a_ticket_cannot_call_the_next(admin, clock):
     first, second = take(admin), take(admin)
     called = q.claim_next(admin, 1)

@@ -156,6 +156,22 @@ def test_duplicate_nik_inside_the_file(admin, tmp_path):
     assert Resident.get(Resident.nik == "5202041708050001").name == "LALU AHMAD"
 
 
+def test_a_nik_repeated_in_later_chunks_names_its_first_line(admin, tmp_path, monkeypatch):
+    """The file's NIKs are remembered across chunks: a NIK of the first chunk repeated twice in
+    the second (and once in the third) is refused each time, naming line 2; nothing of it is
+    written but the first row."""
+    monkeypatch.setattr(resident_import, "CHUNK", 2)
+    again = ROWS[0].replace("LALU AHMAD", "LALU AHMAD KEDUA")
+    lines = [ROWS[0], ROWS[1], again, again, ROWS[2], again]
+    result = run(admin, write_csv(tmp_path, lines))
+    assert (result.total, result.inserted) == (6, 3)
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (line, "NIK 5202041708050001 muncul lagi di berkas (pertama di baris 2).") for line in (4, 5, 7)]
+    assert Resident.get(Resident.nik == "5202041708050001").name == "LALU AHMAD"
+    again_result = run(admin, write_csv(tmp_path, lines, name="lagi.csv"))
+    assert (again_result.unchanged, len(again_result.rejected)) == (3, 3)  # a fresh import remembers afresh
+
+
 def test_missing_required_columns_are_named(admin, tmp_path):
     path = write_csv(tmp_path, ["5202041708050001,LALU AHMAD"], header="NIK,NAMA")
     with pytest.raises(ServiceError) as caught:
@@ -378,6 +394,36 @@ def test_chunks_commit_separately_and_an_interrupted_import_resumes(admin, tmp_p
     assert Resident.select().count() == 10
     entries = list(AuditLog.select().where(AuditLog.id > before).order_by(AuditLog.id))
     assert [json.loads(e.changes)["lines"] for e in entries] == [[2, 5], [6, 9], [10, 11]]
+
+
+@pytest.mark.parametrize(("size", "held", "expected"), [
+    (20_000, 0.4, 20_000),  # held as long as aimed at: the same
+    (20_000, 0.8, 10_000),  # twice as long: half
+    (20_000, 1.9, 4_210),
+    (5_000, 0.1, 10_000),  # quick: at most doubles
+    (5_000, 0.0, 10_000),
+    (15_000, 0.1, 20_000),  # ... up to CHUNK
+    (2_000, 30.0, 1_000),  # never below MIN_CHUNK
+])
+def test_the_next_chunk_is_sized_by_how_long_the_last_held_the_lock(size, held, expected, monkeypatch):
+    monkeypatch.setattr(resident_import, "LOCK_HOLD_S", 0.4)
+    assert resident_import.next_chunk(size, held) == expected
+
+
+def test_a_chunk_that_held_the_lock_long_makes_the_next_smaller(admin, tmp_path, monkeypatch):
+    """Chunks of 4 rows; the first 'holds' the lock for twice LOCK_HOLD_S (a fake clock), so the
+    next holds 2 rows; a quick one lets the size grow back to 4. Each chunk, whatever its size,
+    is one transaction with one audit entry."""
+    monkeypatch.setattr(resident_import, "CHUNK", 4)
+    monkeypatch.setattr(resident_import, "MIN_CHUNK", 1)
+    monkeypatch.setattr(resident_import, "LOCK_HOLD_S", 0.4)
+    ticks = iter([0.0, 0.8, 10.0, 10.1, 20.0, 20.1, 30.0, 30.1])
+    monkeypatch.setattr(resident_import, "clock", lambda: next(ticks))
+    before = audit_count()
+    result = run(admin, write_csv(tmp_path, _many_rows(10)))
+    assert result.inserted == 10
+    entries = list(AuditLog.select().where(AuditLog.id > before).order_by(AuditLog.id))
+    assert [json.loads(e.changes)["lines"] for e in entries] == [[2, 5], [6, 7], [8, 11]]
 
 
 def test_import_needs_admin(admin, tmp_path):

@@ -80,7 +80,7 @@ def _candidate_years(yy: int, today: date, recorded: date | None) -> list[int]:
         # The recorded birth date settles the century when it agrees on the year.
         return [recorded.year] + [y for y in years if y != recorded.year]
     # Otherwise the most recent century that is not in the future.
-    return sorted(years, key=lambda y: (y > today.year, -y))
+    return years[::-1] if years[0] > today.year >= years[1] else years
 
 
 def _infer_date(day: int, month: int, yy: int, today: date, recorded: date | None) -> date | None:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import nik as nik_rules
@@ -151,7 +152,19 @@ def parse_date(value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value or "").strip()
+    if type(value) is str:
+        return _parse_date_text(value)
+    return _parse_date_text(str(value or ""))
+
+
+# Pure functions of a cell's text, memoised: an import reads the same few thousand birth dates,
+# desa codes, RT numbers and status words a million times (docs/performance.md).
+_MEMO = 1 << 16
+
+
+@lru_cache(maxsize=_MEMO)
+def _parse_date_text(value: str) -> date | None:
+    text = value.strip()
     if not text or numbers.foreign_digit(text):  # strptime would read full-width digits too
         return None
     common = _common_date(text)
@@ -168,7 +181,12 @@ def parse_date(value: object) -> date | None:
 
 def _alias(value: object, table: Mapping[str, str]) -> str | None:
     # Case, runs of spaces and underscores do not matter: "Belum_Kawin" is "BELUM KAWIN".
-    return table.get(" ".join(str(value or "").replace("_", " ").upper().split()))
+    return table.get(_alias_key(value) if type(value) is str else _alias_key(str(value or "")))
+
+
+@lru_cache(maxsize=1024)
+def _alias_key(value: str) -> str:
+    return " ".join(value.replace("_", " ").upper().split())
 
 
 def parse_sex(value: object) -> str | None:
@@ -225,12 +243,22 @@ def _clean_text(value: object) -> str:
 
 
 def _clean_number(value: object) -> str:
+    return _number_text(value) if type(value) is str else _number_text(_clean_text(value))
+
+
+@lru_cache(maxsize=_MEMO)
+def _number_text(value: str) -> str:
     text = _clean_text(value)
     return text.lstrip("0").zfill(3) if numbers.is_digits(text) else text
 
 
 def normalise_desa_code(value: object) -> str:
     """Accept ``52.02.04.2009`` and ``5202042009``; return the dotted form."""
+    return _desa_text(value) if type(value) is str else _desa_text(_clean_text(value))
+
+
+@lru_cache(maxsize=_MEMO)
+def _desa_text(value: str) -> str:
     text = _clean_text(value).replace(" ", "")
     digits = text.replace(".", "")
     if numbers.is_digits(digits) and len(digits) == 10:
@@ -320,7 +348,7 @@ def validate(
     elif birth_date > today:
         errors["birth_date"] = t("field.future_date", field=field_label("birth_date"))
 
-    def choice(key: str, parser, allowed: tuple[str, ...], labeller, choices: str | None = None) -> str | None:
+    def choice(key: str, parser, allowed: tuple[str, ...], labeller, choices=None) -> str | None:
         value = raw.get(key)
         parsed = value if value in allowed else parser(value)
         if parsed is None:
@@ -331,16 +359,16 @@ def validate(
                     "field.bad_choice",
                     field=field_label(key),
                     value=shown(value),
-                    choices=choices or ", ".join(labeller(a) for a in allowed),
+                    choices=choices() if choices else ", ".join(labeller(a) for a in allowed),
                 )
         return parsed
 
     sex = choice("sex", parse_sex, SEXES, sex_label)
     marital = choice("marital_status", parse_marital, MARITAL_STATUSES, marital_label)
     recording = choice("recording_status", parse_recording, RECORDING_STATUSES, recording_label,
-                       recording_choices())
+                       recording_choices)
     life = ALIVE if raw.get("life_status") in (None, "") else choice("life_status", parse_life, LIFE_STATUSES,
-                                                                     life_label, life_choices())
+                                                                     life_label, life_choices)
     life_on = None
     if life is not None and life != ALIVE:
         raw_on = raw.get("life_status_on")

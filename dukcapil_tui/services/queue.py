@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from dukcapil_tui.db import database
+from dukcapil_tui.db import database, immediate
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
@@ -162,7 +162,7 @@ def take_ticket(
         problems["notes"] = t("field.too_long", field=t("queue.field.notes"), max=500)
     if problems:
         raise ValidationError(problems)
-    with database.atomic("IMMEDIATE"):
+    with immediate():
         service = catalog.service_by_code(service_code)
         if not service.active:
             raise ServiceError(t("queue.service_inactive", service=service.name))
@@ -231,30 +231,43 @@ def claim_next(actor: Actor, counter: int) -> Ticket | None:
     counters can never claim the same ticket.
     """
     require_role(actor, "action.serve_counter", *DESK_ROLES)
-    with database.atomic("IMMEDIATE"):
-        day_lock.ensure_open()
+    # What needs no lock is read before BEGIN IMMEDIATE, and the ticket comes back from the
+    # UPDATE itself: the write lock is held for the claim and its event only (docs/performance.md).
+    day_lock.ensure_open()
+    service_ids = catalog.counter_service_ids(counter)
+    if not service_ids:
+        return None
+    marks, params = _in(service_ids)
+    sql = (
+        "UPDATE ticket SET status = 'called', counter = :counter, recalls = 0 WHERE id = ("
+        f"SELECT id FROM ticket WHERE day = :day AND status = 'waiting' AND service_id IN ({marks}) "
+        f"ORDER BY {_RANK}, {_SORT_AT}, id LIMIT 1) RETURNING *"
+    )
+    params.update(counter=counter, day=settings.office_today().isoformat(), now=str(context.now_utc()))
+    with immediate():  # waits fairly for the lock: no counter waits behind a busy one
         _refuse_if_busy(counter)
-        service_ids = catalog.counter_service_ids(counter)
-        if not service_ids:
-            return None
-        marks, params = _in(service_ids)
-        sql = (
-            "UPDATE ticket SET status = 'called', counter = :counter, recalls = 0 WHERE id = ("
-            f"SELECT id FROM ticket WHERE day = :day AND status = 'waiting' AND service_id IN ({marks}) "
-            f"ORDER BY {_RANK}, {_SORT_AT}, id LIMIT 1) RETURNING id"
-        )
-        params.update(counter=counter, day=settings.office_today().isoformat(), now=str(context.now_utc()))
-        row = database.execute_sql(sql, params).fetchone()
+        cursor = database.execute_sql(sql, params)
+        row = cursor.fetchone()
         if row is None:
             return None
-        ticket = get_ticket(row[0])
-        record_event(ticket, actor, "call", "waiting", "called", counter)
+        ticket = _ticket_of(cursor.description, row)
+        record_event(ticket, actor, "call", "waiting", "called", counter)  # checks the day's lock again
+    return ticket
+
+
+def _ticket_of(description, row: tuple) -> Ticket:
+    """A Ticket from a row an ``UPDATE … RETURNING *`` gave back, its values converted as a
+    SELECT would convert them."""
+    columns = Ticket._meta.columns
+    fields = [columns.get(d[0]) for d in description]  # a column the model does not know is left out
+    ticket = Ticket(**{f.name: f.python_value(value) for f, value in zip(fields, row, strict=True) if f is not None})
+    ticket._dirty.clear()
     return ticket
 
 
 def _move(actor: Actor, ticket_id: int, move: str, at_counter: int | None, detail: dict | None = None,
           **updates) -> Ticket:
-    with database.atomic("IMMEDIATE"):
+    with immediate():
         ticket = get_ticket(ticket_id)
         day_lock.ensure_open(ticket.day)
         if not rules.can(move, ticket.status):
@@ -271,14 +284,14 @@ def call_specific(actor: Actor, ticket_id: int, counter: int, reason: str) -> Ti
     reason = squash(reason)
     if not reason:
         raise ValidationError({"reason": t("field.required", field=t("queue.field.reason"))})
-    with database.atomic("IMMEDIATE"):
+    with immediate():
         _refuse_if_busy(counter, except_id=ticket_id)
         return _move(actor, ticket_id, "call_specific", counter, {"reason": reason}, counter=counter, recalls=0)
 
 
 def recall(actor: Actor, ticket_id: int, counter: int) -> Ticket:
     require_role(actor, "action.serve_counter", *DESK_ROLES)
-    with database.atomic("IMMEDIATE"):  # read and move under one lock: the count is exact
+    with immediate():  # read and move under one lock: the count is exact
         ticket = get_ticket(ticket_id)
         return _move(actor, ticket_id, "recall", counter, {"recalls": ticket.recalls + 1},
                      recalls=Ticket.recalls + 1)
@@ -291,7 +304,7 @@ def start(actor: Actor, ticket_id: int, counter: int) -> Ticket:
 
 def no_show(actor: Actor, ticket_id: int, counter: int) -> Ticket:
     require_role(actor, "action.serve_counter", *DESK_ROLES)
-    with database.atomic("IMMEDIATE"):
+    with immediate():
         ticket = get_ticket(ticket_id)
         needed = no_show_after()
         if ticket.status == "called" and ticket.recalls < needed:
@@ -339,7 +352,7 @@ def transfer(actor: Actor, ticket_id: int, service_code: str, counter: int | Non
     """Send the resident to another service; the new ticket keeps the link to this one and
     its place by arrival time. Returns the new ticket."""
     require_role(actor, "action.serve_counter", *DESK_ROLES)
-    with database.atomic("IMMEDIATE"):
+    with immediate():
         ticket = get_ticket(ticket_id)
         target_service = catalog.service_by_code(service_code)
         if target_service.id == ticket.service_id:
@@ -375,7 +388,7 @@ def finish(actor: Actor, ticket_id: int, counter: int, outcome: str, *, note: st
     device = squash(device)
     if outcome != "failed_device":
         device_id = None
-    with database.atomic("IMMEDIATE"):
+    with immediate():
         if device_id is not None:
             device = devices.label(devices.find(device_id))
         ticket = get_ticket(ticket_id)
@@ -418,7 +431,7 @@ def end_of_day(actor: Actor, day: date, carry_over: bool) -> DayClosed:
     if day > settings.office_today():
         raise ServiceError(t("queue.close_future_day", day=format_date(day)))
     closed = carried = 0
-    with database.atomic("IMMEDIATE"):
+    with immediate():
         day_lock.ensure_open(day)
         if carry_over:
             day_lock.ensure_open(day + timedelta(days=1))

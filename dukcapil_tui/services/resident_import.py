@@ -11,7 +11,7 @@ rows already in.
 
 from __future__ import annotations
 
-import uuid
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,20 +21,29 @@ from pathlib import Path
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.i18n import t
-from dukcapil_tui.services import audit, context, import_report, regions
+from dukcapil_tui.services import audit, card_status, context, import_report, regions
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
 from dukcapil_tui.tabular import TabularError, describe_columns, open_table
 
-# Rows per transaction. Each commit writes every index page the chunk touched, and the five
-# resident indexes take new NIKs, UUIDs and names at random places, so small chunks write the
-# same pages over and over: loading 1 M rows took 76 s in 5,000-row chunks, 29 s in 50,000-row
-# chunks, 24-28 s in 100,000-row chunks, 23 s in one transaction (docs/performance.md). An
-# interrupted import loses the chunk in progress (a few seconds of work) and resumes when run
-# again.
-CHUNK = 100_000
-# Page cache while a chunk is written (KiB): room for all the pages a chunk changes at 1 M
-# residents, which otherwise spill to the WAL mid-transaction and are written again at commit.
-CHUNK_CACHE_KIB = 256 * 1024
+# Rows per transaction. Each commit writes every index page the chunk touched (new names land
+# on random pages of three indexes), so fewer, larger chunks write less; but a chunk's rows, its
+# page cache and the time the write lock is held grow with it. 20,000 rows with a 64 MB cache:
+# peak memory about 165 MB whatever the file's size, as fast as 50,000 or 100,000 rows on two
+# busy cores (docs/performance.md). An interrupted import loses the chunk in progress and
+# resumes when run again.
+CHUNK = 20_000
+# A chunk's write transaction aims to hold the office's write lock this long at most: a counter
+# calling the next ticket meanwhile waits for it (none may wait more than 1 s). The next chunk
+# is sized from how long the last one held the lock (``next_chunk``), between MIN_CHUNK and CHUNK
+# rows, starting at FIRST_CHUNK: at 1 M residents a chunk that renames 20,000 residents held
+# it 1.1-1.9 s.
+LOCK_HOLD_S = 0.4
+MIN_CHUNK = 1_000
+FIRST_CHUNK = 5_000  # before anything is known of this database's speed
+# Page cache while a chunk is written (KiB): room for the pages a chunk changes, which otherwise
+# spill to the WAL mid-transaction and are written again at commit.
+CHUNK_CACHE_KIB = 64 * 1024
+clock = time.perf_counter  # how long a chunk held the lock (tests replace it)
 
 # canonical column -> resident field
 COLUMNS = {
@@ -153,59 +162,107 @@ def import_residents(
     known_desa = index.desa_codes
     known_kecamatan = regions.known_kecamatan(index)
     result = ImportResult(path=path)
-    seen: dict[str, int] = {}
-    chunk: list[tuple[int, rules.ResidentInput]] = []
+    chunk: list[tuple[int, rules.ResidentInput, object]] = []
+    keep = {"keep_recording": not has_recording, "keep_life": not has_life,
+            "keep_details": absent_details}
+    size = min(FIRST_CHUNK, CHUNK)
 
-    for line, row in _rows(table, result):
-        result.total += 1
-        if row.problem:
-            result.rejected.append(Rejection(line, row.problem_column or "-", row.problem,
-                                             str(row.get("NIK") or "")[:16]))
-            continue
-        raw = {fieldname: row.get(column) for column, fieldname in COLUMNS.items()}
-        if not raw["desa_code"] and has_siak_parts:
-            raw["desa_code"] = _siak_desa(row)
-        if not has_recording:
-            raw["recording_status"] = "belum"
-        cleaned, errors, _warnings = rules.validate(
-            raw, known_desa=known_desa, known_kecamatan=known_kecamatan, today=today
-        )
-        nik = str(raw.get("nik") or "").strip()[:20]
-        card = None
-        if not errors and has_recording:
-            card, refused = cards.read(row, line)
-            if refused is not None:
-                errors = {refused[0]: refused[1]}
-        if errors:
-            for fieldname, message in errors.items():
-                label = rules.field_label(fieldname) if fieldname in rules.FIELDS else fieldname
-                result.rejected.append(Rejection(line, label, message, nik))
-        elif cleaned.nik in seen:
-            result.rejected.append(
-                Rejection(
-                    line,
-                    rules.field_label("nik"),
-                    t("import.duplicate_in_file", nik=cleaned.nik, first=seen[cleaned.nik]),
-                    nik,
-                )
+    with _SeenNiks() as seen:
+        for line, row in _rows(table, result):
+            result.total += 1
+            if row.problem:
+                result.rejected.append(Rejection(line, row.problem_column or "-", row.problem,
+                                                 str(row.get("NIK") or "")[:16]))
+                continue
+            raw = {fieldname: row.get(column) for column, fieldname in COLUMNS.items()}
+            if not raw["desa_code"] and has_siak_parts:
+                raw["desa_code"] = _siak_desa(row)
+            if not has_recording:
+                raw["recording_status"] = "belum"
+            cleaned, errors, _warnings = rules.validate(
+                raw, known_desa=known_desa, known_kecamatan=known_kecamatan, today=today
             )
-        else:
-            seen[cleaned.nik] = line
-            chunk.append((line, cleaned, card))
-        if len(chunk) >= CHUNK:
-            _apply(actor, path, chunk, result, keep_recording=not has_recording, keep_life=not has_life,
-                   keep_details=absent_details)
-            chunk = []
-        if progress and result.total % 1000 == 0:
-            progress(1000)
-    if chunk:
-        _apply(actor, path, chunk, result, keep_recording=not has_recording, keep_life=not has_life,
-               keep_details=absent_details)
+            nik = str(raw.get("nik") or "").strip()[:20]
+            card = None
+            if not errors and has_recording:
+                card, refused = cards.read(row, line)
+                if refused is not None:
+                    errors = {refused[0]: refused[1]}
+            if errors:
+                for fieldname, message in errors.items():
+                    label = rules.field_label(fieldname) if fieldname in rules.FIELDS else fieldname
+                    result.rejected.append(Rejection(line, label, message, nik))
+            else:
+                chunk.append((line, cleaned, card))
+            if len(chunk) >= size:
+                held = _apply(actor, path, seen.take(chunk, result), result, **keep)
+                size = next_chunk(size, held)
+                chunk = []
+            if progress and result.total % 1000 == 0:
+                progress(1000)
+        if chunk:
+            _apply(actor, path, seen.take(chunk, result), result, **keep)
     if progress:
         progress(result.total % 1000)
     if result.rejected:
+        result.rejected.sort(key=lambda r: r.line)  # chunk-time refusals (duplicates, cards) join in line order
         result.report_path = write_report(result, report_dir)
     return result
+
+
+class _SeenNiks:
+    """The NIKs of the file's rows taken so far, each with its first line, to refuse a NIK the
+    file repeats. A temporary table of this connection (SQLite's temporary store, outside the
+    office database and its lock): an integer B-tree of about 20 bytes a row, where a dict of
+    NIK strings would take about 200, and each chunk asks for its NIKs once. (Kept in a file
+    of its own instead, every chunk's commit rewrote the table's pages: 16 s at 1 M rows.)"""
+
+    TABLE = "temp.import_seen_nik"
+
+    def __enter__(self) -> _SeenNiks:
+        database.execute_sql(f"DROP TABLE IF EXISTS {self.TABLE}")
+        database.execute_sql(f"CREATE TABLE {self.TABLE} (nik INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        database.execute_sql(f"DROP TABLE IF EXISTS {self.TABLE}")
+
+    def take(self, chunk: list[tuple], result: ImportResult) -> list[tuple]:
+        """The chunk's rows whose NIK is new to the file; a repeated one is rejected, naming the
+        line that had it first. One ``INSERT OR IGNORE`` of the chunk's NIKs; only when it did
+        not insert them all (the file repeats a NIK of an earlier chunk) are they looked up."""
+        lines: dict[int, int] = {}  # NIK -> its first line in this chunk
+        for line, cleaned, _card in chunk:
+            lines.setdefault(int(cleaned.nik), line)
+        cursor = database.cursor()
+        cursor.executemany(f"INSERT OR IGNORE INTO {self.TABLE} (nik, line) VALUES (?, ?)", lines.items())
+        earlier: dict[int, int] = {}  # NIK -> its line in an earlier chunk
+        if cursor.rowcount < len(lines):
+            niks = list(lines)
+            for start in range(0, len(niks), 900):
+                part = niks[start:start + 900]
+                for nik, line in database.execute_sql(
+                        f"SELECT nik, line FROM {self.TABLE} WHERE nik IN ({','.join('?' * len(part))})", part):
+                    if line != lines[nik]:
+                        earlier[nik] = line
+        taken = []
+        for entry in chunk:
+            line, cleaned, _card = entry
+            key = int(cleaned.nik)
+            first = earlier.get(key, lines[key])
+            if first != line:
+                result.rejected.append(Rejection(line, rules.field_label("nik"), t(
+                    "import.duplicate_in_file", nik=cleaned.nik, first=first), cleaned.nik))
+                continue
+            taken.append(entry)
+        return taken
+
+
+def next_chunk(size: int, held: float) -> int:
+    """The next chunk's rows, from this one's (``size``) and how long its transaction held the
+    write lock: scaled towards LOCK_HOLD_S, at most doubling, within MIN_CHUNK..CHUNK."""
+    scaled = size * min(2.0, LOCK_HOLD_S / held) if held > 0 else size * 2
+    return min(CHUNK, max(MIN_CHUNK, int(scaled)))
 
 
 def _rows(table, result: ImportResult):
@@ -230,85 +287,99 @@ def _chunk_cache() -> Iterator[None]:
 
 
 def _apply(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, *, keep_recording: bool,
-           keep_life: bool, keep_details: tuple[str, ...] = ()) -> None:
+           keep_life: bool, keep_details: tuple[str, ...] = ()) -> float:
     """Write one chunk in one transaction, with one audit entry describing it; then what the
-    rows' STATUS_REKAM and STATUS_HIDUP mean for the residents' cards (``listing_cards``)."""
-    from dukcapil_tui.services import listing_cards
-
-    keep_at = [_STORED.index(name) for name in keep_details]
+    rows' STATUS_REKAM and STATUS_HIDUP mean for the residents' cards (``listing_cards``).
+    Returns how long the transaction held the write lock (seconds, ``clock``)."""
     now = str(context.now_utc())
-    with _chunk_cache(), database.atomic("IMMEDIATE"):
-        niks = [c.nik for _, c, _ in chunk]
-        existing: dict[str, tuple] = {}
-        for start in range(0, len(niks), 900):
-            part = niks[start:start + 900]
-            marks = ",".join("?" * len(part))
-            cursor = database.execute_sql(
-                f"SELECT nik, id, {', '.join(_STORED)} FROM resident WHERE nik IN ({marks})", part
-            )
-            for row in cursor.fetchall():
-                existing[row[0]] = row[1:]
-        # Rows whose card the listing cannot move are refused before anything is written.
-        not_alive = {c.nik for _, c, _ in chunk if (existing[c.nik][1 + _LIFE] if keep_life and c.nik in existing
-                                                    else c.life_status) != rules.ALIVE}
-        plan = listing_cards.plan(chunk, {nik: values[0] for nik, values in existing.items()}, not_alive)
-        for line, column, reason, nik in plan.refused:
-            result.rejected.append(Rejection(line, column, reason, nik))
-        refused_lines = {line for line, *_ in plan.refused}
-        inserts, updates, changes = [], [], {}
-        life_left, life_back = [], []
-        for line, c, _card in chunk:
-            if line in refused_lines:
-                continue
-            life_on = c.life_status_on.isoformat() if c.life_status_on else None
-            values = (c.name, c.birth_place, c.birth_date.isoformat(), c.sex, c.desa_code, c.kecamatan_code,
-                      c.address, c.rt, c.rw, c.marital_status, c.recording_status, c.life_status, life_on,
-                      c.religion, c.occupation, c.citizenship, 1)
-            old = existing.get(c.nik)
-            if old is None:
-                inserts.append((str(uuid.uuid4()), c.nik, *values, actor.workstation, now, now))
-                continue
-            resident_id, old_values = old[0], old[1:]
-            if keep_recording:
-                values = values[:_RECORDING] + (old_values[_RECORDING],) + values[_RECORDING + 1:]
-            if keep_life:
-                values = values[:_LIFE] + old_values[_LIFE:_LIFE_ON + 1] + values[_LIFE_ON + 1:]
-            for at in keep_at:  # a detail the file has no column for stays as the register knows it
-                values = values[:at] + (old_values[at],) + values[at + 1:]
-            if old_values[_LIFE] == rules.ALIVE and values[_LIFE] != rules.ALIVE:
-                life_left.append((resident_id, values[_LIFE]))
-            elif old_values[_LIFE] != rules.ALIVE and values[_LIFE] == rules.ALIVE:
-                life_back.append(resident_id)
-            if tuple(str(v) for v in old_values) == tuple(str(v) for v in values):
-                result.unchanged += 1
-                continue
-            changes[resident_id] = {k: [o, n] for k, o, n in zip(_STORED, old_values, values) if str(o) != str(n)}
-            updates.append((*values, now, resident_id))
-        cursor = database.cursor()
-        if inserts:
-            cursor.executemany(
-                "INSERT INTO resident (uuid, nik, " + ", ".join(_STORED) + ", workstation, created_at, updated_at) "
-                "VALUES (" + ",".join("?" * (len(_STORED) + 5)) + ")",
-                inserts,
-            )
-        if updates:
-            cursor.executemany(
-                "UPDATE resident SET " + ", ".join(f"{k} = ?" for k in _STORED) + ", updated_at = ? WHERE id = ?",
-                updates,
-            )
-        if inserts or updates:
-            audit.record(actor, "resident.import", "resident", None, {
-                "file": path.name,
-                "lines": [chunk[0][0], chunk[-1][0]],
-                "inserted": len(inserts),
-                "updated": changes,
-            })
-        done = listing_cards.apply(actor, path.name, plan, life_left, life_back)
-    result.inserted += len(inserts)
-    result.updated += len(updates)
+    millis = card_status.now_millis()  # new residents' UUIDs are time-ordered: appended to the uuid index
+    with _chunk_cache():
+        with database.atomic("IMMEDIATE"):
+            locked = clock()
+            done, inserted, updated = _write(actor, path, chunk, result, now, millis, keep_recording, keep_life,
+                                             keep_details)
+        held = clock() - locked
+    result.inserted += inserted
+    result.updated += updated
     result.cards_created += done.created
     result.cards_changed += done.changed
     result.cards_closed += done.closed
+    return held
+
+
+def _write(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, now: str, millis: int,
+           keep_recording: bool, keep_life: bool, keep_details: tuple[str, ...]):
+    """The chunk's writes, inside its transaction: (cards done, residents inserted, updated)."""
+    from dukcapil_tui.services import listing_cards
+
+    keep_at = [_STORED.index(name) for name in keep_details]
+    niks = [c.nik for _, c, _ in chunk]
+    existing: dict[str, tuple] = {}
+    for start in range(0, len(niks), 900):
+        part = niks[start:start + 900]
+        marks = ",".join("?" * len(part))
+        cursor = database.execute_sql(
+            f"SELECT nik, id, {', '.join(_STORED)} FROM resident WHERE nik IN ({marks})", part
+        )
+        for row in cursor.fetchall():
+            existing[row[0]] = row[1:]
+    # Rows whose card the listing cannot move are refused before anything is written.
+    not_alive = {c.nik for _, c, _ in chunk if (existing[c.nik][1 + _LIFE] if keep_life and c.nik in existing
+                                                else c.life_status) != rules.ALIVE}
+    plan = listing_cards.plan(chunk, {nik: values[0] for nik, values in existing.items()}, not_alive)
+    for line, column, reason, nik in plan.refused:
+        result.rejected.append(Rejection(line, column, reason, nik))
+    refused_lines = {line for line, *_ in plan.refused}
+    inserts, updates, changes = [], [], {}
+    life_left, life_back = [], []
+    for line, c, _card in chunk:
+        if line in refused_lines:
+            continue
+        life_on = c.life_status_on.isoformat() if c.life_status_on else None
+        values = (c.name, c.birth_place, c.birth_date.isoformat(), c.sex, c.desa_code, c.kecamatan_code,
+                  c.address, c.rt, c.rw, c.marital_status, c.recording_status, c.life_status, life_on,
+                  c.religion, c.occupation, c.citizenship, 1)
+        old = existing.get(c.nik)
+        if old is None:
+            inserts.append((card_status.time_ordered_uuid(millis), c.nik, *values, actor.workstation, now, now))
+            continue
+        resident_id, old_values = old[0], old[1:]
+        if keep_recording:
+            values = values[:_RECORDING] + (old_values[_RECORDING],) + values[_RECORDING + 1:]
+        if keep_life:
+            values = values[:_LIFE] + old_values[_LIFE:_LIFE_ON + 1] + values[_LIFE_ON + 1:]
+        for at in keep_at:  # a detail the file has no column for stays as the register knows it
+            values = values[:at] + (old_values[at],) + values[at + 1:]
+        if old_values[_LIFE] == rules.ALIVE and values[_LIFE] != rules.ALIVE:
+            life_left.append((resident_id, values[_LIFE]))
+        elif old_values[_LIFE] != rules.ALIVE and values[_LIFE] == rules.ALIVE:
+            life_back.append(resident_id)
+        if old_values == values or tuple(map(str, old_values)) == tuple(map(str, values)):
+            result.unchanged += 1
+            continue
+        changes[resident_id] = {k: [o, n] for k, o, n in zip(_STORED, old_values, values) if str(o) != str(n)}
+        updates.append((*values, now, resident_id))
+    cursor = database.cursor()
+    if inserts:
+        cursor.executemany(
+            "INSERT INTO resident (uuid, nik, " + ", ".join(_STORED) + ", workstation, created_at, updated_at) "
+            "VALUES (" + ",".join("?" * (len(_STORED) + 5)) + ")",
+            inserts,
+        )
+    if updates:
+        cursor.executemany(
+            "UPDATE resident SET " + ", ".join(f"{k} = ?" for k in _STORED) + ", updated_at = ? WHERE id = ?",
+            updates,
+        )
+    if inserts or updates:
+        audit.record(actor, "resident.import", "resident", None, {
+            "file": path.name,
+            "lines": [chunk[0][0], chunk[-1][0]],
+            "inserted": len(inserts),
+            "updated": changes,
+        })
+    done = listing_cards.apply(actor, path.name, plan, life_left, life_back)
+    return done, len(inserts), len(updates)
 
 
 def write_report(result: ImportResult, directory: Path | None) -> Path:

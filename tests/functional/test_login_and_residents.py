@@ -371,7 +371,8 @@ async def test_keys_sent_in_one_burst_land_in_the_fields_they_were_meant_for(app
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         _burst(app, "loket1", "enter", "dukcapil", "enter")  # the password must never land in the username
-        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), what="the login")
+        # scrypt and the failed-login floor take seconds on a busy machine
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), timeout=30.0, what="the login")
         await pilot.press("f2")
         await settle(pilot)
         await pilot.press("f3")
