@@ -33,6 +33,11 @@ def test_religions_in_siaks_spelling(value, religion):
     assert details.parse_religion(value) == religion
 
 
+def test_religion_labels():
+    assert [details.religion_label(r) for r in ("ISLAM", "KEPERCAYAAN TERHADAP TUHAN YME", "")] == [
+        "Islam", "Kepercayaan Terhadap Tuhan YME", ""]
+
+
 @pytest.mark.parametrize("value, citizenship", [("wni", "WNI"), ("Warga Negara Asing", "WNA"), ("1", "WNI"),
                                                ("2", "WNA"), ("", ""), ("3", None), ("Jepang", None)])
 def test_citizenship(value, citizenship):

@@ -36,6 +36,11 @@ def parse_religion(value: object) -> str | None:
     return text if text in RELIGIONS else None
 
 
+def religion_label(religion: str) -> str:
+    """A religion as a letter writes it: "Islam", "Kepercayaan Terhadap Tuhan YME" (not "Yme")."""
+    return " ".join(word if word == "YME" else word.capitalize() for word in religion.split())
+
+
 def parse_citizenship(value: object) -> str | None:
     text = squash(value).upper().removesuffix(".0")
     if not text:

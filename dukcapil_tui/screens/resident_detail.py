@@ -12,6 +12,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Label
 
+from dukcapil_tui.domain import resident_details as details
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.domain.formatting import format_date, format_datetime
 from dukcapil_tui.domain.handling import shown_name
@@ -86,7 +87,7 @@ class ResidentDetailScreen(BaseScreen):
             ("resident.field.kecamatan", f"{view.kecamatan_name} ({r.kecamatan_code})"),
             ("resident.field.marital_status", rules.marital_label(r.marital_status) if r.marital_known
              else f"{rules.marital_label(r.marital_status)} {t('resident.assumed')}"),
-            ("resident.field.religion", r.religion.title() or t("resident.unknown_detail")),
+            ("resident.field.religion", details.religion_label(r.religion) or t("resident.unknown_detail")),
             ("resident.field.occupation", r.occupation or t("resident.unknown_detail")),
             ("resident.field.citizenship", r.citizenship or t("resident.unknown_detail")),
             ("resident.field.recording_status", rules.recording_label(r.recording_status)),

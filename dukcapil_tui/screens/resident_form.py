@@ -116,8 +116,8 @@ class ResidentFormScreen(BaseScreen):
                                                                placeholder=t("resident.life_date_hint")))
             with Horizontal(classes="form-row"):
                 unknown = t("resident.unknown_detail")
-                yield from self._field("religion", Select([(r.title(), r) for r in details.RELIGIONS], id="religion",
-                                                          prompt=unknown))
+                religions = [(details.religion_label(r), r) for r in details.RELIGIONS]
+                yield from self._field("religion", Select(religions, id="religion", prompt=unknown))
                 yield from self._field("occupation", Input(id="occupation", max_length=details.MAX_OCCUPATION))
                 yield from self._field("citizenship", Select([(c, c) for c in details.CITIZENSHIPS], id="citizenship",
                                                              prompt=unknown))

@@ -19,6 +19,7 @@ from peewee import fn
 from dukcapil_tui import wilayah
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as rules
+from dukcapil_tui.domain import resident_details as details
 from dukcapil_tui.domain.formatting import format_date, to_local
 from dukcapil_tui.domain.residents import marital_label, sex_label
 from dukcapil_tui.i18n import t
@@ -210,7 +211,7 @@ def letter_text(suket: Suket) -> str:
         (t("resident.field.nik"), resident.nik),
         (t("suket.birth"), ", ".join(p for p in (resident.birth_place, format_date(resident.birth_date)) if p)),
         (t("resident.field.sex"), sex_label(resident.sex)),
-        (t("resident.field.religion"), resident.religion.title()),
+        (t("resident.field.religion"), details.religion_label(resident.religion)),
         (t("resident.field.marital_status"), marital_label(resident.marital_status) if resident.marital_known else ""),
         (t("resident.field.occupation"), resident.occupation),
         (t("resident.field.citizenship"), resident.citizenship),
