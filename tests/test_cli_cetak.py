@@ -393,3 +393,12 @@ def test_mark_sent_by_site_and_day(office):
     assert "Direkam sampai tidak boleh di masa depan." in future.stderr
     unknown = invoke("mark-sent", "--site", "UPT-ENTAH", "--until", until)
     assert "Lokasi perekaman 'UPT-ENTAH' tidak terdaftar; yang terdaftar: DINAS." in unknown.stderr
+
+
+def test_a_negative_quantity_is_refused_by_its_rule_not_taken_for_an_option(office):
+    for args, message in ((("receive", "-5", "--document", "SJ-9", "--source", "Kemendagri"),
+                           "Jumlah harus angka bulat lebih dari 0."),
+                          (("count", "-3"), "Jumlah hasil hitung harus angka bulat 0 atau lebih.")):
+        result = invoke("blangko", *args)
+        assert_clean_exit(result, 2)
+        assert message in result.stderr and "Opsi" not in result.stderr

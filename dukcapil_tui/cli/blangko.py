@@ -16,6 +16,10 @@ from dukcapil_tui.cli.common import (
 from dukcapil_tui.domain.formatting import format_date, format_decimal, format_int, format_signed
 
 
+# A quantity typed as "-5" is an argument to refuse with the service's message, not an unknown option.
+QUANTITY = {"ignore_unknown_options": True}
+
+
 @click.group("blangko")
 def blangko_group() -> None:
     """The blank-card (blangko) stock: balance and forecast, receipts."""
@@ -43,7 +47,7 @@ def balance_cmd(state: State) -> None:
                                                threshold=format_int(f.threshold)))
 
 
-@blangko_group.command("receive")
+@blangko_group.command("receive", context_settings=QUANTITY)
 @click.argument("quantity")
 @click.option("--document", "document_no", default="", metavar="NO",
               help="Number of the delivery document (surat pengantar / BAST).")
@@ -69,7 +73,7 @@ def receive_cmd(state: State, quantity: str, document_no: str, source: str, note
                  stock=format_int(blangko.balance())))
 
 
-@blangko_group.command("loan")
+@blangko_group.command("loan", context_settings=QUANTITY)
 @click.argument("direction", type=click.Choice(["in", "out", "returned"]))
 @click.argument("quantity")
 @click.option("--office", required=True, metavar="TEXT", help="The other office (dipinjam dari / dipinjamkan ke).")
@@ -103,7 +107,7 @@ def loan_cmd(state: State, direction: str, quantity: str, office: str, reference
     )
 
 
-@blangko_group.command("count")
+@blangko_group.command("count", context_settings=QUANTITY)
 @click.argument("counted")
 @click.option("--note", default="", help="A note kept with the count.")
 @confirm_option
@@ -135,7 +139,7 @@ def ledger_cmd(state: State, limit: int) -> None:
                    f"{format_signed(m.quantity):>8}  {ledger_view.reference(m, m.id in corrected)}")
 
 
-@blangko_group.command("correct")
+@blangko_group.command("correct", context_settings=QUANTITY)
 @click.argument("entry")
 @click.argument("quantity")
 @click.option("--reason", required=True, help="Why the entry is wrong (kept with the correction).")
@@ -190,7 +194,7 @@ def decide_cmd(state: State, kind: str, number: int, approve: bool) -> None:
                  stock=format_int(blangko.balance())))
 
 
-@blangko_group.command("request")
+@blangko_group.command("request", context_settings=QUANTITY)
 @click.argument("quantity")
 @click.option("--letter", "letter_no", required=True, metavar="NO", help="The request letter's number.")
 @click.option("--to", "addressed_to", default="", metavar="TEXT",
