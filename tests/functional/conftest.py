@@ -76,10 +76,15 @@ async def wait_until(pilot, predicate, timeout: float = 5.0, what: str = "condit
     or a screen that refreshes itself on a timer)."""
     import time
 
+    from textual.worker import WorkerCancelled
+
     deadline = time.monotonic() + timeout
     while True:
         await pilot.pause(0.05)
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # a worker a newer one replaced (an exclusive reload) is done too
+            pass
         await pilot.pause()
         if predicate():
             return
