@@ -46,7 +46,7 @@ class DukcapilApp(App):
     def __init__(self, db_path: Path | str, workstation: str | None = None) -> None:
         super().__init__()
         translate_bindings(self)
-        self.db_path = Path(db_path)
+        self.db_path = db_path if dbmod.is_url(db_path) else Path(db_path)
         self.workstation = workstation or configmod.load().workstation_code
         self.actor: Actor | None = None
         self._keys: deque[events.Key] = deque()  # keys read, not yet delivered (on_event)

@@ -95,7 +95,7 @@ class BoardApp(App):
     def __init__(self, db_path: Path | str) -> None:
         super().__init__()
         translate_bindings(self)
-        self.db_path = Path(db_path)
+        self.db_path = db_path if dbmod.is_url(db_path) else Path(db_path)
         self.office_settings: dict[str, str] = {}
         self.shown: dict[int, str | None] = {}  # counter -> label on the board
 

@@ -93,18 +93,20 @@ def enrolment_file() -> Path:
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
-def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path | str:
     """The database to open: ``--db`` first, then ``DUKCAPIL_DB``, then the default. A URL
-    (``postgresql://…``) is never taken for a file name: this version opens SQLite files only,
-    and says so rather than create a folder called ``postgresql:``."""
+    (``postgresql://user@host/dbname``) is a PostgreSQL database and stays a string: it is
+    never taken for a file name."""
     chosen = explicit or os.environ.get("DUKCAPIL_DB")
     if not chosen:
         return default_db_path()
     if _URL.match(str(chosen)):
-        from dukcapil_tui.domain.problems import ServiceError
-        from dukcapil_tui.i18n import t
+        if not re.match(r"^postgres(ql)?://", str(chosen), re.IGNORECASE):
+            from dukcapil_tui.domain.problems import ServiceError
+            from dukcapil_tui.i18n import t
 
-        raise ServiceError(t("db.url_unsupported", url=re.sub(r"//[^@/]*@", "//…@", str(chosen))))
+            raise ServiceError(t("db.url_unsupported", url=re.sub(r"//[^@/]*@", "//…@", str(chosen))))
+        return str(chosen)
     return Path(chosen).expanduser()
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -114,7 +115,7 @@ def frozen_now(clock) -> datetime:
 
 # --- the office -----------------------------------------------------------------------------------
 
-def make_office(path: Path) -> Path:
+def make_office(path: Path | str) -> Path | str:
     from dukcapil_tui.db import database
     from dukcapil_tui.services.office import init_office
 
@@ -126,18 +127,98 @@ def make_office(path: Path) -> Path:
     return path
 
 
+# --- the engine: SQLite files, or PostgreSQL with DUKCAPIL_TEST_DB=postgresql://… ---------------
+#
+# With DUKCAPIL_TEST_DB set (a URL of a server's maintenance database, e.g.
+# postgresql://postgres@127.0.0.1:54329/postgres), every test's office is a fresh PostgreSQL
+# database copied from a template made once per session; tests about SQLite files (backups,
+# file modes, restores) carry the ``sqlite_only`` mark and are skipped there.
+
+TEST_DB = os.environ.get("DUKCAPIL_TEST_DB", "")
+ON_POSTGRES = TEST_DB.lower().startswith("postgres")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only(why): about SQLite files; skipped when the suite runs on PostgreSQL")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not ON_POSTGRES:
+        return
+    for item in items:
+        mark = item.get_closest_marker("sqlite_only")
+        if mark:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {mark.args[0] if mark.args else ''}"))
+
+
+class PgServer:
+    """Databases made and dropped on the test server."""
+
+    def __init__(self, url: str):
+        from urllib.parse import urlsplit, urlunsplit
+
+        self.url = url
+        self.prefix = f"dukcapil_test_{os.getpid()}"
+        self.count = 0
+        parts = urlsplit(url)
+        self._base = lambda name: urlunsplit(parts._replace(path="/" + name))
+
+    def admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(sql)
+
+    def new(self, template: str | None = None) -> str:
+        self.count += 1
+        name = f"{self.prefix}_{self.count}"
+        self.admin(f"DROP DATABASE IF EXISTS {name}")
+        self.admin(f"CREATE DATABASE {name}" + (f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""))
+        return self._base(name)
+
+    def drop(self, url: str) -> None:
+        name = url.rsplit("/", 1)[1]
+        self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture(scope="session")
-def office_template(tmp_path_factory) -> Path:
+def pg_server():
+    if not ON_POSTGRES:
+        pytest.skip("needs DUKCAPIL_TEST_DB=postgresql://…")
+    return PgServer(TEST_DB)
+
+
+def fresh_office_location(tmp_path: Path, name: str = "office.sqlite3", *, pg=None):
+    """Where a test makes an office of its own: a file, or on PostgreSQL a new empty database."""
+    return pg.new() if pg is not None else tmp_path / name
+
+
+@pytest.fixture(scope="session")
+def office_template(tmp_path_factory, request) -> Path | str:
     """The office made once per session (``init_office`` hashes a password and loads regions);
-    tests get copies (copying a closed SQLite file is much cheaper)."""
+    tests get copies (copying a closed SQLite file, or a template database, is much cheaper)."""
+    if ON_POSTGRES:
+        server = request.getfixturevalue("pg_server")
+        url = server.new()
+        make_office(url)
+        request.addfinalizer(lambda: server.drop(url))
+        return url
     return make_office(tmp_path_factory.mktemp("template") / "office.sqlite3")
 
 
 @pytest.fixture
-def office(office_template, tmp_path) -> Path:
-    """A fresh copy of the Lombok Tengah office database (admin / PASSWORD), opened."""
+def office(office_template, tmp_path, request) -> Path | str:
+    """A fresh copy of the Lombok Tengah office database (admin / PASSWORD), opened: a file,
+    or on PostgreSQL (DUKCAPIL_TEST_DB) a database copied from the session's template."""
     from dukcapil_tui.db import open_database
 
+    if ON_POSTGRES:
+        server = request.getfixturevalue("pg_server")
+        url = server.new(template=office_template.rsplit("/", 1)[1])
+        open_database(url)
+        request.addfinalizer(lambda: server.drop(url))
+        return url
     path = tmp_path / "office.sqlite3"
     shutil.copyfile(office_template, path)
     open_database(path)

@@ -647,13 +647,22 @@ def test_a_password_file_others_can_read_is_used_with_a_warning(office):
 @pytest.mark.parametrize("where", ["option", "environment"])
 def test_a_database_url_is_never_taken_for_a_file_name(tmp_path, monkeypatch, where):
     monkeypatch.chdir(tmp_path)
-    url = "postgresql://kantor:rahasia@db.local/dukcapil"
+    url = "postgresql://kantor:rahasia@127.0.0.1:9/dukcapil"  # nothing listens on port 9
     if where == "environment":
         monkeypatch.setenv("DUKCAPIL_DB", url)
         result = CliRunner().invoke(cli, ["status"], obj=State())
     else:
         result = CliRunner().invoke(cli, ["--db", url, "status"], obj=State())
     assert result.exit_code == 2
-    assert result.stderr.startswith("Basis data postgresql://…@db.local/dukcapil adalah alamat server, bukan berkas")
+    assert result.stderr.startswith("Basis data postgresql://kantor:…@127.0.0.1:9/dukcapil tidak dapat dibuka: ")
     assert "rahasia" not in result.stderr
     assert not [p for p in tmp_path.rglob("*") if "postgres" in p.name]  # no folder called "postgresql:"
+
+
+def test_a_url_of_another_kind_of_server_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--db", "mysql://kantor:rahasia@db.local/dukcapil", "status"], obj=State())
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Basis data mysql://…@db.local/dukcapil adalah alamat server yang tidak dikenal")
+    assert "rahasia" not in result.stderr
+    assert not [p for p in tmp_path.rglob("*") if "mysql" in p.name]

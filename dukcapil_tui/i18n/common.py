@@ -55,10 +55,12 @@ MESSAGES = {
     "error.permission": ("Peran {role} tidak berwenang untuk {action}.", "Role {role} may not {action}."),
     "error.not_found": ("{entity} tidak ditemukan.", "{entity} not found."),
     "error.conflict": ("Data telah diubah oleh pengguna lain; muat ulang lalu coba lagi.", "The record was changed by someone else; reload and try again."),
-    "db.url_unsupported": ("Basis data {url} adalah alamat server, bukan berkas: versi ini hanya membuka berkas "
-                           "SQLite (mis. --db /srv/dukcapil/kantor.sqlite3). Tidak ada yang dibuat.",
-                           "Database {url} is a server address, not a file: this version opens SQLite files only "
-                           "(e.g. --db /srv/dukcapil/office.sqlite3). Nothing was created."),
+    "db.url_unsupported": ("Basis data {url} adalah alamat server yang tidak dikenal: yang dibuka hanya berkas "
+                           "SQLite (mis. --db /srv/dukcapil/kantor.sqlite3) atau PostgreSQL "
+                           "(postgresql://pengguna@host/nama_db). Tidak ada yang dibuat.",
+                           "Database {url} is a server address of an unknown kind: only SQLite files "
+                           "(e.g. --db /srv/dukcapil/office.sqlite3) or PostgreSQL "
+                           "(postgresql://user@host/dbname) are opened. Nothing was created."),
     "db.not_found": ("Basis data tidak ditemukan: {path}", "Database not found: {path}"),
     "db.exists": (
         "Basis data sudah ada di {path}; init dibatalkan agar data tidak tertimpa. "
@@ -70,6 +72,11 @@ MESSAGES = {
         "Berkas {path} tidak dapat dibuka sebagai basis data: {reason}",
         "{path} cannot be opened as a database: {reason}",
     ),
+    "db.server_unreadable": ("Basis data {path} tidak dapat dibuka: {reason}", "Database {path} cannot be opened: {reason}"),
+    "db.pg_empty": ("Basis data {path} belum berisi kantor dukcapil-tui: buat dengan `dukcapil --db URL init` "
+                    "atau pindahkan kantor dengan `dukcapil db copy`.",
+                    "Database {path} holds no dukcapil-tui office yet: make one with `dukcapil --db URL init` "
+                    "or move an office there with `dukcapil db copy`."),
     "db.migration_broke_keys": ("Pembaruan skema {number} dibatalkan: {rows} baris kehilangan rujukannya. Basis data tidak diubah; hubungi pengembang.", "Schema upgrade {number} was undone: {rows} rows lost their reference. The database is unchanged; contact the developers."),
     "db.too_new": (
         "Basis data {path} berversi skema {version}, lebih baru dari program ini ({latest}). Perbarui dukcapil-tui.",

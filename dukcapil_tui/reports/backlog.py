@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dukcapil_tui import db as dbmod
 from dukcapil_tui.domain.cards import AGE_BUCKETS, AT_CENTRE, OPEN_STATUSES, UNSENT, UNSENT_BUCKETS
 from dukcapil_tui.reports import common
 from dukcapil_tui.reports.common import Figure
@@ -74,7 +75,7 @@ def collect(period: Period) -> BacklogData:
     day = period.end
     states, params = common.card_states_sql(day)
     params = {**params, "day": day.isoformat()}
-    age = "CAST(julianday(:day) - julianday(date(s.recorded_at)) AS INTEGER)"
+    age = dbmod.days_since_sql(":day", "s.recorded_at")
     marks = ", ".join(f"'{s}'" for s in STATUSES)
     by_status_age = {s: {b: 0 for b in BUCKETS} for s in STATUSES}
     for status, bucket, count in common.query(

@@ -118,7 +118,7 @@ def collect(period: Period) -> BlangkoData:
                           (start.strftime("%Y-%m"),))
     data = BlangkoData(period, opening, closing, days, totals, movements, destroyed)
     first = common.query("SELECT MIN(day) FROM (SELECT MIN(day) AS day FROM blangko_movement "
-                         "UNION ALL SELECT MIN(day) FROM blangko_request)")[0][0]
+                         "UNION ALL SELECT MIN(day) FROM blangko_request) AS firsts")[0][0]
     data.no_stock_days = _no_stock_days(opening, days, date.fromisoformat(str(first)[:10]) if first else None)
     _add_requests(data)
     notes = ["Keluar (cetak, gagal, rusak, dipinjamkan) ditulis sebagai angka positif; penyesuaian opname dan "

@@ -60,7 +60,7 @@ def append(actor: Actor, kind: str, quantity: int, *, reference: str = "", sourc
         # An outflow dated back must not have made any later day's stock negative.
         later = database.execute_sql(
             "SELECT MIN(running) FROM (SELECT SUM(SUM(quantity)) OVER (ORDER BY day) AS running, day "
-            "FROM blangko_movement GROUP BY day) WHERE day > ?", (day.isoformat(),)).fetchone()[0]
+            "FROM blangko_movement GROUP BY day) AS days WHERE day > ?", (day.isoformat(),)).fetchone()[0]
         floor = balance(until=day) if later is None else min(balance(until=day), later)
         if floor + signed < 0:
             raise ServiceError(t("blangko.not_enough_then", day=format_date(day), needed=format_int(-signed),

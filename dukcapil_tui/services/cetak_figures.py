@@ -101,7 +101,9 @@ def import_figures(actor: Actor, path: Path | str, report_dir: Path | None = Non
             [(code, count, day, path.name, now, actor.username) for code, count, day in rows],
             fields=[CetakFigure.desa_code, CetakFigure.printed, CetakFigure.as_of, CetakFigure.source_file,
                     CetakFigure.imported_at, CetakFigure.username],
-        ).on_conflict_replace().execute()
+        ).on_conflict(conflict_target=[CetakFigure.desa_code], preserve=[
+            CetakFigure.printed, CetakFigure.as_of, CetakFigure.source_file, CetakFigure.imported_at,
+            CetakFigure.username]).execute()
         result.applied = len(rows)
         result.printed = sum(r[1] for r in rows)
         audit.record(actor, "cetak_figure.import", "cetak_figure", None,

@@ -28,13 +28,14 @@ def _schema() -> list[str]:
     version = dbmod.schema_version(database.obj)
     if version != LATEST_VERSION:
         problems.append(t("check.schema_version", version=version, latest=LATEST_VERSION))
-    triggers = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    triggers = dbmod.trigger_names()
     for name in ("audit_log_no_update", "audit_log_no_delete"):
         if name not in triggers:
             problems.append(t("check.audit_unprotected", name=name))
-    journal = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
-    if journal.lower() != "wal":
-        problems.append(t("check.journal", mode=journal))
+    if dbmod.dialect() == "sqlite":
+        journal = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
+        if journal.lower() != "wal":
+            problems.append(t("check.journal", mode=journal))
     return problems
 
 
@@ -75,7 +76,7 @@ def _residents() -> list[str]:
 def _nik_twins() -> list[str]:
     """Residents whose NIKs are the same once their digits are written 0–9 (earlier versions
     took full-width and Arabic-Indic digits, so one person could be registered twice)."""
-    odd = Resident.select(Resident.id, Resident.nik).where(SQL("nik GLOB '*[^0-9]*'")).tuples()
+    odd = Resident.select(Resident.id, Resident.nik).where(SQL(dbmod.not_only_digits_sql("nik"))).tuples()
     groups: dict[str, list[int]] = {}
     for resident_id, nik in odd.iterator():
         plain = numbers.to_ascii_digits(nik_rules.normalise(nik))

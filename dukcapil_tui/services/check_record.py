@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from dukcapil_tui import db as dbmod
 from dukcapil_tui import paths, private
 from dukcapil_tui.db import database
 from dukcapil_tui.i18n import t
@@ -28,7 +29,7 @@ def _stock() -> list[str]:
     """The blank stock, day by day, never below zero."""
     row = database.execute_sql(
         "SELECT day, running FROM (SELECT day, SUM(SUM(quantity)) OVER (ORDER BY day) AS running "
-        "FROM blangko_movement GROUP BY day) WHERE running < 0 ORDER BY day LIMIT 1").fetchone()
+        "FROM blangko_movement GROUP BY day) AS days WHERE running < 0 ORDER BY day LIMIT 1").fetchone()
     if row is None:
         return []
     return [t("check.stock_negative", day=str(row[0]), stock=row[1])]
@@ -57,7 +58,7 @@ def _coverage() -> list[str]:
 
 
 def _triggers() -> list[str]:
-    present = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    present = dbmod.trigger_names()
     return [t("check.trigger_missing", name=name) for name in TRIGGERS if name not in present]
 
 

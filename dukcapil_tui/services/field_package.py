@@ -211,7 +211,8 @@ def open_package(path: Path, package: Path, key_file: Path, *, admin_username: s
             _ensure_site(actor, payload["site"])
         for key_name, value in ((FIELD_MODE, json.dumps(header, ensure_ascii=False)), (FIELD_KEY, key.hex()),
                                 ("field_site", payload.get("site") or "")):
-            Setting.insert(key=key_name, value=value).on_conflict_replace().execute()
+            Setting.insert(key=key_name, value=value).on_conflict(
+                conflict_target=[Setting.key], update={Setting.value: value}).execute()
         audit.record(actor, "field.open", "field_package", header["package"], {
             "laptop": payload["laptop"], "desa": [d[0] for d in payload["desa"]], "residents": len(residents)})
     return Opened(header["package"], payload["laptop"], office["office_name"], [(d[0], d[1]) for d in payload["desa"]],

@@ -14,8 +14,12 @@ from dukcapil_tui.services.context import Actor, ServiceError, system_actor
 from dukcapil_tui.services.users import create_user
 
 
-def database_exists(path: Path) -> bool:
-    """A file that already holds a schema (an empty file is not a database yet)."""
+def database_exists(path: Path | str) -> bool:
+    """A file that already holds a schema (an empty file is not a database yet); for a
+    PostgreSQL URL, a database that holds this app's schema."""
+    if dbmod.is_url(path):
+        return dbmod.holds_office(str(path))
+    path = Path(path)
     return path.exists() and path.stat().st_size > 0
 
 
@@ -31,27 +35,22 @@ def init_office(
     workstation: str,
 ) -> Actor:
     """Create a new office database. Refuses when ``path`` already holds one."""
-    path = Path(path)
+    path = path if dbmod.is_url(path) else Path(path)
     if database_exists(path):
-        raise ServiceError(t("db.exists", path=path))
+        raise ServiceError(t("db.exists", path=dbmod.shown(path)))
     office_name = squash(office_name)
     if not office_name:
         raise ServiceError(t("field.required", field=t("settings.office_name")))
     settings.validate_timezone(timezone)
     regency = regions.rows_for_regency(region_code)[0]  # refuses unknown codes before creating a file
-    from dukcapil_tui.services.users import validate_new_user
+    from dukcapil_tui.services.users import new_user_shape_problems
 
-    dbmod.open_database(path, create=True)
-    problems = validate_new_user(admin_username.strip().lower(), admin_full_name, "admin", admin_password)
-    if problems:
-        database.close()
-        dbmod.dbfiles.leave(path)
-        path.unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm", ".lock"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+    problems = new_user_shape_problems(admin_username.strip().lower(), admin_full_name, "admin", admin_password)
+    if problems:  # before anything is created: a refused init leaves no file or schema behind
         from dukcapil_tui.domain.problems import ValidationError
 
         raise ValidationError(problems)
+    dbmod.open_database(path, create=True)
     from dukcapil_tui.services import workstations
 
     with database.atomic("IMMEDIATE"):

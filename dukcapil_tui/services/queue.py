@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from dukcapil_tui.db import database, immediate
+from dukcapil_tui.db import database, immediate, skip_locked
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain import queue as rules
 from dukcapil_tui.domain import residents as resident_rules
@@ -228,7 +228,8 @@ def claim_next(actor: Actor, counter: int) -> Ticket | None:
     """Call the next waiting ticket for this counter, or None when nobody is waiting.
 
     One UPDATE … WHERE id = (SELECT … LIMIT 1) RETURNING, inside BEGIN IMMEDIATE: two
-    counters can never claim the same ticket.
+    counters can never claim the same ticket. On PostgreSQL the SELECT also locks the row it
+    picks with FOR UPDATE SKIP LOCKED: a ticket another machine is claiming is passed over.
     """
     require_role(actor, "action.serve_counter", *DESK_ROLES)
     # What needs no lock is read before BEGIN IMMEDIATE, and the ticket comes back from the
@@ -241,7 +242,7 @@ def claim_next(actor: Actor, counter: int) -> Ticket | None:
     sql = (
         "UPDATE ticket SET status = 'called', counter = :counter, recalls = 0 WHERE id = ("
         f"SELECT id FROM ticket WHERE day = :day AND status = 'waiting' AND service_id IN ({marks}) "
-        f"ORDER BY {_RANK}, {_SORT_AT}, id LIMIT 1) RETURNING *"
+        f"ORDER BY {_RANK}, {_SORT_AT}, id LIMIT 1{skip_locked()}) RETURNING *"
     )
     params.update(counter=counter, day=settings.office_today().isoformat(), now=str(context.now_utc()))
     with immediate():  # waits fairly for the lock: no counter waits behind a busy one

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.i18n import t
@@ -229,13 +230,13 @@ class _SeenNiks:
 
     def take(self, chunk: list[tuple], result: ImportResult) -> list[tuple]:
         """The chunk's rows whose NIK is new to the file; a repeated one is rejected, naming the
-        line that had it first. One ``INSERT OR IGNORE`` of the chunk's NIKs; only when it did
+        line that had it first. One ``INSERT … ON CONFLICT DO NOTHING`` of the chunk's NIKs; only when it did
         not insert them all (the file repeats a NIK of an earlier chunk) are they looked up."""
         lines: dict[int, int] = {}  # NIK -> its first line in this chunk
         for line, cleaned, _card in chunk:
             lines.setdefault(int(cleaned.nik), line)
         cursor = database.cursor()
-        cursor.executemany(f"INSERT OR IGNORE INTO {self.TABLE} (nik, line) VALUES (?, ?)", lines.items())
+        cursor.executemany(f"INSERT INTO {self.TABLE} (nik, line) VALUES (?, ?) ON CONFLICT DO NOTHING", lines.items())
         earlier: dict[int, int] = {}  # NIK -> its line in an earlier chunk
         if cursor.rowcount < len(lines):
             niks = list(lines)
@@ -277,7 +278,11 @@ def _rows(table, result: ImportResult):
 
 @contextmanager
 def _chunk_cache() -> Iterator[None]:
-    """Enlarge the connection's page cache for one chunk, then give the memory back."""
+    """Enlarge the connection's page cache for one chunk, then give the memory back (SQLite;
+    a PostgreSQL server sizes its own buffers)."""
+    if dbmod.on_postgres():
+        yield
+        return
     before = database.execute_sql("PRAGMA cache_size").fetchone()[0]
     database.execute_sql(f"PRAGMA cache_size = -{CHUNK_CACHE_KIB}")
     try:

@@ -224,7 +224,8 @@ def put_many(actor: Actor, values: dict[str, str]) -> dict[str, str]:
 
 def _write(actor: Actor, key: str, value: str) -> None:
     old = get(key)
-    Setting.insert(key=key, value=value).on_conflict_replace().execute()
+    Setting.insert(key=key, value=value).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: value}).execute()
     audit.record(actor, "setting.put", "setting", key, {"value": [old, value]})
 
 

@@ -26,11 +26,17 @@ _USERNAME = re.compile(r"^[a-z0-9._-]{3,32}$")
 
 
 def validate_new_user(username: str, full_name: str, role: str, password: str) -> dict[str, str]:
+    problems = new_user_shape_problems(username, full_name, role, password)
+    if "username" not in problems and AppUser.select().where(AppUser.username == username).exists():
+        problems["username"] = t("user.username_taken", username=username)
+    return problems
+
+
+def new_user_shape_problems(username: str, full_name: str, role: str, password: str) -> dict[str, str]:
+    """What is wrong with a new user's fields, without looking at the database."""
     problems = {}
     if not _USERNAME.match(username or ""):
         problems["username"] = t("user.username_bad")
-    elif AppUser.select().where(AppUser.username == username).exists():
-        problems["username"] = t("user.username_taken", username=username)
     if not (full_name or "").strip():
         problems["full_name"] = t("user.full_name_required")
     if role not in ROLES:

@@ -1,4 +1,7 @@
-"""The database: one peewee proxy, SQLite pragmas, migrations, backups, integrity checks."""
+"""The database: one peewee proxy, SQLite pragmas, migrations, backups, integrity checks.
+
+An office database is an SQLite file (the default) or, given a ``postgresql://`` URL, a
+PostgreSQL database (``db/postgres.py``: what differs between the engines lives there)."""
 
 from __future__ import annotations
 
@@ -13,8 +16,10 @@ import peewee
 from peewee import DatabaseProxy, SqliteDatabase
 
 from dukcapil_tui import dbfiles
+from dukcapil_tui.db import postgres
 from dukcapil_tui.i18n import t
 from dukcapil_tui.migrations import FOREIGN_KEYS_OFF, LATEST_VERSION, MIGRATIONS
+from dukcapil_tui.migrations import postgres as postgres_migrations
 
 database = DatabaseProxy()
 
@@ -54,8 +59,9 @@ def immediate(poll_s: float = POLL_S) -> Iterator[None]:
     waiter often misses the short gaps between other writers' transactions: with four counters
     claiming back to back one claim waited 1.8 s while others went through in milliseconds.
     Asking every millisecond, a waiter gets one of the next gaps (docs/performance.md). Only the
-    BEGIN polls; statements inside wait as usual. Nested in a transaction: a savepoint."""
-    if database.transaction_depth() > 0:
+    BEGIN polls; statements inside wait as usual. Nested in a transaction: a savepoint.
+    On PostgreSQL every transaction takes the writers' lock when it begins (db/postgres.py)."""
+    if database.transaction_depth() > 0 or on_postgres():
         with database.atomic():
             yield
         return
@@ -83,11 +89,63 @@ def immediate(poll_s: float = POLL_S) -> Iterator[None]:
         transaction.__exit__(None, None, None)
 
 
-def make_database(path: Path | str) -> SqliteDatabase:
-    return SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
+def is_url(location) -> bool:
+    """A server's address (``postgresql://user@host/dbname``), never a file name."""
+    return postgres.is_url(location)
 
 
-def schema_version(db: SqliteDatabase) -> int:
+def dialect(db=None) -> str:
+    """``"sqlite"`` or ``"postgres"``: the engine of ``db`` (default: the open office database)."""
+    db = db if db is not None else database.obj
+    return "postgres" if isinstance(db, postgres.OfficePostgres) else "sqlite"
+
+
+def on_postgres() -> bool:
+    return database.obj is not None and dialect() == "postgres"
+
+
+def trigger_names() -> set[str]:
+    """The triggers of the open office database (``dukcapil check`` looks for its guards)."""
+    if on_postgres():
+        sql = ("SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+               "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace")
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    return {row[0] for row in database.execute_sql(sql)}
+
+
+def days_since_sql(day: str, moment: str) -> str:
+    """SQL for the whole days from the office day ``day`` (an ISO date expression) back to the
+    calendar date of ``moment`` (an ISO timestamp text expression), on either engine."""
+    if on_postgres():
+        return f"(CAST({day} AS date) - CAST(substr({moment}, 1, 10) AS date))"
+    return f"CAST(julianday({day}) - julianday(date({moment})) AS INTEGER)"
+
+
+def not_only_digits_sql(column: str) -> str:
+    """SQL true when ``column`` holds a character other than the ASCII digits 0-9."""
+    return f"{column} ~ '[^0-9]'" if on_postgres() else f"{column} GLOB '*[^0-9]*'"
+
+
+def skip_locked() -> str:
+    """`` FOR UPDATE SKIP LOCKED`` on PostgreSQL (a row another transaction is taking is passed
+    over), nothing on SQLite (one writer at a time already)."""
+    return " FOR UPDATE SKIP LOCKED" if on_postgres() else ""
+
+
+def make_database(location: Path | str) -> peewee.Database:
+    """An SQLite database for a path, a PostgreSQL one for a URL (not bound to the proxy)."""
+    if is_url(location):
+        return postgres.OfficePostgres(str(location))
+    return SqliteDatabase(str(location), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
+
+
+def schema_version(db: peewee.Database) -> int:
+    if dialect(db) == "postgres":
+        found = db.execute_sql("SELECT to_regclass(%s) IS NOT NULL", (postgres_migrations.VERSION_TABLE,))
+        if not found.fetchone()[0]:
+            return 0
+        return db.execute_sql(f"SELECT version FROM {postgres_migrations.VERSION_TABLE}").fetchone()[0]
     return db.execute_sql("PRAGMA user_version").fetchone()[0]
 
 
@@ -101,7 +159,10 @@ def open_database(
     """Open (or with ``create`` make) the database at ``path`` and bind the proxy to it.
 
     Pending migrations run at once, after a backup of the file when it already held data.
+    A ``postgresql://`` URL opens that PostgreSQL database instead (``create``: an empty one).
     """
+    if is_url(path):
+        return _open_postgres(str(path), create=create, migrate=migrate)
     path = Path(path)
     if not create and not path.exists():
         raise DatabaseError(t("db.not_found", path=path))
@@ -143,6 +204,53 @@ def open_database(
     return db
 
 
+def _open_postgres(url: str, *, create: bool, migrate: bool) -> peewee.Database:
+    """The PostgreSQL side of ``open_database``. The server keeps its own files and copies
+    (``pg_dump``: docs/operators-guide.md), so no file is made private or copied here."""
+    db = make_database(url)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        version = schema_version(db)
+        if not create and version == 0:
+            tables = db.execute_sql("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()[0]
+            db.close()
+            key = "db.foreign" if tables else "db.pg_empty"
+            raise DatabaseError(t(key, path=postgres.masked(url)))
+    except peewee.DatabaseError as exc:  # no server, no such database, refused login
+        db.close()
+        raise DatabaseError(t("db.server_unreadable", path=postgres.masked(url), reason=_first_line(exc))) from None
+    if version > LATEST_VERSION:
+        db.close()
+        raise DatabaseError(t("db.too_new", path=postgres.masked(url), version=version, latest=LATEST_VERSION))
+    if migrate and version < LATEST_VERSION:
+        applied = run_migrations(db)
+        _log().info("schema upgraded from v%s with migrations %s", version, applied)
+    return db
+
+
+def shown(location) -> str:
+    """A database's location as messages show it (a URL's password hidden)."""
+    return postgres.masked(str(location)) if is_url(location) else str(location)
+
+
+def holds_office(url: str) -> bool:
+    """Whether the PostgreSQL database at ``url`` holds an office schema. A server that cannot
+    be reached counts as holding one, so that opening it names the real problem."""
+    db = make_database(url)
+    try:
+        db.connect()
+        return schema_version(db) > 0
+    except peewee.DatabaseError:
+        return True
+    finally:
+        db.close()
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def _refuse_foreign(path: Path) -> None:
     """Refuse, before our pragmas touch it, a file that is not an SQLite database or that
     belongs to another program (tables but no schema version): never migrate those."""
@@ -159,7 +267,9 @@ def _refuse_foreign(path: Path) -> None:
         raise DatabaseError(t("db.foreign", path=path))
 
 
-def run_migrations(db: SqliteDatabase) -> list[int]:
+def run_migrations(db: peewee.Database) -> list[int]:
+    if dialect(db) == "postgres":
+        return _run_postgres_migrations(db)
     applied = []
     current = schema_version(db)
     for number, _description, statements in MIGRATIONS:
@@ -184,7 +294,28 @@ def run_migrations(db: SqliteDatabase) -> list[int]:
     return applied
 
 
-def integrity_problems(db: SqliteDatabase) -> list[str]:
+def _run_postgres_migrations(db: peewee.Database) -> list[int]:
+    """The same numbered migrations, through ``migrations/postgres.py``; each one transaction
+    (PostgreSQL's DDL is transactional), the version row updated in it."""
+    applied = []
+    with db.atomic():
+        for statement in postgres_migrations.PRELUDE:
+            db.execute_sql(statement)
+    current = schema_version(db)
+    for number, _description, statements in MIGRATIONS:
+        if number <= current:
+            continue
+        with db.atomic():
+            for statement in postgres_migrations.statements(number, statements):
+                db.execute_sql(statement)
+            db.execute_sql(f"UPDATE {postgres_migrations.VERSION_TABLE} SET version = %s", (number,))
+        applied.append(number)
+    return applied
+
+
+def integrity_problems(db: peewee.Database) -> list[str]:
+    if dialect(db) == "postgres":
+        return []  # the server enforces keys and checks its pages itself
     rows = db.execute_sql("PRAGMA integrity_check").fetchall()
     problems = [row[0] for row in rows if row[0] != "ok"]
     problems += [
