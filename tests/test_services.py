@@ -534,12 +534,19 @@ def _files(path: Path) -> list[Path]:
 
 
 def test_init_office_refuses_an_existing_database(office_db):
+    from dukcapil_tui import db as dbmod
+    from dukcapil_tui.services import settings as settings_service
+
+    name = settings_service.get("office_name")
     database.close()
-    size = office_db.stat().st_size
+    size = None if dbmod.is_url(office_db) else office_db.stat().st_size
     with pytest.raises(ServiceError) as caught:
         _init(office_db, office_name="Kantor Lain")
-    assert "sudah ada" in str(caught.value) and str(office_db) in str(caught.value)
-    assert office_db.stat().st_size == size
+    assert "sudah ada" in str(caught.value) and dbmod.shown(office_db) in str(caught.value)
+    if size is not None:
+        assert office_db.stat().st_size == size
+    dbmod.open_database(office_db)
+    assert settings_service.get("office_name") == name
 
 
 def test_init_office_refuses_an_unknown_region_before_making_a_file(tmp_path):

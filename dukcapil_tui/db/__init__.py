@@ -104,6 +104,19 @@ def on_postgres() -> bool:
     return database.obj is not None and dialect() == "postgres"
 
 
+def insert_rows(table: str, columns: list[str] | tuple[str, ...], rows) -> None:
+    """Insert many rows into ``table`` at once, inside the caller's transaction: one
+    ``executemany`` on SQLite, ``COPY … FROM STDIN`` on PostgreSQL (the server's bulk load:
+    one statement, rows streamed). ``rows`` are tuples in the order of ``columns``."""
+    if on_postgres():
+        with database.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" * len(columns))
+    database.cursor().executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
 def trigger_names() -> set[str]:
     """The triggers of the open office database (``dukcapil check`` looks for its guards)."""
     if on_postgres():

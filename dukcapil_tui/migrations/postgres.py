@@ -3,7 +3,10 @@
 Most statements are portable as written. What SQLite spells its own way is rewritten here,
 statement by statement, so each migration module stays the one description of its change:
 
-- ``INTEGER PRIMARY KEY`` (SQLite's rowid alias) becomes ``SERIAL PRIMARY KEY``;
+- ``id INTEGER PRIMARY KEY`` (SQLite's rowid alias) gets what SQLite gives it: a row inserted
+  without an id takes max(id) + 1 (a ``BEFORE INSERT`` trigger), and an id given is kept. The
+  hash chains give their rows ids themselves, and ``db copy`` keeps ids, so a sequence would
+  fall behind; writers take turns (db/postgres.py), so max + 1 is never drawn twice.
   ``DATETIME``/``DATE`` columns are ``TEXT`` holding the same ISO text as on SQLite
   (db/postgres.py says why); ``COLLATE NOCASE`` moves after the type and names the ICU
   collation ``nocase`` made by the prelude.
@@ -94,28 +97,29 @@ REBUILDS: dict[int, tuple[set[int], list[str]]] = {
 def statements(number: int, sqlite_statements: list[str]) -> list[str]:
     """Migration ``number``'s statements as PostgreSQL runs them."""
     skipped, first = REBUILDS.get(number, (set(), []))
-    out = list(first)
+    groups = [[statement] for statement in first]
     for index, statement in enumerate(sqlite_statements):
         if index in skipped or (number, index) in DATA_FIXES:
             continue
-        out.extend(translate(statement))
-    return _tables_before_references(out)
+        groups.append(translate(statement))
+    return [statement for group in _tables_before_references(groups) for statement in group]
 
 
 _CREATE = re.compile(r"^\s*CREATE TABLE (\w+)", re.IGNORECASE)
 _REFERENCES = re.compile(r"REFERENCES (\w+)", re.IGNORECASE)
 
 
-def _tables_before_references(statements: list[str]) -> list[str]:
+def _tables_before_references(groups: list[list[str]]) -> list[list[str]]:
     """SQLite lets a table refer to one created later in the migration (migration 3's
     ``spoiled_card`` -> ``destruction``); PostgreSQL needs the referred table first, so such a
     CREATE TABLE moves down to just after the table it refers to."""
-    ordered = list(statements)
+    ordered = list(groups)
     moved = True
     while moved:
         moved = False
-        created = {m.group(1).lower(): i for i, s in enumerate(ordered) if (m := _CREATE.match(s))}
-        for index, statement in enumerate(ordered):
+        created = {m.group(1).lower(): i for i, g in enumerate(ordered) if (m := _CREATE.match(g[0]))}
+        for index, group in enumerate(ordered):
+            statement = group[0]
             match = _CREATE.match(statement)
             if not match:
                 continue
@@ -132,6 +136,7 @@ _TRIGGER = re.compile(
     r"^\s*CREATE TRIGGER (?P<name>\w+) (?P<when>BEFORE|AFTER) (?P<event>INSERT|UPDATE|DELETE) ON (?P<table>\w+)"
     r"(?:\s+WHEN (?P<cond>.*?))?\s+BEGIN (?P<body>.*?);\s*END\s*$", re.DOTALL | re.IGNORECASE)
 _RAISE = re.compile(r"^\s*SELECT RAISE\(ABORT, ('(?:[^']|'')*')\)\s*$", re.IGNORECASE)
+_ROWID_TABLE = re.compile(r"^\s*CREATE TABLE (\w+) \(\s*id INTEGER PRIMARY KEY\b(?!\s+REFERENCES)", re.IGNORECASE)
 _COLLATE = re.compile(r"(\w+ TEXT)((?: NOT NULL| UNIQUE)*) COLLATE NOCASE", re.IGNORECASE)
 
 
@@ -140,7 +145,7 @@ def translate(sql: str) -> list[str]:
     trigger = _TRIGGER.match(sql)
     if trigger:
         return _trigger(**trigger.groupdict())
-    sql = re.sub(r"\bINTEGER PRIMARY KEY\b(?!\s+REFERENCES)", "SERIAL PRIMARY KEY", sql)
+    rowid = _ROWID_TABLE.match(sql)
     sql = re.sub(r"\bDATETIME\b", "TEXT", sql)
     sql = re.sub(r"\bDATE\b(?!\s*\()", "TEXT", sql)
     sql = _COLLATE.sub(r"\1 COLLATE nocase\2", sql)
@@ -149,6 +154,13 @@ def translate(sql: str) -> list[str]:
                       "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')")
     sql = sql.replace("strftime('%Y-%m-%d %H:%M:%S', 'now')",
                       "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')")
+    if rowid:
+        table = rowid.group(1)
+        return [sql,
+                f"CREATE OR REPLACE FUNCTION {table}_rowid_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$\n"
+                f"BEGIN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM {table}); RETURN NEW; END $fn$",
+                f"CREATE OR REPLACE TRIGGER {table}_rowid BEFORE INSERT ON {table} FOR EACH ROW "
+                f"WHEN (NEW.id IS NULL) EXECUTE FUNCTION {table}_rowid_fn()"]
     return [sql]
 
 

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, UTC
 
+from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.models import Card, Resident
@@ -212,14 +213,11 @@ def create_many(actor: Actor, cards: list[NewCard], source: str, *, action: str 
             )
         )
         events.append((card_id, str(now), new.central, office, actor.username, source, new.note[:200]))
-    cursor = database.cursor()
-    cursor.executemany(
-        "INSERT INTO card (id, uuid, resident_id, reason, recorded_at, recorded_where, ticket_id, central_status, "
-        "office_status, status_changed_at, kecamatan_code, site_code, origin, workstation, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    cursor.executemany(
-        "INSERT INTO card_event (card_id, at, central_status, office_status, username, source, note) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)", events)
+    dbmod.insert_rows("card", ("id", "uuid", "resident_id", "reason", "recorded_at", "recorded_where", "ticket_id",
+                               "central_status", "office_status", "status_changed_at", "kecamatan_code", "site_code",
+                               "origin", "workstation", "created_at", "updated_at"), rows)
+    dbmod.insert_rows("card_event", ("card_id", "at", "central_status", "office_status", "username", "source",
+                                     "note"), events)
     if action is not None:
         for card_id, new in zip(ids, cards, strict=True):
             audit.record(actor, action, "card", card_id, {

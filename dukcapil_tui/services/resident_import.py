@@ -221,6 +221,12 @@ class _SeenNiks:
     TABLE = "temp.import_seen_nik"
 
     def __enter__(self) -> _SeenNiks:
+        if dbmod.on_postgres():  # a session's temporary table there too; a NIK needs 64 bits
+            self.TABLE = "pg_temp.import_seen_nik"
+            database.execute_sql(f"DROP TABLE IF EXISTS {self.TABLE}")
+            database.execute_sql(
+                "CREATE TEMPORARY TABLE import_seen_nik (nik BIGINT PRIMARY KEY, line INTEGER NOT NULL)")
+            return self
         database.execute_sql(f"DROP TABLE IF EXISTS {self.TABLE}")
         database.execute_sql(f"CREATE TABLE {self.TABLE} (nik INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
         return self
@@ -230,13 +236,15 @@ class _SeenNiks:
 
     def take(self, chunk: list[tuple], result: ImportResult) -> list[tuple]:
         """The chunk's rows whose NIK is new to the file; a repeated one is rejected, naming the
-        line that had it first. One ``INSERT … ON CONFLICT DO NOTHING`` of the chunk's NIKs; only when it did
-        not insert them all (the file repeats a NIK of an earlier chunk) are they looked up."""
+        line that had it first. One ``INSERT … ON CONFLICT DO NOTHING`` of the chunk's NIKs; only
+        when it did not insert them all (the file repeats a NIK of an earlier chunk) are they
+        looked up."""
         lines: dict[int, int] = {}  # NIK -> its first line in this chunk
         for line, cleaned, _card in chunk:
             lines.setdefault(int(cleaned.nik), line)
         cursor = database.cursor()
-        cursor.executemany(f"INSERT INTO {self.TABLE} (nik, line) VALUES (?, ?) ON CONFLICT DO NOTHING", lines.items())
+        cursor.executemany(f"INSERT INTO {self.TABLE} (nik, line) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                           lines.items())
         earlier: dict[int, int] = {}  # NIK -> its line in an earlier chunk
         if cursor.rowcount < len(lines):
             niks = list(lines)
@@ -366,11 +374,7 @@ def _write(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, n
         updates.append((*values, now, resident_id))
     cursor = database.cursor()
     if inserts:
-        cursor.executemany(
-            "INSERT INTO resident (uuid, nik, " + ", ".join(_STORED) + ", workstation, created_at, updated_at) "
-            "VALUES (" + ",".join("?" * (len(_STORED) + 5)) + ")",
-            inserts,
-        )
+        dbmod.insert_rows("resident", ("uuid", "nik", *_STORED, "workstation", "created_at", "updated_at"), inserts)
     if updates:
         cursor.executemany(
             "UPDATE resident SET " + ", ".join(f"{k} = ?" for k in _STORED) + ", updated_at = ? WHERE id = ?",

@@ -9,6 +9,7 @@ from datetime import date
 
 from peewee import SQL, NodeList, Tuple, fn
 
+from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain import numbers
@@ -111,11 +112,11 @@ def search(query: ResidentQuery, after: tuple | None = None, limit: int = PAGE_S
         conditions.append(Resident.desa_code == query.desa_code)
     elif query.kecamatan_code:
         kecamatan = Resident.kecamatan_code
-        if digits:
+        if digits and not dbmod.on_postgres():
             # NIK order within a kecamatan: walk the NIK index and check the kecamatan, rather
             # than fetch and sort the whole kecamatan (100-250 ms at 1 M residents) for every
             # page. The unary "+" keeps SQLite off the kecamatan index. (A desa is small enough
-            # to sort.)
+            # to sort. PostgreSQL's planner weighs both indexes itself.)
             kecamatan = NodeList((SQL("+"), kecamatan), glue="")
         conditions.append(kecamatan == query.kecamatan_code)
 

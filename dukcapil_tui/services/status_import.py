@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain import nik as nik_rules
@@ -375,10 +376,7 @@ def _insert_residents(actor: Actor, rows: list[_NewCard], filename: str) -> dict
                        data.birth_date.isoformat(), data.sex, data.desa_code, data.kecamatan_code, data.address,
                        data.rt, data.rw, data.marital_status, int(data.marital_known), data.recording_status,
                        data.religion, data.occupation, data.citizenship, actor.workstation, now, now))
-    database.cursor().executemany(
-        f"INSERT INTO resident (id, {', '.join(_RESIDENT_COLUMNS)}) "
-        f"VALUES ({', '.join('?' * (len(_RESIDENT_COLUMNS) + 1))})",
-        values)
+    dbmod.insert_rows("resident", ("id", *_RESIDENT_COLUMNS), values)
     audit.record(actor, "resident.import", "resident", None, {
         "file": filename, "inserted": len(values), "from": "status listing", "first": first,
         "last": first + len(values) - 1})
