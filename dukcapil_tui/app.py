@@ -196,7 +196,7 @@ class DukcapilApp(App):
         from dukcapil_tui.services.context import ServiceError
 
         actor = self.actor
-        if actor is None:
+        if actor is None or dbmod.on_postgres():  # the server keeps a PostgreSQL office's copies
             return
 
         def run():

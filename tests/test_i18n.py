@@ -11,7 +11,7 @@ from dukcapil_tui import i18n
 from dukcapil_tui.i18n import _CATALOG
 
 PACKAGE = Path(i18n.__file__).resolve().parent.parent
-CORE = ["cli", "domain", "services", "db.py", "tabular.py"]
+CORE = ["cli", "domain", "services", "db", "tabular.py"]
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[A-Za-z_.]+)["']""")
 
 

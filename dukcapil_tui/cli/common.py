@@ -55,13 +55,13 @@ def open_db(state: State, path: Path | None = None):
 
     path = path or state.db_path
     if not database_exists(path):  # an empty file is no database either: never migrate it here
-        fail(t("app.no_database", path=path) + _demo_hint(path))
+        fail(t("app.no_database", path=dbmod.shown(path)) + _demo_hint(path))
     try:
         database = dbmod.open_database(path, backup_dir=paths.backup_dir())
     except dbmod.DatabaseError as exc:
         fail(str(exc))
     if not is_initialised():
-        fail(t("db.not_initialised", path=path))
+        fail(t("db.not_initialised", path=dbmod.shown(path)))
     return database
 
 

@@ -70,6 +70,11 @@ def close_day(state: State, day_text: str | None, carry_over: bool) -> None:
                  carried=result.carried_over, next_day=format_date(day + timedelta(days=1))))
     from dukcapil_tui.services import backups
 
+    from dukcapil_tui import db as dbmod
+
+    if dbmod.on_postgres():
+        click.echo(t("backup.server_side"))
+        return
     try:  # the day's work is saved; a failed copy is reported, the day stays closed
         click.echo(t("backup.done", path=backups.create(cli_actor(state), backups.DAY_CLOSE)))
     except ServiceError as exc:

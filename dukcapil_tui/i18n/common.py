@@ -117,6 +117,18 @@ MESSAGES.update({
     ),
     "demo.logins": ("Akun contoh (nama pengguna, kata sandi, peran):", "Demo logins (username, password, role):"),
     "backup.done": ("Cadangan tersimpan: {path}", "Backup written: {path}"),
+    "backup.on_postgres": (
+        "Kantor ini berada di server PostgreSQL: cadangannya dibuat di server (pg_dump), atau salinan berkas "
+        "dengan `dukcapil db copy URL berkas.sqlite3`.",
+        "This office is on a PostgreSQL server: back it up on the server (pg_dump), or make a file copy "
+        "with `dukcapil db copy URL file.sqlite3`."),
+    "backup.restore_postgres": (
+        "Kantor ini berada di server PostgreSQL: pulihkan di server (pg_restore), atau salin berkas cadangan ke "
+        "sana dengan `dukcapil db copy berkas.sqlite3 URL` ke basis data kosong.",
+        "This office is on a PostgreSQL server: restore it on the server (pg_restore), or copy a backup file "
+        "there with `dukcapil db copy file.sqlite3 URL` into an empty database."),
+    "backup.server_side": ("Cadangan harian kantor di PostgreSQL dibuat di server.",
+                           "The daily backup of an office on PostgreSQL is made on the server."),
     "restore.confirm": ("Ganti {target} dengan cadangan {source}?", "Replace {target} with backup {source}?"),
     "restore.done": ("{target} dipulihkan dari {source}.", "{target} restored from {source}."),
 })

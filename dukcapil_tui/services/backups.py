@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from dukcapil_tui import dbfiles, enrolment, paths
 from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
+from dukcapil_tui.i18n import t
 from dukcapil_tui.migrations import LATEST_VERSION
 from dukcapil_tui.services import audit, chain, context, settings
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
@@ -32,6 +33,8 @@ def create(actor: Actor, kind: str = MANUAL, directory: Path | str | None = None
     then the rotation there; audited and logged. By hand: admin only."""
     if kind == MANUAL:
         require_role(actor, "action.backup", "admin")
+    if dbmod.on_postgres():
+        raise ServiceError(t("backup.on_postgres"))
     live = Path(database.obj.database)
     folder = Path(directory) if directory else paths.backup_dir()
     try:
@@ -62,8 +65,9 @@ def made_today() -> bool:
 
 
 def daily_if_due(actor: Actor) -> Path | None:
-    """The first start of an office day makes the day's backup (None when one exists)."""
-    if made_today():
+    """The first start of an office day makes the day's backup (None when one exists, and on
+    PostgreSQL, whose server keeps its own)."""
+    if dbmod.on_postgres() or made_today():
         return None
     return create(actor, DAILY)
 
@@ -111,6 +115,8 @@ def expected_for(target: Path) -> Expected:
 def check_source(source: Path, target: Path) -> dbfiles.FileFacts:
     """Refuse, before anything is asked or replaced, a damaged file, one from a newer app or from
     another office or database."""
+    if dbmod.is_url(target):
+        raise ServiceError(t("backup.restore_postgres"))
     expected = expected_for(target)
     try:
         return dbfiles.inspect(Path(source), latest=LATEST_VERSION, region_code=expected.region_code,
@@ -158,6 +164,8 @@ def restore(actor: Actor, source: Path, target: Path) -> Restored:
     file is upgraded if it is older, the restore is audited in it, and this workstation's
     anchors move to its chain heads."""
     require_role(actor, "action.backup", "admin")
+    if dbmod.is_url(target):
+        raise ServiceError(t("backup.restore_postgres"))
     source, target = Path(source), Path(target)
     found = check_source(source, target)
     saved = None
