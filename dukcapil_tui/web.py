@@ -134,11 +134,14 @@ def check_public_url(text: str | None) -> str | None:
     return text.strip().rstrip("/")
 
 
-def app_command(db_path: Path, language: str) -> str:
+def app_command(db_path: Path | str, language: str) -> str:
     """The shell command each tab's process runs: this interpreter, this app, the same database
-    and language (DUKCAPIL_HOME and the rest of the environment are inherited)."""
-    return shlex.join([sys.executable, "-m", "dukcapil_tui", "--db", str(Path(db_path).absolute()),
-                       "--lang", language])
+    (a file, or a PostgreSQL URL as given) and language (DUKCAPIL_HOME and the rest of the
+    environment, PGPASSWORD among them, are inherited)."""
+    from dukcapil_tui.db import postgres
+
+    where = str(db_path) if postgres.is_url(db_path) else str(Path(db_path).absolute())
+    return shlex.join([sys.executable, "-m", "dukcapil_tui", "--db", where, "--lang", language])
 
 
 def serve(listen: Listen, command: str, title: str, announce) -> None:

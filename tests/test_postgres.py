@@ -190,3 +190,10 @@ def test_a_row_without_an_id_takes_the_next_after_the_highest(admin, office):
               "VALUES ({}'capaian', '2026-10', '2026-11-02', 'email', 'admin', '2026-11-02 01:00:00') RETURNING id")
     assert database.execute_sql(insert.format("id, ", "50, ")).fetchone()[0] == 50
     assert database.execute_sql(insert.format("", "")).fetchone()[0] == 51  # SQLite's rowid: max + 1
+
+
+def test_a_browser_tab_opens_the_same_postgresql_database():
+    from dukcapil_tui import web
+
+    command = web.app_command("postgresql://kantor@db.local/dukcapil", "id")
+    assert command.endswith("-m dukcapil_tui --db postgresql://kantor@db.local/dukcapil --lang id")

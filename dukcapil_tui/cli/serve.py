@@ -30,6 +30,7 @@ def serve(state: State, host: str, port_text: str, public_url: str | None) -> No
     url = web.check_public_url(public_url)
     listen = web.check_listen(host, port_text, url)
     open_db(state)  # the office database exists and opens (migrated) before any tab starts
+    from dukcapil_tui import db as dbmod
     from dukcapil_tui.db import database
     from dukcapil_tui.services import settings, workstations
 
@@ -40,7 +41,7 @@ def serve(state: State, host: str, port_text: str, public_url: str | None) -> No
 
     def announce(where: web.Listen) -> None:
         click.echo(t("serve.listening", url=f"http://{_shown(where.host)}:{where.port}", office=office,
-                     db=state.db_path))
+                     db=dbmod.shown(state.db_path)))
         if where.public_url != f"http://{_shown(where.host)}:{where.port}":
             click.echo(t("serve.public_url", url=where.public_url))
         if where.host in web.WILDCARDS and not url:
