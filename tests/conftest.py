@@ -197,28 +197,55 @@ def fresh_office_location(tmp_path: Path, name: str = "office.sqlite3", *, pg=No
 @pytest.fixture(scope="session")
 def office_template(tmp_path_factory, request) -> Path | str:
     """The office made once per session (``init_office`` hashes a password and loads regions);
-    tests get copies (copying a closed SQLite file, or a template database, is much cheaper)."""
+    tests get copies (copying a closed SQLite file is much cheaper). On PostgreSQL the office is
+    made in a working database of the session, and its rows are kept aside (schema
+    ``pristine``) to be put back before every test."""
     if ON_POSTGRES:
         server = request.getfixturevalue("pg_server")
         url = server.new()
-        make_office(url)
         request.addfinalizer(lambda: server.drop(url))
+        make_office(url)
+        _keep_pristine(url)
         return url
     return make_office(tmp_path_factory.mktemp("template") / "office.sqlite3")
+
+
+def _keep_pristine(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+        conn.execute("CREATE SCHEMA pristine")
+        for table in tables:
+            conn.execute(f"CREATE TABLE pristine.{table} AS SELECT * FROM public.{table}")
+
+
+def _restore_pristine(url: str) -> None:
+    """The session's office as ``make_office`` left it, in a few tens of milliseconds (a new
+    database from a template takes a second): every table emptied and refilled."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'pristine' ORDER BY tablename")]
+        with conn.transaction():
+            conn.execute("SET LOCAL session_replication_role = replica")  # no triggers, no key checks
+            conn.execute("TRUNCATE " + ", ".join(f"public.{t}" for t in tables))
+            for table in tables:
+                conn.execute(f"INSERT INTO public.{table} SELECT * FROM pristine.{table}")
 
 
 @pytest.fixture
 def office(office_template, tmp_path, request) -> Path | str:
     """A fresh copy of the Lombok Tengah office database (admin / PASSWORD), opened: a file,
-    or on PostgreSQL (DUKCAPIL_TEST_DB) a database copied from the session's template."""
+    or on PostgreSQL (DUKCAPIL_TEST_DB) the session's database put back as it was made."""
     from dukcapil_tui.db import open_database
 
     if ON_POSTGRES:
-        server = request.getfixturevalue("pg_server")
-        url = server.new(template=office_template.rsplit("/", 1)[1])
-        open_database(url)
-        request.addfinalizer(lambda: server.drop(url))
-        return url
+        _restore_pristine(office_template)
+        open_database(office_template)
+        return office_template
     path = tmp_path / "office.sqlite3"
     shutil.copyfile(office_template, path)
     open_database(path)
