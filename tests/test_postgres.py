@@ -197,3 +197,22 @@ def test_a_browser_tab_opens_the_same_postgresql_database():
 
     command = web.app_command("postgresql://kantor@db.local/dukcapil", "id")
     assert command.endswith("-m dukcapil_tui --db postgresql://kantor@db.local/dukcapil --lang id")
+
+
+def test_the_demo_is_never_built_at_a_url(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--db", "postgresql://kantor:rahasia@127.0.0.1:9/demo", "demo", "--build-only"],
+                                obj=State())
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Kantor contoh dibuat sebagai berkas SQLite, bukan di "
+                                    "postgresql://kantor:…@127.0.0.1:9/demo.")
+    assert not [p for p in tmp_path.rglob("*") if "postgres" in p.name or p.suffix == ".sqlite3"]
+
+
+def test_a_url_in_the_settings_file_opens_postgresql(tmp_path, monkeypatch):
+    from dukcapil_tui import config as configmod
+
+    settings_file = configmod.Config(database="postgresql://kantor@127.0.0.1:9/x")
+    result = CliRunner().invoke(cli, ["status"], obj=State(config=settings_file))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Basis data postgresql://kantor@127.0.0.1:9/x tidak dapat dibuka: ")

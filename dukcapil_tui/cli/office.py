@@ -111,6 +111,10 @@ def demo(state: State, resident_count: int, fresh: bool, build_only: bool, seed:
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services.office import database_exists
 
+    from dukcapil_tui import db as dbmod
+
+    if state.db_option and dbmod.is_url(state.db_option):
+        fail(t("demo.not_on_postgres", url=dbmod.shown(state.db_option)))
     path = Path(state.db_option) if state.db_option else paths.demo_db_path()
     current = demo_is_current(path)
     if not current and path != paths.demo_db_path() and database_exists(path):

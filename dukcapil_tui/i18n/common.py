@@ -109,6 +109,11 @@ MESSAGES.update({
     ),
     "demo.building": ("Membangun basis data contoh {path}", "Building demo database {path}"),
     "demo.reusing": ("Memakai basis data contoh yang ada: {path} (--fresh untuk membangun ulang)", "Reusing the demo database: {path} (--fresh to rebuild)"),
+    "demo.not_on_postgres": (
+        "Kantor contoh dibuat sebagai berkas SQLite, bukan di {url}. Jalankan `dukcapil demo` tanpa --db/DUKCAPIL_DB; "
+        "untuk mencobanya di PostgreSQL, salin berkasnya ke sana dengan `dukcapil db copy`.",
+        "The demo office is built as an SQLite file, not at {url}. Run `dukcapil demo` without --db/DUKCAPIL_DB; "
+        "to try it on PostgreSQL, copy its file there with `dukcapil db copy`."),
     "demo.not_demo": (
         "{path} berisi basis data yang bukan data contoh; `dukcapil demo` tidak akan menimpanya. "
         "Pilih berkas lain dengan --db.",
