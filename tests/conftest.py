@@ -236,6 +236,17 @@ def _restore_pristine(url: str) -> None:
                 conn.execute(f"INSERT INTO public.{table} SELECT * FROM pristine.{table}")
 
 
+def closed_office_copy(office_template: Path | str, tmp_path: Path, name: str = "kantor.sqlite3") -> Path | str:
+    """A fresh office, not opened: a copied file, or on PostgreSQL the session's database put
+    back as it was made (its URL)."""
+    if ON_POSTGRES:
+        _restore_pristine(office_template)
+        return office_template
+    path = tmp_path / name
+    shutil.copyfile(office_template, path)
+    return path
+
+
 @pytest.fixture
 def office(office_template, tmp_path, request) -> Path | str:
     """A fresh copy of the Lombok Tengah office database (admin / PASSWORD), opened: a file,

@@ -23,6 +23,10 @@ from dukcapil_tui.services.context import ServiceError
 from office_helpers import admin, clock, office, office_template  # noqa: F401
 from office_helpers import actor
 
+pytestmark = pytest.mark.sqlite_only(
+    "backups and restores of SQLite files: a PostgreSQL office is backed up on its server")
+
+
 
 def names_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []

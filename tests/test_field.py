@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import pytest
 
-from dukcapil_tui.db import database
+from dukcapil_tui.db import database, integrity_problems
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain.problems import ServiceError, ValidationError
 from dukcapil_tui.models import AuditLog, Card, FieldMerge, Resident
@@ -331,7 +331,7 @@ def test_a_merge_killed_halfway_leaves_nothing_and_runs_again_whole(town, tmp_pa
         merging.kill()
         merging.wait()
     use(office)
-    assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert integrity_problems(database.obj) == []
     assert Card.select().count() == 0
     assert not Resident.select().where(Resident.uuid == newcomer.uuid).exists()
     assert Resident.get_by_id(town["inaq"].id).address == "DUSUN AIK"

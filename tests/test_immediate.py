@@ -12,6 +12,9 @@ import pytest
 from dukcapil_tui import db
 from dukcapil_tui.db import database, immediate
 
+pytestmark = pytest.mark.sqlite_only("SQLite's write lock and busy handler")
+
+
 
 def _busy_timeout() -> int:
     return database.execute_sql("PRAGMA busy_timeout").fetchone()[0]

@@ -81,6 +81,7 @@ def test_every_file_the_app_writes_is_private_under_umask_022(umask_022, tmp_pat
     assert result.exit_code == 0 and "Peringatan" not in result.output
 
 
+@pytest.mark.sqlite_only("modes of the database file and its backups")
 def test_check_warns_about_files_others_may_read(office_db, admin, umask_022):
     from dukcapil_tui.services import backups
 

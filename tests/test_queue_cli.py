@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 import types
 from datetime import timedelta
@@ -18,6 +17,7 @@ from dukcapil_tui.models import Ticket
 from dukcapil_tui.services import queue as q
 from dukcapil_tui.services.context import system_actor
 
+from conftest import ON_POSTGRES, closed_office_copy
 from queue_helpers import TODAY, add_resident, clock, office_template  # noqa: F401
 from conftest import login_args
 
@@ -38,9 +38,7 @@ def no_tui(monkeypatch):
 @pytest.fixture
 def db_path(office_template, tmp_path, clock):
     """A closed copy of the office database; the service clock at 22-11-2026 10:00 WITA."""
-    path = tmp_path / "kantor.sqlite3"
-    shutil.copyfile(office_template, path)
-    return path
+    return closed_office_copy(office_template, tmp_path)
 
 
 def invoke(db_path, *args: str):
@@ -122,8 +120,11 @@ def test_close_day_defaults_to_today_in_office_time(db_path, clock):
     assert result.exit_code == 0, result.output
     first, backup = result.output.splitlines()
     assert first == "Antrean 22-11-2026: 2 tiket ditutup, 0 tiket dibawa ke 23-11-2026."
-    # Closing the day makes the day-close backup.
-    assert backup == f"Cadangan tersimpan: {paths.backup_dir() / 'kantor_20261122T020000000000Z_day-close.sqlite3'}"
+    # Closing the day makes the day-close backup (a PostgreSQL office's are made on its server).
+    if ON_POSTGRES:
+        assert backup == "Cadangan harian kantor di PostgreSQL dibuat di server."
+    else:
+        assert backup == f"Cadangan tersimpan: {paths.backup_dir() / 'kantor_20261122T020000000000Z_day-close.sqlite3'}"
     again = invoke(db_path, "queue", "close-day", "--date", "2026-11-22")
     assert again.output.splitlines()[0] == "Antrean 22-11-2026: 0 tiket ditutup, 0 tiket dibawa ke 23-11-2026."
 
