@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -114,6 +113,17 @@ def invoke(*args: str, user: str = "admin"):
     if database.obj is not None:
         database.close()
     return result
+
+
+def sql(location, statement: str, params=()) -> list[tuple]:
+    """Run one statement on a database of either engine (``?`` marks), committed."""
+    conn = dbmod.make_database(str(location))
+    statement = statement.replace("?", conn.param)
+    with conn.atomic():
+        cursor = conn.execute_sql(statement, params)
+        rows = cursor.fetchall() if cursor.description else []
+    conn.close()
+    return [tuple(row) for row in rows]
 
 
 def _plain(value):
@@ -320,10 +330,9 @@ main()
 """
 
 
-def test_a_copy_killed_mid_way_finishes_on_the_next_run(source, tmp_path):
+def test_a_copy_killed_mid_way_finishes_on_the_next_run(source, target):
     """kill -9 in the middle of the copy (a real process, slowed to 50 ms a batch); the same
     command again finishes the copy."""
-    target = tmp_path / "killed.sqlite3"
     args = [*login_args(), "db", "copy", "--batch", "20", str(source), str(target)]
     process = subprocess.Popen([sys.executable, "-c", SLOW_COPY, *args], stderr=subprocess.PIPE, text=True,
                                env=dict(os.environ))
@@ -337,10 +346,8 @@ def test_a_copy_killed_mid_way_finishes_on_the_next_run(source, tmp_path):
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert any("resident:" in line for line in seen), seen
-    conn = sqlite3.connect(target)
-    copied = conn.execute("SELECT count(*) FROM resident").fetchone()[0]
-    pending = conn.execute("SELECT count(*) FROM setting WHERE key = 'db_copy_pending'").fetchone()[0]
-    conn.close()
+    [(copied,)] = sql(target, "SELECT count(*) FROM resident")
+    [(pending,)] = sql(target, "SELECT count(*) FROM setting WHERE key = 'db_copy_pending'")
     assert 0 < copied < 300 and pending == 1, seen
     result = invoke(str(source), str(target))
     assert result.exit_code == 0, result.output
@@ -349,24 +356,19 @@ def test_a_copy_killed_mid_way_finishes_on_the_next_run(source, tmp_path):
     check_target(target)
 
 
-def test_a_target_changed_since_the_stop_is_refused(source, tmp_path):
-    target = tmp_path / "t.sqlite3"
+def test_a_target_changed_since_the_stop_is_refused(source, target):
     with pytest.raises(Stop):
         copy(source, target, batch_rows=50, progress=_stop_at("resident", 100))
-    conn = sqlite3.connect(target)
-    last = conn.execute("SELECT max(id) FROM resident").fetchone()[0]
-    assert 0 < conn.execute("SELECT count(*) FROM resident").fetchone()[0] < 300
-    conn.execute("UPDATE resident SET id = 100000 WHERE id = ?", (last,))
-    conn.commit()
-    conn.close()
+    [(last, rows)] = sql(target, "SELECT max(id), count(*) FROM resident")
+    assert rows == 100
+    sql(target, "UPDATE resident SET id = 100000 WHERE id = ?", (last,))
     with pytest.raises(Refusal, match="Tabel resident di tujuan tidak lagi sama"):
         copy(source, target)
 
 
-def test_the_source_changed_during_the_copy_is_reported_and_resumed(source, tmp_path, monkeypatch):
+def test_the_source_changed_during_the_copy_is_reported_and_resumed(source, target, monkeypatch):
     """A row written to the source after its table was copied: the counts differ, exit 1, the
     copy stays unfinished; once the office stops, the next run copies the row and finishes."""
-    target = tmp_path / "t.sqlite3"
     original = tables.copy_table
 
     def write_after_copied(src, dst, table, **options):
@@ -581,15 +583,25 @@ def test_a_schema_interrupted_while_made_is_finished(source, tmp_path, monkeypat
     assert_same_office(source, target)
 
 
-def test_a_target_with_data_at_an_old_version_is_refused(source, tmp_path, office_template):
+@pytest.mark.parametrize("table", ["app_user", "region"])
+def test_a_target_with_data_at_an_old_version_is_refused(source, tmp_path, monkeypatch, table):
+    """An older schema holding more than its seeds (users, or only regions) is not finished and
+    emptied: it is refused, untouched."""
     target = tmp_path / "old.sqlite3"
-    shutil.copyfile(office_template, target)
-    conn = sqlite3.connect(target)
-    conn.execute(f"PRAGMA user_version = {LATEST_VERSION - 1}")
-    conn.commit()
-    conn.close()
+    fresh = dbmod.make_database(target)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:-1])
+    dbmod.run_migrations(fresh)
+    monkeypatch.undo()
+    if table == "app_user":
+        fresh.execute_sql("INSERT INTO app_user (username, full_name, role, password_hash, created_at) "
+                          "VALUES ('lain', 'Orang Lain', 'admin', 'x', '2026-01-01 00:00:00')")
+    else:
+        fresh.execute_sql("INSERT INTO region (code, name, level) VALUES ('52', 'NUSA TENGGARA BARAT', 'provinsi')")
+    fresh.close()
+    before = dump(target, table)
     with pytest.raises(Refusal, match=f"skema versi {LATEST_VERSION - 1}"):
         copy(source, target)
+    assert dump(target, table) == before
 
 
 def test_a_target_of_another_program_or_no_database_is_refused(source, tmp_path):
@@ -606,8 +618,7 @@ def test_a_target_of_another_program_or_no_database_is_refused(source, tmp_path)
     assert text.read_text() == "bukan basis data\n" * 100
 
 
-def test_a_finished_copy_is_not_copied_again(source, tmp_path):
-    target = tmp_path / "t.sqlite3"
+def test_a_finished_copy_is_not_copied_again(source, target):
     assert copy(source, target).ok
     before = dump(target)
     result = invoke(str(source), str(target))
@@ -616,14 +627,10 @@ def test_a_finished_copy_is_not_copied_again(source, tmp_path):
     assert dump(target) == before
 
 
-def test_an_unfinished_copy_of_another_office_is_refused(source, tmp_path):
-    target = tmp_path / "t.sqlite3"
+def test_an_unfinished_copy_of_another_office_is_refused(source, target):
     with pytest.raises(Stop):
         copy(source, target, after_batch=_stop_after(2))
-    conn = sqlite3.connect(target)
-    conn.execute("UPDATE setting SET value = ? WHERE key = 'db_copy_pending'", (json.dumps({"office_uid": "lain"}),))
-    conn.commit()
-    conn.close()
+    sql(target, "UPDATE setting SET value = ? WHERE key = 'db_copy_pending'", (json.dumps({"office_uid": "lain"}),))
     with pytest.raises(Refusal, match="salinan yang belum selesai dari kantor lain"):
         copy(source, target)
 

@@ -35,7 +35,7 @@ from dukcapil_tui import db as dbmod
 from dukcapil_tui import enrolment
 from dukcapil_tui.db import database
 from dukcapil_tui.i18n import t
-from dukcapil_tui.migrations import LATEST_VERSION
+from dukcapil_tui.migrations import LATEST_VERSION, MIGRATIONS
 from dukcapil_tui.services import audit, chain
 from dukcapil_tui.services import db_copy_tables as tables
 from dukcapil_tui.services.context import Actor, ServiceError, now_utc, require_role
@@ -128,10 +128,13 @@ def open_source(location: str) -> peewee.Database:
 
 
 @cache
-def _seeded() -> tuple[dict[str, int], frozenset[str]]:
-    """Rows per table and the setting keys of a database the migrations alone made."""
+def _seeded(version: int) -> tuple[dict[str, int], frozenset[str]]:
+    """Rows per table and the setting keys of a database the migrations up to ``version`` alone
+    made (in memory, on SQLite: the seeds are the same rows on both engines)."""
     fresh = peewee.SqliteDatabase(":memory:")
-    dbmod.run_migrations(fresh)
+    for _number, _description, statements in MIGRATIONS[:version]:
+        for statement in statements:
+            fresh.execute_sql(statement)
     counts = {name: tables.count(fresh, name) for name in tables.user_tables(fresh)}
     keys = frozenset(row[0] for row in fresh.execute_sql("SELECT key FROM setting"))
     fresh.close()
@@ -162,7 +165,7 @@ def _classify(target: peewee.Database, place: str, office: str) -> str:
     version = dbmod.schema_version(target)
     if version == 0 or "setting" not in present:
         raise ServiceError(t("dbcopy.target_foreign", place=place))
-    if version > LATEST_VERSION or (version < LATEST_VERSION and _has(target, "app_user")):
+    if version > LATEST_VERSION or (version < LATEST_VERSION and _only_seeds(target, present, version) is not True):
         raise ServiceError(t("dbcopy.target_version", place=place, version=version, latest=LATEST_VERSION))
     if version < LATEST_VERSION:
         return EMPTY  # a schema whose making was interrupted: the rest of the migrations runs first
@@ -175,14 +178,22 @@ def _classify(target: peewee.Database, place: str, office: str) -> str:
         raise ServiceError(t("dbcopy.target_done", place=place))
     if _has(target, "app_user"):
         raise ServiceError(t("dbcopy.target_other_office", place=place))
-    counts, keys = _seeded()
-    for name in present:
-        if tables.count(target, name) != counts.get(name, 0):
-            raise ServiceError(t("dbcopy.target_has_data", place=place, table=name))
-    found = {row[0] for row in target.execute_sql("SELECT key FROM setting")}
-    if found != keys:
-        raise ServiceError(t("dbcopy.target_has_data", place=place, table="setting"))
+    extra = _only_seeds(target, present, version)
+    if extra is not True:
+        raise ServiceError(t("dbcopy.target_has_data", place=place, table=extra))
     return EMPTY
+
+
+def _only_seeds(target: peewee.Database, present: list[str], version: int) -> bool | str:
+    """True when ``target`` holds only what the migrations up to ``version`` seed, else the
+    first table that holds more (or other rows)."""
+    counts, keys = _seeded(version)
+    for name in sorted(present):
+        if tables.count(target, name) != counts.get(name, 0):
+            return name
+    if {row[0] for row in target.execute_sql("SELECT key FROM setting")} != keys:
+        return "setting"
+    return True
 
 
 def _has(database_: peewee.Database, table: str) -> bool:

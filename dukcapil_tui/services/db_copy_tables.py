@@ -85,13 +85,26 @@ def is_postgres(database: peewee.Database) -> bool:
     return isinstance(database, peewee.PostgresqlDatabase)
 
 
+# The engines' own bookkeeping, never copied: SQLite's sqlite_* tables; on PostgreSQL the schema
+# version (SQLite keeps it in the file header), which the target's migrations write themselves.
+BOOKKEEPING = ("dukcapil_schema",)
+
+
+def schema(database: peewee.Database) -> str | None:
+    """The PostgreSQL schema the office lives in (the connection's search path), None on SQLite."""
+    if not is_postgres(database):
+        return None
+    return database.execute_sql("SELECT current_schema()").fetchone()[0]
+
+
 def user_tables(database: peewee.Database) -> list[str]:
-    """The tables of the office (the engine's own, sqlite_*, left out)."""
-    return [name for name in database.get_tables() if not name.startswith("sqlite_")]
+    """The tables of the office (the engine's bookkeeping left out)."""
+    return [name for name in database.get_tables(schema=schema(database))
+            if not name.startswith("sqlite_") and name not in BOOKKEEPING]
 
 
 def primary_key(database: peewee.Database, table: str) -> list[str]:
-    keys = database.get_primary_keys(table)
+    keys = database.get_primary_keys(table, schema=schema(database))
     if len(keys) != 1:
         raise ServiceError(t("dbcopy.no_primary_key", table=table))
     return list(keys)
@@ -110,7 +123,7 @@ def ordered(database: peewee.Database, names: Sequence[str]) -> list[str]:
     the order given."""
     needs = {name: set() for name in names}
     for name in names:
-        for fk in database.get_foreign_keys(name):
+        for fk in database.get_foreign_keys(name, schema=schema(database)):
             if fk.dest_table != name and fk.dest_table in needs:
                 needs[name].add(fk.dest_table)
         needs[name].update(n for n in AFTER.get(name, ()) if n in needs)
@@ -137,8 +150,8 @@ def plan(source: peewee.Database, target: peewee.Database, model_tables: Sequenc
         raise ServiceError(t("dbcopy.missing_tables", tables=", ".join(missing)))
     tables = []
     for name in ordered(source, [n for n in model_tables if n in found]):
-        columns = tuple(c.name for c in source.get_columns(name))
-        target_types = {c.name: (c.data_type or "").lower() for c in target.get_columns(name)}
+        columns = tuple(c.name for c in source.get_columns(name, schema=schema(source)))
+        target_types = {c.name: (c.data_type or "").lower() for c in target.get_columns(name, schema=schema(target))}
         if set(columns) != set(target_types):
             raise ServiceError(t("dbcopy.columns_differ", table=name))
         tables.append(Table(name, columns, tuple(primary_key(source, name)),
