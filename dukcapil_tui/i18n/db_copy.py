@@ -59,6 +59,10 @@ MESSAGES = {
     "dbcopy.missing_tables": ("Sumber tidak memiliki tabel aplikasi: {tables}.", "The source lacks the app's tables: {tables}."),
     "dbcopy.columns_differ": ("Kolom tabel {table} di sumber dan tujuan berbeda.",
                               "The columns of table {table} differ between source and target."),
+    "dbcopy.stopped": (
+        "Salinan terhenti: {reason}. Yang sudah disalin tetap tersimpan; jalankan perintah yang sama lagi untuk "
+        "melanjutkan.",
+        "The copy stopped: {reason}. What was copied is kept; run the same command again to go on."),
     "dbcopy.progress": ("  {table}: {done}/{total} baris", "  {table}: {done}/{total} rows"),
     "dbcopy.starting": ("Menyalin kantor dari {source} ke {target}…", "Copying the office from {source} to {target}…"),
     "dbcopy.resuming": ("Melanjutkan salinan yang terhenti dari {source} ke {target}…",

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import peewee
 
@@ -45,31 +45,20 @@ NEW, EMPTY, RESUME = "new", "empty", "resume"
 
 # --- where a database is -------------------------------------------------------------------------
 
-def is_url(location: str) -> bool:
-    check = getattr(dbmod, "is_url", None)
-    if check is not None:
-        return check(str(location))
-    return str(location).lower().startswith(("postgresql://", "postgres://"))
+is_url = dbmod.is_url
+shown = dbmod.shown  # a location as messages and the audit show it: a URL's password hidden
 
 
-def shown(location: str) -> str:
-    """A location as messages and the audit show it: a URL without its password."""
-    location = str(location)
-    if not is_url(location):
-        return location
-    parts = urlsplit(location)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit((parts.scheme, user + host, parts.path, "", ""))
+def _server_database(url: str) -> tuple:
+    parts = urlsplit(url)
+    return (parts.username or "", (parts.hostname or "").lower(), parts.port or 5432, parts.path.strip("/"))
 
 
 def same_place(a: str, b: str) -> bool:
     if is_url(a) != is_url(b):
         return False
     if is_url(a):
-        return shown(a).lower() == shown(b).lower()
+        return _server_database(a) == _server_database(b)
     first, second = Path(a), Path(b)
     if first.exists() and second.exists():
         return first.samefile(second)
@@ -257,23 +246,33 @@ def copy_office(actor: Actor, source_location: str, target_location: str, *,
         target = _open_target(target_location)
         from dukcapil_tui.models import ALL_MODELS
 
-        plan = tables.plan(source, target, [m._meta.table_name for m in ALL_MODELS])
         report = Report(shown(source_location), shown(target_location), resumed=state == RESUME)
-        _opening(source, target, plan, office, actor, state, report.source)
-        for table in plan:
-            if table.name != tables.SETTINGS_TABLE:
-                report.copied += tables.copy_table(source, target, table, batch_rows=batch_rows,
-                                                   progress=progress, after_batch=after_batch)
-        _verify(source, target, plan, office, report, batch_rows)
-        if report.ok:
-            with target.atomic():
-                target.execute_sql(f"DELETE FROM setting WHERE key = {target.param}", (tables.PENDING_KEY,))
-                audit.record(actor, "db.copy", "database", None, {
-                    "source": report.source, "tables": len(plan), "rows": sum(r[1] for r in report.counts),
-                    "resumed": report.resumed})
+        try:
+            _copy(source, target, office, actor, state, report, [m._meta.table_name for m in ALL_MODELS],
+                  batch_rows, progress, after_batch)
+        except peewee.DatabaseError as exc:  # a lost connection, a full disk: the next run goes on
+            raise ServiceError(t("dbcopy.stopped", reason=str(exc).strip().splitlines()[0] if str(exc).strip()
+                                 else type(exc).__name__)) from None
         return report
     finally:
         source.close()
+
+
+def _copy(source, target, office: str, actor: Actor, state: str, report: Report, names: list[str],
+          batch_rows: int, progress, after_batch) -> None:
+    plan = tables.plan(source, target, names)
+    _opening(source, target, plan, office, actor, state, report.source)
+    for table in plan:
+        if table.name != tables.SETTINGS_TABLE:
+            report.copied += tables.copy_table(source, target, table, batch_rows=batch_rows,
+                                               progress=progress, after_batch=after_batch)
+    _verify(source, target, plan, office, report, batch_rows)
+    if report.ok:
+        with target.atomic():
+            target.execute_sql(f"DELETE FROM setting WHERE key = {target.param}", (tables.PENDING_KEY,))
+            audit.record(actor, "db.copy", "database", None, {
+                "source": report.source, "tables": len(plan), "rows": sum(r[1] for r in report.counts),
+                "resumed": report.resumed})
 
 
 def _open_target(location: str) -> peewee.Database:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import peewee
 
 from dukcapil_tui.i18n import t
+from dukcapil_tui.migrations import postgres as postgres_migrations
 from dukcapil_tui.services.context import ServiceError
 
 BATCH_ROWS = 1000
@@ -87,7 +88,7 @@ def is_postgres(database: peewee.Database) -> bool:
 
 # The engines' own bookkeeping, never copied: SQLite's sqlite_* tables; on PostgreSQL the schema
 # version (SQLite keeps it in the file header), which the target's migrations write themselves.
-BOOKKEEPING = ("dukcapil_schema",)
+BOOKKEEPING = (postgres_migrations.VERSION_TABLE,)
 
 
 def schema(database: peewee.Database) -> str | None:
