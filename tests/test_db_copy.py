@@ -660,6 +660,19 @@ def test_an_unfinished_copy_of_another_office_is_refused(source, target):
         copy(source, target)
 
 
+def test_a_postgresql_database_that_is_not_there_is_refused(source, tmp_path, request):
+    server = request.getfixturevalue("pg_server")
+    missing = server.new()
+    server.drop(missing)
+    result = invoke(str(source), missing)
+    assert result.exit_code == 2
+    assert f"Basis data {db_copy.shown(missing)} tidak bisa dibuka: " in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    result = invoke(missing, str(tmp_path / "t.sqlite3"))
+    assert result.exit_code == 2 and "tidak bisa dibuka" in result.output
+    assert not (tmp_path / "t.sqlite3").exists()
+
+
 def test_a_batch_below_one_is_refused(source, tmp_path):
     with pytest.raises(Refusal, match="--batch harus bilangan bulat 1 atau lebih, bukan 0"):
         copy(source, tmp_path / "t.sqlite3", batch_rows=0)

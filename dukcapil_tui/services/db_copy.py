@@ -65,6 +65,12 @@ def same_place(a: str, b: str) -> bool:
     return first.resolve() == second.resolve()
 
 
+def _reason(exc: Exception) -> str:
+    """The first line of a driver's message (psycopg adds hints on further lines)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _connect(location: str) -> peewee.Database:
     database_ = dbmod.make_database(location)
     database_.connect(reuse_if_open=True)
@@ -105,7 +111,7 @@ def open_source(location: str) -> peewee.Database:
         present = tables.user_tables(source)
         version = dbmod.schema_version(source)
     except peewee.DatabaseError as exc:
-        raise ServiceError(t("dbcopy.unreadable", place=shown(location), reason=exc)) from None
+        raise ServiceError(t("dbcopy.unreadable", place=shown(location), reason=_reason(exc))) from None
     if not present or "setting" not in present:
         source.close()
         raise ServiceError(t("dbcopy.source_not_office", place=shown(location)))
@@ -138,11 +144,11 @@ def target_state(location: str, office: str) -> str:
     try:
         target = _connect(location)
     except peewee.DatabaseError as exc:
-        raise ServiceError(t("dbcopy.unreadable", place=place, reason=exc)) from None
+        raise ServiceError(t("dbcopy.unreadable", place=place, reason=_reason(exc))) from None
     try:
         return _classify(target, place, office)
     except peewee.DatabaseError as exc:
-        raise ServiceError(t("dbcopy.unreadable", place=place, reason=exc)) from None
+        raise ServiceError(t("dbcopy.unreadable", place=place, reason=_reason(exc))) from None
     finally:
         target.close()
 
@@ -154,7 +160,7 @@ def _classify(target: peewee.Database, place: str, office: str) -> str:
     version = dbmod.schema_version(target)
     if version == 0 or "setting" not in present:
         raise ServiceError(t("dbcopy.target_foreign", place=place))
-    if version > LATEST_VERSION or (version < LATEST_VERSION and _only_seeds(target, present, version) is not True):
+    if version > LATEST_VERSION or (version < LATEST_VERSION and _beyond_seeds(target, present, version)):
         raise ServiceError(t("dbcopy.target_version", place=place, version=version, latest=LATEST_VERSION))
     if version < LATEST_VERSION:
         return EMPTY  # a schema whose making was interrupted: the rest of the migrations runs first
@@ -167,22 +173,22 @@ def _classify(target: peewee.Database, place: str, office: str) -> str:
         raise ServiceError(t("dbcopy.target_done", place=place))
     if _has(target, "app_user"):
         raise ServiceError(t("dbcopy.target_other_office", place=place))
-    extra = _only_seeds(target, present, version)
-    if extra is not True:
+    extra = _beyond_seeds(target, present, version)
+    if extra:
         raise ServiceError(t("dbcopy.target_has_data", place=place, table=extra))
     return EMPTY
 
 
-def _only_seeds(target: peewee.Database, present: list[str], version: int) -> bool | str:
-    """True when ``target`` holds only what the migrations up to ``version`` seed, else the
-    first table that holds more (or other rows)."""
+def _beyond_seeds(target: peewee.Database, present: list[str], version: int) -> str | None:
+    """The first table of ``target`` that holds more (or other rows) than the migrations up to
+    ``version`` seed; None when it holds only those."""
     counts, keys = _seeded(version)
     for name in sorted(present):
         if tables.count(target, name) != counts.get(name, 0):
             return name
     if {row[0] for row in target.execute_sql("SELECT key FROM setting")} != keys:
         return "setting"
-    return True
+    return None
 
 
 def _has(database_: peewee.Database, table: str) -> bool:
@@ -251,8 +257,7 @@ def copy_office(actor: Actor, source_location: str, target_location: str, *,
             _copy(source, target, office, actor, state, report, [m._meta.table_name for m in ALL_MODELS],
                   batch_rows, progress, after_batch)
         except peewee.DatabaseError as exc:  # a lost connection, a full disk: the next run goes on
-            raise ServiceError(t("dbcopy.stopped", reason=str(exc).strip().splitlines()[0] if str(exc).strip()
-                                 else type(exc).__name__)) from None
+            raise ServiceError(t("dbcopy.stopped", reason=_reason(exc))) from None
         return report
     finally:
         source.close()
