@@ -24,8 +24,9 @@ def copy_cmd(state: State, source: str, target: str, batch_rows: int) -> None:
     """Copy the whole office from SOURCE to TARGET (an SQLite file or a postgresql:// URL), keeping
     every id; the office head (admin) of the source logs in (--user). TARGET must be new or empty,
     or an earlier copy of this command that was interrupted: then it goes on where it stopped.
-    Verified at the end by every table's row count and the audit and ledger chains; exit 1 when
-    the target differs. Progress on stderr. Stop the counters while it runs."""
+    Verified at the end by every table's row count and rows and the audit and ledger chains;
+    exit 1 when the target differs. Progress on stderr. Stop the counters while it runs. See
+    docs/operators-guide.md, "Moving an office to PostgreSQL"."""
     from dukcapil_tui import db as dbmod
     from dukcapil_tui.i18n import t
     from dukcapil_tui.services import db_copy
