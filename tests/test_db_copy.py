@@ -209,6 +209,21 @@ def test_the_copy_works_on_as_the_office(source, target):
     check_target(target)
 
 
+def test_an_older_state_copied_in_checks_like_a_restore(source, target, tmp_path):
+    """A backup file copied into an empty database (the way back from a server's trouble) is older
+    than what this workstation has seen: the copy still verifies, and its db.copy entry explains
+    the newer heads to ``check``, as a restore's entry does. The source itself, without that
+    entry, is reported as cut short."""
+    newer = tmp_path / "newer.sqlite3"
+    copy(source, newer)
+    check_target(newer)  # this workstation now has seen the newer heads (newer's db.copy entry)
+    assert copy(source, target).ok
+    check_target(target)
+    result = CliRunner().invoke(cli, ["--db", str(source), "check"], obj=State())
+    database.close()
+    assert result.exit_code == 1 and "hilang atau berubah" in result.output
+
+
 def test_copy_back_to_sqlite_equals_the_source(source, target, tmp_path):
     """SQLite -> TARGET -> SQLite: the office comes back row for row (on PostgreSQL this is the
     round trip through the other engine)."""
