@@ -194,8 +194,8 @@ def test_copy_on_the_command_line_equals_the_source_and_verifies(source, target)
 
 
 def test_the_copy_works_on_as_the_office(source, target):
-    """After the copy the app writes on the target: new rows take fresh ids (PostgreSQL's
-    sequences moved past the copied ids) and the chain goes on from the copied head."""
+    """After the copy the app writes on the target: new rows take the next free ids (on
+    PostgreSQL max + 1, past the copied ids) and the chain goes on from the copied head."""
     from dukcapil_tui.services import chain
     from dukcapil_tui.services.users import create_user
 
@@ -459,10 +459,15 @@ def test_the_target_has_exactly_the_triggers_the_copy_knows(source, target):
     """The same triggers on both engines (PL/pgSQL ones keep their names)."""
     copy(source, target)
     if db_copy.is_url(target):
-        found = sql(target, "SELECT DISTINCT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        found = {name for (name,) in sql(target, "SELECT DISTINCT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+        rowid = {name for name in found if name.endswith(tables.ROWID_SUFFIX)}
+        assert "resident_rowid" in rowid and "audit_log_rowid" in rowid
+        found -= rowid
     else:
-        found = sql(target, "SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    assert {name for (name,) in found} == set(tables.TRIGGERS)
+        found = {name for (name,) in sql(target, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert found == set(tables.TRIGGERS)
+    assert all(tables.trigger_decision(name) for name in found)
+    assert tables.trigger_decision("resident_rowid") and tables.trigger_decision("new_guard") is None
 
 
 def test_the_order_puts_parents_and_trigger_guards_first(source):

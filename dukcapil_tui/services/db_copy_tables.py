@@ -66,6 +66,21 @@ TRIGGERS = {
     "outage_ends_once": "UPDATE only",
     "handling_note_no_delete": "DELETE only",
 }
+# PostgreSQL's ``<table>_rowid`` triggers give a row inserted without an id max(id) + 1, as SQLite
+# does (migrations/postgres.py); the copy gives every id, so they never fire and there is no
+# sequence to move past the copied ids.
+ROWID_SUFFIX = "_rowid"
+
+
+def trigger_decision(name: str) -> str | None:
+    """What the copy does about the trigger ``name`` (None: nothing decided, a new trigger)."""
+    if name in TRIGGERS:
+        return TRIGGERS[name]
+    if name.endswith(ROWID_SUFFIX):
+        return "BEFORE INSERT without an id (PostgreSQL): every copied row has its id"
+    return None
+
+
 # Tables that must come after others because of a trigger (beyond the foreign keys).
 AFTER = {
     "blangko_month": ("blangko_movement",),
@@ -256,16 +271,12 @@ def copy_table(source: peewee.Database, target: peewee.Database, table: Table, *
     columns = ", ".join(q(c) for c in table.columns)
     insert = (f"INSERT INTO {q(table.name)} ({columns}) "
               f"VALUES ({', '.join([target.param] * len(table.columns))})")
-    sequence = _sequence(target, table)
     copied = 0
     for rows in _batches(source, table, batch_rows, last):
         values = _adapted(source, target, table, rows)
         with target.atomic():
             _written(target, table.name, insert, values)
             _write_back(target, table, values)
-            if sequence:
-                target.execute_sql(f"SELECT setval(%s, (SELECT max({q(table.key[0])}) FROM {q(table.name)}))",
-                                   (sequence,))
         copied += len(rows)
         if progress:
             progress(table.name, done + copied, total)
@@ -320,11 +331,3 @@ def _write_back(target: peewee.Database, table: Table, values: list[list]) -> No
             mark = target.param
             _written(target, name, f"UPDATE {q(name)} SET {q(column)} = {mark} WHERE id = {mark}",
                      [(value, row_id) for row_id in ids])
-
-
-def _sequence(target: peewee.Database, table: Table) -> str | None:
-    """PostgreSQL: the sequence behind a serial/identity key, moved past the ids copied (the
-    next row the app writes takes the next free id). SQLite needs nothing."""
-    if not is_postgres(target) or len(table.key) != 1:
-        return None
-    return target.execute_sql("SELECT pg_get_serial_sequence(%s, %s)", (table.name, table.key[0])).fetchone()[0]
