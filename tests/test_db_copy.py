@@ -350,9 +350,10 @@ SLOW_COPY = """
 import sys, time
 from dukcapil_tui.services import db_copy_tables as tables
 original = tables.copy_table
-def slow(*args, **options):
-    options["after_batch"] = lambda: time.sleep(0.05)
-    return original(*args, **options)
+def slow(source, target, table, **options):
+    if table.name == "resident":  # 15 batches of 20 rows: a window of 4.5 s to be killed in
+        options["after_batch"] = lambda: time.sleep(0.3)
+    return original(source, target, table, **options)
 tables.copy_table = slow
 from dukcapil_tui.cli import main
 sys.argv = ["dukcapil"] + sys.argv[1:]
@@ -361,8 +362,8 @@ main()
 
 
 def test_a_copy_killed_mid_way_finishes_on_the_next_run(source, target):
-    """kill -9 in the middle of the copy (a real process, slowed to 50 ms a batch); the same
-    command again finishes the copy."""
+    """kill -9 in the middle of the copy (a real process, slowed to 0.3 s a batch of residents);
+    the same command again finishes the copy."""
     args = [*login_args(), "db", "copy", "--batch", "20", str(source), str(target)]
     process = subprocess.Popen([sys.executable, "-c", SLOW_COPY, *args], stderr=subprocess.PIPE, text=True,
                                env=dict(os.environ))

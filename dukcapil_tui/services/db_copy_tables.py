@@ -2,10 +2,10 @@
 rows go from one database to another in batches that a second run can continue.
 
 Engine-neutral: statements use the target's parameter mark (``database.param``: ``?`` on
-SQLite, ``%s`` on PostgreSQL) and double-quoted names, which both engines read. Values keep
-their ids. Between engines a value is adapted to the target column's type (SQLite keeps
-booleans as 0/1 and times as text; PostgreSQL has boolean, date and timestamp columns);
-between two databases of the same engine every value is written exactly as read.
+SQLite, ``%s`` on PostgreSQL) and double-quoted names, which both engines read. Rows keep
+their ids and every value is written exactly as read: the PostgreSQL schema stores values as
+SQLite does (ISO text times and dates, 0/1 flags, integer ids: db/postgres.py), so a row reads
+the same on both engines and the hash chains verify unchanged.
 
 Order. Parents before children (the source's foreign keys), and the order the INSERT triggers
 of the migrations need (``TRIGGERS`` says, for every trigger, what the copy does about it):
@@ -21,7 +21,6 @@ counts them, checks that the source's n-th key is there, and goes on after it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -131,7 +130,6 @@ class Table:
     name: str
     columns: tuple[str, ...]
     key: tuple[str, ...]
-    types: tuple[str, ...]  # the target's column types, lower case, in ``columns`` order
 
 
 def ordered(database: peewee.Database, names: Sequence[str]) -> list[str]:
@@ -167,39 +165,14 @@ def plan(source: peewee.Database, target: peewee.Database, model_tables: Sequenc
     tables = []
     for name in ordered(source, [n for n in model_tables if n in found]):
         columns = tuple(c.name for c in source.get_columns(name, schema=schema(source)))
-        target_types = {c.name: (c.data_type or "").lower() for c in target.get_columns(name, schema=schema(target))}
-        if set(columns) != set(target_types):
+        if set(columns) != {c.name for c in target.get_columns(name, schema=schema(target))}:
             raise ServiceError(t("dbcopy.columns_differ", table=name))
-        tables.append(Table(name, columns, tuple(primary_key(source, name)),
-                            tuple(target_types[c] for c in columns)))
+        tables.append(Table(name, columns, tuple(primary_key(source, name))))
     return tables
 
 
 def count(database: peewee.Database, table: str) -> int:
     return database.execute_sql(f"SELECT count(*) FROM {q(table)}").fetchone()[0]
-
-
-# --- values between engines ----------------------------------------------------------------------
-
-def adapt(value, column_type: str, to_postgres: bool):
-    """A value read from one engine, as the other engine's column of ``column_type`` takes it."""
-    if value is None:
-        return None
-    if isinstance(value, memoryview):
-        value = bytes(value)
-    if to_postgres:
-        if column_type == "boolean" and not isinstance(value, bool):
-            return bool(int(value))
-        if column_type.startswith("timestamp") and isinstance(value, str):
-            return dt.datetime.fromisoformat(value)
-        if column_type == "date" and isinstance(value, str):
-            return dt.date.fromisoformat(value)
-        return value
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return str(value)  # how the app writes times and days into SQLite (str of the value)
-    return value
 
 
 # --- one table -----------------------------------------------------------------------------------
@@ -224,13 +197,6 @@ def _batches(source: peewee.Database, table: Table, batch_rows: int, after=None)
         after = tuple(rows[-1][i] for i in key_index)
 
 
-def _adapted(source: peewee.Database, target: peewee.Database, table: Table, rows) -> list[list]:
-    if is_postgres(source) == is_postgres(target):
-        return [list(row) for row in rows]
-    to_postgres = is_postgres(target)
-    return [[adapt(v, kind, to_postgres) for v, kind in zip(row, table.types, strict=True)] for row in rows]
-
-
 def _written(target: peewee.Database, table: str, statement: str, values: list) -> None:
     """``executemany`` on the target; a row the target refuses (a trigger, a constraint) is a
     refusal naming the table, never a traceback."""
@@ -251,7 +217,7 @@ def _resume_after(source: peewee.Database, target: peewee.Database, table: Table
         .fetchone()
     where = " AND ".join(f"{q(k)} = {target.param}" for k in table.key)
     there = row is not None and target.execute_sql(
-        f"SELECT 1 FROM {q(table.name)} WHERE {where}", [adapt(v, "", is_postgres(target)) for v in row]).fetchone()
+        f"SELECT 1 FROM {q(table.name)} WHERE {where}", list(row)).fetchone()
     if not there:
         raise ServiceError(t("dbcopy.diverged", table=table.name))
     return tuple(row)
@@ -273,7 +239,7 @@ def copy_table(source: peewee.Database, target: peewee.Database, table: Table, *
               f"VALUES ({', '.join([target.param] * len(table.columns))})")
     copied = 0
     for rows in _batches(source, table, batch_rows, last):
-        values = _adapted(source, target, table, rows)
+        values = [list(row) for row in rows]
         with target.atomic():
             _written(target, table.name, insert, values)
             _write_back(target, table, values)
@@ -304,7 +270,7 @@ def compare(source: peewee.Database, target: peewee.Database, table: Table, *, b
         if limit is not None:
             rows = rows[:limit - seen]
         seen += len(rows)
-        wanted = _adapted(source, target, table, rows)
+        wanted = [list(row) for row in rows]
         marks = ", ".join([target.param] * len(wanted))
         held = {row[at]: list(row) for row in target.execute_sql(
             f"SELECT {columns} FROM {q(table.name)} WHERE {q(key)} IN ({marks})", [row[at] for row in wanted])}
