@@ -704,6 +704,7 @@ def test_a_url_is_shown_without_its_password():
     shown = db_copy.shown("postgresql://kantor:rahasia@db.lokal:5433/dukcapil")
     assert "rahasia" not in shown and shown.endswith("@db.lokal:5433/dukcapil")
     assert db_copy.same_place("postgresql://kantor:a@db.lokal:5432/dukcapil", "postgresql://kantor:b@DB.lokal/dukcapil")
+    assert db_copy.same_place("postgresql://kantor@db.lokal/dukcapil", "postgresql://postgres@db.lokal/dukcapil")
     assert not db_copy.same_place("postgresql://kantor@db.lokal/dukcapil", "postgresql://kantor@db.lokal/lain")
     assert not db_copy.same_place("postgresql://kantor@db.lokal:5433/dukcapil", "postgresql://kantor@db.lokal/dukcapil")
     assert not db_copy.same_place("postgresql://kantor@db.lokal/dukcapil", "dukcapil")

@@ -10,9 +10,10 @@ to PostgreSQL and back), keeping every id, resumable, verified.
    seeded rows' tables' content (settings, services, counters...) with nothing, copies the
    source's settings and writes the copy's mark (``PENDING_KEY``) among them.
 3. Every table in order, in batches, one transaction each (``db_copy_tables``).
-4. Verification on the target: the row count of every table equals the source's, and the audit
-   log and the blank ledger chains verify with the office's key (``chain.verify_all``). Only
-   then the last transaction removes the mark and audits the copy in the target.
+4. Verification on the target: every table holds as many rows as the source's, with the same
+   values, and the audit log and the blank ledger chains verify with the office's key
+   (``chain.broken_links``). Only then the last transaction removes the mark and audits the
+   copy in the target.
 
 A run that stops anywhere leaves the mark: the next run with the same SOURCE and TARGET goes
 on where it stopped. Stop the office's counters during the copy: rows written to the source
@@ -50,8 +51,9 @@ shown = dbmod.shown  # a location as messages and the audit show it: a URL's pas
 
 
 def _server_database(url: str) -> tuple:
+    """Which database a URL names (whoever logs in to it)."""
     parts = urlsplit(url)
-    return (parts.username or "", (parts.hostname or "").lower(), parts.port or 5432, parts.path.strip("/"))
+    return ((parts.hostname or "").lower(), parts.port or 5432, parts.path.strip("/"))
 
 
 def same_place(a: str, b: str) -> bool:
