@@ -53,8 +53,8 @@ def main() -> None:
 
 
 from dukcapil_tui.cli import (  # noqa: E402  (registers subcommands)
-    blangko, board, cetak, devices, export, handling, head, office, outages, queue, residents, rollup, serve, sites,
-    users, workstations,
+    blangko, board, cetak, dbcmd, devices, export, handling, head, office, outages, queue, residents, rollup, serve,
+    sites, users, workstations,
 )
 from dukcapil_tui.cli import field as field_cli  # noqa: E402
 
@@ -91,5 +91,6 @@ cli.add_command(cetak.mark_sent)
 cli.add_command(outages.outage_group)
 cli.add_command(devices.device_group)
 cli.add_command(handling.handling_group)
+cli.add_command(dbcmd.db_group)
 
 __all__ = ["cli", "main", "pass_state"]

@@ -226,7 +226,8 @@ def remember_heads(uid: str | None = None) -> None:
 
 def check_anchors(uid: str, entry: enrolment.Entry) -> list[str]:
     """Problems when a head this workstation once saw is gone or different (rows removed from
-    the end, or the chain rewritten from there), unless a restore since explains it."""
+    the end, or the chain rewritten from there), unless a restore or an office copy since
+    explains it (an admin put an older state of the office here, recorded in its audit log)."""
     problems = []
     for name, anchor in entry.anchors.items():
         table, _columns = TABLES.get(name, (None, None))
@@ -242,9 +243,24 @@ def check_anchors(uid: str, entry: enrolment.Entry) -> list[str]:
     return problems
 
 
+RESTORING_ACTIONS = ("backup.restore", "db.copy")
+
+
 def _restored_since(at: str) -> bool:
     return database.execute_sql(
-        "SELECT 1 FROM audit_log WHERE action = 'backup.restore' AND at >= ? LIMIT 1", (at,)).fetchone() is not None
+        "SELECT 1 FROM audit_log WHERE action IN (?, ?) AND at >= ? LIMIT 1", (*RESTORING_ACTIONS, at)
+    ).fetchone() is not None
+
+
+def broken_links(key: bytes) -> list[str]:
+    """The first broken row of each chain of the open database, readable (anchors not asked)."""
+    seal = opening_seal()
+    problems = []
+    for name in TABLES:
+        broken, _head = verify(name, key, seal)
+        if broken is not None:
+            problems.append(str(broken))
+    return problems
 
 
 def verify_all(uid: str | None = None) -> list[str]:
@@ -254,14 +270,8 @@ def verify_all(uid: str | None = None) -> list[str]:
     if entry is None:
         started = database.execute_sql("SELECT 1 FROM audit_log WHERE chain IS NOT NULL LIMIT 1").fetchone()
         return [t("chain.no_key_check" if started else "chain.not_started")]
-    seal = opening_seal()
-    problems = []
-    clean = True
-    for name in TABLES:
-        broken, _head = verify(name, entry.key, seal)
-        if broken is not None:
-            problems.append(str(broken))
-            clean = False
+    problems = broken_links(entry.key)
+    clean = not problems
     problems += check_anchors(uid, entry)
     if clean and not problems:
         remember_heads(uid)
