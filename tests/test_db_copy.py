@@ -304,6 +304,17 @@ def test_a_copy_stopped_after_a_batch_resumes_to_the_same_result(source, target,
     assert_same_office(source, target)
 
 
+def test_an_unfinished_copy_is_not_worked_on(source, target):
+    with pytest.raises(Stop):
+        copy(source, target, batch_rows=50, after_batch=_stop_after(1))
+    result = CliRunner().invoke(cli, ["--db", str(target), "status"], obj=State())
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Basis data {dbmod.shown(target)} adalah salinan kantor yang belum selesai "
+                                    f"(dari {dbmod.shown(source)}): jalankan lagi `dukcapil db copy`")
+    assert copy(source, target, batch_rows=50).ok
+    assert CliRunner().invoke(cli, ["--db", str(target), "status"], obj=State()).exit_code == 0
+
+
 def test_a_copy_stopped_before_its_last_transaction_resumes(source, target, monkeypatch):
     """Every row copied and verified, then the audit entry fails: the mark stays, the next run
     copies nothing more and finishes."""

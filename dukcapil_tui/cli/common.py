@@ -60,6 +60,11 @@ def open_db(state: State, path: Path | None = None):
         database = dbmod.open_database(path, backup_dir=paths.backup_dir())
     except dbmod.DatabaseError as exc:
         fail(str(exc))
+    from dukcapil_tui.services.db_copy_tables import unfinished_copy
+
+    pending = unfinished_copy()
+    if pending is not None:  # a half-copied office: never worked on, or the copy could not finish
+        fail(t("dbcopy.unfinished", place=dbmod.shown(path), source=pending))
     if not is_initialised():
         fail(t("db.not_initialised", path=dbmod.shown(path)))
     return database

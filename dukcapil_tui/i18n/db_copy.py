@@ -1,6 +1,11 @@
 """Strings of ``dukcapil db copy``: moving an office between SQLite and PostgreSQL."""
 
 MESSAGES = {
+    "dbcopy.unfinished": (
+        "Basis data {place} adalah salinan kantor yang belum selesai (dari {source}): jalankan lagi "
+        "`dukcapil db copy` dengan SUMBER dan TUJUAN yang sama untuk menyelesaikannya, sebelum dipakai.",
+        "Database {place} is an unfinished copy of an office (from {source}): run `dukcapil db copy` again "
+        "with the same SOURCE and TARGET to finish it before it is used."),
     "action.db_copy": ("menyalin basis data kantor", "copy the office database"),
     "dbcopy.same": ("SUMBER dan TUJUAN sama ({place}): salin ke basis data lain.",
                     "SOURCE and TARGET are the same ({place}): copy to another database."),

@@ -21,6 +21,7 @@ counts them, checks that the source's n-th key is there, and goes on after it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,20 @@ BATCH_ROWS = 1000
 # The copy's own mark in the target's settings while it is unfinished (removed by the last
 # transaction, with the audit entry).
 PENDING_KEY = "db_copy_pending"
+
+
+def unfinished_copy() -> str | None:
+    """Where the open database is being copied from, while a ``db copy`` into it is unfinished
+    (the app refuses to work on it then); None for an office in use."""
+    from dukcapil_tui.services import settings
+
+    mark = settings.get(PENDING_KEY)
+    if not mark:
+        return None
+    try:
+        return str(json.loads(mark).get("source") or "?")
+    except (ValueError, AttributeError):
+        return "?"
 SETTINGS_TABLE = "setting"  # copied whole in the opening transaction (with the mark)
 
 # Every trigger the migrations create, and what the copy does about it. A test compares this
