@@ -172,8 +172,42 @@ def import_residents(
     restore_indexes()  # an import interrupted before it could build them again
     deferred = _defer_indexes_if_empty()
     try:
-        _load(actor, path, table, cards, result, keep, size, has_recording, has_siak_parts, known_desa,
-              known_kecamatan, today, progress)
+        chunk: list[tuple[int, rules.ResidentInput, object]] = []
+        with _SeenNiks() as seen:
+            for line, row in _rows(table, result):
+                result.total += 1
+                if row.problem:
+                    result.rejected.append(Rejection(line, row.problem_column or "-", row.problem,
+                                                     str(row.get("NIK") or "")[:16]))
+                    continue
+                raw = {fieldname: row.get(column) for column, fieldname in COLUMNS.items()}
+                if not raw["desa_code"] and has_siak_parts:
+                    raw["desa_code"] = _siak_desa(row)
+                if not has_recording:
+                    raw["recording_status"] = "belum"
+                cleaned, errors, _warnings = rules.validate(
+                    raw, known_desa=known_desa, known_kecamatan=known_kecamatan, today=today
+                )
+                nik = str(raw.get("nik") or "").strip()[:20]
+                card = None
+                if not errors and has_recording:
+                    card, refused = cards.read(row, line)
+                    if refused is not None:
+                        errors = {refused[0]: refused[1]}
+                if errors:
+                    for fieldname, message in errors.items():
+                        label = rules.field_label(fieldname) if fieldname in rules.FIELDS else fieldname
+                        result.rejected.append(Rejection(line, label, message, nik))
+                else:
+                    chunk.append((line, cleaned, card))
+                if len(chunk) >= size:
+                    held = _apply(actor, path, seen.take(chunk, result), result, **keep)
+                    size = next_chunk(size, held)
+                    chunk = []
+                if progress and result.total % 1000 == 0:
+                    progress(1000)
+            if chunk:
+                _apply(actor, path, seen.take(chunk, result), result, **keep)
     finally:
         if deferred:
             restore_indexes()
@@ -192,46 +226,6 @@ def _defer_indexes_if_empty() -> bool:
     if dbmod.on_postgres() or database.execute_sql("SELECT EXISTS (SELECT 1 FROM resident)").fetchone()[0]:
         return False  # (PostgreSQL: COPY already loads in bulk; its indexes are the server's business)
     return bool(defer_indexes(DEFERRABLE_INDEXES))
-
-
-def _load(actor, path, table, cards, result, keep, size, has_recording, has_siak_parts, known_desa,
-          known_kecamatan, today, progress) -> None:
-    chunk: list[tuple[int, rules.ResidentInput, object]] = []
-    with _SeenNiks() as seen:
-        for line, row in _rows(table, result):
-            result.total += 1
-            if row.problem:
-                result.rejected.append(Rejection(line, row.problem_column or "-", row.problem,
-                                                 str(row.get("NIK") or "")[:16]))
-                continue
-            raw = {fieldname: row.get(column) for column, fieldname in COLUMNS.items()}
-            if not raw["desa_code"] and has_siak_parts:
-                raw["desa_code"] = _siak_desa(row)
-            if not has_recording:
-                raw["recording_status"] = "belum"
-            cleaned, errors, _warnings = rules.validate(
-                raw, known_desa=known_desa, known_kecamatan=known_kecamatan, today=today
-            )
-            nik = str(raw.get("nik") or "").strip()[:20]
-            card = None
-            if not errors and has_recording:
-                card, refused = cards.read(row, line)
-                if refused is not None:
-                    errors = {refused[0]: refused[1]}
-            if errors:
-                for fieldname, message in errors.items():
-                    label = rules.field_label(fieldname) if fieldname in rules.FIELDS else fieldname
-                    result.rejected.append(Rejection(line, label, message, nik))
-            else:
-                chunk.append((line, cleaned, card))
-            if len(chunk) >= size:
-                held = _apply(actor, path, seen.take(chunk, result), result, **keep)
-                size = next_chunk(size, held)
-                chunk = []
-            if progress and result.total % 1000 == 0:
-                progress(1000)
-        if chunk:
-            _apply(actor, path, seen.take(chunk, result), result, **keep)
 
 
 class _SeenNiks:
