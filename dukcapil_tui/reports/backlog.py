@@ -3,8 +3,9 @@
 Sheet "Status dan umur": office status (menunggu PRR, siap cetak, sudah dicetak but not
 collected, perlu rekam ulang) against age since recording (0–7, 8–30, 31–90, > 90 days, the
 buckets of ``domain.cards.AGE_BUCKETS``), with row and column totals. Sheet "Per kecamatan":
-the same cards by the resident's kecamatan and status, with those older than 30 days and the
-oldest. Sheets "Belum terkirim per lokasi" and "Belum terkirim per kecamatan": the recordings
+the same cards by the card's kecamatan (where its holder lived when recorded, as the backlog
+screen groups them; no look-up of 1,000,000 residents) and status, with those older than 30
+days and the oldest. Sheets "Belum terkirim per lokasi" and "Belum terkirim per kecamatan": the recordings
 not yet sent to the centre (BIO CAPTURED) by how long they have waited (0–2, 3–7, 8–30, > 30
 days, ``domain.cards.UNSENT_BUCKETS``), with the records waiting at the centre (sent, in
 processing, adjudication, a duplicate being resolved) in a column apart. Counts only; no names.
@@ -16,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from dukcapil_tui import db as dbmod
 from dukcapil_tui.domain.cards import AGE_BUCKETS, AT_CENTRE, OPEN_STATUSES, UNSENT, UNSENT_BUCKETS
 from dukcapil_tui.reports import common
 from dukcapil_tui.reports.common import Figure
@@ -36,11 +37,14 @@ BUCKETS = tuple(label for _, _, label in AGE_BUCKETS)
 UNSENT_LABELS = tuple(label for _, _, label in UNSENT_BUCKETS)
 
 
-def _bucket_sql(age: str, buckets=AGE_BUCKETS) -> str:
+def _bucket_sql(day: date, buckets=AGE_BUCKETS) -> str:
+    """The age bucket of ``s.recorded_at`` on ``day`` (whole days from its date to ``day``) as
+    comparisons of the stored text with dates: "at most N days" is "recorded on or after the
+    date N days before", no date arithmetic per card."""
     parts = []
     for _low, high, label in buckets:
         if high is not None:
-            parts.append(f"WHEN {age} <= {high} THEN '{label}'")
+            parts.append(f"WHEN s.recorded_at >= '{(day - timedelta(days=high)).isoformat()}' THEN '{label}'")
         else:
             parts.append(f"ELSE '{label}'")
     return "CASE " + " ".join(parts) + " END"
@@ -72,54 +76,42 @@ class BacklogData:
 
 
 def collect(period: Period) -> BacklogData:
-    day = period.end
-    states, params = common.card_states_sql(day)
-    params = {**params, "day": day.isoformat()}
-    age = dbmod.days_since_sql(":day", "s.recorded_at")
-    marks = ", ".join(f"'{s}'" for s in STATUSES)
-    by_status_age = {s: {b: 0 for b in BUCKETS} for s in STATUSES}
-    for status, bucket, count in common.query(
-        f"SELECT s.office_status, {_bucket_sql(age)} AS bucket, COUNT(*) FROM ({states}) s "
-        f"WHERE s.office_status IN ({marks}) GROUP BY 1, 2", params,
-    ):
-        by_status_age[status][bucket] = count
-    index = regions.index()
-    kecamatan: dict[str, list] = {code: [code, name, {s: 0 for s in STATUSES}, 0, 0] for code, name in index.kecamatan}
-    for code, status, count, old, oldest in common.query(
-        f"SELECT r.kecamatan_code, s.office_status, COUNT(*), SUM({age} > 30), MAX({age}) FROM ({states}) s "
-        f"JOIN resident r ON r.id = s.resident_id WHERE s.office_status IN ({marks}) GROUP BY 1, 2", params,
-    ):
-        row = kecamatan.setdefault(code, [code, index.name(code), {s: 0 for s in STATUSES}, 0, 0])
-        row[2][status] = count
-        row[3] += old
-        row[4] = max(row[4], oldest or 0)
-    by_site, by_kec = _unsent(states, params, age, index)
-    return BacklogData(period, by_status_age, [tuple(r) for r in sorted(kecamatan.values())], by_site, by_kec)
-
-
-def _unsent(states: str, params: dict, age: str, index) -> tuple[list, list]:
-    """Unsent recordings by site and kecamatan, aged; the records at the centre apart."""
+    """One pass over the cards' states that day, grouped finely enough for every sheet (status,
+    kecamatan, site, central status, both agings); the sheets are summed from those groups."""
     from dukcapil_tui.models import RecordingSite
 
-    marks = ", ".join(f"'{s}'" for s in (*UNSENT, *AT_CENTRE))
-    open_marks = ", ".join(f"'{s}'" for s in STATUSES)
+    day = period.end
+    states, params = common.card_states_sql(day)
+    params = {**params, "over_30": (day - timedelta(days=30)).isoformat()}
+    marks = ", ".join(f"'{s}'" for s in STATUSES)
+    index = regions.index()
+    by_status_age = {s: {b: 0 for b in BUCKETS} for s in STATUSES}
+    kecamatan: dict[str, list] = {code: [code, name, {s: 0 for s in STATUSES}, 0, 0] for code, name in index.kecamatan}
     sites = {s.code: [s.code, s.name, index.name(s.kecamatan_code) if s.kecamatan_code else "-",
                       {b: 0 for b in UNSENT_LABELS}, 0] for s in RecordingSite.select().order_by(RecordingSite.code)}
-    kecamatan = {code: [code, name, name, {b: 0 for b in UNSENT_LABELS}, 0] for code, name in index.kecamatan}
-    for site, kec, central, bucket, count in common.query(
-        f"SELECT s.site_code, s.kecamatan_code, s.central_status, {_bucket_sql(age, UNSENT_BUCKETS)}, COUNT(*) "
-        f"FROM ({states}) s WHERE s.central_status IN ({marks}) AND s.office_status IN ({open_marks}) "
-        "GROUP BY 1, 2, 3, 4", params,
+    unsent_kec = {code: [code, name, name, {b: 0 for b in UNSENT_LABELS}, 0] for code, name in index.kecamatan}
+    for status, code, site, central, bucket, unsent_bucket, old, count, first in common.query(
+        f"SELECT s.office_status, s.kecamatan_code, s.site_code, s.central_status, {_bucket_sql(day)}, "
+        f"{_bucket_sql(day, UNSENT_BUCKETS)}, s.recorded_at < :over_30, COUNT(*), MIN(s.recorded_at) "
+        f"FROM ({states}) s WHERE s.office_status IN ({marks}) GROUP BY 1, 2, 3, 4, 5, 6, 7", params,
     ):
-        site_row = sites.setdefault(site or "", [site or "-", "(lokasi tidak disebut daftar SIAK)", "-",
-                                                 {b: 0 for b in UNSENT_LABELS}, 0])
-        kec_row = kecamatan.setdefault(kec, [kec, index.name(kec), index.name(kec), {b: 0 for b in UNSENT_LABELS}, 0])
-        for row in (site_row, kec_row):
-            if central in UNSENT:
-                row[3][bucket] += count
-            else:
-                row[4] += count
-    return [tuple(r) for r in sites.values()], [tuple(r) for r in sorted(kecamatan.values())]
+        by_status_age[status][bucket] += count
+        row = kecamatan.setdefault(code, [code, index.name(code), {s: 0 for s in STATUSES}, 0, 0])
+        row[2][status] += count
+        row[3] += count if old else 0
+        row[4] = max(row[4], (day - date.fromisoformat(str(first)[:10])).days)
+        if central in UNSENT or central in AT_CENTRE:
+            site_row = sites.setdefault(site or "", [site or "-", "(lokasi tidak disebut daftar SIAK)", "-",
+                                                     {b: 0 for b in UNSENT_LABELS}, 0])
+            kec_row = unsent_kec.setdefault(code, [code, index.name(code), index.name(code),
+                                                   {b: 0 for b in UNSENT_LABELS}, 0])
+            for unsent_row in (site_row, kec_row):
+                if central in UNSENT:
+                    unsent_row[3][unsent_bucket] += count
+                else:
+                    unsent_row[4] += count
+    return BacklogData(period, by_status_age, [tuple(r) for r in sorted(kecamatan.values())],
+                       [tuple(r) for r in sites.values()], [tuple(r) for r in sorted(unsent_kec.values())])
 
 
 def preview(data: BacklogData) -> list[Figure]:

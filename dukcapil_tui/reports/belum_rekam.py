@@ -34,8 +34,7 @@ def _where(day) -> tuple[str, dict]:
     condition = f"{common.wajib_condition('r')} AND (r.recording_status = 'belum'"
     if not common.is_current(day):
         _, params["end"] = common.utc_bounds(day, day)
-        condition += (" OR (r.recording_status = 'sudah' AND r.id IN (SELECT resident_id FROM card "
-                      "GROUP BY resident_id HAVING MIN(recorded_at) >= :end AND MAX(reason = 'baru') = 1))")
+        condition += f" OR (r.recording_status = 'sudah' AND r.id IN ({common.first_recorded_since_sql()}))"
     return condition + ")", params
 
 
@@ -53,7 +52,7 @@ def counts(period: Period) -> BelumRekamCounts:
     """How many residents the list will hold, per desa (one GROUP BY)."""
     condition, params = _where(period.end)
     per_desa = {code: (male, female) for code, male, female in common.query(
-        f"SELECT r.desa_code, SUM(r.sex = 'L'), SUM(r.sex = 'P') FROM resident r NOT INDEXED WHERE {condition} "
+        f"SELECT r.desa_code, SUM(r.sex = 'L'), SUM(r.sex = 'P') FROM resident r WHERE {condition} "
         "GROUP BY r.desa_code", params)}
     return BelumRekamCounts(period, per_desa)
 

@@ -102,7 +102,7 @@ def collect(period: Period, wajib_source: str | None = None) -> CapaianData:
     wajib = common.wajib_condition("r")
     for code, male, female, recorded in common.query(
         "SELECT r.desa_code, SUM(r.sex = 'L'), SUM(r.sex = 'P'), SUM(r.recording_status = 'sudah') "
-        f"FROM resident r NOT INDEXED WHERE {wajib} GROUP BY r.desa_code", params,
+        f"FROM resident r WHERE {wajib} GROUP BY r.desa_code", params,
     ):
         row = area(code)
         if source == "register":
@@ -110,10 +110,8 @@ def collect(period: Period, wajib_source: str | None = None) -> CapaianData:
         row.recorded = recorded
     if not common.is_current(day):
         for code, later in common.query(
-            "SELECT r.desa_code, COUNT(*) FROM resident r JOIN ("
-            "  SELECT resident_id FROM card GROUP BY resident_id"
-            "  HAVING MIN(recorded_at) >= :end AND MAX(reason = 'baru') = 1) x ON x.resident_id = r.id "
-            f"WHERE r.recording_status = 'sudah' AND {wajib} GROUP BY r.desa_code", {**params, "end": end},
+            f"SELECT r.desa_code, COUNT(*) FROM resident r WHERE r.id IN ({common.first_recorded_since_sql()}) "
+            f"AND r.recording_status = 'sudah' AND {wajib} GROUP BY r.desa_code", {**params, "end": end},
         ):
             area(code).recorded -= later
     missing = 0
@@ -125,18 +123,21 @@ def collect(period: Period, wajib_source: str | None = None) -> CapaianData:
 
     states, state_params = common.card_states_sql(day)
     origins: dict[str, int] = {}
-    for code, origin, prr, printed, waiting in common.query(
-        "SELECT r.desa_code, s.origin, SUM(s.office_status = 'ready_to_print'), "
-        "SUM(s.office_status IN ('printed', 'handed_over')), "
-        "SUM(s.office_status IN ('waiting_prr', 'ready_to_print', 'needs_rerecording')) "
+    # Grouped by status and summed here: the sort behind GROUP BY is the query's cost, and
+    # plain columns sort faster than three sums of IN lists (0.35 s -> 0.2 s for 170,000 cards).
+    for code, origin, status, count in common.query(
+        "SELECT r.desa_code, s.origin, s.office_status, COUNT(*) "
         f"FROM ({states}) s JOIN resident r ON r.id = s.resident_id WHERE s.office_status IS NOT NULL "
-        "GROUP BY r.desa_code, s.origin", state_params,
+        "GROUP BY r.desa_code, s.origin, s.office_status", state_params,
     ):
         row = area(code)
-        row.prr += prr
-        row.printed += printed
-        row.not_printed += waiting
-        origins[origin] = origins.get(origin, 0) + waiting
+        if status == "ready_to_print":
+            row.prr += count
+        if status in ("printed", "handed_over"):
+            row.printed += count
+        if status in ("waiting_prr", "ready_to_print", "needs_rerecording"):
+            row.not_printed += count
+            origins[origin] = origins.get(origin, 0) + count
     printed_source = _siak_printed(day, area)
     for code, open_count in common.query(
         "SELECT r.desa_code, COUNT(*) FROM suket k JOIN resident r ON r.id = k.resident_id "

@@ -30,22 +30,23 @@ STATUS_LABELS = {"waiting_prr": "Menunggu PRR", "ready_to_print": "Siap cetak", 
 PROGRESS_EVERY = 2000
 
 
-def _sql(day: date) -> tuple[str, dict]:
+def _sql(day: date, select: str | None = None, tail: str = "ORDER BY cs.recorded_at, cs.card_id") -> tuple[str, dict]:
     """(nik, name, sex, desa, address, rt, rw, recorded_at, office status, suket number, suket end)
-    of every card waiting at the end of ``day``, oldest first."""
+    of every card waiting at the end of ``day``, oldest first; or ``select`` and ``tail`` over
+    the same rows (the counts)."""
     states, params = common.card_states_sql(day)
     _, end = common.utc_bounds(day, day)
     params = dict(params, suket_end=end)
     marks = ", ".join(f"'{s}'" for s in WAITING)
     sql = (
-        "SELECT r.nik, r.name, r.sex, r.desa_code, r.address, r.rt, r.rw, cs.recorded_at, cs.office_status, "
-        "       s.number, s.valid_until "
-        f"FROM ({states}) cs JOIN resident r ON r.id = cs.resident_id "
+        "SELECT " + (select or "r.nik, r.name, r.sex, r.desa_code, r.address, r.rt, r.rw, cs.recorded_at, "
+                               "cs.office_status, s.number, s.valid_until ")
+        + f" FROM ({states}) cs JOIN resident r ON r.id = cs.resident_id "
         "LEFT JOIN (SELECT resident_id, MAX(id) AS id FROM suket WHERE issued_at < :suket_end "
         "           AND (closed_at IS NULL OR closed_at >= :suket_end) GROUP BY resident_id) held "
         "       ON held.resident_id = cs.resident_id "
         "LEFT JOIN suket s ON s.id = held.id "
-        f"WHERE cs.office_status IN ({marks}) ORDER BY cs.recorded_at, cs.card_id"
+        f"WHERE cs.office_status IN ({marks}) {tail}"
     )
     return sql, params
 
@@ -71,16 +72,20 @@ class WaitingCounts:
 
 
 def counts(period: Period) -> WaitingCounts:
-    """How many residents the list will hold, per kecamatan and per card state (one pass)."""
-    sql, params = _sql(period.end)
+    """How many residents the list will hold, per kecamatan and per card state (one GROUP BY;
+    the oldest recording per kecamatan is its earliest ``recorded_at``, the list's first row)."""
+    sql, params = _sql(period.end, "substr(r.desa_code, 1, 8), cs.office_status, COUNT(*), COUNT(s.number), "
+                                   "MIN(cs.recorded_at)", "GROUP BY 1, 2")
     data = WaitingCounts(period)
-    for _, _, _, desa, _, _, _, recorded, status, number, _ in common.database_cursor(sql, params):
-        row = data.per_kecamatan.setdefault(desa[:8], [0, 0, None])
-        row[0] += 1
-        row[1] += number is not None
-        if row[2] is None:  # oldest first: the first row seen is the oldest
-            row[2] = _local_day(recorded)
-        data.by_status[status] = data.by_status.get(status, 0) + 1
+    oldest: dict[str, str] = {}
+    for kecamatan, status, waiting, with_suket, first in common.query(sql, params):
+        row = data.per_kecamatan.setdefault(kecamatan, [0, 0, None])
+        row[0] += waiting
+        row[1] += with_suket
+        oldest[kecamatan] = min(oldest.get(kecamatan, str(first)), str(first))
+        data.by_status[status] = data.by_status.get(status, 0) + waiting
+    for kecamatan, first in oldest.items():
+        data.per_kecamatan[kecamatan][2] = _local_day(first)
     return data
 
 

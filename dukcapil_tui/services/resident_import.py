@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from dukcapil_tui import db as dbmod
-from dukcapil_tui.db import database
+from dukcapil_tui.db import database, defer_indexes, restore_indexes
 from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.i18n import t
 from dukcapil_tui.services import audit, card_status, context, import_report, regions
@@ -45,6 +45,8 @@ FIRST_CHUNK = 5_000  # before anything is known of this database's speed
 # spill to the WAL mid-transaction and are written again at commit.
 CHUNK_CACHE_KIB = 64 * 1024
 clock = time.perf_counter  # how long a chunk held the lock (tests replace it)
+# Non-unique resident indexes a first import into an empty register builds after the load.
+DEFERRABLE_INDEXES = ("resident_name", "resident_kecamatan_name", "resident_desa_name", "resident_capaian")
 
 # canonical column -> resident field
 COLUMNS = {
@@ -163,52 +165,67 @@ def import_residents(
     known_desa = index.desa_codes
     known_kecamatan = regions.known_kecamatan(index)
     result = ImportResult(path=path)
-    chunk: list[tuple[int, rules.ResidentInput, object]] = []
     keep = {"keep_recording": not has_recording, "keep_life": not has_life,
             "keep_details": absent_details}
     size = min(FIRST_CHUNK, CHUNK)
 
-    with _SeenNiks() as seen:
-        for line, row in _rows(table, result):
-            result.total += 1
-            if row.problem:
-                result.rejected.append(Rejection(line, row.problem_column or "-", row.problem,
-                                                 str(row.get("NIK") or "")[:16]))
-                continue
-            raw = {fieldname: row.get(column) for column, fieldname in COLUMNS.items()}
-            if not raw["desa_code"] and has_siak_parts:
-                raw["desa_code"] = _siak_desa(row)
-            if not has_recording:
-                raw["recording_status"] = "belum"
-            cleaned, errors, _warnings = rules.validate(
-                raw, known_desa=known_desa, known_kecamatan=known_kecamatan, today=today
-            )
-            nik = str(raw.get("nik") or "").strip()[:20]
-            card = None
-            if not errors and has_recording:
-                card, refused = cards.read(row, line)
-                if refused is not None:
-                    errors = {refused[0]: refused[1]}
-            if errors:
-                for fieldname, message in errors.items():
-                    label = rules.field_label(fieldname) if fieldname in rules.FIELDS else fieldname
-                    result.rejected.append(Rejection(line, label, message, nik))
-            else:
-                chunk.append((line, cleaned, card))
-            if len(chunk) >= size:
-                held = _apply(actor, path, seen.take(chunk, result), result, **keep)
-                size = next_chunk(size, held)
-                chunk = []
-            if progress and result.total % 1000 == 0:
-                progress(1000)
-        if chunk:
-            _apply(actor, path, seen.take(chunk, result), result, **keep)
+    restore_indexes()  # an import interrupted before it could build them again
+    deferred = _defer_indexes_if_empty()
+    try:
+        chunk: list[tuple[int, rules.ResidentInput, object]] = []
+        with _SeenNiks() as seen:
+            for line, row in _rows(table, result):
+                result.total += 1
+                if row.problem:
+                    result.rejected.append(Rejection(line, row.problem_column or "-", row.problem,
+                                                     str(row.get("NIK") or "")[:16]))
+                    continue
+                raw = {fieldname: row.get(column) for column, fieldname in COLUMNS.items()}
+                if not raw["desa_code"] and has_siak_parts:
+                    raw["desa_code"] = _siak_desa(row)
+                if not has_recording:
+                    raw["recording_status"] = "belum"
+                cleaned, errors, _warnings = rules.validate(
+                    raw, known_desa=known_desa, known_kecamatan=known_kecamatan, today=today
+                )
+                nik = str(raw.get("nik") or "").strip()[:20]
+                card = None
+                if not errors and has_recording:
+                    card, refused = cards.read(row, line)
+                    if refused is not None:
+                        errors = {refused[0]: refused[1]}
+                if errors:
+                    for fieldname, message in errors.items():
+                        label = rules.field_label(fieldname) if fieldname in rules.FIELDS else fieldname
+                        result.rejected.append(Rejection(line, label, message, nik))
+                else:
+                    chunk.append((line, cleaned, card))
+                if len(chunk) >= size:
+                    held = _apply(actor, path, seen.take(chunk, result), result, **keep)
+                    size = next_chunk(size, held)
+                    chunk = []
+                if progress and result.total % 1000 == 0:
+                    progress(1000)
+            if chunk:
+                _apply(actor, path, seen.take(chunk, result), result, **keep)
+    finally:
+        if deferred:
+            restore_indexes()
     if progress:
         progress(result.total % 1000)
     if result.rejected:
         result.rejected.sort(key=lambda r: r.line)  # chunk-time refusals (duplicates, cards) join in line order
         result.report_path = write_report(result, report_dir)
     return result
+
+
+def _defer_indexes_if_empty() -> bool:
+    """A first import into an empty register loads without the name and recap indexes and builds
+    them once at the end (``db.defer_indexes``): kept current row by row they cost most of the
+    load's time (docs/performance.md). Never when the register holds anyone: searches use them."""
+    if dbmod.on_postgres() or database.execute_sql("SELECT EXISTS (SELECT 1 FROM resident)").fetchone()[0]:
+        return False  # (PostgreSQL: COPY already loads in bulk; its indexes are the server's business)
+    return bool(defer_indexes(DEFERRABLE_INDEXES))
 
 
 class _SeenNiks:
