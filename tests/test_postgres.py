@@ -216,3 +216,13 @@ def test_a_url_in_the_settings_file_opens_postgresql(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["status"], obj=State(config=settings_file))
     assert result.exit_code == 2
     assert result.stderr.startswith("Basis data postgresql://kantor@127.0.0.1:9/x tidak dapat dibuka: ")
+
+
+def test_without_the_postgres_extra_the_message_says_what_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if not installed: import fails
+    result = CliRunner().invoke(cli, ["--db", "postgresql://kantor:rahasia@db.local/x", "status"], obj=State())
+    assert result.exit_code == 2
+    assert result.stderr == ("Basis data postgresql://kantor:…@db.local/x ada di server PostgreSQL, tetapi pustaka "
+                             "psycopg belum terpasang: pasang dengan `pip install 'dukcapil-tui[postgres]'`.\n")

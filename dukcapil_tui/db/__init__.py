@@ -149,6 +149,10 @@ def skip_locked() -> str:
 def make_database(location: Path | str) -> peewee.Database:
     """An SQLite database for a path, a PostgreSQL one for a URL (not bound to the proxy)."""
     if is_url(location):
+        try:
+            import psycopg  # noqa: F401  (the optional extra: pip install 'dukcapil-tui[postgres]')
+        except ImportError:
+            raise DatabaseError(t("db.no_postgres_driver", path=postgres.masked(str(location)))) from None
         return postgres.OfficePostgres(str(location))
     return SqliteDatabase(str(location), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
 
@@ -250,7 +254,10 @@ def shown(location) -> str:
 def holds_office(url: str) -> bool:
     """Whether the PostgreSQL database at ``url`` holds an office schema. A server that cannot
     be reached counts as holding one, so that opening it names the real problem."""
-    db = make_database(url)
+    try:
+        db = make_database(url)
+    except DatabaseError:
+        return True  # no driver: opening it says so
     try:
         db.connect()
         return schema_version(db) > 0

@@ -72,6 +72,10 @@ MESSAGES = {
         "Berkas {path} tidak dapat dibuka sebagai basis data: {reason}",
         "{path} cannot be opened as a database: {reason}",
     ),
+    "db.no_postgres_driver": ("Basis data {path} ada di server PostgreSQL, tetapi pustaka psycopg belum terpasang: "
+                              "pasang dengan `pip install 'dukcapil-tui[postgres]'`.",
+                              "Database {path} is on a PostgreSQL server, but the psycopg library is not installed: "
+                              "install it with `pip install 'dukcapil-tui[postgres]'`."),
     "db.server_unreadable": ("Basis data {path} tidak dapat dibuka: {reason}", "Database {path} cannot be opened: {reason}"),
     "db.pg_empty": ("Basis data {path} belum berisi kantor dukcapil-tui: buat dengan `dukcapil --db URL init` "
                     "atau pindahkan kantor dengan `dukcapil db copy`.",

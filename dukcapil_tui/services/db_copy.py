@@ -74,7 +74,10 @@ def _reason(exc: Exception) -> str:
 
 
 def _connect(location: str) -> peewee.Database:
-    database_ = dbmod.make_database(location)
+    try:
+        database_ = dbmod.make_database(location)
+    except dbmod.DatabaseError as exc:  # no PostgreSQL driver installed
+        raise ServiceError(str(exc)) from None
     database_.connect(reuse_if_open=True)
     return database_
 
