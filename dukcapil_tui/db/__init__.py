@@ -89,6 +89,15 @@ def immediate(poll_s: float = POLL_S) -> Iterator[None]:
         transaction.__exit__(None, None, None)
 
 
+def snapshot():
+    """A read-only transaction for reads that must agree with each other (a report's sheets, the
+    dashboard's tiles): every query in it sees the database as it was when it began, and no
+    writer waits for it. On SQLite a deferred transaction (WAL: writers go on); on PostgreSQL
+    ``REPEATABLE READ READ ONLY`` without the writers' lock that every other transaction takes
+    there, so a long export does not hold up the counters' claims. Nested: a savepoint."""
+    return database.atomic(postgres.SNAPSHOT) if on_postgres() else database.atomic()
+
+
 def is_url(location) -> bool:
     """A server's address (``postgresql://user@host/dbname``), never a file name."""
     return postgres.is_url(location)

@@ -1,0 +1,82 @@
+"""``db.snapshot``: a report's reads in one state of the database, holding up no writer on
+either engine (on PostgreSQL every other transaction takes the writers' advisory lock)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import peewee
+import pytest
+
+from dukcapil_tui import db
+from dukcapil_tui.db import database, postgres
+from dukcapil_tui.reports import export, parse_period
+from dukcapil_tui.services import settings
+
+from conftest import ON_POSTGRES
+
+
+def _settings() -> int:
+    return database.execute_sql("SELECT count(*) FROM setting").fetchone()[0]
+
+
+def _other_writer_commits(office) -> bool:
+    """Another workstation's write transaction, taken without waiting: True when it got its lock
+    and committed a setting."""
+    if ON_POSTGRES:
+        import psycopg
+
+        with psycopg.connect(office) as other:
+            if not other.execute("SELECT pg_try_advisory_xact_lock(%s)", (postgres.WRITER_LOCK,)).fetchone()[0]:
+                return False
+            other.execute("INSERT INTO setting (key, value) VALUES ('snapshot_test', '1')")
+        return True
+    other = sqlite3.connect(office, isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return False
+    other.execute("INSERT INTO setting (key, value) VALUES ('snapshot_test', '1')")
+    other.execute("COMMIT")
+    other.close()
+    return True
+
+
+def test_a_snapshot_reads_one_state_and_lets_writers_commit(office):
+    with db.snapshot():
+        before = _settings()
+        assert _other_writer_commits(office)
+        assert _settings() == before  # the other commit is not seen inside
+    assert _settings() == before + 1
+
+
+def test_a_write_transaction_still_holds_writers_off(office):
+    with database.atomic("IMMEDIATE"):
+        database.execute_sql("INSERT INTO setting (key, value) VALUES ('mine', '1')")
+        assert not _other_writer_commits(office)
+    assert _other_writer_commits(office)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="READ ONLY is PostgreSQL's (SQLite's deferred transaction may write)")
+def test_a_snapshot_refuses_writes_on_postgres(office):
+    with pytest.raises(peewee.DatabaseError), db.snapshot():
+        database.execute_sql("INSERT INTO setting (key, value) VALUES ('x', '1')")
+    assert database.execute_sql("SELECT count(*) FROM setting WHERE key = 'x'").fetchone()[0] == 0
+    with database.atomic():  # the connection is usable after the refusal
+        database.execute_sql("INSERT INTO setting (key, value) VALUES ('x', '1')")
+    assert database.execute_sql("SELECT count(*) FROM setting WHERE key = 'x'").fetchone()[0] == 1
+
+
+def test_an_export_reads_in_a_snapshot(office, admin, tmp_path, monkeypatch):
+    """The export's sheets are read inside ``db.snapshot`` (not a write transaction)."""
+    entered = []
+    real = db.snapshot
+
+    def spy():
+        entered.append(database.transaction_depth())
+        return real()
+
+    monkeypatch.setattr(db, "snapshot", spy)
+    path = export("capaian", parse_period("capaian", today=settings.office_today()), tmp_path, admin)
+    assert path.exists()
+    assert entered == [0]
