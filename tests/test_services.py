@@ -414,6 +414,20 @@ def test_nik_prefix_ending_in_nine(admin):
         assert [r.nik for r in _all_pages(residents.ResidentQuery(prefix), limit=3)] == expected, prefix
 
 
+def test_desa_and_nik_prefix_pages_in_nik_order(admin):
+    """A NIK prefix within a desa (on PostgreSQL written off the NIK index: the desa is sorted)."""
+    rows = _insert_residents(61)
+    desa = "52.02.04.2008"
+    in_desa = sorted(nik for _, nik, _, d in rows if d == desa)
+    for prefix in ("520204", in_desa[3][:8], in_desa[3][:9]):
+        expected = sorted(nik for _, nik, _, d in rows if d == desa and nik.startswith(prefix))
+        assert expected
+        seen = _all_pages(residents.ResidentQuery(prefix, None, desa), limit=4)
+        assert [r.nik for r in seen] == expected
+    exact = in_desa[5]
+    assert [r.nik for r in residents.search(residents.ResidentQuery(exact, None, desa)).rows] == [exact]
+
+
 def test_kecamatan_and_desa_filters(admin):
     rows = _insert_residents(40)
     kec = residents.search(residents.ResidentQuery(kecamatan_code="52.02.01"), limit=100).rows

@@ -140,16 +140,23 @@ def search(query: ResidentQuery, after: tuple | None = None, limit: int = PAGE_S
 
     if digits:
         order = "nik"
+        nik = Resident.nik
+        if query.desa_code and len(digits) < 16 and dbmod.on_postgres():
+            # A desa (some 6,500 of 1 M residents) is sorted, as SQLite does. PostgreSQL's
+            # planner, taking a desa's NIKs to be spread evenly over a prefix, would walk the NIK
+            # index and check each row's desa: 250 ms when the desa's NIKs lie deep in a long
+            # prefix (docs/performance.md). ``nik || ''`` keeps it off the NIK index.
+            nik = nik.concat("")
         if len(digits) == 16:
             conditions.append(Resident.nik == digits)
         else:
             end = _digits_end(digits)
             if end is not None:
-                conditions.append(Resident.nik < end)
+                conditions.append(nik < end)
             if not (after and after[0] >= digits):
-                conditions.append(Resident.nik >= digits)
+                conditions.append(nik >= digits)
         if after:
-            conditions.append(Resident.nik > after[0])
+            conditions.append(nik > after[0])
         ordering = [Resident.nik]
     else:
         order = "name"
