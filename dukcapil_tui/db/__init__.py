@@ -144,6 +144,14 @@ def days_since_sql(day: str, moment: str) -> str:
     return f"CAST(julianday({day}) - julianday(date({moment})) AS INTEGER)"
 
 
+def sum_true(condition: str) -> str:
+    """SQL counting the rows where ``condition`` holds, as SQLite's ``SUM(condition)`` (NULL over
+    no rows). On PostgreSQL the condition is cast to an integer for the built-in ``sum``: the
+    ``sum(boolean)`` aggregate of migrations/postgres.py calls an SQL function per row, which
+    made the capaian recap's scan of 1,000,000 residents 8x slower (1.9 s instead of 0.23 s)."""
+    return f"SUM(CAST(({condition}) AS INTEGER))" if on_postgres() else f"SUM({condition})"
+
+
 def not_only_digits_sql(column: str) -> str:
     """SQL true when ``column`` holds a character other than the ASCII digits 0-9."""
     return f"{column} ~ '[^0-9]'" if on_postgres() else f"{column} GLOB '*[^0-9]*'"

@@ -1,5 +1,6 @@
-"""``db.snapshot``: a report's reads in one state of the database, holding up no writer on
-either engine (on PostgreSQL every other transaction takes the writers' advisory lock)."""
+"""What the db package does its own way on each engine: ``db.snapshot`` (a report's reads in one
+state of the database, holding up no writer: on PostgreSQL every other transaction takes the
+writers' advisory lock) and ``db.sum_true`` (SQLite's SUM(condition))."""
 
 from __future__ import annotations
 
@@ -80,3 +81,13 @@ def test_an_export_reads_in_a_snapshot(office, admin, tmp_path, monkeypatch):
     path = export("capaian", parse_period("capaian", today=settings.office_today()), tmp_path, admin)
     assert path.exists()
     assert entered == [0]
+
+
+def test_sum_true_counts_the_rows_where_a_condition_holds(office):
+    """``db.sum_true`` is SQLite's SUM(condition) on both engines: NULL (unknown) is not counted,
+    no rows give NULL."""
+    rows = "(SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT NULL) t"
+    assert database.execute_sql(f"SELECT {db.sum_true('t.x >= 2')} FROM {rows}").fetchone()[0] == 2
+    assert database.execute_sql(f"SELECT {db.sum_true('t.x IN (1, 3)')} FROM {rows}").fetchone()[0] == 2
+    assert database.execute_sql(f"SELECT {db.sum_true('t.x > 3')} FROM {rows}").fetchone()[0] == 0
+    assert database.execute_sql(f"SELECT {db.sum_true('t.x > 0')} FROM {rows} WHERE t.x > 9").fetchone()[0] is None
