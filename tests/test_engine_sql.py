@@ -91,3 +91,34 @@ def test_sum_true_counts_the_rows_where_a_condition_holds(office):
     assert database.execute_sql(f"SELECT {db.sum_true('t.x IN (1, 3)')} FROM {rows}").fetchone()[0] == 2
     assert database.execute_sql(f"SELECT {db.sum_true('t.x > 3')} FROM {rows}").fetchone()[0] == 0
     assert database.execute_sql(f"SELECT {db.sum_true('t.x > 0')} FROM {rows} WHERE t.x > 9").fetchone()[0] is None
+
+
+def test_a_past_day_leaves_out_first_recordings_made_after_it(office, admin):
+    """The capaian recap and the named list of a past day on either engine (their "first
+    recorded after the day" sub-select counted with MAX(boolean), which PostgreSQL has not)."""
+    from datetime import date, timedelta
+
+    from dukcapil_tui.domain import nik as nik_rules
+    from dukcapil_tui.models import Resident
+    from dukcapil_tui.reports import belum_rekam, capaian
+    from dukcapil_tui.reports.periods import Period
+    from dukcapil_tui.services.context import now_utc
+
+    desa, now = "52.02.04.2008", now_utc().replace(microsecond=0)
+    resident_id = Resident.insert(
+        uuid="00000000-0000-4000-8000-000000000001", nik=nik_rules.compose("52.02.04", date(1990, 1, 1), "L", 1),
+        name="WARGA", birth_date=date(1990, 1, 1), sex="L", desa_code=desa, kecamatan_code="52.02.04",
+        marital_status="kawin", recording_status="sudah", workstation="T", created_at=now, updated_at=now,
+    ).execute()
+    db.insert_rows("card", ("uuid", "resident_id", "reason", "recorded_at", "recorded_where", "central_status",
+                            "office_status", "workstation", "created_at", "updated_at", "status_changed_at"),
+                   [("card-1", resident_id, "baru", now, "T", "BIO_CAPTURED", "waiting_prr", "T", now, now, now)])
+    day = settings.office_today()
+    today, past = Period.for_date(day), Period.for_date(day - timedelta(days=10))
+
+    def recorded(period: Period) -> int:
+        return {a.code: a for a in capaian.collect(period).desa}[desa].recorded
+
+    assert (recorded(today), recorded(past)) == (1, 0)
+    assert belum_rekam.counts(past).per_desa.get(desa) == (1, 0)
+    assert belum_rekam.counts(today).per_desa.get(desa, (0, 0)) == (0, 0)

@@ -28,6 +28,7 @@ from dukcapil_tui.services import regions
 TITLE = "Daftar penduduk wajib KTP-el belum rekam"
 MARITAL = {"belum_kawin": "Belum kawin", "kawin": "Kawin", "cerai_hidup": "Cerai hidup", "cerai_mati": "Cerai mati"}
 PROGRESS_EVERY = 2000
+BARU = "reason = 'baru'"  # a first recording (PostgreSQL has no max(boolean): counted, not MAX(…) = 1)
 
 
 def _where(day) -> tuple[str, dict]:
@@ -36,7 +37,7 @@ def _where(day) -> tuple[str, dict]:
     if not common.is_current(day):
         _, params["end"] = common.utc_bounds(day, day)
         condition += (" OR (r.recording_status = 'sudah' AND r.id IN (SELECT resident_id FROM card "
-                      "GROUP BY resident_id HAVING MIN(recorded_at) >= :end AND MAX(reason = 'baru') = 1))")
+                      f"GROUP BY resident_id HAVING MIN(recorded_at) >= :end AND {sum_true(BARU)} > 0))")
     return condition + ")", params
 
 

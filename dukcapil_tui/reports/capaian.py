@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dukcapil_tui.db import sum_true
-from dukcapil_tui.reports import common
+from dukcapil_tui.reports import belum_rekam, common
 from dukcapil_tui.reports.common import Figure
 from dukcapil_tui.reports.periods import Period
 from dukcapil_tui.services import capaian as capaian_settings
@@ -114,7 +114,7 @@ def collect(period: Period, wajib_source: str | None = None) -> CapaianData:
         for code, later in common.query(
             "SELECT r.desa_code, COUNT(*) FROM resident r JOIN ("
             "  SELECT resident_id FROM card GROUP BY resident_id"
-            "  HAVING MIN(recorded_at) >= :end AND MAX(reason = 'baru') = 1) x ON x.resident_id = r.id "
+            f"  HAVING MIN(recorded_at) >= :end AND {sum_true(belum_rekam.BARU)} > 0) x ON x.resident_id = r.id "
             f"WHERE r.recording_status = 'sudah' AND {wajib} GROUP BY r.desa_code", {**params, "end": end},
         ):
             area(code).recorded -= later
