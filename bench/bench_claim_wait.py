@@ -96,9 +96,12 @@ def tickets(path: Path, count: int) -> None:
 STOP = OUT_DIR / "claim-wait.stop"
 
 
-def start(path: Path, counters: list[int], seconds: float, pause: float) -> list[subprocess.Popen]:
+def start(path: Path | str, counters: list[int], seconds: float, pause: float,
+          worker: str = WORKER) -> list[subprocess.Popen]:
+    """Counter processes running ``worker`` (arguments: office, counter, seconds, pause, stop
+    file), started together once each has opened the office."""
     STOP.unlink(missing_ok=True)
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(path), str(n), str(seconds), str(pause), str(STOP)],
+    workers = [subprocess.Popen([sys.executable, "-c", worker, str(path), str(n), str(seconds), str(pause), str(STOP)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for n in counters]
     for worker in workers:
