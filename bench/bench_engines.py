@@ -15,9 +15,9 @@ is kept as ``engines_<N>.sqlite3`` under ``DUKCAPIL_BENCH_OUT`` (or ``bench/out`
 Measured on each engine, in this process through the services (``bench_residents.Bench``):
 NIK lookup, name and NIK prefix searches, first and deep pages of the resident list (all, per
 kecamatan, per desa), each query's plan checked (``EXPLAIN QUERY PLAN`` / ``EXPLAIN``). Then
-counter processes calling ``queue.claim_next`` back to back, 4 and then 16 of them, each claimed
-ticket put back to waiting only if it is still this counter's (a ticket two counters held at
-once is counted as a failure), the ticket events checked against the claims; one counter
+counter processes calling ``queue.claim_next`` back to back (``bench_claim_wait``'s: a ticket two
+counters held at once is a failure), 4 and then 16 of them, the ticket events checked against the
+claims; one counter
 claiming every 20 ms while ``dukcapil export capaian`` runs; and the capaian recap (its queries
 and the whole export) at N residents.
 
@@ -51,45 +51,6 @@ COUNTERS = (4, 16)
 LIST_ROWS = 100_000
 MARK = "bench_engines"
 PG_INDEX = {"sqlite_autoindex_resident_2": "resident_nik_key"}  # the UNIQUE (nik) constraint's index
-
-# bench_claim_wait's counter, except that a claimed ticket goes back to waiting only while it is
-# still called at this counter: a ticket another counter claimed meanwhile is a double claim.
-WORKER = r"""
-import json, os, sys, time
-
-from dukcapil_tui.db import database, open_database
-from dukcapil_tui.services import queue
-from dukcapil_tui.services.context import Actor
-
-path, counter, seconds, pause, stop = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
-open_database(path)
-actor = Actor(None, f"loket{counter}", "loket", f"BENCH-{counter}")
-print("ready", flush=True)
-sys.stdin.readline()
-waits, errors = [], []
-end = time.perf_counter() + seconds
-while time.perf_counter() < end and not os.path.exists(stop):
-    before = time.perf_counter()
-    try:
-        ticket = queue.claim_next(actor, counter)
-    except Exception as exc:
-        errors.append(f"{type(exc).__name__}: {exc}")
-        continue
-    waits.append(time.perf_counter() - before)
-    if ticket is None:
-        errors.append("no ticket waiting")
-        continue
-    with database.atomic("IMMEDIATE"):
-        back = database.execute_sql(
-            "UPDATE ticket SET status = 'waiting', counter = NULL WHERE id = ? AND status = 'called' AND counter = ?",
-            (ticket.id, counter)).rowcount
-    if back != 1:
-        errors.append(f"ticket {ticket.id} was held by another counter too")
-    if pause:
-        time.sleep(pause)
-print(json.dumps({"waits": waits, "errors": errors[:20], "failed": len(errors)}), flush=True)
-"""
-
 
 # --- the two offices ------------------------------------------------------------------------
 
@@ -223,7 +184,7 @@ def claims(location: str, counters: int, seconds: float) -> dict:
 
     before = calls()
     started = time.perf_counter()
-    report = collect(start(location, list(range(1, counters + 1)), seconds, 0.0, worker=WORKER))
+    report = collect(start(location, list(range(1, counters + 1)), seconds, 0.0))
     report["seconds"] = time.perf_counter() - started
     recorded = calls() - before
     if recorded != report["claims"]:
@@ -234,7 +195,7 @@ def claims(location: str, counters: int, seconds: float) -> dict:
 
 def claims_during_export(location: str, password_file: Path) -> dict:
     """One counter claiming every 20 ms while ``dukcapil export capaian`` runs."""
-    workers = start(location, [1], 3600.0, 0.02, worker=WORKER)
+    workers = start(location, [1], 3600.0, 0.02)
     seconds, _peak, code = measured([sys.executable, "-m", "dukcapil_tui", "--db", location, "--user", "admin",
                                      "--password-file", str(password_file), "export", "capaian",
                                      "--out", str(OUT_DIR / "exports")])
