@@ -4,8 +4,9 @@
 
 An office database (``init_office``) with today's tickets waiting; counter processes call
 ``queue.claim_next`` over and over (each claimed ticket is put back to waiting at once, in a
-transaction of its own, so that there is always one to call), and every claim's wait is
-recorded. Situations, one after the other in one run:
+transaction of its own, so that there is always one to call, and only while it is still called
+at this counter: a ticket two counters held at once counts as a failure), and every claim's wait
+is recorded. Situations, one after the other in one run:
 
 1. ``--counters`` counters claiming back to back, nothing else writing (``--seconds``);
 2. one counter claiming every 20 ms while ``dukcapil import residents`` loads a listing of
@@ -62,9 +63,13 @@ while time.perf_counter() < end and not os.path.exists(stop):
         errors.append(f"{type(exc).__name__}: {exc}")
         continue
     waits.append(time.perf_counter() - before)
-    if ticket is not None:  # back to waiting, for the next claim (not timed)
+    if ticket is not None:  # back to waiting, for the next claim (not timed), if still this counter's
         with database.atomic("IMMEDIATE"):
-            database.execute_sql("UPDATE ticket SET status = 'waiting', counter = NULL WHERE id = ?", (ticket.id,))
+            back = database.execute_sql(
+                "UPDATE ticket SET status = 'waiting', counter = NULL WHERE id = ? AND status = 'called' "
+                "AND counter = ?", (ticket.id, counter)).rowcount
+        if back != 1:
+            errors.append(f"ticket {ticket.id} was held by another counter too")
     if pause:
         time.sleep(pause)
 print(json.dumps({"waits": waits, "errors": errors[:20], "failed": len(errors)}), flush=True)
@@ -96,7 +101,9 @@ def tickets(path: Path, count: int) -> None:
 STOP = OUT_DIR / "claim-wait.stop"
 
 
-def start(path: Path, counters: list[int], seconds: float, pause: float) -> list[subprocess.Popen]:
+def start(path: Path | str, counters: list[int], seconds: float, pause: float) -> list[subprocess.Popen]:
+    """Counter processes (``WORKER``) at ``path`` (a file or a server's URL), started together
+    once each has opened the office."""
     STOP.unlink(missing_ok=True)
     workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(path), str(n), str(seconds), str(pause), str(STOP)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

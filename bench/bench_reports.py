@@ -74,13 +74,15 @@ def prepare(residents: int, list_rows: int) -> Path:
     if marked is None or marked[0] != str(list_rows):
         print("adding the printing backlog and setting the named list's size ...", flush=True)
         started = time.perf_counter()
-        _scale_up(list_rows)
+        scale_up(list_rows)
         print(f"done in {time.perf_counter() - started:.0f} s", flush=True)
     return target
 
 
-def _scale_up(list_rows: int) -> None:
-    from dukcapil_tui.db import database
+def scale_up(list_rows: int) -> None:
+    """Give the open office database the printing backlog and a named list of ``list_rows``
+    rows; on either engine (bench_engines.py does the same to its PostgreSQL office)."""
+    from dukcapil_tui.db import database, insert_rows
     from dukcapil_tui.domain.residents import WAJIB_KTP_AGE, years_ago
 
     rng = random.Random(benchlib.SEED)
@@ -107,20 +109,16 @@ def _scale_up(list_rows: int) -> None:
                 if office != "waiting_prr":
                     later = str(recorded + timedelta(days=rng.randint(1, 20)))
                     events.append((number, later, central, office, "bench", "bench"))
-            cursor = database.cursor()
-            cursor.executemany(
-                "INSERT INTO card (id, uuid, resident_id, reason, recorded_at, recorded_where, central_status, "
-                "office_status, workstation, created_at, updated_at, status_changed_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", cards)
-            cursor.executemany(
-                "INSERT INTO card_event (card_id, at, central_status, office_status, username, source) "
-                "VALUES (?,?,?,?,?,?)", events)
+            insert_rows("card", ("id", "uuid", "resident_id", "reason", "recorded_at", "recorded_where",
+                                 "central_status", "office_status", "workstation", "created_at", "updated_at",
+                                 "status_changed_at"), cards)
+            insert_rows("card_event", ("card_id", "at", "central_status", "office_status", "username", "source"),
+                        events)
             waiting = [c for c in cards if c[7] in ("waiting_prr", "ready_to_print")][:OPEN_SUKET]
-            cursor.executemany(
-                "INSERT INTO suket (uuid, number, year, seq, resident_id, card_id, issued_at, username, status) "
-                "VALUES (?,?,?,?,?,?,?,?,'open')",
-                [(f"bench-{i}", f"470/{i:05d}/BENCH", today.year, i, c[2], c[0], c[4], "bench")
-                 for i, c in enumerate(waiting, start=1)])
+            insert_rows("suket", ("uuid", "number", "year", "seq", "resident_id", "card_id", "issued_at", "username",
+                                  "status"),
+                        [(f"bench-{i}", f"470/{i:05d}/BENCH", today.year, i, c[2], c[0], c[4], "bench", "open")
+                         for i, c in enumerate(waiting, start=1)])
         current = database.execute_sql(
             f"SELECT count(*) FROM resident WHERE recording_status = 'belum' AND {wajib}", (cut,)).fetchone()[0]
         if current < list_rows:
@@ -132,7 +130,8 @@ def _scale_up(list_rows: int) -> None:
             database.execute_sql(
                 f"UPDATE resident SET recording_status = 'sudah' WHERE id IN (SELECT id FROM resident "
                 f"WHERE recording_status = 'belum' AND {wajib} ORDER BY id LIMIT ?)", (cut, current - list_rows))
-        database.execute_sql("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (MARK, str(list_rows)))
+        database.execute_sql("INSERT INTO setting (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (MARK, str(list_rows)))
 
 
 def floor_capaian(path: Path, day: date) -> None:

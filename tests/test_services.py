@@ -388,6 +388,46 @@ def test_nik_search_exact_and_prefix(admin):
     assert residents.search(residents.ResidentQuery("5202049")).rows == []
 
 
+def test_name_prefix_ending_in_z_finds_every_name(admin):
+    """The range ends above the last letters too: on PostgreSQL the names' ICU collation sorts
+    ``{`` (``z`` + 1) before the letters, and a prefix ending in z found nothing."""
+    rows = _insert_residents(6)
+    for (resident_id, *_), name in zip(rows, ["ZAINAL", "ZULKIFLI", "ZZ TOP", "AZIZ", "AZZAHRA", "BAIQ"],
+                                       strict=True):
+        Resident.update(name=name).where(Resident.id == resident_id).execute()
+    for text, expected in (("z", ["ZAINAL", "ZULKIFLI", "ZZ TOP"]), ("Zz", ["ZZ TOP"]),
+                           ("az", ["AZIZ", "AZZAHRA"]), ("AZZ", ["AZZAHRA"]), ("BAIQ", ["BAIQ"])):
+        assert [r.name for r in residents.search(residents.ResidentQuery(text)).rows] == expected, text
+        assert [r.name for r in _all_pages(residents.ResidentQuery(text), limit=1)] == expected, text
+
+
+def test_nik_prefix_ending_in_nine(admin):
+    """``5209`` ends below ``521``, whatever the collation of the NIK column (``520:`` sorts
+    before the digits under ICU collations)."""
+    assert (residents._digits_end("5209"), residents._digits_end("52099"), residents._digits_end("5200")) == (
+        "521", "521", "5201")
+    assert residents._digits_end("99") is None
+    rows = _insert_residents(40)
+    niks = sorted(nik for _, nik, _, _ in rows)
+    for prefix in {nik[:nik.index("9", 6) + 1] for nik in niks if "9" in nik[6:]} | {"9", "5202049"}:
+        expected = [nik for nik in niks if nik.startswith(prefix)]
+        assert [r.nik for r in _all_pages(residents.ResidentQuery(prefix), limit=3)] == expected, prefix
+
+
+def test_desa_and_nik_prefix_pages_in_nik_order(admin):
+    """A NIK prefix within a desa (on PostgreSQL written off the NIK index: the desa is sorted)."""
+    rows = _insert_residents(61)
+    desa = "52.02.04.2008"
+    in_desa = sorted(nik for _, nik, _, d in rows if d == desa)
+    for prefix in ("520204", in_desa[3][:8], in_desa[3][:9]):
+        expected = sorted(nik for _, nik, _, d in rows if d == desa and nik.startswith(prefix))
+        assert expected
+        seen = _all_pages(residents.ResidentQuery(prefix, None, desa), limit=4)
+        assert [r.nik for r in seen] == expected
+    exact = in_desa[5]
+    assert [r.nik for r in residents.search(residents.ResidentQuery(exact, None, desa)).rows] == [exact]
+
+
 def test_kecamatan_and_desa_filters(admin):
     rows = _insert_residents(40)
     kec = residents.search(residents.ResidentQuery(kecamatan_code="52.02.01"), limit=100).rows

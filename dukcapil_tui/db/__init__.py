@@ -89,6 +89,15 @@ def immediate(poll_s: float = POLL_S) -> Iterator[None]:
         transaction.__exit__(None, None, None)
 
 
+def snapshot():
+    """A read-only transaction for reads that must agree with each other (a report's sheets, the
+    dashboard's tiles): every query in it sees the database as it was when it began, and no
+    writer waits for it. On SQLite a deferred transaction (WAL: writers go on); on PostgreSQL
+    ``REPEATABLE READ READ ONLY`` without the writers' lock that every other transaction takes
+    there, so a long export does not hold up the counters' claims. Nested: a savepoint."""
+    return database.atomic(postgres.SNAPSHOT) if on_postgres() else database.atomic()
+
+
 def is_url(location) -> bool:
     """A server's address (``postgresql://user@host/dbname``), never a file name."""
     return postgres.is_url(location)
@@ -133,6 +142,14 @@ def days_since_sql(day: str, moment: str) -> str:
     if on_postgres():
         return f"(CAST({day} AS date) - CAST(substr({moment}, 1, 10) AS date))"
     return f"CAST(julianday({day}) - julianday(date({moment})) AS INTEGER)"
+
+
+def sum_true(condition: str) -> str:
+    """SQL counting the rows where ``condition`` holds, as SQLite's ``SUM(condition)`` (NULL over
+    no rows). On PostgreSQL the condition is cast to an integer for the built-in ``sum``: the
+    ``sum(boolean)`` aggregate of migrations/postgres.py calls an SQL function per row, which
+    made the capaian recap's scan of 1,000,000 residents 8x slower (1.9 s instead of 0.23 s)."""
+    return f"SUM(CAST(({condition}) AS INTEGER))" if on_postgres() else f"SUM({condition})"
 
 
 def not_only_digits_sql(column: str) -> str:

@@ -12,8 +12,9 @@ The rest of the code is written once, for both engines. What differs lives here:
   advisory lock (``WRITER_LOCK``), released at commit or rollback. SQLite in WAL mode lets one
   writer at a time; the services were written for that (numbers drawn as max + 1, the hash
   chains appended in order), and they keep that guarantee across machines. Statements outside a
-  transaction (reads) never wait. The claim at a counter also locks its ticket with
-  ``FOR UPDATE SKIP LOCKED`` (services/queue.py).
+  transaction (reads) never wait, nor does a read-only snapshot (``db.snapshot()``: a report's
+  sheets read in one state, ``REPEATABLE READ READ ONLY``) hold up a writer. The claim at a
+  counter also locks its ticket with ``FOR UPDATE SKIP LOCKED`` (services/queue.py).
 - **Placeholders.** Hand-written SQL uses SQLite's ``?`` and ``:name``; they are rewritten to
   psycopg's ``%s`` and ``%(name)s`` (outside quoted strings) before a statement runs.
 - **Case-insensitive names** use an ICU collation ``nocase`` (``und-u-ks-level2``, not
@@ -30,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 from peewee import PostgresqlDatabase
 
 WRITER_LOCK = 0x6475_6B63  # "dukc": the one advisory lock every transaction holds
+SNAPSHOT = "SNAPSHOT"  # atomic(SNAPSHOT): a read-only transaction that does not take WRITER_LOCK
 URL = re.compile(r"^postgres(ql)?://", re.IGNORECASE)
 
 _SQLITE_LOCKS = {"DEFERRED", "IMMEDIATE", "EXCLUSIVE"}
@@ -174,6 +176,9 @@ class OfficePostgres(PostgresqlDatabase):
         return _Cursor(super().cursor(named_cursor))
 
     def begin(self, isolation_level=None):
+        if isolation_level == SNAPSHOT:  # db.snapshot(): reads one state, holds up no writer
+            self.cursor().execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return
         if isinstance(isolation_level, str) and isolation_level.upper() in _SQLITE_LOCKS:
             isolation_level = None  # atomic("IMMEDIATE"): the writers' lock below does that here
         super().begin(isolation_level)

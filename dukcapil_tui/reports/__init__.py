@@ -161,7 +161,7 @@ def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor
     the file's path. The workbook is written under a temporary name in the same folder and
     renamed at the end; the export is recorded in the audit log (report, period, file, rows)."""
     from dukcapil_tui import files, paths
-    from dukcapil_tui.db import database
+    from dukcapil_tui.db import database, snapshot
     from dukcapil_tui.reports import common
     from dukcapil_tui.services import audit
 
@@ -174,7 +174,7 @@ def export(report: str, period: Period, out_dir: Path | str | None, actor: Actor
     module = _module(info)
 
     def write(partial: Path) -> int:
-        with database.atomic():  # one read snapshot: every sheet tells the same story
+        with snapshot():  # one read snapshot: every sheet tells the same story, no writer waits
             if info.named:
                 expected = module.counts(period).total
                 return module.write(period, partial, letterhead, progress, expected=expected)

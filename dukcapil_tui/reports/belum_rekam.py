@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from dukcapil_tui.domain.residents import age_on
+from dukcapil_tui.db import sum_true
 from dukcapil_tui.reports import common
 from dukcapil_tui.reports.common import Figure
 from dukcapil_tui.reports.periods import Period
@@ -51,8 +52,9 @@ class BelumRekamCounts:
 def counts(period: Period) -> BelumRekamCounts:
     """How many residents the list will hold, per desa (one GROUP BY)."""
     condition, params = _where(period.end)
+    per_sex = ", ".join(sum_true(c) for c in ("r.sex = 'L'", "r.sex = 'P'"))
     per_desa = {code: (male, female) for code, male, female in common.query(
-        f"SELECT r.desa_code, SUM(r.sex = 'L'), SUM(r.sex = 'P') FROM resident r WHERE {condition} "
+        f"SELECT r.desa_code, {per_sex} FROM resident r WHERE {condition} "
         "GROUP BY r.desa_code", params)}
     return BelumRekamCounts(period, per_desa)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dukcapil_tui.db import sum_true
 from dukcapil_tui.reports import common
 from dukcapil_tui.reports.common import Figure
 from dukcapil_tui.reports.periods import Period
@@ -100,8 +101,9 @@ def collect(period: Period, wajib_source: str | None = None) -> CapaianData:
     params = common.wajib_params(day)
     _, end = common.utc_bounds(day, day)
     wajib = common.wajib_condition("r")
+    counted = ", ".join(sum_true(c) for c in ("r.sex = 'L'", "r.sex = 'P'", "r.recording_status = 'sudah'"))
     for code, male, female, recorded in common.query(
-        "SELECT r.desa_code, SUM(r.sex = 'L'), SUM(r.sex = 'P'), SUM(r.recording_status = 'sudah') "
+        f"SELECT r.desa_code, {counted} "
         f"FROM resident r WHERE {wajib} GROUP BY r.desa_code", params,
     ):
         row = area(code)

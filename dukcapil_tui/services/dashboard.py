@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import queue as queue_rules
 from dukcapil_tui.domain.formatting import format_date, format_decimal, format_int, to_local
@@ -229,5 +230,5 @@ def spec(key: str) -> TileSpec:
 def snapshot(today: date | None = None) -> list[Tile]:
     """Every tile, read now (one read transaction: the tiles agree with each other)."""
     today = today or settings.office_today()
-    with database.atomic():
+    with dbmod.snapshot():
         return [s.read(today) for s in TILES]

@@ -81,8 +81,15 @@ _NOCASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def _prefix_end(prefix: str) -> str | None:
-    """The least string above every string that starts with ``prefix``, under NOCASE (and
-    under BINARY for digits): ``prefix`` with its last character moved one up."""
+    """The least string above every name that starts with ``prefix``, under the name column's
+    collation: on SQLite (NOCASE) ``prefix`` with its last character moved one up.
+
+    On PostgreSQL the names' ``nocase`` is an ICU collation, which does not sort by code point
+    (``{`` comes before the letters, so ``z`` -> ``{`` would select nothing); ICU gives U+FFFF
+    the highest weight of all, so every name that starts with ``prefix`` sorts below ``prefix``
+    followed by it."""
+    if dbmod.on_postgres():
+        return prefix + "\uffff"
     code = ord(prefix[-1].translate(_NOCASE)) + 1
     if ord("A") <= code <= ord("Z"):  # after "@": NOCASE reads "A" as "a", so go past "Z"
         code = ord("[")
@@ -91,6 +98,17 @@ def _prefix_end(prefix: str) -> str | None:
     elif code > 0x10FFFF:
         return None
     return prefix[:-1] + chr(code)
+
+
+def _digits_end(digits: str) -> str | None:
+    """The least digit string above every string that starts with ``digits`` (``5209`` ->
+    ``521``; None for ``99…``): digits only, so that any collation orders it as SQLite's BINARY
+    does (``5209`` -> ``520:`` would not: ICU and glibc locales sort ``:`` before or around the
+    digits, and the NIK column takes the server's default collation)."""
+    kept = digits.rstrip("9")
+    if not kept:
+        return None
+    return kept[:-1] + str(int(kept[-1]) + 1)
 
 
 def search(query: ResidentQuery, after: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
@@ -122,14 +140,23 @@ def search(query: ResidentQuery, after: tuple | None = None, limit: int = PAGE_S
 
     if digits:
         order = "nik"
+        nik = Resident.nik
+        if query.desa_code and len(digits) < 16 and dbmod.on_postgres():
+            # A desa (some 6,500 of 1 M residents) is sorted, as SQLite does. PostgreSQL's
+            # planner, taking a desa's NIKs to be spread evenly over a prefix, would walk the NIK
+            # index and check each row's desa: 250 ms when the desa's NIKs lie deep in a long
+            # prefix (docs/performance.md). ``nik || ''`` keeps it off the NIK index.
+            nik = nik.concat("")
         if len(digits) == 16:
             conditions.append(Resident.nik == digits)
         else:
-            conditions.append(Resident.nik < _prefix_end(digits))
+            end = _digits_end(digits)
+            if end is not None:
+                conditions.append(nik < end)
             if not (after and after[0] >= digits):
-                conditions.append(Resident.nik >= digits)
+                conditions.append(nik >= digits)
         if after:
-            conditions.append(Resident.nik > after[0])
+            conditions.append(nik > after[0])
         ordering = [Resident.nik]
     else:
         order = "name"
