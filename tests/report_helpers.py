@@ -33,7 +33,6 @@ Suket: #9 issued 10-11 (open); #2 issued 02-10, closed 22-11 01:00 UTC; #1 issue
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime, timedelta
 from itertools import count
 from pathlib import Path
@@ -48,7 +47,7 @@ from dukcapil_tui.models import (
 )
 from dukcapil_tui.services import context
 
-from conftest import PASSWORD, Clock, actor, admin  # noqa: F401  (admin, actor re-exported: this office's admin)
+from conftest import ON_POSTGRES, PASSWORD, Clock, _keep_pristine, actor, admin, closed_office_copy  # noqa: F401  (admin, actor re-exported: this office's admin)
 
 OFFICE = "Disdukcapil Kabupaten Lombok Tengah"
 TODAY = date(2026, 11, 22)
@@ -191,10 +190,17 @@ def fill(path: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def report_template(tmp_path_factory) -> Path:
+def report_template(tmp_path_factory, request) -> Path | str:
+    """The documented office, made once per session: a file, or on PostgreSQL (DUKCAPIL_TEST_DB)
+    a database of the session whose rows are put back before every test."""
     from dukcapil_tui.services.office import init_office
 
-    path = tmp_path_factory.mktemp("report_template") / "office.sqlite3"
+    if ON_POSTGRES:
+        server = request.getfixturevalue("pg_server")
+        path = server.new()
+        request.addfinalizer(lambda: server.drop(path))
+    else:
+        path = tmp_path_factory.mktemp("report_template") / "office.sqlite3"
     init_office(path, office_name=OFFICE, region_code="52.02", timezone="Asia/Makassar", admin_username="admin",
                 admin_full_name="Kepala Dinas", admin_password=PASSWORD, workstation="TEST-01")
     fill(path)
@@ -206,6 +212,8 @@ def report_template(tmp_path_factory) -> Path:
         settings._write(system, "head_name", "H. LALU AHMAD ZAENURI, S.H.")
         settings._write(system, "head_nip", "19700101 199003 1 001")
     database.close()
+    if ON_POSTGRES:
+        _keep_pristine(path)
     return path
 
 
@@ -217,9 +225,8 @@ def clock(monkeypatch) -> Clock:
 
 
 @pytest.fixture
-def office(report_template, tmp_path, clock) -> Path:
-    path = tmp_path / "office.sqlite3"
-    shutil.copyfile(report_template, path)
+def office(report_template, tmp_path, clock) -> Path | str:
+    path = closed_office_copy(report_template, tmp_path, "office.sqlite3")
     open_database(path)
     return path
 

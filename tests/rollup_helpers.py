@@ -33,7 +33,7 @@ from dukcapil_tui.models import AppUser, Destruction, Resident, SpoiledCard
 from dukcapil_tui.services import context
 from dukcapil_tui.services.context import Actor
 
-from conftest import PASSWORD, Clock
+from conftest import PASSWORD, Clock, closed_office_copy
 from report_helpers import NOW, _card, _movement, utc
 
 LOMBOK_BARAT, LOMBOK_TENGAH, MATARAM = "52.01", "52.02", "52.71"
@@ -133,8 +133,7 @@ def province_files(report_template, tmp_path_factory) -> dict[str, dict[str, Pat
     patch = pytest.MonkeyPatch()
     patch.setattr(context, "now_utc", Clock(NOW))
     try:
-        tengah = base / "tengah.sqlite3"
-        shutil.copyfile(report_template, tengah)
+        tengah = closed_office_copy(report_template, base, "tengah.sqlite3")  # on PostgreSQL too
         offices = {LOMBOK_TENGAH: tengah,
                    LOMBOK_BARAT: _new_office(base / "barat.sqlite3", LOMBOK_BARAT, _fill_lombok_barat),
                    MATARAM: _new_office(base / "mataram.sqlite3", MATARAM, _fill_mataram)}

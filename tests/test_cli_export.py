@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import types
 
@@ -16,6 +15,7 @@ from dukcapil_tui.cli import cli
 from dukcapil_tui.cli.common import State
 from dukcapil_tui.db import database, open_database
 
+from conftest import closed_office_copy
 from report_helpers import clock, report_template  # noqa: F401
 from conftest import login_args
 
@@ -34,9 +34,7 @@ def no_tui(monkeypatch):
 
 @pytest.fixture
 def db(report_template, tmp_path, clock):
-    path = tmp_path / "kantor.sqlite3"
-    shutil.copyfile(report_template, path)
-    return path
+    return closed_office_copy(report_template, tmp_path)
 
 
 def invoke(db, *args: str):

@@ -12,7 +12,6 @@ LibreOffice recalculates the province's tables (skipped where ``soffice`` is mis
 from __future__ import annotations
 
 import csv
-import shutil
 import sys
 import types
 from datetime import date
@@ -28,6 +27,7 @@ from dukcapil_tui.db import database
 from dukcapil_tui.domain import nik as nik_rules
 
 from conftest import PASSWORD, login_args
+from conftest import closed_office_copy
 from report_helpers import clock, report_template  # noqa: F401
 from rollup_helpers import BLANGKO, CAPAIAN, LOMBOK_TENGAH
 from test_reports_libreoffice import SOFFICE, convert, number
@@ -77,8 +77,7 @@ def _residents_file(folder: Path) -> Path:
 @pytest.fixture
 def exported(report_template, clock, tmp_path) -> dict[str, list[Path]]:
     """{"capaian": [files], "blangko": [files]}: what the two offices sent, by `dukcapil export`."""
-    tengah = tmp_path / "tengah.sqlite3"
-    shutil.copyfile(report_template, tengah)
+    tengah = closed_office_copy(report_template, tmp_path, "tengah.sqlite3")
     mataram = tmp_path / "mataram.sqlite3"
     secret = tmp_path / "admin-password.txt"
     secret.write_text(PASSWORD + "\n", encoding="utf-8")
