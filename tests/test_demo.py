@@ -142,3 +142,11 @@ def test_the_demo_replays_the_news(tmp_path):
                                     "(UPT-PUJUT: alat rusak;")
     finally:
         database.close()
+
+
+def test_the_demo_hint_drops_the_database_the_user_named():
+    from dukcapil_tui.cli.common import _without_db_option
+
+    assert _without_db_option(["--db", "/srv/x.sqlite3", "check"]) == ["check"]
+    assert _without_db_option(["--db=/srv/x.sqlite3", "--user", "admin", "status"]) == ["--user", "admin", "status"]
+    assert _without_db_option(["status", "--dbx"]) == ["status", "--dbx"]

@@ -82,10 +82,23 @@ def _demo_hint(missing: Path) -> str:
     import sys
 
     if Path(sys.argv[0]).name == "dukcapil":  # the command as typed, with --db in front
-        words = [w for w in sys.argv[1:] if not w.startswith("--db")]
+        words = _without_db_option(sys.argv[1:])
         return "\n" + t("app.demo_hint", command=shlex.join(["dukcapil", "--db", str(demo), *words]))
     words = click.get_current_context().command_path.split()[1:]
     return "\n" + t("app.demo_hint", command=" ".join(["dukcapil", "--db", str(demo), *words, "…"]))
+
+
+def _without_db_option(words: list[str]) -> list[str]:
+    """The command's words without ``--db PATH`` / ``--db=PATH`` (the hint puts its own)."""
+    kept, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--db":
+            skip = True
+        elif not word.startswith("--db="):
+            kept.append(word)
+    return kept
 
 
 def login_options(func):
