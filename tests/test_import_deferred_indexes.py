@@ -15,6 +15,8 @@ from test_resident_import import ROWS, _many_rows, run, write_csv
 
 DEFERRED = resident_import.DEFERRABLE_INDEXES
 
+pytestmark = pytest.mark.sqlite_only("the deferred index build is SQLite's (PostgreSQL loads by COPY)")
+
 
 def indexes() -> dict[str, str]:
     return dict(database.execute_sql(
