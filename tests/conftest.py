@@ -60,6 +60,23 @@ def isolated_home(session_home, tmp_path, monkeypatch):
         database.close()
 
 
+@pytest.fixture
+def no_tui(monkeypatch):
+    """Any attempt to start the Textual app fails the test instead of taking the terminal
+    (command-line tests: ``pytestmark = pytest.mark.usefixtures("no_tui")``)."""
+    import sys
+    import types
+
+    fake = types.ModuleType("dukcapil_tui.app")
+
+    class DukcapilApp:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("the TUI must not start in a test")
+
+    fake.DukcapilApp = DukcapilApp
+    monkeypatch.setitem(sys.modules, "dukcapil_tui.app", fake)
+
+
 def login_args(username: str = "admin", password: str = PASSWORD) -> list[str]:
     """``--user NAME --password-file FILE`` for a command line run in a test: the password file
     is written into the test's data folder."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import date
 from pathlib import Path
 
@@ -21,17 +19,7 @@ from conftest import PASSWORD, login_args
 OFFICE = "Disdukcapil Kabupaten Lombok Tengah"
 
 
-@pytest.fixture(autouse=True)
-def no_tui(monkeypatch):
-    """Any attempt to start the Textual app fails the test instead of taking the terminal."""
-    fake = types.ModuleType("dukcapil_tui.app")
-
-    class DukcapilApp:  # noqa: D401 - a stand-in
-        def __init__(self, *args, **kwargs):
-            raise AssertionError("the TUI must not start in a test")
-
-    fake.DukcapilApp = DukcapilApp
-    monkeypatch.setitem(sys.modules, "dukcapil_tui.app", fake)
+pytestmark = pytest.mark.usefixtures("no_tui")  # conftest: the TUI never starts in these tests
 
 
 def invoke(*args: str, input: str | None = None):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import pytest
 from click.testing import CliRunner
@@ -20,16 +18,7 @@ from report_helpers import clock, report_template  # noqa: F401
 from conftest import login_args
 
 
-@pytest.fixture(autouse=True)
-def no_tui(monkeypatch):
-    fake = types.ModuleType("dukcapil_tui.app")
-
-    class DukcapilApp:
-        def __init__(self, *args, **kwargs):
-            raise AssertionError("the TUI must not start in a test")
-
-    fake.DukcapilApp = DukcapilApp
-    monkeypatch.setitem(sys.modules, "dukcapil_tui.app", fake)
+pytestmark = pytest.mark.usefixtures("no_tui")  # conftest: the TUI never starts in these tests
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ the back-dated writes (``--date``) a locked day refuses, through CliRunner."""
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import datetime
 from pathlib import Path
 
@@ -25,11 +23,8 @@ LOCKED = ("Hari 21-11-2026 sudah dikunci (oleh admin, 22-11-2026 10:00 WITA): pe
 
 
 @pytest.fixture(autouse=True)
-def no_tui_and_a_fixed_day(monkeypatch):
-    """No Textual app; the office clock stands at 22-11-2026 10:00 WITA."""
-    fake = types.ModuleType("dukcapil_tui.app")
-    fake.DukcapilApp = None
-    monkeypatch.setitem(sys.modules, "dukcapil_tui.app", fake)
+def no_tui_and_a_fixed_day(no_tui, monkeypatch):
+    """No Textual app (conftest.no_tui); the office clock stands at 22-11-2026 10:00 WITA."""
     from dukcapil_tui.services import context
 
     monkeypatch.setattr(context, "now_utc", lambda: datetime(2026, 11, 22, 2, 0))

@@ -3,8 +3,6 @@ drive from the office to the laptop and back, as an operator types it."""
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import date, datetime
 
 import pytest
@@ -21,11 +19,7 @@ from field_helpers import DESA_KUTA, DESA_RMB, add_resident, use
 from office_helpers import admin, office  # noqa: F401
 
 
-@pytest.fixture(autouse=True)
-def no_tui(monkeypatch):
-    fake = types.ModuleType("dukcapil_tui.app")
-    fake.DukcapilApp = None
-    monkeypatch.setitem(sys.modules, "dukcapil_tui.app", fake)
+pytestmark = pytest.mark.usefixtures("no_tui")  # conftest: the TUI never starts in these tests
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import timedelta
 
 import pytest
@@ -22,17 +20,7 @@ from queue_helpers import TODAY, add_resident, clock, office_template  # noqa: F
 from conftest import login_args
 
 
-@pytest.fixture(autouse=True)
-def no_tui(monkeypatch):
-    """Any attempt to start the Textual app fails the test instead of taking the terminal."""
-    fake = types.ModuleType("dukcapil_tui.app")
-
-    class DukcapilApp:
-        def __init__(self, *args, **kwargs):
-            raise AssertionError("the TUI must not start in a test")
-
-    fake.DukcapilApp = DukcapilApp
-    monkeypatch.setitem(sys.modules, "dukcapil_tui.app", fake)
+pytestmark = pytest.mark.usefixtures("no_tui")  # conftest: the TUI never starts in these tests
 
 
 @pytest.fixture

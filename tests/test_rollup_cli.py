@@ -12,8 +12,6 @@ LibreOffice recalculates the province's tables (skipped where ``soffice`` is mis
 from __future__ import annotations
 
 import csv
-import sys
-import types
 from datetime import date
 from pathlib import Path
 
@@ -36,16 +34,7 @@ MATARAM_CAPAIAN = (2, 2, 3, 1, 0, 1, 0)  # l, p, sudah, prr, cetak, belum_cetak,
 MATARAM_BLANGKO = (0, 500, 0, 0, 0, 0, 0, 20, 0, 0, 480, 0, 0)  # as rollup_helpers.BLANGKO
 
 
-@pytest.fixture(autouse=True)
-def no_tui(monkeypatch):
-    fake = types.ModuleType("dukcapil_tui.app")
-
-    class DukcapilApp:
-        def __init__(self, *args, **kwargs):
-            raise AssertionError("the TUI must not start in a test")
-
-    fake.DukcapilApp = DukcapilApp
-    monkeypatch.setitem(sys.modules, "dukcapil_tui.app", fake)
+pytestmark = pytest.mark.usefixtures("no_tui")  # conftest: the TUI never starts in these tests
 
 
 def run(*args: str) -> str:
