@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from dukcapil_tui.db import database
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.models import Resident
-from dukcapil_tui.services import bookings, capaian, status_import
+from dukcapil_tui.services import bookings, capaian, cetak_figures, status_import
 from dukcapil_tui.services.context import ServiceError
 from dukcapil_tui.services.resident_import import import_residents
 
@@ -173,11 +173,12 @@ def _bad_files(tmp_path) -> dict[str, object]:
     return files
 
 
-@pytest.mark.parametrize("importer", ["statuses", "bookings", "wajib"])
+@pytest.mark.parametrize("importer", ["statuses", "bookings", "wajib", "cetak"])
 def test_the_other_importers_refuse_bad_files_cleanly(admin, tmp_path, importer):
     run = {"statuses": lambda p: status_import.import_statuses(admin, p),
            "bookings": lambda p: bookings.import_bookings(admin, p),
-           "wajib": lambda p: capaian.import_figures(admin, p)}[importer]
+           "wajib": lambda p: capaian.import_figures(admin, p),
+           "cetak": lambda p: cetak_figures.import_figures(admin, p)}[importer]
     for name, path in _bad_files(tmp_path).items():
         with pytest.raises(ServiceError) as caught:
             run(path)

@@ -21,13 +21,12 @@ from peewee import fn
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import numbers
-from dukcapil_tui.domain.residents import normalise_desa_code
 from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Setting, WajibKtpFigure
-from dukcapil_tui.services import audit, context, import_report, regions, settings
+from dukcapil_tui.services import audit, context, desa_figures, settings
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
-from dukcapil_tui.tabular import TabularError, describe_columns, open_table, shown
+from dukcapil_tui.tabular import shown
 
 DEFAULT_TARGET = 98.0
 TARGET_PREFIX = "target_rekam_"
@@ -151,7 +150,6 @@ ALIASES = {
     "PEREMPUAN": "P", "PR": "P", "WANITA": "P", "WAJIB_KTP_P": "P", "WAJIB_P": "P", "JUMLAH_P": "P", "WKTP_P": "P",
     "TOTAL": "JUMLAH", "JML": "JUMLAH", "WAJIB_KTP": "JUMLAH", "JUMLAH_WAJIB_KTP": "JUMLAH", "L_P": "JUMLAH",
 }
-SIAK_REGION_PARTS = ("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL")
 
 
 @dataclass
@@ -172,68 +170,26 @@ def _count(value: object) -> int | None:
     return count if count is not None and count >= 0 else None
 
 
-def _desa_from_parts(row: dict) -> str:
-    try:
-        prop, kab, kec, kel = (int(float(str(row[k]).strip())) for k in SIAK_REGION_PARTS)
-    except (KeyError, TypeError, ValueError):
-        return ""
-    return f"{prop:02d}.{kab:02d}.{kec:02d}.{kel:04d}"
-
-
 def import_figures(actor: Actor, path: Path | str, note: str = "", report_dir: Path | None = None) -> WajibImport:
     """Read per-desa wajib KTP counts. All or nothing: when any row is rejected (with its line
     and reason) nothing is written; otherwise every desa in the file is inserted or replaced,
     in one transaction with one audit entry."""
     require_role(actor, "action.import_wajib", "admin")
     path = Path(path)
-    try:
-        table = open_table(path, ALIASES)
-    except TabularError as exc:
-        if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
-            raise ServiceError(t("import.unsupported", suffix=path.suffix or "-")) from None
-        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
-    has_parts = all(part in table.columns for part in SIAK_REGION_PARTS)
-    missing = [c for c in ("KODE_DESA", "L", "P") if c not in table.columns and not (c == "KODE_DESA" and has_parts)]
-    if missing:
-        raise ServiceError(
-            t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns))
-        )
-    index = regions.index()
-    known = index.desa_codes
+    table = desa_figures.open_figures(path, ALIASES, ("KODE_DESA", "L", "P"))
+    has_total = "JUMLAH" in table.columns
+
+    def check(row) -> tuple[str | None, tuple]:
+        male, female = _count(row.get("L")), _count(row.get("P"))
+        if male is None or female is None:
+            return t("capaian.bad_count", l=shown(row.get("L")), p=shown(row.get("P"))), ()
+        if has_total and str(row.get("JUMLAH") or "").strip() != "" and _count(row.get("JUMLAH")) != male + female:
+            return t("capaian.sum_mismatch", total=shown(row.get("JUMLAH")), l=male, p=female), ()
+        return None, (male, female)
+
     result = WajibImport(path)
-    seen: dict[str, int] = {}
-    rows: list[tuple[str, int, int]] = []
-    try:
-        for line, row in table.rows:
-            result.total += 1
-            if row.problem:
-                result.rejected.append((line, str(row.get("KODE_DESA") or "")[:20], row.problem))
-                continue
-            code = normalise_desa_code(row.get("KODE_DESA")) or (_desa_from_parts(row) if has_parts else "")
-            male, female = _count(row.get("L")), _count(row.get("P"))
-            if not code:
-                reason = t("field.required", field=t("resident.field.desa_code"))
-            elif code not in known:
-                reason = t("resident.unknown_desa", code=shown(code))
-            elif code in seen:
-                reason = t("capaian.duplicate_desa", code=code, first=seen[code])
-            elif male is None or female is None:
-                reason = t("capaian.bad_count", l=shown(row.get("L")), p=shown(row.get("P")))
-            elif "JUMLAH" in table.columns and str(row.get("JUMLAH") or "").strip() != "" \
-                    and _count(row.get("JUMLAH")) != male + female:
-                reason = t("capaian.sum_mismatch", total=shown(row.get("JUMLAH")), l=male, p=female)
-            else:
-                seen[code] = line
-                rows.append((code, male, female))
-                continue
-            result.rejected.append((line, code, reason))
-    except TabularError as exc:
-        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
-    if result.rejected or not rows:
-        if not rows and not result.rejected:
-            raise ServiceError(t("capaian.empty_file", path=path.name))
-        result.report_path = import_report.write("impor-wajib-ktp", path, ["BARIS", "KODE_DESA", "ALASAN"],
-                                                 result.rejected, report_dir)
+    rows = desa_figures.read(table, result, check, "impor-wajib-ktp", report_dir)
+    if not rows:
         return result
     now = context.now_utc()
     note = squash(note)[:200]

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import numbers
-from dukcapil_tui.domain.residents import normalise_desa_code, parse_date
+from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import CetakFigure
-from dukcapil_tui.services import audit, context, import_report, listing_rows, regions, settings
-from dukcapil_tui.services.context import Actor, ServiceError, require_role
-from dukcapil_tui.tabular import TabularError, describe_columns, open_table, shown
+from dukcapil_tui.services import audit, context, desa_figures, settings
+from dukcapil_tui.services.context import Actor, require_role
+from dukcapil_tui.tabular import shown
 
 ALIASES = {
     "KD_DESA": "KODE_DESA", "KODE_KEL": "KODE_DESA", "KODE_KELURAHAN": "KODE_DESA", "KODE_WILAYAH": "KODE_DESA",
@@ -45,55 +45,27 @@ class CetakImport:
 def import_figures(actor: Actor, path: Path | str, report_dir: Path | None = None) -> CetakImport:
     require_role(actor, "action.import_wajib", "admin")
     path = Path(path)
-    try:
-        table = open_table(path, ALIASES)
-    except TabularError as exc:
-        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
-    parts = all(p in table.columns for p in listing_rows.SIAK_REGION_PARTS)
-    missing = [c for c in ("KODE_DESA", "SUDAH_CETAK") if c not in table.columns and not (c == "KODE_DESA" and parts)]
-    if missing:
-        raise ServiceError(t("import.missing_columns", columns=", ".join(missing),
-                             found=describe_columns(table.columns)))
+    table = desa_figures.open_figures(path, ALIASES, ("KODE_DESA", "SUDAH_CETAK"))
     today = settings.office_today()
-    known = regions.index().desa_codes
+    has_day = "TANGGAL" in table.columns
+
+    def check(row) -> tuple[str | None, tuple]:
+        value = row.get("SUDAH_CETAK")
+        count = numbers.whole(value if isinstance(value, (int, float)) else str(value or "").replace(" ", ""),
+                              commas=True)
+        day_text = row.get("TANGGAL") if has_day else None
+        day = parse_date(day_text) if str(day_text or "").strip() else today
+        if count is None or count < 0:
+            return t("cetak_figure.bad_count", value=shown(value)), ()
+        if day is None:
+            return t("field.bad_date", field="TANGGAL"), ()
+        if day > today:
+            return t("field.future_date", field="TANGGAL"), ()
+        return None, (count, day)
+
     result = CetakImport(path)
-    seen: dict[str, int] = {}
-    rows: list[tuple[str, int, date]] = []
-    try:
-        for line, row in table.rows:
-            result.total += 1
-            if row.problem:
-                result.rejected.append((line, str(row.get("KODE_DESA") or "")[:20], row.problem))
-                continue
-            code = normalise_desa_code(row.get("KODE_DESA")) or (listing_rows.siak_desa(row) if parts else "")
-            count = numbers.whole(row.get("SUDAH_CETAK") if isinstance(row.get("SUDAH_CETAK"), (int, float))
-                                  else str(row.get("SUDAH_CETAK") or "").replace(" ", ""), commas=True)
-            day_text = row.get("TANGGAL") if "TANGGAL" in table.columns else None
-            day = parse_date(day_text) if str(day_text or "").strip() else today
-            if not code:
-                reason = t("field.required", field=t("resident.field.desa_code"))
-            elif code not in known:
-                reason = t("resident.unknown_desa", code=shown(code))
-            elif code in seen:
-                reason = t("capaian.duplicate_desa", code=code, first=seen[code])
-            elif count is None or count < 0:
-                reason = t("cetak_figure.bad_count", value=shown(row.get("SUDAH_CETAK")))
-            elif day is None:
-                reason = t("field.bad_date", field="TANGGAL")
-            elif day > today:
-                reason = t("field.future_date", field="TANGGAL")
-            else:
-                seen[code] = line
-                rows.append((code, count, day))
-                continue
-            result.rejected.append((line, code, reason))
-    except TabularError as exc:
-        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
-    if result.rejected or not rows:
-        if not rows and not result.rejected:
-            raise ServiceError(t("capaian.empty_file", path=path.name))
-        result.report_path = import_report.write("impor-cetak-desa", path, ["BARIS", "KODE_DESA", "ALASAN"],
-                                                 result.rejected, report_dir)
+    rows = desa_figures.read(table, result, check, "impor-cetak-desa", report_dir)
+    if not rows:
         return result
     now = context.now_utc()
     with database.atomic("IMMEDIATE"):
