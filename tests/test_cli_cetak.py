@@ -383,6 +383,32 @@ def test_mark_sent_by_site_and_day(office):
     assert "Lokasi perekaman 'UPT-ENTAH' tidak terdaftar; yang terdaftar: DINAS." in unknown.stderr
 
 
+def test_mark_sent_asks_for_the_confirm_flag_while_the_link_is_down(office):
+    def cards():
+        from dukcapil_tui.services import outages
+
+        from conftest import actor
+
+        today = _today()
+        card = add_card(add_resident(kecamatan=PUJUT), central="BIO_CAPTURED",
+                        recorded_at=datetime(today.year, today.month, today.day, 0) - timedelta(days=1))
+        card.site_code = "DINAS"
+        card.save()
+        outages.add(actor("admin"), {"kind": "network", "site": "", "started": "01-01-2026 08:00"})
+        return today
+
+    until = _with_db(office, cards).strftime("%d-%m-%Y")
+    refused = invoke("mark-sent", "--site", "DINAS", "--until", until)
+    assert_clean_exit(refused, 2)
+    assert refused.stderr.startswith("Koneksi ke pusat sedang terputus: jaringan putus (seluruh kantor, sejak ")
+    assert refused.stderr.endswith("ulangi perintah dengan --confirm-unusual.\n")
+    assert _with_db(office, lambda: database.execute_sql("SELECT central_status FROM card").fetchall()) == [
+        ("BIO_CAPTURED",)]
+    done = invoke("mark-sent", "--site", "DINAS", "--until", until, "--confirm-unusual")
+    assert_clean_exit(done, 0)
+    assert done.output == "1 rekaman lokasi DINAS ditandai terkirim (SENT FOR ENROLLMENT).\n"
+
+
 def test_a_negative_quantity_is_refused_by_its_rule_not_taken_for_an_option(office):
     for args, message in ((("receive", "-5", "--document", "SJ-9", "--source", "Kemendagri"),
                            "Jumlah harus angka bulat lebih dari 0."),

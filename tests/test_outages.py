@@ -10,7 +10,7 @@ import pytest
 from dukcapil_tui.domain import outages as rules
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.models import AuditLog, Card, Outage, RecordingSite
-from dukcapil_tui.services import outages, printing, status_import
+from dukcapil_tui.services import outages, printing, status_import, unsent
 from dukcapil_tui.services.context import NeedsConfirmation, NotFound, PermissionDenied, ServiceError
 
 from cetak_helpers import (START, actor, add_card, admin, clock, office, office_template,  # noqa: F401
@@ -170,6 +170,33 @@ def test_a_network_cut_at_the_dinas_asks_before_a_status_import(admin, clock, tm
     assert "jaringan putus (DINAS" in str(caught.value)
     assert "mengimpor daftar status SIAK memerlukan koneksi ke pusat" in str(caught.value)
     assert status_import.import_statuses(admin, listing, tmp_path, confirmed=True).total == 0
+
+
+def test_marking_a_sites_recordings_sent_asks_while_its_link_or_the_offices_is_down(admin, clock):
+    _pujut(admin)
+
+    def recorded() -> Card:
+        card = add_card(recorded_at=datetime(2026, 11, 21, 2, 0))
+        Card.update(site_code="UPT-PUJUT").where(Card.id == card.id).execute()
+        return card
+
+    first = recorded()
+    cut = _add(admin, kind="network", site="UPT-PUJUT")
+    with pytest.raises(NeedsConfirmation) as caught:
+        unsent.mark_sent(admin, "UPT-PUJUT", date(2026, 11, 22))
+    assert "jaringan putus (UPT-PUJUT" in str(caught.value)
+    assert "menandai rekaman terkirim ke pusat memerlukan koneksi ke pusat" in str(caught.value)
+    assert Card.get_by_id(first.id).central_status == "BIO_CAPTURED"  # nothing written
+    assert unsent.mark_sent(admin, "UPT-PUJUT", date(2026, 11, 22), confirmed=True) == 1
+    outages.end(admin, cut.id, {})
+    recorded()
+    _add(admin, kind="network", site="DINAS")  # another site's cut
+    _add(admin, kind="power", site="UPT-PUJUT")  # not the link
+    assert unsent.mark_sent(admin, "upt-pujut", date(2026, 11, 22)) == 1  # asked nothing
+    recorded()
+    _add(admin)  # the central server blocked for the whole office
+    with pytest.raises(NeedsConfirmation):
+        unsent.mark_sent(admin, "UPT-PUJUT", date(2026, 11, 22))
 
 
 def test_an_outage_starting_later_than_now_is_not_open_yet(admin, clock):

@@ -132,8 +132,9 @@ def _sum(rows):
 @click.option("--until", "until_text", required=True, metavar="DD-MM-YYYY",
               help="The last recording day sent (DD-MM-YYYY or YYYY-MM-DD).")
 @click.option("--since", "since_text", metavar="DD-MM-YYYY", help="The first recording day sent (default: all before).")
+@confirm_option
 @pass_state
-def mark_sent(state: State, site: str, until_text: str, since_text: str | None) -> None:
+def mark_sent(state: State, site: str, until_text: str, since_text: str | None, confirmed: bool) -> None:
     """Mark a site's unsent recordings (BIO CAPTURED) made up to a day as sent to the centre
     (SENT FOR ENROLLMENT), in one go; a SIAK status listing marks them one by one."""
     from dukcapil_tui.i18n import t
@@ -141,5 +142,5 @@ def mark_sent(state: State, site: str, until_text: str, since_text: str | None) 
 
     until, since = parse_day(until_text), parse_day(since_text)
     open_db(state)
-    count = unsent.mark_sent(cli_actor(state), site, until, since)
+    count = unsent.mark_sent(cli_actor(state), site, until, since, confirmed=confirmed)
     click.echo(t("cli.mark_sent.done", count=count, site=site.strip().upper()))

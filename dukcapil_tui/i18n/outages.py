@@ -3,6 +3,7 @@
 MESSAGES = {
     "action.outage": ("mencatat gangguan", "record outages"),
     "action.import_statuses": ("mengimpor daftar status SIAK", "import SIAK status listings"),
+    "action.mark_sent": ("menandai rekaman terkirim ke pusat", "mark recordings sent to the centre"),
     "outage.kind.network": ("jaringan putus", "network cut"),
     "outage.kind.central": ("server pusat diblokir", "central server blocked"),
     "outage.kind.power": ("listrik padam", "power cut"),

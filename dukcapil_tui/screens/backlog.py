@@ -307,6 +307,7 @@ class BacklogScreen(BaseScreen):
 
                 raise ServiceError(t("unsent.nothing", site=values["site"], until=format_date(until),
                                      since=format_date(since) if since else "-"))
+            unsent.require_link(values["site"], values.get("confirmed", False))  # asked in the form
             return values["site"], until, since, count
 
         fields = [
@@ -330,7 +331,7 @@ class BacklogScreen(BaseScreen):
 
     @work(thread=True, group="backlog-sent", exit_on_error=False)
     def _send(self, site: str, until, since) -> None:
-        count, problems = try_service(unsent.mark_sent, self.app.actor, site, until, since)
+        count, problems = try_service(unsent.mark_sent, self.app.actor, site, until, since, confirmed=True)
         if problems is not None:
             self.app.call_from_thread(self.app.notify, escape(refusal_text(problems)), severity="error")
         else:

@@ -221,12 +221,12 @@ def open_link_outages(site_code: str | None = site_rules.DEFAULT_SITE) -> list[O
                                       Outage.started_at <= now, scope).order_by(Outage.started_at))
 
 
-def require_link(action_key: str, confirmed: bool) -> None:
+def require_link(action_key: str, confirmed: bool, site_code: str | None = site_rules.DEFAULT_SITE) -> None:
     """Ask before work that needs the central link while a network cut or central block is open
-    (the office's or the Dinas's)."""
+    (the whole office's, or that of ``site_code``: the office by default)."""
     if confirmed:
         return
-    found = open_link_outages()
+    found = open_link_outages(site_code)
     if found:
         since = "; ".join(f"{t(f'outage.kind.{o.kind}')} ({describe_scope(o.site_code)}, "
                           f"{t('outage.since')} {when(o.started_at)})" for o in found)

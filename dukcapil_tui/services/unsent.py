@@ -14,7 +14,7 @@ from dukcapil_tui.domain import cards as rules
 from dukcapil_tui.domain.formatting import format_date, format_int
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
-from dukcapil_tui.services import audit, card_status, settings, sites
+from dukcapil_tui.services import audit, card_status, outages, settings, sites
 from dukcapil_tui.services.cards import STATUS_ROLES, age_bounds
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
 
@@ -120,12 +120,21 @@ def pending(site_code: str, until: date | None, since: date | None = None) -> in
     return len(_selection(*_range(site_code, until, since)))
 
 
-def mark_sent(actor: Actor, site_code: str, until: date | None, since: date | None = None) -> int:
+def require_link(site_code: str, confirmed: bool) -> None:
+    """Ask before marking a site's recordings sent while the link of the site (or of the whole
+    office) to the centre is recorded as down: they can hardly have been sent."""
+    outages.require_link("action.mark_sent", confirmed, site_code.strip().upper())
+
+
+def mark_sent(actor: Actor, site_code: str, until: date | None, since: date | None = None, *,
+              confirmed: bool = False) -> int:
     """The site sent its recordings made from ``since`` (or ever) up to ``until`` to the centre:
     each becomes SENT_FOR_ENROLLMENT (``card_status``), in one transaction with one audit entry
-    for them all. Returns how many."""
+    for them all. Returns how many. While a network cut or central block of the site or the
+    office is open, the user is asked first (``confirmed``)."""
     require_role(actor, "action.card_status", *STATUS_ROLES)
     site, end, start = _range(site_code, until, since)
+    require_link(site, confirmed)
     with database.atomic("IMMEDIATE"):
         rows = _selection(site, end, start)
         if not rows:

@@ -20,10 +20,11 @@ from .conftest import login, pick_option, query_db, settle, type_text, wait_unti
 SIZE = (130, 42)
 
 
-def _unsent_cards(path, count: int = 3) -> list[int]:
-    """Recordings made at the Dinas and not sent yet, of adults not recorded before."""
+def _unsent_cards(path, count: int = 3, *, link_down: bool = False) -> list[int]:
+    """Recordings made at the Dinas and not sent yet, of adults not recorded before; with
+    ``link_down``, the Dinas's network recorded as cut since then."""
     from dukcapil_tui.models import AppUser, Resident
-    from dukcapil_tui.services import card_status
+    from dukcapil_tui.services import card_status, outages
     from dukcapil_tui.services.context import Actor
 
     dbmod.open_database(path)
@@ -34,6 +35,8 @@ def _unsent_cards(path, count: int = 3) -> list[int]:
         for resident in Resident.select().where(Resident.birth_date < "2000-01-01").order_by(Resident.id).limit(count):
             ids.append(card_status.create(actor, resident, reason="baru", recorded_where="t", site_code="DINAS",
                                           recorded_at=datetime(2026, 11, 20, 2)).id)
+    if link_down:
+        outages.add(actor, {"kind": "network", "site": "DINAS", "started": "20-11-2026 08:00"})
     database.close()
     return ids
 
@@ -95,6 +98,27 @@ async def test_the_backlog_marks_a_sites_recordings_sent(app, demo_db):
     assert {s for s, in query_db(demo_db, "SELECT central_status FROM card WHERE id IN (?, ?, ?)", *ids)} == {
         "SENT_FOR_ENROLLMENT"}
     assert query_db(demo_db, "SELECT action FROM audit_log WHERE action = 'card.mark_sent'") == [("card.mark_sent",)]
+
+
+async def test_marking_sent_while_the_link_is_down_asks_about_the_link_first(app, demo_db):
+    ids = _unsent_cards(demo_db, 1, link_down=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "cetak1")
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        await pick_option(pilot, "in-site", "DINAS")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the link question")
+        asked = " ".join(str(label.render()) for label in app.screen.query(Label))
+        assert "Koneksi ke pusat sedang terputus: jaringan putus (DINAS" in asked
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal) and "1 rekaman belum terkirim" in " ".join(
+            str(label.render()) for label in app.screen.query(Label)), what="the count question")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: query_db(demo_db, "SELECT central_status FROM card WHERE id = ?", ids[0])
+                         == [("SENT_FOR_ENROLLMENT",)], what="the card sent")
 
 
 async def test_a_resident_who_died_leaves_the_backlog(app, demo_db):
