@@ -254,6 +254,12 @@ class DukcapilApp(App):
         title = getattr(self.screen, "screen_title", "") or self.title
         self.push_screen(HelpScreen(self.screen.active_bindings, title))
 
+    def action_command_palette(self) -> None:
+        from dukcapil_tui.widgets.palette import Palette
+
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if self.idle.locked:
             yield SystemCommand(t("app.logout"), t("palette.logout"), self.action_logout)

@@ -148,6 +148,8 @@ MESSAGES.update({
     "help.this_field": ("kolom yang aktif", "the focused field"),
     "section.residents_help": ("Cari, lihat, tambah dan ubah data penduduk", "Search, view, add and edit residents"),
     "palette.open_section": ("Buka {section}", "Open {section}"),
+    "palette.placeholder": ("Cari perintah…", "Search for commands…"),
+    "palette.no_matches": ("Tidak ada perintah yang cocok", "No matches found"),
     "palette.help": ("Tampilkan tombol yang aktif (F1)", "Show the active keys (F1)"),
     "palette.logout": ("Keluar dari akun ini dan kembali ke layar masuk", "Log out and return to the login screen"),
     "palette.language": ("Bahasa: English", "Language: Bahasa Indonesia"),

@@ -332,6 +332,11 @@ async def test_ctrl_p_opens_the_command_palette_and_section_keys_work_from_every
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert CommandPalette.is_open(app)
+        assert app.screen.query_one("CommandInput").placeholder == "Cari perintah…"
+        await type_text(pilot, "zqzq")  # nothing matches: said in the interface's language
+        found = app.screen.query_one("CommandList")
+        await wait_until(pilot, lambda: found.option_count == 1, what="the no-match line")
+        assert "Tidak ada perintah yang cocok" in str(found.get_option_at_index(0).prompt)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("f5")  # the counter asks once which counter this workstation serves
