@@ -53,7 +53,7 @@ def test_a_negative_count_a_figure_of_tomorrow_and_a_bad_date_are_refused_and_no
 
 def test_a_desa_named_twice_or_not_at_all_is_refused_with_its_line(admin, tmp_path, today):
     result = cetak_figures.import_figures(admin, _file(tmp_path, (
-        f"NO_PROP;NO_KAB;NO_KEC;NO_KEL;SUDAH_CETAK\n52;2;4;2008;10\n52;2;4;2008;11\n;;;;3\n")),
+        "NO_PROP;NO_KAB;NO_KEC;NO_KEL;SUDAH_CETAK\n52;2;4;2008;10\n52;2;4;2008;11\n;;;;3\n")),
         report_dir=tmp_path / "laporan")
     assert [(line, code) for line, code, _ in result.rejected] == [(3, REMBITAN), (4, "")]
     assert "baris 2" in result.rejected[0][2]
