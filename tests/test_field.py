@@ -18,7 +18,8 @@ from dukcapil_tui.db import database, integrity_problems
 from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.domain.problems import ServiceError, ValidationError
 from dukcapil_tui.models import AuditLog, Card, FieldMerge, Resident
-from dukcapil_tui.services import card_status, field_merge, field_package, field_work, queue_outcomes, residents
+from dukcapil_tui.services import (card_status, field_merge, field_package, field_view, field_work, queue_outcomes,
+                                   residents)
 
 from conftest import make_office
 from field_helpers import DESA_KUTA, DESA_PRAYA, DESA_RMB, LAPTOP, add_resident, field_actor, office_admin, \
@@ -153,6 +154,14 @@ def test_a_later_result_of_the_same_laptop_adds_only_what_is_new(town, tmp_path,
     assert len(merged.recorded) == 1 and merged.newcomers == merged.edits == 0
     assert merged.unchanged == 3 + 1 + 1  # three cards, the newcomer, Inaq's address
     assert Card.select().where(Card.resident == town["inaq"].id).count() == 1
+    field_merge.merge(office_admin(), second.path)  # the same result again: not a third result
+    other = field_package.prepare(office_admin(), [DESA_PRAYA], "KLL-02", tmp_path / "paket2.dkf")
+    # the field screen's list: newest first, each package with what its results brought back
+    shown = [(d.package, d.laptop, d.desa, d.residents, d.results, d.recorded, d.newcomers, d.conflicts)
+             for d in field_view.drives()]
+    assert shown == [(other.package_uuid, "KLL-02", ("Praya",), 1, 0, 0, 0, 0),
+                     (done.package_uuid, LAPTOP, ("Rembitan", "Kuta"), 5, 2, 4, 1, 0)]
+    assert field_merge.describe(merged)[1:] == ["  24-11-2026  Pujut / Rembitan: 1 direkam"]
 
 
 def test_conflicts_are_reported_and_the_office_keeps_its_data(town, tmp_path, clock, office):

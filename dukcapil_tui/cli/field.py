@@ -15,13 +15,6 @@ def field_group() -> None:
     """Perekaman keliling: prepare, open, record, register, status, result, merge."""
 
 
-def _default_out(prefix: str, laptop: str) -> Path:
-    from dukcapil_tui import paths
-    from dukcapil_tui.services import settings
-
-    return paths.export_dir() / f"{prefix}-{laptop}-{settings.office_today():%Y%m%d}.dkf"
-
-
 @field_group.command("prepare")
 @click.option("--desa", "desa_codes", multiple=True, required=True, metavar="KODE",
               help="A desa/kelurahan code (repeat for several), e.g. 52.02.04.2008.")
@@ -38,7 +31,7 @@ def prepare(state: State, desa_codes: tuple[str, ...], laptop: str, site_code: s
 
     open_db(state)
     actor = cli_actor(state)
-    target = Path(out) if out else _default_out("paket-keliling", laptop.strip().upper() or "LAPTOP")
+    target = Path(out) if out else field_package.default_out("paket-keliling", laptop)
     done = field_package.prepare(actor, list(desa_codes), laptop, target, Path(key_out) if key_out else None,
                                  site_code=site_code)
     click.echo(t("fieldcli.prepared", path=done.path, desa=len(done.desa), residents=done.residents,
@@ -144,7 +137,7 @@ def result(state: State, out: str | None) -> None:
     open_db(state)
     actor = cli_actor(state)
     laptop = field_package.field_header()["laptop"]
-    done = field_package.write_result(actor, Path(out) if out else _default_out("hasil-keliling", laptop))
+    done = field_package.write_result(actor, Path(out) if out else field_package.default_out("hasil-keliling", laptop))
     click.echo(t("fieldcli.result", path=done.path, recordings=done.recordings, newcomers=done.newcomers,
                  edits=done.edits))
 
@@ -155,24 +148,11 @@ def result(state: State, out: str | None) -> None:
 def merge(state: State, file: str) -> None:
     """At the office: merge a field result in one transaction (admin only). Conflicts are listed;
     the office's data stays. A result merged before adds nothing. Exits 1 when there were conflicts."""
-    from dukcapil_tui.domain.formatting import format_date, format_datetime
-    from dukcapil_tui.i18n import t
-    from dukcapil_tui.services import field_merge, regions, settings
+    from dukcapil_tui.services import field_merge
 
     open_db(state)
     done = field_merge.merge(cli_actor(state), Path(file))
-    if done.already_merged_at is not None:
-        click.echo(t("fieldcli.already", at=format_datetime(done.already_merged_at, settings.office_timezone())))
-        return
-    click.echo(t("fieldcli.merged", days=done.days, kecamatan=done.kecamatan, desa=done.desa,
-                 recorded=len(done.recorded), newcomers=done.newcomers, edits=done.edits, unchanged=done.unchanged,
-                 conflicts=len(done.conflicts)))
-    index = regions.index()
-    for day, desa, count in done.by_day_and_desa():
-        click.echo(t("fieldcli.by_day", day=format_date(day), kecamatan=index.name(desa[:8]), desa=index.name(desa),
-                     count=count))
+    for line in field_merge.describe(done):
+        click.echo(line)
     if done.conflicts:
-        click.echo(t("fieldcli.conflicts"))
-        for c in done.conflicts:
-            click.echo(t("fieldcli.conflict", nik=c.nik, name=c.name, detail=c.detail))
         raise SystemExit(1)

@@ -31,6 +31,7 @@ class LogScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.screen_title = t(f"{self.prefix}.ui.title")
+        self.hint = t(f"{self.prefix}.ui.hint")
         self.rows: list = []
         self.site_codes: list[tuple[str, str]] = []
 
@@ -39,7 +40,7 @@ class LogScreen(BaseScreen):
         with Vertical(id=f"{self.prefix}-body"):
             yield Label("", id=f"{self.prefix}-title", classes="section-title")
             yield DataTable(id=f"{self.prefix}-table", cursor_type="row", zebra_stripes=True)
-            yield Label(t(f"{self.prefix}.ui.hint"), classes="hint")
+            yield Label(self.hint, classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -95,6 +95,12 @@ def _devices() -> Screen:
     return DevicesScreen()
 
 
+def _field() -> Screen:
+    from dukcapil_tui.screens.field import FieldScreen
+
+    return FieldScreen()
+
+
 def _audit_log() -> Screen:
     from dukcapil_tui.screens.audit_log import AuditLogScreen
 
@@ -134,6 +140,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("day_review", "", "review.title", "review.help", ("admin",), _day_review),
     Section("outages", "", "section.outages", "section.outages_help", ("admin", "loket", "cetak", "blangko"), _outages),
     Section("devices", "", "section.devices", "section.devices_help", ("admin", "loket", "cetak", "blangko"), _devices),
+    Section("field", "", "section.field", "section.field_help", ("admin", "loket"), _field),
     Section("audit", "", "audit_ui.title", "audit_ui.help", ("admin",), _audit_log),
 )
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import residents as resident_rules
-from dukcapil_tui.domain.formatting import format_date, to_local
+from dukcapil_tui.domain.formatting import format_date, format_datetime, to_local
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Card, FieldMerge, Resident
@@ -85,6 +85,23 @@ class Merged:
                 "newcomers": self.newcomers, "edits": self.edits, "unchanged": self.unchanged,
                 "conflicts": len(self.conflicts),
                 "by_day_desa": [[str(day), desa, n] for day, desa, n in self.by_day_and_desa()]}
+
+
+def describe(merged: Merged) -> list[str]:
+    """What a merge did, as the CLI prints it and the screen shows it: the summary, the drive by
+    day and desa, the conflicts (the office's data stays)."""
+    if merged.already_merged_at is not None:
+        return [t("fieldcli.already", at=format_datetime(merged.already_merged_at, settings.office_timezone()))]
+    index = regions.index()
+    lines = [t("fieldcli.merged", days=merged.days, kecamatan=merged.kecamatan, desa=merged.desa,
+               recorded=len(merged.recorded), newcomers=merged.newcomers, edits=merged.edits,
+               unchanged=merged.unchanged, conflicts=len(merged.conflicts))]
+    lines += [t("fieldcli.by_day", day=format_date(day), kecamatan=index.name(desa[:8]), desa=index.name(desa),
+                count=count) for day, desa, count in merged.by_day_and_desa()]
+    if merged.conflicts:
+        lines.append(t("fieldcli.conflicts"))
+        lines += [t("fieldcli.conflict", nik=c.nik, name=c.name, detail=c.detail) for c in merged.conflicts]
+    return lines
 
 
 def open_result(path: Path | str) -> tuple[dict, dict]:

@@ -40,6 +40,14 @@ EDIT_FIELDS = ("nik", "name", "birth_place", "birth_date", "sex", "desa_code", "
 _LAPTOP = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,31}$")
 
 
+def default_out(prefix: str, laptop: str) -> Path:
+    """Where a package or a result goes unless the user says: the exports folder, named by the
+    laptop and the day (``reserve`` numbers it if that name is taken)."""
+    from dukcapil_tui import paths
+
+    return paths.export_dir() / f"{prefix}-{laptop.strip().upper() or 'LAPTOP'}-{settings.office_today():%Y%m%d}.dkf"
+
+
 def office_secret() -> bytes:
     return bytes.fromhex(FieldKey.get_by_id(1).secret)
 
