@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from peewee import (
+    BigIntegerField,
     BooleanField,
     CharField,
     DateField,
@@ -67,6 +68,9 @@ class Resident(BaseModel):
     occupation = CharField(default="")  # pekerjaan; empty: not known
     citizenship = CharField(default="")  # WNI, WNA; empty: not known
     marital_known = BooleanField(default=True)  # False: assumed BELUM KAWIN (a listing without it)
+    # Digest of the listing row an import stored these values from; any other write clears it
+    # (migration 15's trigger), so an import skips only rows nothing has changed since.
+    import_hash = BigIntegerField(null=True)
     workstation = CharField()
     created_at = DateTimeField()
     updated_at = DateTimeField()

@@ -242,6 +242,11 @@ def _clean_text(value: object) -> str:
     return squash(value)
 
 
+def stored_nik(value: object) -> str:
+    """A NIK cell as ``validate`` reads it (not checked: separators removed)."""
+    return nik_rules.normalise(_clean_text(value))
+
+
 def _clean_number(value: object) -> str:
     return _number_text(value) if type(value) is str else _number_text(_clean_text(value))
 
@@ -317,7 +322,7 @@ def validate(
     today = today or date.today()
     errors: dict[str, str] = {}
 
-    nik = nik_rules.normalise(_clean_text(raw.get("nik")))
+    nik = stored_nik(raw.get("nik"))
     name = _clean_text(raw.get("name")).upper()
     birth_place = _clean_text(raw.get("birth_place")).upper()
     address = _clean_text(raw.get("address")).upper()

@@ -79,6 +79,8 @@ TRIGGERS = {
     "device_event_append_only_d": "DELETE only",
     "outage_ends_once": "UPDATE only",
     "handling_note_no_delete": "DELETE only",
+    "resident_import_hash_cleared": "AFTER UPDATE on resident: a row brought up to date gets the source's "
+                                    "import_hash, which differs from the target's old one or is NULL: it stays",
 }
 # PostgreSQL's ``<table>_rowid`` triggers give a row inserted without an id max(id) + 1, as SQLite
 # does (migrations/postgres.py); the copy gives every id, so they never fire and there is no

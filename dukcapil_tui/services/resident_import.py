@@ -24,7 +24,10 @@ from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.i18n import t
 from dukcapil_tui.services import audit, card_status, context, import_report, regions
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
+from dukcapil_tui.services.import_rows import COLUMNS, SIAK_REGION_PARTS, Rejection, RowReader, Same
 from dukcapil_tui.tabular import TabularError, describe_columns, open_table
+
+__all__ = ["COLUMNS", "ImportResult", "Rejection", "import_residents"]
 
 # Rows per transaction. Each commit writes every index page the chunk touched (new names land
 # on random pages of three indexes), so fewer, larger chunks write less; but a chunk's rows, its
@@ -48,25 +51,6 @@ clock = time.perf_counter  # how long a chunk held the lock (tests replace it)
 # Non-unique resident indexes a first import into an empty register builds after the load.
 DEFERRABLE_INDEXES = ("resident_name", "resident_kecamatan_name", "resident_desa_name", "resident_capaian")
 
-# canonical column -> resident field
-COLUMNS = {
-    "NIK": "nik",
-    "NAMA": "name",
-    "TMPT_LHR": "birth_place",
-    "TGL_LHR": "birth_date",
-    "JENIS_KLMIN": "sex",
-    "KODE_DESA": "desa_code",
-    "ALAMAT": "address",
-    "RT": "rt",
-    "RW": "rw",
-    "STAT_KWN": "marital_status",
-    "STATUS_REKAM": "recording_status",
-    "STATUS_HIDUP": "life_status",
-    "TGL_STATUS_HIDUP": "life_status_on",
-    "AGAMA": "religion",
-    "PEKERJAAN": "occupation",
-    "KEWARGANEGARAAN": "citizenship",
-}
 REQUIRED = ("NIK", "NAMA", "TGL_LHR", "JENIS_KLMIN", "KODE_DESA", "STAT_KWN")
 
 ALIASES = {
@@ -85,21 +69,11 @@ ALIASES = {
     "AGM": "AGAMA", "JENIS_PKRJN": "PEKERJAAN", "JENIS_PEKERJAAN": "PEKERJAAN", "PKRJN": "PEKERJAAN",
     "WNI": "KEWARGANEGARAAN", "KWRGNRN": "KEWARGANEGARAAN", "WARGA_NEGARA": "KEWARGANEGARAAN",
 }
-SIAK_REGION_PARTS = ("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL")
-
 _STORED = ("name", "birth_place", "birth_date", "sex", "desa_code", "kecamatan_code", "address",
            "rt", "rw", "marital_status", "recording_status", "life_status", "life_status_on",
            "religion", "occupation", "citizenship", "marital_known")
 _DETAILS = {"AGAMA": "religion", "PEKERJAAN": "occupation", "KEWARGANEGARAAN": "citizenship"}
 _RECORDING, _LIFE, _LIFE_ON = (_STORED.index(k) for k in ("recording_status", "life_status", "life_status_on"))
-
-
-@dataclass(frozen=True)
-class Rejection:
-    line: int
-    field: str
-    reason: str
-    nik: str = ""
 
 
 @dataclass
@@ -123,12 +97,6 @@ class ImportResult:
             text += " " + t("import.summary_cards", created=self.cards_created, changed=self.cards_changed,
                             closed=self.cards_closed)
         return text
-
-
-def _siak_desa(row: dict) -> str:
-    from dukcapil_tui.services.listing_rows import siak_desa
-
-    return siak_desa(row)
 
 
 def import_residents(
@@ -159,53 +127,27 @@ def import_residents(
     has_recording = "STATUS_REKAM" in table.columns
     has_life = "STATUS_HIDUP" in table.columns
     absent_details = tuple(name for column, name in _DETAILS.items() if column not in table.columns)
-    cards = listing_cards.Planner(table.columns, today)
 
     index = regions.index()
-    known_desa = index.desa_codes
-    known_kecamatan = regions.known_kecamatan(index)
     result = ImportResult(path=path)
     keep = {"keep_recording": not has_recording, "keep_life": not has_life,
             "keep_details": absent_details}
     size = min(FIRST_CHUNK, CHUNK)
 
     restore_indexes()  # an import interrupted before it could build them again
-    deferred = _defer_indexes_if_empty()
+    empty = not database.execute_sql("SELECT EXISTS (SELECT 1 FROM resident)").fetchone()[0]
+    reader = RowReader(table.columns, listing_cards.Planner(table.columns, today), known_desa=index.desa_codes,
+                       known_kecamatan=regions.known_kecamatan(index), today=today, look_up=not empty)
+    deferred = empty and _defer_indexes()
     try:
-        chunk: list[tuple[int, rules.ResidentInput, object]] = []
+        chunk: list[tuple] = []
         with _SeenNiks() as seen:
-            for line, row in _rows(table, result):
-                result.total += 1
-                if row.problem:
-                    result.rejected.append(Rejection(line, row.problem_column or "-", row.problem,
-                                                     str(row.get("NIK") or "")[:16]))
-                    continue
-                raw = {fieldname: row.get(column) for column, fieldname in COLUMNS.items()}
-                if not raw["desa_code"] and has_siak_parts:
-                    raw["desa_code"] = _siak_desa(row)
-                if not has_recording:
-                    raw["recording_status"] = "belum"
-                cleaned, errors, _warnings = rules.validate(
-                    raw, known_desa=known_desa, known_kecamatan=known_kecamatan, today=today
-                )
-                nik = str(raw.get("nik") or "").strip()[:20]
-                card = None
-                if not errors and has_recording:
-                    card, refused = cards.read(row, line)
-                    if refused is not None:
-                        errors = {refused[0]: refused[1]}
-                if errors:
-                    for fieldname, message in errors.items():
-                        label = rules.field_label(fieldname) if fieldname in rules.FIELDS else fieldname
-                        result.rejected.append(Rejection(line, label, message, nik))
-                else:
-                    chunk.append((line, cleaned, card))
+            for entry in reader.entries(table, result, progress):
+                chunk.append(entry)
                 if len(chunk) >= size:
                     held = _apply(actor, path, seen.take(chunk, result), result, **keep)
                     size = next_chunk(size, held)
                     chunk = []
-                if progress and result.total % 1000 == 0:
-                    progress(1000)
             if chunk:
                 _apply(actor, path, seen.take(chunk, result), result, **keep)
     finally:
@@ -219,12 +161,12 @@ def import_residents(
     return result
 
 
-def _defer_indexes_if_empty() -> bool:
+def _defer_indexes() -> bool:
     """A first import into an empty register loads without the name and recap indexes and builds
     them once at the end (``db.defer_indexes``): kept current row by row they cost most of the
     load's time (docs/performance.md). Never when the register holds anyone: searches use them."""
-    if dbmod.on_postgres() or database.execute_sql("SELECT EXISTS (SELECT 1 FROM resident)").fetchone()[0]:
-        return False  # (PostgreSQL: COPY already loads in bulk; its indexes are the server's business)
+    if dbmod.on_postgres():
+        return False  # COPY already loads in bulk there; its indexes are the server's business
     return bool(defer_indexes(DEFERRABLE_INDEXES))
 
 
@@ -257,7 +199,7 @@ class _SeenNiks:
         when it did not insert them all (the file repeats a NIK of an earlier chunk) are they
         looked up."""
         lines: dict[int, int] = {}  # NIK -> its first line in this chunk
-        for line, cleaned, _card in chunk:
+        for line, cleaned, *_ in chunk:
             lines.setdefault(int(cleaned.nik), line)
         cursor = database.cursor()
         cursor.executemany(f"INSERT INTO {self.TABLE} (nik, line) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -273,7 +215,7 @@ class _SeenNiks:
                         earlier[nik] = line
         taken = []
         for entry in chunk:
-            line, cleaned, _card = entry
+            line, cleaned = entry[0], entry[1]
             key = int(cleaned.nik)
             first = earlier.get(key, lines[key])
             if first != line:
@@ -289,16 +231,6 @@ def next_chunk(size: int, held: float) -> int:
     write lock: scaled towards LOCK_HOLD_S, at most doubling, within MIN_CHUNK..CHUNK."""
     scaled = size * min(2.0, LOCK_HOLD_S / held) if held > 0 else size * 2
     return min(CHUNK, max(MIN_CHUNK, int(scaled)))
-
-
-def _rows(table, result: ImportResult):
-    """The table's rows; a file that breaks part-way is refused with its reason and what was
-    kept (the chunks committed before stay; running the import again resumes it)."""
-    try:
-        yield from table.rows
-    except TabularError as exc:
-        kept = result.inserted + result.updated + result.unchanged
-        raise ServiceError(t("import.broke_part_way", path=table.path.name, reason=exc, kept=kept)) from None
 
 
 @contextmanager
@@ -320,14 +252,20 @@ def _apply(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, *
            keep_life: bool, keep_details: tuple[str, ...] = ()) -> float:
     """Write one chunk in one transaction, with one audit entry describing it; then what the
     rows' STATUS_REKAM and STATUS_HIDUP mean for the residents' cards (``listing_cards``).
+    Rows skipped as unchanged (``Same``) are counted; a chunk of nothing else writes nothing.
     Returns how long the transaction held the write lock (seconds, ``clock``)."""
+    rows = [entry for entry in chunk if type(entry[1]) is not Same]
+    result.unchanged += len(chunk) - len(rows)
+    if not rows:
+        return 0.0
+    lines = (chunk[0][0], chunk[-1][0])
     now = str(context.now_utc())
     millis = card_status.now_millis()  # new residents' UUIDs are time-ordered: appended to the uuid index
     with _chunk_cache():
         with database.atomic("IMMEDIATE"):
             locked = clock()
-            done, inserted, updated = _write(actor, path, chunk, result, now, millis, keep_recording, keep_life,
-                                             keep_details)
+            done, inserted, updated = _write(actor, path, rows, lines, result, now, millis, keep_recording,
+                                             keep_life, keep_details)
         held = clock() - locked
     result.inserted += inserted
     result.updated += updated
@@ -337,22 +275,28 @@ def _apply(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, *
     return held
 
 
-def _write(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, now: str, millis: int,
-           keep_recording: bool, keep_life: bool, keep_details: tuple[str, ...]):
-    """The chunk's writes, inside its transaction: (cards done, residents inserted, updated)."""
+def _write(actor: Actor, path: Path, rows: list[tuple], lines: tuple[int, int], result: ImportResult, now: str,
+           millis: int, keep_recording: bool, keep_life: bool, keep_details: tuple[str, ...]):
+    """The chunk's writes, inside its transaction: (cards done, residents inserted, updated).
+    Each resident written, and each unchanged one whose stored digest is not its row's, gets
+    the row's digest (``import_digest``)."""
     from dukcapil_tui.services import listing_cards
 
     keep_at = [_STORED.index(name) for name in keep_details]
+    chunk = [(line, c, card) for line, c, card, _digest in rows]
+    digests = {line: digest for line, _c, _card, digest in rows}
     niks = [c.nik for _, c, _ in chunk]
     existing: dict[str, tuple] = {}
+    stored_digests: dict[str, int | None] = {}
     for start in range(0, len(niks), 900):
         part = niks[start:start + 900]
         marks = ",".join("?" * len(part))
         cursor = database.execute_sql(
-            f"SELECT nik, id, {', '.join(_STORED)} FROM resident WHERE nik IN ({marks})", part
+            f"SELECT nik, id, {', '.join(_STORED)}, import_hash FROM resident WHERE nik IN ({marks})", part
         )
         for row in cursor.fetchall():
-            existing[row[0]] = row[1:]
+            existing[row[0]] = row[1:-1]
+            stored_digests[row[0]] = row[-1]
     # Rows whose card the listing cannot move are refused before anything is written.
     not_alive = {c.nik for _, c, _ in chunk if (existing[c.nik][1 + _LIFE] if keep_life and c.nik in existing
                                                 else c.life_status) != rules.ALIVE}
@@ -360,7 +304,7 @@ def _write(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, n
     for line, column, reason, nik in plan.refused:
         result.rejected.append(Rejection(line, column, reason, nik))
     refused_lines = {line for line, *_ in plan.refused}
-    inserts, updates, changes = [], [], {}
+    inserts, updates, changes, digested = [], [], {}, []
     life_left, life_back = [], []
     for line, c, _card in chunk:
         if line in refused_lines:
@@ -370,8 +314,10 @@ def _write(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, n
                   c.address, c.rt, c.rw, c.marital_status, c.recording_status, c.life_status, life_on,
                   c.religion, c.occupation, c.citizenship, 1)
         old = existing.get(c.nik)
+        digest = digests[line]
         if old is None:
-            inserts.append((card_status.time_ordered_uuid(millis), c.nik, *values, actor.workstation, now, now))
+            inserts.append((card_status.time_ordered_uuid(millis), c.nik, *values, digest, actor.workstation, now,
+                            now))
             continue
         resident_id, old_values = old[0], old[1:]
         if keep_recording:
@@ -386,21 +332,26 @@ def _write(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, n
             life_back.append(resident_id)
         if old_values == values or tuple(map(str, old_values)) == tuple(map(str, values)):
             result.unchanged += 1
+            if digest is not None and digest != stored_digests[c.nik]:
+                digested.append((digest, resident_id))  # not a change of the resident: no audit entry
             continue
         changes[resident_id] = {k: [o, n] for k, o, n in zip(_STORED, old_values, values) if str(o) != str(n)}
-        updates.append((*values, now, resident_id))
+        updates.append((*values, digest, now, resident_id))
     cursor = database.cursor()
     if inserts:
-        dbmod.insert_rows("resident", ("uuid", "nik", *_STORED, "workstation", "created_at", "updated_at"), inserts)
+        dbmod.insert_rows("resident", ("uuid", "nik", *_STORED, "import_hash", "workstation", "created_at",
+                                       "updated_at"), inserts)
     if updates:
         cursor.executemany(
-            "UPDATE resident SET " + ", ".join(f"{k} = ?" for k in _STORED) + ", updated_at = ? WHERE id = ?",
-            updates,
+            "UPDATE resident SET " + ", ".join(f"{k} = ?" for k in _STORED) + ", import_hash = ?, updated_at = ?"
+            " WHERE id = ?", updates,
         )
+    if digested:
+        cursor.executemany("UPDATE resident SET import_hash = ? WHERE id = ?", digested)
     if inserts or updates:
         audit.record(actor, "resident.import", "resident", None, {
             "file": path.name,
-            "lines": [chunk[0][0], chunk[-1][0]],
+            "lines": list(lines),
             "inserted": len(inserts),
             "updated": changes,
         })
