@@ -1,3 +1,4 @@
 from dukcapil_tui.cli import main
 
-main()
+if __name__ == "__main__":  # not when a second process of the import starts from here (spawn)
+    main()

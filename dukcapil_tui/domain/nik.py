@@ -12,6 +12,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.problems import Problem
@@ -83,6 +84,7 @@ def _candidate_years(yy: int, today: date, recorded: date | None) -> list[int]:
     return years[::-1] if years[0] > today.year >= years[1] else years
 
 
+@lru_cache(maxsize=1 << 16)  # an import reads the same birth dates many times (docs/performance.md)
 def _infer_date(day: int, month: int, yy: int, today: date, recorded: date | None) -> date | None:
     for year in _candidate_years(yy, today, recorded):
         try:

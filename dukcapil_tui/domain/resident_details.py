@@ -25,6 +25,7 @@ _CITIZENSHIP_SPELLINGS = {"INDONESIA": "WNI", "WARGA NEGARA INDONESIA": "WNI", "
                           "ASING": "WNA", "1": "WNI", "2": "WNA"}
 MAX_OCCUPATION = 60
 FIELDS = ("religion", "occupation", "citizenship")
+_UNKNOWN = {"religion": "", "citizenship": "", "occupation": ""}
 
 
 def parse_religion(value: object) -> str | None:
@@ -51,6 +52,8 @@ def parse_citizenship(value: object) -> str | None:
 
 def validate(raw: Mapping[str, object], label) -> tuple[dict[str, str], dict[str, str]]:
     """The details of ``raw`` cleaned, and the problems per field (``label`` names a field)."""
+    if raw.get("religion") is None and raw.get("citizenship") is None and raw.get("occupation") is None:
+        return dict(_UNKNOWN), {}  # a listing without these columns (the common import)
     values, errors = {}, {}
     religion = parse_religion(raw.get("religion"))
     if religion is None:

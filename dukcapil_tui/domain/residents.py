@@ -235,6 +235,8 @@ def life_choices() -> str:
 
 
 def _clean_text(value: object) -> str:
+    if type(value) is str:  # the common case, as squash does it (an import cleans millions of cells)
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

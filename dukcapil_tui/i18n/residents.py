@@ -112,6 +112,8 @@ MESSAGES = {
     "import.unsupported": ("Jenis berkas tidak didukung: {suffix} (gunakan .csv atau .xlsx).", "Unsupported file type: {suffix} (use .csv or .xlsx)."),
     "import.unreadable": ("Berkas {path} tidak dapat dibaca: {reason}", "Cannot read {path}: {reason}"),
     "import.broke_part_way": ("Berkas {path} rusak di tengah jalan: {reason}. {kept} baris sebelumnya sudah tersimpan; perbaiki berkas lalu impor ulang seluruhnya (baris yang sudah masuk tidak berubah).", "{path} breaks part-way: {reason}. {kept} rows before it are saved; mend the file and import it again whole (the rows already in do not change)."),
+    "import.reader_died": ("Proses pembaca berkas berhenti tiba-tiba (kode {code}); baris yang sudah tersimpan tetap ada, impor ulang berkasnya untuk melanjutkan.", "The process reading the file stopped unexpectedly (code {code}); the rows already saved stay, import the file again to go on."),
+    "import.changed_while_read": ("Berkas {path} berubah selagi dibaca (kolomnya tidak sama lagi); impor ulang berkasnya.", "{path} changed while it was read (its columns differ); import the file again."),
     "import.missing_columns": ("Kolom wajib tidak ada: {columns}. Kolom yang ditemukan: {found}.", "Required columns missing: {columns}. Columns found: {found}."),
     "import.duplicate_in_file": ("NIK {nik} muncul lagi di berkas (pertama di baris {first}).", "NIK {nik} appears again in the file (first on line {first})."),
     "import.summary": (

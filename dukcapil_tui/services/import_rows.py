@@ -2,10 +2,11 @@
 what the writer takes, in the file's order, each row checked as the import always checked it,
 except a row the import stored before and nothing has changed since (``import_digest``).
 
-``RowReader.entries`` yields ``(line, values, card, digest)``: ``values`` is the row's
-``ResidentInput``, or ``Same(nik)`` for a row skipped as unchanged; ``card`` what its
+``RowReader.entries`` yields ``(line, nik, values, card, digest)``: ``values`` the resident's
+columns as stored (``STORED``), or None for a row skipped as unchanged; ``card`` what its
 STATUS_REKAM says of a card (``listing_cards.Intent``) or None; ``digest`` what the writer
-stores for the resident, or None. Rejected rows go to ``result.rejected`` as they are read.
+stores for the resident, or None. Plain tuples: a second process reads large listings
+(``import_worker``) and sends them over. Rejected rows go to ``result.rejected`` as they are read.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from dukcapil_tui.domain import residents as rules
-from dukcapil_tui.i18n import t
-from dukcapil_tui.services import import_digest
-from dukcapil_tui.services.context import ServiceError
+from dukcapil_tui.services import import_digest, listing_rows
 from dukcapil_tui.tabular import TabularError
 
 # Rows read before the stored digests of their NIKs are asked for (one query per 900 NIKs).
@@ -53,11 +53,34 @@ class Rejection:
     nik: str = ""
 
 
-@dataclass(frozen=True)
-class Same:
-    """A row skipped as unchanged: its digest is the one stored for the resident with this NIK."""
+# The resident columns an import writes, in the order of an entry's ``values``.
+STORED = ("name", "birth_place", "birth_date", "sex", "desa_code", "kecamatan_code", "address",
+          "rt", "rw", "marital_status", "recording_status", "life_status", "life_status_on",
+          "religion", "occupation", "citizenship", "marital_known")
+KECAMATAN, LIFE = STORED.index("kecamatan_code"), STORED.index("life_status")
+
+
+class Who(NamedTuple):
+    """The resident a row names, as ``listing_cards.plan`` reads it."""
 
     nik: str
+    kecamatan_code: str
+
+
+def stored_values(c: rules.ResidentInput) -> tuple:
+    """A checked row's values as the resident table stores them (``STORED``)."""
+    return (c.name, c.birth_place, c.birth_date.isoformat(), c.sex, c.desa_code, c.kecamatan_code,
+            c.address, c.rt, c.rw, c.marital_status, c.recording_status, c.life_status,
+            c.life_status_on.isoformat() if c.life_status_on else None, c.religion, c.occupation,
+            c.citizenship, 1)
+
+
+class BrokePartWay(Exception):
+    """The file cannot be read beyond the rows given so far; ``reason`` is for the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class RowReader:
@@ -65,6 +88,7 @@ class RowReader:
 
     def __init__(self, columns: list[str], cards, *, known_desa, known_kecamatan, today: date,
                  look_up: bool) -> None:
+        self.columns = [(column, fieldname) for column, fieldname in COLUMNS.items() if column in columns]
         self.has_siak_parts = all(part in columns for part in SIAK_REGION_PARTS)
         self.has_recording = "STATUS_REKAM" in columns
         self.cards = cards  # listing_cards.Planner
@@ -79,9 +103,8 @@ class RowReader:
         self._card_words: dict[object, bool] = {}  # STATUS_REKAM value -> names a central status
 
     def entries(self, table, result, progress: Callable[[int], None] | None = None) -> Iterator[tuple]:
-        """The table's rows as entries, in the file's order; a file that breaks part-way is
-        refused, after the rows read before it, with what was kept (the chunks committed; running
-        the import again resumes it)."""
+        """The table's rows as entries, in the file's order; a file that breaks part-way raises
+        ``BrokePartWay`` after the rows read before it."""
         batch: list[tuple[int, dict]] = []
         rows = iter(table.rows)
         while True:
@@ -91,8 +114,7 @@ class RowReader:
                 break
             except TabularError as exc:
                 yield from self._checked(batch, result)
-                kept = result.inserted + result.updated + result.unchanged
-                raise ServiceError(t("import.broke_part_way", path=table.path.name, reason=exc, kept=kept)) from None
+                raise BrokePartWay(str(exc)) from None
             result.total += 1
             batch.append((line, row))
             if len(batch) >= BATCH:
@@ -115,7 +137,7 @@ class RowReader:
                 continue
             nik, digest = digests[line]
             if nik is not None and stored.get(nik) == digest and not self._names_a_card(row):
-                yield line, Same(nik), None, digest
+                yield line, nik, None, None, digest
                 continue
             entry = self._check(line, row, digest, result)
             if entry is not None:
@@ -133,11 +155,9 @@ class RowReader:
         return known
 
     def _check(self, line: int, row, digest: int, result) -> tuple | None:
-        from dukcapil_tui.services.listing_rows import siak_desa
-
-        raw = {fieldname: row.get(column) for column, fieldname in COLUMNS.items()}
-        if not raw["desa_code"] and self.has_siak_parts:
-            raw["desa_code"] = siak_desa(row)
+        raw = {fieldname: row.get(column) for column, fieldname in self.columns}  # absent ones: None
+        if not raw.get("desa_code") and self.has_siak_parts:
+            raw["desa_code"] = listing_rows.siak_desa(row)
         if not self.has_recording:
             raw["recording_status"] = "belum"
         cleaned, errors, _warnings = rules.validate(
@@ -156,4 +176,4 @@ class RowReader:
             return None
         if import_digest.depends_on_the_day(raw, cleaned):
             digest = None
-        return line, cleaned, card, digest
+        return line, cleaned.nik, stored_values(cleaned), card, digest

@@ -78,7 +78,8 @@ def _cards_of(resident_ids: list[int]) -> tuple[dict[int, tuple], set[int]]:
 
 
 def plan(chunk: list[tuple], existing: dict[str, int], not_alive: set[str]) -> Plan:
-    """What the chunk's rows (line, ResidentInput, Intent | None) do to cards; ``existing``:
+    """What the chunk's rows (line, resident, Intent | None) do to cards (the resident: its
+    ``nik`` and ``kecamatan_code``, a ``ResidentInput`` or ``import_rows.Who``); ``existing``:
     NIK -> resident id of the residents already in the register; ``not_alive``: the NIKs whose
     resident is not HIDUP once the chunk is written (they get no card)."""
     result = Plan()

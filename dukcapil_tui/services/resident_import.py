@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,10 +21,11 @@ from pathlib import Path
 from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database, defer_indexes, restore_indexes
 from dukcapil_tui.domain import residents as rules
-from dukcapil_tui.i18n import t
-from dukcapil_tui.services import audit, card_status, context, import_report, regions
+from dukcapil_tui.i18n import get_language, t
+from dukcapil_tui.services import audit, card_status, context, import_report, import_worker, regions
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
-from dukcapil_tui.services.import_rows import COLUMNS, SIAK_REGION_PARTS, Rejection, RowReader, Same
+from dukcapil_tui.services.import_rows import (COLUMNS, KECAMATAN, SIAK_REGION_PARTS, STORED, BrokePartWay, Rejection,
+                                               RowReader, Who)
 from dukcapil_tui.tabular import TabularError, describe_columns, open_table
 
 __all__ = ["COLUMNS", "ImportResult", "Rejection", "import_residents"]
@@ -69,9 +70,7 @@ ALIASES = {
     "AGM": "AGAMA", "JENIS_PKRJN": "PEKERJAAN", "JENIS_PEKERJAAN": "PEKERJAAN", "PKRJN": "PEKERJAAN",
     "WNI": "KEWARGANEGARAAN", "KWRGNRN": "KEWARGANEGARAAN", "WARGA_NEGARA": "KEWARGANEGARAAN",
 }
-_STORED = ("name", "birth_place", "birth_date", "sex", "desa_code", "kecamatan_code", "address",
-           "rt", "rw", "marital_status", "recording_status", "life_status", "life_status_on",
-           "religion", "occupation", "citizenship", "marital_known")
+_STORED = STORED
 _DETAILS = {"AGAMA": "religion", "PEKERJAAN": "occupation", "KEWARGANEGARAAN": "citizenship"}
 _RECORDING, _LIFE, _LIFE_ON = (_STORED.index(k) for k in ("recording_status", "life_status", "life_status_on"))
 
@@ -111,8 +110,9 @@ def import_residents(
     from dukcapil_tui.services import listing_cards, listing_rows
 
     path = Path(path)
+    aliases = {**listing_rows.CARD_ALIASES, **ALIASES}
     try:
-        table = open_table(path, {**listing_rows.CARD_ALIASES, **ALIASES})
+        table = open_table(path, aliases)
     except TabularError as exc:
         if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
             raise ServiceError(t("import.unsupported", suffix=path.suffix or "-")) from None
@@ -136,13 +136,20 @@ def import_residents(
 
     restore_indexes()  # an import interrupted before it could build them again
     empty = not database.execute_sql("SELECT EXISTS (SELECT 1 FROM resident)").fetchone()[0]
-    reader = RowReader(table.columns, listing_cards.Planner(table.columns, today), known_desa=index.desa_codes,
+    planner = listing_cards.Planner(table.columns, today)
+    reader = RowReader(table.columns, planner, known_desa=index.desa_codes,
                        known_kecamatan=regions.known_kecamatan(index), today=today, look_up=not empty)
     deferred = empty and _defer_indexes()
+    if empty and (table.total or 0) >= import_worker.PARALLEL_ROWS:
+        table.rows.close()  # a second process reads the file (import_worker)
+        entries = import_worker.entries(path, aliases, table.columns, known_desa=index.desa_codes, today=today,
+                                        language=get_language(), result=result, planner=planner, progress=progress)
+    else:
+        entries = reader.entries(table, result, progress)
     try:
         chunk: list[tuple] = []
-        with _SeenNiks() as seen:
-            for entry in reader.entries(table, result, progress):
+        with _SeenNiks() as seen, closing(entries):
+            for entry in entries:
                 chunk.append(entry)
                 if len(chunk) >= size:
                     held = _apply(actor, path, seen.take(chunk, result), result, **keep)
@@ -150,6 +157,9 @@ def import_residents(
                     chunk = []
             if chunk:
                 _apply(actor, path, seen.take(chunk, result), result, **keep)
+    except BrokePartWay as broke:  # the chunks before stay; running the import again resumes it
+        kept = result.inserted + result.updated + result.unchanged
+        raise ServiceError(t("import.broke_part_way", path=path.name, reason=broke.reason, kept=kept)) from None
     finally:
         if deferred:
             restore_indexes()
@@ -199,8 +209,8 @@ class _SeenNiks:
         when it did not insert them all (the file repeats a NIK of an earlier chunk) are they
         looked up."""
         lines: dict[int, int] = {}  # NIK -> its first line in this chunk
-        for line, cleaned, *_ in chunk:
-            lines.setdefault(int(cleaned.nik), line)
+        for line, nik, *_ in chunk:
+            lines.setdefault(int(nik), line)
         cursor = database.cursor()
         cursor.executemany(f"INSERT INTO {self.TABLE} (nik, line) VALUES (?, ?) ON CONFLICT DO NOTHING",
                            lines.items())
@@ -215,12 +225,12 @@ class _SeenNiks:
                         earlier[nik] = line
         taken = []
         for entry in chunk:
-            line, cleaned = entry[0], entry[1]
-            key = int(cleaned.nik)
+            line, nik = entry[0], entry[1]
+            key = int(nik)
             first = earlier.get(key, lines[key])
             if first != line:
                 result.rejected.append(Rejection(line, rules.field_label("nik"), t(
-                    "import.duplicate_in_file", nik=cleaned.nik, first=first), cleaned.nik))
+                    "import.duplicate_in_file", nik=nik, first=first), nik))
                 continue
             taken.append(entry)
         return taken
@@ -252,9 +262,9 @@ def _apply(actor: Actor, path: Path, chunk: list[tuple], result: ImportResult, *
            keep_life: bool, keep_details: tuple[str, ...] = ()) -> float:
     """Write one chunk in one transaction, with one audit entry describing it; then what the
     rows' STATUS_REKAM and STATUS_HIDUP mean for the residents' cards (``listing_cards``).
-    Rows skipped as unchanged (``Same``) are counted; a chunk of nothing else writes nothing.
+    Rows skipped as unchanged (no values) are counted; a chunk of nothing else writes nothing.
     Returns how long the transaction held the write lock (seconds, ``clock``)."""
-    rows = [entry for entry in chunk if type(entry[1]) is not Same]
+    rows = [entry for entry in chunk if entry[2] is not None]
     result.unchanged += len(chunk) - len(rows)
     if not rows:
         return 0.0
@@ -283,9 +293,7 @@ def _write(actor: Actor, path: Path, rows: list[tuple], lines: tuple[int, int], 
     from dukcapil_tui.services import listing_cards
 
     keep_at = [_STORED.index(name) for name in keep_details]
-    chunk = [(line, c, card) for line, c, card, _digest in rows]
-    digests = {line: digest for line, _c, _card, digest in rows}
-    niks = [c.nik for _, c, _ in chunk]
+    niks = [nik for _, nik, *_ in rows]
     existing: dict[str, tuple] = {}
     stored_digests: dict[str, int | None] = {}
     for start in range(0, len(niks), 900):
@@ -298,26 +306,21 @@ def _write(actor: Actor, path: Path, rows: list[tuple], lines: tuple[int, int], 
             existing[row[0]] = row[1:-1]
             stored_digests[row[0]] = row[-1]
     # Rows whose card the listing cannot move are refused before anything is written.
-    not_alive = {c.nik for _, c, _ in chunk if (existing[c.nik][1 + _LIFE] if keep_life and c.nik in existing
-                                                else c.life_status) != rules.ALIVE}
-    plan = listing_cards.plan(chunk, {nik: values[0] for nik, values in existing.items()}, not_alive)
+    not_alive = {nik for _, nik, values, *_ in rows if (existing[nik][1 + _LIFE] if keep_life and nik in existing
+                                                         else values[_LIFE]) != rules.ALIVE}
+    plan = listing_cards.plan([(line, Who(nik, values[KECAMATAN]), card) for line, nik, values, card, _ in rows
+                               if card is not None], {nik: values[0] for nik, values in existing.items()}, not_alive)
     for line, column, reason, nik in plan.refused:
         result.rejected.append(Rejection(line, column, reason, nik))
     refused_lines = {line for line, *_ in plan.refused}
     inserts, updates, changes, digested = [], [], {}, []
     life_left, life_back = [], []
-    for line, c, _card in chunk:
+    for line, nik, values, _card, digest in rows:
         if line in refused_lines:
             continue
-        life_on = c.life_status_on.isoformat() if c.life_status_on else None
-        values = (c.name, c.birth_place, c.birth_date.isoformat(), c.sex, c.desa_code, c.kecamatan_code,
-                  c.address, c.rt, c.rw, c.marital_status, c.recording_status, c.life_status, life_on,
-                  c.religion, c.occupation, c.citizenship, 1)
-        old = existing.get(c.nik)
-        digest = digests[line]
+        old = existing.get(nik)
         if old is None:
-            inserts.append((card_status.time_ordered_uuid(millis), c.nik, *values, digest, actor.workstation, now,
-                            now))
+            inserts.append((card_status.time_ordered_uuid(millis), nik, *values, digest, actor.workstation, now, now))
             continue
         resident_id, old_values = old[0], old[1:]
         if keep_recording:
@@ -332,7 +335,7 @@ def _write(actor: Actor, path: Path, rows: list[tuple], lines: tuple[int, int], 
             life_back.append(resident_id)
         if old_values == values or tuple(map(str, old_values)) == tuple(map(str, values)):
             result.unchanged += 1
-            if digest is not None and digest != stored_digests[c.nik]:
+            if digest is not None and digest != stored_digests[nik]:
                 digested.append((digest, resident_id))  # not a change of the resident: no audit entry
             continue
         changes[resident_id] = {k: [o, n] for k, o, n in zip(_STORED, old_values, values) if str(o) != str(n)}
