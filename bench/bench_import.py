@@ -5,8 +5,10 @@
 Writes ``siak_<N>.csv`` from the demo database (built first when missing) into the benchmarks'
 folder (``DUKCAPIL_BENCH_OUT``, default ``bench/out``), then, side by side in one run:
 
-- the floor, ``floor_import.py`` (csv + sqlite3 ``executemany`` in one transaction, the name
-  indexes built after, WAL + ``synchronous=FULL``), in its own process;
+- the floor, ``floor_import.py`` (csv + sqlite3 ``executemany`` in one transaction into the
+  resident table as the migrations leave it, the name and recap indexes built after, WAL +
+  ``synchronous=FULL``), in its own process; and, for comparison with earlier measurements
+  only, the same floor into the table as it was before migrations 12 and 14 (``--before-12``);
 - the project's command, ``dukcapil import residents`` into an empty office, in its own process;
 - the same command again on the same file, which must change nothing.
 
@@ -26,6 +28,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -91,12 +94,43 @@ def empty_office(path: Path) -> None:
     database.close()
 
 
-def measured(command: list[str]) -> tuple[float, float, int]:
-    """Run ``command``; (wall seconds, peak RSS in MB, exit status)."""
+def _tree_rss_kb(pid: int) -> int:
+    """The resident memory of process ``pid`` and its children together (KB), from /proc."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            pending += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def measured(command: list[str], together: list[float] | None = None) -> tuple[float, float, int]:
+    """Run ``command``; (wall seconds, peak RSS in MB, exit status). The peak is the largest
+    process's (``wait4``: the command or a process it started, e.g. the import's reader); with
+    ``together``, the peak of all its processes' memory added up (sampled every 20 ms) is
+    appended to it."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if together is not None:
+        sampler.start()
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
+    done.set()
+    if together is not None:
+        sampler.join()
+        together.append(peak[0] / 1024)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0,):
         sys.stderr.write(process.stderr.read().decode(errors="replace")[-2000:])
@@ -104,10 +138,12 @@ def measured(command: list[str]) -> tuple[float, float, int]:
     return elapsed, usage.ru_maxrss / 1024, process.returncode
 
 
-def floor(csv_path: Path) -> tuple[float, float]:
+def floor(csv_path: Path, before_12: bool = False) -> tuple[float, float]:
+    """The floor's (seconds, peak MB): into the resident table as the migrations leave it, or
+    (``before_12``) as it was before migrations 12 and 14, the floor measured until then."""
     target = OUT_DIR / "floor_target.sqlite3"
     seconds, peak, code = measured([sys.executable, str(benchlib.BENCH_DIR / "floor_import.py"), str(csv_path),
-                                    str(target)])
+                                    str(target), *(["--before-12"] if before_12 else [])])
     if code:
         raise SystemExit("the floor failed")
     for suffix in ("", "-wal", "-shm"):
@@ -115,11 +151,12 @@ def floor(csv_path: Path) -> tuple[float, float]:
     return seconds, peak
 
 
-def command(target: Path, csv_path: Path, password_file: Path) -> tuple[float, float, int]:
+def command(target: Path, csv_path: Path, password_file: Path,
+            together: list[float] | None = None) -> tuple[float, float, int]:
     """``dukcapil import residents`` as a user runs it; (seconds, peak MB, exit status)."""
     return measured([sys.executable, "-m", "dukcapil_tui", "--db", str(target), "--user", "admin",
                      "--password-file", str(password_file), "import", "residents", str(csv_path),
-                     "--report-dir", str(OUT_DIR)])
+                     "--report-dir", str(OUT_DIR)], together)
 
 
 def counts(target: Path) -> tuple:
@@ -154,10 +191,12 @@ def main() -> int:
 
     problems: list[str] = []
     rows = []
+    together: list[float] = []  # peak memory of the first import's processes added up
     for number in range(args.runs):
         floor_s, floor_mb = floor(big)
+        old_floor_s, _mb = floor(big, before_12=True)
         empty_office(target)
-        first_s, first_mb, code = command(target, big, password_file)
+        first_s, first_mb, code = command(target, big, password_file, together)
         if code:
             problems.append(f"run {number + 1}: the import failed (exit status {code})")
         residents, _audit, _updated = before = counts(target)
@@ -168,27 +207,34 @@ def main() -> int:
             problems.append(f"run {number + 1}: the re-import failed (exit status {code})")
         if counts(target) != before:
             problems.append(f"run {number + 1}: the re-import wrote to the database: {before} -> {counts(target)}")
-        rows.append((floor_s, floor_mb, first_s, first_mb, again_s, again_mb))
+        rows.append((floor_s, floor_mb, first_s, first_mb, again_s, again_mb, old_floor_s))
         print(f"run {number + 1}: floor {floor_s:.1f} s ({floor_mb:.0f} MB), import {first_s:.1f} s "
               f"({first_mb:.0f} MB) = {first_s / floor_s:.2f}x, re-import {again_s:.1f} s ({again_mb:.0f} MB) = "
-              f"{again_s / floor_s:.2f}x", flush=True)
+              f"{again_s / floor_s:.2f}x; against the floor before migrations 12 and 14 ({old_floor_s:.1f} s): "
+              f"{first_s / old_floor_s:.2f}x, {again_s / old_floor_s:.2f}x", flush=True)
     empty_office(target)
-    small_s, small_mb, code = command(target, small, password_file)
+    small_together: list[float] = []
+    small_s, small_mb, code = command(target, small, password_file, small_together)
     if code:
         problems.append(f"the import of {small.name} failed (exit status {code})")
     print(f"{small.name}: import {small_s:.1f} s, {small_mb:.0f} MB", flush=True)
 
     # The median run by the import's ratio.
     rows.sort(key=lambda r: r[2] / r[0])
-    floor_s, floor_mb, first_s, first_mb, again_s, again_mb = rows[len(rows) // 2]
+    floor_s, floor_mb, first_s, first_mb, again_s, again_mb, old_floor_s = rows[len(rows) // 2]
     peak = max(max(r[3], r[5]) for r in rows)
+    print(f"peak memory of the first import's processes added up (the writer and its reader): "
+          f"{small.stem} {small_together[0]:.0f} MB, {big.stem} {max(together):.0f} MB")
     checks = [
         ("import / floor", first_s / floor_s, IMPORT_RATIO, f"{first_s:.1f} s / {floor_s:.1f} s"),
         ("re-import (unchanged) / floor", again_s / floor_s, REIMPORT_RATIO, f"{again_s:.1f} s / {floor_s:.1f} s"),
         ("peak memory, MB", peak, PEAK_MB, f"floor {floor_mb:.0f} MB"),
+        ("peak memory, processes together, MB", max(together), PEAK_MB, ""),
         (f"peak growth {small.stem} -> {big.stem}, MB", peak - small_mb, max(10, small_mb * 0.1),
          f"{small_mb:.0f} -> {peak:.0f} MB"),
     ]
+    print(f"(against the floor before migrations 12 and 14, {old_floor_s:.1f} s: import {first_s / old_floor_s:.2f}x,"
+          f" re-import {again_s / old_floor_s:.2f}x; not checked)")
     print()
     print(f"{'measure':<40} {'value':>8} {'limit':>8}  ok")
     ok = not problems
