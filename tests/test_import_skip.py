@@ -228,3 +228,41 @@ def test_the_digest_tells_cells_columns_and_desa_codes_apart():
     # Cells are kept apart: "1" + "25" is not "12" + "5".
     assert import_digest.row_digest({"A": "1", "B": "25"}, key) != import_digest.row_digest({"A": "12", "B": "5"}, key)
     assert -2**63 <= import_digest.row_digest({"A": "x"}, key) < 2**63
+
+
+def test_an_upgrade_that_changes_the_rules_checks_every_row_again_once(admin, tmp_path, checked, monkeypatch):
+    path = write_csv(tmp_path, ROWS)
+    run(admin, path)
+    assert import_digest.rules_fingerprint() == import_digest.rules_fingerprint.__wrapped__()  # the code as it is
+    checked.clear()
+    monkeypatch.setattr(import_digest, "rules_fingerprint", lambda: "the rules of a newer release")
+    result = run(admin, path)
+    assert (result.unchanged, checked) == (3, [nik(r) for r in ROWS])  # checked again, nothing changed
+    checked.clear()
+    assert run(admin, path).unchanged == 3 and checked == []  # the new digests are kept: skipped from then on
+
+
+def test_the_rules_fingerprint_covers_the_domain_rules_and_the_row_readers(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    package = Path(import_digest.__file__).resolve().parent.parent
+    copy = tmp_path / "dukcapil_tui"
+    for name in import_digest.RULE_SOURCES:
+        source = package / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, copy / name)
+    monkeypatch.setattr(import_digest, "__file__", str(copy / "services" / "import_digest.py"))
+    fingerprint = import_digest.rules_fingerprint.__wrapped__
+    same = fingerprint()
+    assert same == import_digest.rules_fingerprint()  # a copy of the same code: the same fingerprint
+    for changed in ("domain/nik.py", "tabular.py", "services/listing_cards.py"):
+        path = copy / changed
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# a changed rule\n")
+        assert fingerprint() != same, changed
+        path.write_bytes(original)
+    assert fingerprint() == same

@@ -4,7 +4,9 @@ The import keeps, per resident, a 64-bit digest of the listing row it stored the
 values from (``resident.import_hash``, migration 15). The digest covers the row's cells as the
 file holds them and, as its key, everything else that gives them their meaning: the file's
 columns (which values are read, which the register keeps), the register's desa codes (a row
-naming a desa taken out since must be refused again) and ``VERSION`` of the import's rules.
+naming a desa taken out since must be refused again) and the import's rules themselves (a
+fingerprint of the code that reads and checks a row: after an upgrade that changes it, every
+row is checked again once).
 Any other write to the resident clears it (migration 15's trigger). So a row whose digest
 equals the stored one would be read, checked and compared into exactly the values the resident
 holds: the import counts it unchanged without checking it again.
@@ -18,21 +20,37 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import residents as rules
 
-# Raise when the import reads a row into other values than before (a new alias, a changed
-# rule): the next import of every listing then checks each row again instead of skipping it.
-VERSION = 1
+# The code that reads a listing row into a resident's values and checks it: the domain rules,
+# the row readers, the file reader. A change to any of them changes every digest's key.
+RULE_SOURCES = ("domain", "services/import_rows.py", "services/import_digest.py", "services/resident_import.py",
+                "services/listing_rows.py", "services/listing_cards.py", "tabular.py")
 _SEPARATOR = "\x1f"  # never inside a cell: tabular removes control characters from cells
 
 
 def key(columns: list[str], desa_codes: Iterable[str]) -> bytes:
     """The digest key of one import: what the same cells mean in this file and register. (The
     known kecamatan only give warnings, which an import does not keep.)"""
-    text = _SEPARATOR.join([str(VERSION), ",".join(columns), ",".join(sorted(desa_codes))])
+    text = _SEPARATOR.join([rules_fingerprint(), ",".join(columns), ",".join(sorted(desa_codes))])
     return hashlib.blake2b(text.encode(), digest_size=32).digest()
+
+
+@cache
+def rules_fingerprint() -> str:
+    """A digest of the source of ``RULE_SOURCES`` (read once a process): no version to raise by
+    hand when a rule or an alias changes."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=16)
+    for name in RULE_SOURCES:
+        found = sorted((package / name).rglob("*.py")) if (package / name).is_dir() else [package / name]
+        for path in found:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def row_digest(row: dict, digest_key: bytes) -> int:
