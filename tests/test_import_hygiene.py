@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -105,3 +106,71 @@ def test_log_file_written_without_personal_data(tmp_path, monkeypatch):
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
         handler.close()
+
+
+def _fresh(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+_PEEWEE_WITHOUT_DRIVER = (
+    "import sys, dukcapil_tui.db as d, peewee; "
+    "assert peewee.psycopg is None and 'psycopg' not in sys.modules; "
+    "import psycopg; from psycopg.pq import TransactionStatus; "  # importable again afterwards
+)
+
+
+def test_postgres_office_brings_the_driver_peewee_did_not_load():
+    """peewee was imported with psycopg hidden; a PostgreSQL office's database gets psycopg 3
+    through its own adapter (transaction states, JSON types), and peewee itself is left as it
+    was (no server needed: the database object connects lazily)."""
+    pytest.importorskip("psycopg")
+    result = _fresh(
+        _PEEWEE_WITHOUT_DRIVER
+        + "db = d.make_database('postgresql://nobody@127.0.0.1:1/none'); "
+        "assert peewee.psycopg is None; "
+        "assert isinstance(db._adapter, peewee.Psycopg3Adapter), db._adapter; "
+        "assert db.index_value_literals; "
+        "assert db._adapter.txn_idle == TransactionStatus.IDLE; "
+        "assert db._adapter.txn_inerror == TransactionStatus.INERROR; "
+        "assert db._adapter.txn_unknown == TransactionStatus.UNKNOWN; "
+        "assert db._adapter.jsonb_type is psycopg.types.json.Jsonb; "
+        "assert db.get_binary_type() is psycopg.Binary"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_postgres_office_after_peewee_loaded_the_driver_itself():
+    """The same adapter when peewee was imported first and took psycopg at its import."""
+    pytest.importorskip("psycopg")
+    result = _fresh(
+        "import peewee; assert peewee.psycopg is not None; import dukcapil_tui.db as d, psycopg; "
+        "db = d.make_database('postgresql://nobody@127.0.0.1:1/none'); "
+        "assert type(db._adapter).__name__ == '_Psycopg3', db._adapter; "
+        "assert db._adapter.jsonb_type is psycopg.types.json.Jsonb"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_postgres_office_works_when_peewee_never_saw_the_driver(pg_server):
+    """On the server, in a process where peewee was imported without psycopg: the office is
+    made (every migration, each one transaction), a failed transaction is rolled back and the
+    connection stays usable (peewee reads the transaction states from the adapter)."""
+    url = pg_server.new()
+    try:
+        result = _fresh(_PEEWEE_WITHOUT_DRIVER + textwrap.dedent(f"""
+            db = d.open_database({url!r}, create=True)
+            assert d.schema_version(db) == d.LATEST_VERSION
+            assert peewee.psycopg is None
+            try:
+                with d.database.atomic():
+                    d.database.execute_sql("INSERT INTO setting (key, value) VALUES ('x', '1')")
+                    d.database.execute_sql("SELECT no_such_column FROM setting")
+            except peewee.ProgrammingError:
+                pass
+            assert db.is_connection_usable()
+            assert db.execute_sql("SELECT count(*) FROM setting WHERE key = 'x'").fetchone()[0] == 0
+            db.close()
+        """))
+        assert result.returncode == 0, result.stderr
+    finally:
+        pg_server.drop(url)

@@ -12,14 +12,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import peewee
-from peewee import DatabaseProxy, SqliteDatabase
 
-from dukcapil_tui import dbfiles
-from dukcapil_tui.db import postgres
-from dukcapil_tui.i18n import t
-from dukcapil_tui.migrations import FOREIGN_KEYS_OFF, LATEST_VERSION, MIGRATIONS
-from dukcapil_tui.migrations import postgres as postgres_migrations
+def _import_peewee_without_psycopg():
+    """peewee imports psycopg at its own import when it can (40 ms, the largest part of the
+    TUI's own start-up, issue 14), though an office on SQLite never needs it. psycopg is hidden
+    while peewee loads (``None`` in ``sys.modules``: Python's documented way to make an import
+    fail), then made importable again; ``postgres.OfficePostgres`` imports it through its own
+    adapter class when a PostgreSQL office is opened. Nothing is hidden when peewee or psycopg
+    is already loaded."""
+    if "peewee" in sys.modules or "psycopg" in sys.modules:
+        return
+    sys.modules["psycopg"] = None
+    try:
+        import peewee  # noqa: F401
+    finally:
+        del sys.modules["psycopg"]
+
+
+_import_peewee_without_psycopg()
+
+import peewee  # noqa: E402
+from peewee import DatabaseProxy, SqliteDatabase  # noqa: E402
+
+from dukcapil_tui import dbfiles  # noqa: E402
+from dukcapil_tui.db import postgres  # noqa: E402
+from dukcapil_tui.i18n import t  # noqa: E402
+from dukcapil_tui.migrations import FOREIGN_KEYS_OFF, LATEST_VERSION, MIGRATIONS  # noqa: E402
+from dukcapil_tui.migrations import postgres as postgres_migrations  # noqa: E402
 
 database = DatabaseProxy()
 

@@ -28,6 +28,7 @@ import re
 from datetime import date, datetime
 from urllib.parse import unquote, urlsplit
 
+import peewee
 from peewee import PostgresqlDatabase
 
 WRITER_LOCK = 0x6475_6B63  # "dukc": the one advisory lock every transaction holds
@@ -144,13 +145,50 @@ class _Cursor:
         return getattr(self._cursor, name)
 
 
+class _Psycopg3(peewee.Psycopg3Adapter):
+    """peewee's psycopg 3 adapter, with the driver imported here when a PostgreSQL office is
+    opened rather than by peewee at its own import: ``dukcapil_tui.db`` imports peewee with
+    psycopg hidden, so that the TUI's start on SQLite does not load the driver (40 ms, issue 14).
+
+    peewee's own adapter reads the driver from peewee's module globals (``psycopg``,
+    ``TransactionStatus``, ``Json_pg3``), which are unset then; the methods that read them get
+    the driver imported here instead (not ``server_side_cursor``: only ``playhouse`` uses it).
+    Nothing in peewee is changed: ``OfficePostgres`` names this class through the attribute
+    peewee reads for it (``psycopg3_adapter``, as peewee's ``playhouse`` databases do), and it
+    works the same whether or not peewee saw psycopg at its import."""
+
+    def __init__(self):
+        import psycopg
+        from psycopg.pq import TransactionStatus
+        from psycopg.types.json import Json, Jsonb
+
+        super().__init__()
+        self.driver = psycopg
+        self.txn_idle = TransactionStatus.IDLE
+        self.txn_inerror = TransactionStatus.INERROR
+        self.txn_unknown = TransactionStatus.UNKNOWN
+        self.json_type, self.jsonb_type = Json, Jsonb
+
+    def check_driver(self):
+        pass  # imported in __init__ (``db.make_database`` names a missing driver before)
+
+    def get_binary_type(self):
+        return self.driver.Binary
+
+    def connect(self, db, **params):
+        if db._encoding:
+            params.setdefault("client_encoding", db._encoding)
+        params.setdefault("conninfo" if db.database.startswith("postgresql://") else "dbname", db.database)
+        return self.driver.connect(**params)
+
+
 class OfficePostgres(PostgresqlDatabase):
     """An office database on PostgreSQL (see the module's docstring)."""
 
     dialect = "postgres"
+    psycopg2_adapter = psycopg3_adapter = _Psycopg3  # psycopg 3 always, imported when opened
 
     def __init__(self, url: str, **kwargs):
-        kwargs.setdefault("prefer_psycopg3", True)
         kwargs.setdefault("autoconnect", True)
         kwargs.setdefault("connect_timeout", 10)
         super().__init__(str(url), **kwargs)
