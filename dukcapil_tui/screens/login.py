@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
@@ -10,7 +12,9 @@ from textual.widgets import Button, Footer, Input, Label
 
 from dukcapil_tui.i18n import t
 from dukcapil_tui.ui.base import BaseScreen, in_db
-from dukcapil_tui.services.users import LoginResult, authenticate
+
+if TYPE_CHECKING:
+    from dukcapil_tui.services.users import LoginResult
 
 
 class LoginScreen(BaseScreen):
@@ -51,6 +55,9 @@ class LoginScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="login", exit_on_error=False)
     def _check(self, username: str, password: str) -> None:
+        # Imported here, not at start-up: the accounts service brings the models (issue 14).
+        from dukcapil_tui.services.users import authenticate
+
         result = in_db(authenticate, username, password, self.app.workstation)
         self.post_message(self.Checked(result))
 

@@ -8,43 +8,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dukcapil_tui.db import database
 from dukcapil_tui.domain import numbers
-from dukcapil_tui.domain.cards import (
-    DEFAULT_COUNT_VARIANCE_MAX,
-    DEFAULT_RECEIPT_MAX,
-    DEFAULT_REORDER_THRESHOLD,
-    DEFAULT_SUKET_PATTERN,
-)
 from dukcapil_tui.domain.problems import ValidationError
-from dukcapil_tui.domain.queue import DEFAULT_NO_SHOW_AFTER, DEFAULT_NO_SHOW_MINUTES
 from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Setting
 from dukcapil_tui.services import audit, context
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
-
-DEFAULTS = {
-    "office_name": "",
-    "region_code": "",
-    "region_name": "",
-    "timezone": "Asia/Makassar",
-    "head_name": "",
-    "head_nip": "",
-    "report_place": "",
-    "reorder_threshold": str(DEFAULT_REORDER_THRESHOLD),
-    "blangko_receipt_max": str(DEFAULT_RECEIPT_MAX),
-    "blangko_count_variance_max": str(DEFAULT_COUNT_VARIANCE_MAX),
-    "suket_number_pattern": DEFAULT_SUKET_PATTERN,
-    "suket_forbid_when_stock": "0",
-    "noshow_after_recalls": str(DEFAULT_NO_SHOW_AFTER),
-    "noshow_min_minutes": str(DEFAULT_NO_SHOW_MINUTES),
-    "slip_printer_command": "",
-    "idle_lock_minutes": "10",
-    "suket_validity_months": "6",
-    "report_deadline_capaian": "10",
-    "report_deadline_blangko": "5",
-    "report_warn_days": "3",
-    "reports_due_from": "",
-}
+from dukcapil_tui.services.setting_values import DEFAULTS, all_settings  # noqa: F401 (part of this module's API)
 
 INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
 
@@ -52,12 +22,6 @@ INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jay
 def get(key: str) -> str:
     row = Setting.get_or_none(Setting.key == key)
     return row.value if row else DEFAULTS.get(key, "")
-
-
-def all_settings() -> dict[str, str]:
-    values = dict(DEFAULTS)
-    values.update({row.key: row.value for row in Setting.select()})
-    return values
 
 
 def validate_timezone(zone: str) -> str:
