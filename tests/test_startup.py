@@ -1,7 +1,8 @@
 """The TUI's start (issue 14): what a fresh process has done once its login screen is on top.
 
 Speed itself is measured by bench/bench_start.py; these tests pin the behaviour the numbers
-rely on: start-up loads neither the PostgreSQL driver (for an office on SQLite) nor the models."""
+rely on: start-up loads neither the PostgreSQL driver (for an office on SQLite) nor the models,
+and freezes what it has loaded once, before the database is opened."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ import textwrap
 from conftest import OFFICE, ON_POSTGRES, closed_office_copy
 
 START = textwrap.dedent("""
-    import json, sys
+    import gc, json, sys
     from dukcapil_tui.app import DukcapilApp
     from dukcapil_tui.screens.login import LoginScreen
 
-    seen = {}
+    seen = {"frozen_before": gc.get_freeze_count()}
 
     async def pilot(p):
         while not isinstance(p.app.screen, LoginScreen):
@@ -25,6 +26,9 @@ START = textwrap.dedent("""
         seen["title"] = p.app.title
         seen["office_name"] = p.app.office_name
         seen["modules"] = sorted(m for m in sys.modules if m.split(".")[0] in ("psycopg", "peewee", "dukcapil_tui"))
+        seen["frozen"] = gc.get_freeze_count()
+        DukcapilApp(sys.argv[1])  # a second app in the same process freezes nothing more
+        seen["frozen_again"] = gc.get_freeze_count()
         p.app.exit()
 
     DukcapilApp(sys.argv[1]).run(headless=True, size=(120, 40), auto_pilot=pilot)
@@ -52,3 +56,11 @@ def test_start_to_login_reads_the_office_and_loads_only_what_login_needs(office_
     else:
         assert not [m for m in modules if m.split(".")[0] == "psycopg"]
 
+
+def test_start_freezes_what_is_loaded_once(office_template, tmp_path):
+    """``gc.freeze`` at the first app of a process: the modules and classes loaded, not the
+    screens or connections made after it."""
+    seen = _start(closed_office_copy(office_template, tmp_path))
+    assert seen["frozen_before"] == 0
+    assert seen["frozen"] > 10_000  # Textual's and the app's modules, classes, functions
+    assert seen["frozen_again"] == seen["frozen"]
