@@ -63,7 +63,7 @@ class DukcapilApp(App):
     def on_mount(self) -> None:
         try:
             dbmod.open_database(self.db_path, backup_dir=paths.backup_dir())
-            from dukcapil_tui.services.setting_values import all_settings
+            from dukcapil_tui.services.office_state import all_settings
 
             self.office_settings = all_settings()
         except dbmod.DatabaseError as exc:

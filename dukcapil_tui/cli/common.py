@@ -51,7 +51,7 @@ def open_db(state: State, path: Path | None = None):
     """Open the office database or exit with a clear message."""
     from dukcapil_tui import db as dbmod
     from dukcapil_tui.i18n import t
-    from dukcapil_tui.services.office import database_exists, is_initialised
+    from dukcapil_tui.services.office_state import database_exists, is_initialised
 
     path = path or state.db_path
     if not database_exists(path):  # an empty file is no database either: never migrate it here

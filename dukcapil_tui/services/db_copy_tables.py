@@ -40,9 +40,9 @@ PENDING_KEY = "db_copy_pending"
 def unfinished_copy() -> str | None:
     """Where the open database is being copied from, while a ``db copy`` into it is unfinished
     (the app refuses to work on it then); None for an office in use."""
-    from dukcapil_tui.services import settings
+    from dukcapil_tui.services.office_state import setting
 
-    mark = settings.get(PENDING_KEY)
+    mark = setting(PENDING_KEY)
     if not mark:
         return None
     try:

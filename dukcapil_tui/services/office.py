@@ -8,19 +8,10 @@ from dukcapil_tui import db as dbmod
 from dukcapil_tui.db import database
 from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
-from dukcapil_tui.models import AppUser
 from dukcapil_tui.services import audit, regions, settings
 from dukcapil_tui.services.context import Actor, ServiceError, system_actor
+from dukcapil_tui.services.office_state import database_exists, is_initialised  # noqa: F401 (this module's API)
 from dukcapil_tui.services.users import create_user
-
-
-def database_exists(path: Path | str) -> bool:
-    """A file that already holds a schema (an empty file is not a database yet); for a
-    PostgreSQL URL, a database that holds this app's schema."""
-    if dbmod.is_url(path):
-        return dbmod.holds_office(str(path))
-    path = Path(path)
-    return path.exists() and path.stat().st_size > 0
 
 
 def init_office(
@@ -67,7 +58,3 @@ def init_office(
         audit.record(system, "office.init", "office", regency.code, {"office_name": office_name})
         admin = create_user(system, admin_username, admin_full_name, "admin", admin_password)
     return Actor(admin.id, admin.username, "admin", workstation, admin.full_name)
-
-
-def is_initialised() -> bool:
-    return bool(settings.get("region_code")) and AppUser.select().exists()

@@ -14,14 +14,9 @@ from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Setting
 from dukcapil_tui.services import audit, context
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
-from dukcapil_tui.services.setting_values import DEFAULTS, all_settings  # noqa: F401 (part of this module's API)
+from dukcapil_tui.services.office_state import DEFAULTS, all_settings, setting as get  # noqa: F401 (this module's API)
 
 INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
-
-
-def get(key: str) -> str:
-    row = Setting.get_or_none(Setting.key == key)
-    return row.value if row else DEFAULTS.get(key, "")
 
 
 def validate_timezone(zone: str) -> str:
