@@ -318,7 +318,7 @@ def _freeze_what_is_loaded() -> None:
     walked them all: one fell during the login screen's mount (about 14 ms, issue 14), and the
     collections at exit took some 30 ms more; later ones during the session cost less too.
     Nothing frozen can be freed by the collector, so only what lives for the process anyway
-    should be alive here: this runs before the database is opened or a screen is built."""
+    should be alive here: this runs before the app opens its database or builds a screen."""
     global _frozen
     if not _frozen:
         gc.freeze()
