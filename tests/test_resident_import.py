@@ -315,7 +315,7 @@ def test_a_file_that_breaks_part_way_says_what_was_kept(admin, tmp_path, monkeyp
         table.rows = broken()
         return table
 
-    monkeypatch.setattr(resident_import, "open_table", breaking)
+    monkeypatch.setattr(tabular, "open_table", breaking)  # as every listing is opened
     with pytest.raises(ServiceError) as caught:
         run(admin, path)
     assert str(caught.value) == (
@@ -323,7 +323,7 @@ def test_a_file_that_breaks_part_way_says_what_was_kept(admin, tmp_path, monkeyp
         "berkas sebagai CSV UTF-8. 2 baris sebelumnya sudah tersimpan; perbaiki berkas lalu impor ulang seluruhnya "
         "(baris yang sudah masuk tidak berubah).")
     assert Resident.select().count() == 2  # the first chunk; the third row was in the chunk not yet written
-    monkeypatch.setattr(resident_import, "open_table", real_open)
+    monkeypatch.setattr(tabular, "open_table", real_open)
     resumed = run(admin, path)
     assert (resumed.inserted, resumed.unchanged) == (1, 2)
 

@@ -24,7 +24,7 @@ from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.text import squash
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import Setting, WajibKtpFigure
-from dukcapil_tui.services import audit, context, desa_figures, settings
+from dukcapil_tui.services import audit, context, desa_figures, listing_rows, settings
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
 from dukcapil_tui.tabular import shown
 
@@ -176,7 +176,7 @@ def import_figures(actor: Actor, path: Path | str, note: str = "", report_dir: P
     in one transaction with one audit entry."""
     require_role(actor, "action.import_wajib", "admin")
     path = Path(path)
-    table = desa_figures.open_figures(path, ALIASES, ("KODE_DESA", "L", "P"))
+    table = listing_rows.open_listing(path, ALIASES, ("KODE_DESA", "L", "P"))
     has_total = "JUMLAH" in table.columns
 
     def check(row) -> tuple[str | None, tuple]:

@@ -19,7 +19,7 @@ from dukcapil_tui.domain import numbers
 from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.i18n import t
 from dukcapil_tui.models import CetakFigure
-from dukcapil_tui.services import audit, context, desa_figures, settings
+from dukcapil_tui.services import audit, context, desa_figures, listing_rows, settings
 from dukcapil_tui.services.context import Actor, require_role
 from dukcapil_tui.tabular import shown
 
@@ -45,7 +45,7 @@ class CetakImport:
 def import_figures(actor: Actor, path: Path | str, report_dir: Path | None = None) -> CetakImport:
     require_role(actor, "action.import_wajib", "admin")
     path = Path(path)
-    table = desa_figures.open_figures(path, ALIASES, ("KODE_DESA", "SUDAH_CETAK"))
+    table = listing_rows.open_listing(path, ALIASES, ("KODE_DESA", "SUDAH_CETAK"))
     today = settings.office_today()
     has_day = "TANGGAL" in table.columns
 

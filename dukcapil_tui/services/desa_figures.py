@@ -9,7 +9,7 @@ report file whose path the result carries.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -17,7 +17,7 @@ from dukcapil_tui.domain.residents import normalise_desa_code
 from dukcapil_tui.i18n import t
 from dukcapil_tui.services import import_report, listing_rows, regions
 from dukcapil_tui.services.context import ServiceError
-from dukcapil_tui.tabular import TabularError, describe_columns, open_table, shown
+from dukcapil_tui.tabular import TabularError, shown
 
 # A row's figures: (None, values) when they are sound, (reason, ()) when they are not.
 Check = Callable[[dict], tuple[str | None, tuple]]
@@ -28,23 +28,6 @@ class FiguresResult(Protocol):
     total: int
     rejected: list[tuple[int, str, str]]  # line, desa code, reason
     report_path: Path | None
-
-
-def open_figures(path: Path, aliases: dict[str, str], required: Sequence[str]):
-    """The file's table, refused with its reason when it cannot be read or lacks a column of
-    ``required`` (``KODE_DESA`` may be SIAK's four region parts instead)."""
-    try:
-        table = open_table(path, aliases)
-    except TabularError as exc:
-        if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
-            raise ServiceError(t("import.unsupported", suffix=path.suffix or "-")) from None
-        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
-    parts = all(part in table.columns for part in listing_rows.SIAK_REGION_PARTS)
-    missing = [c for c in required if c not in table.columns and not (c == "KODE_DESA" and parts)]
-    if missing:
-        raise ServiceError(t("import.missing_columns", columns=", ".join(missing),
-                             found=describe_columns(table.columns)))
-    return table
 
 
 def read(table, result: FiguresResult, check: Check, report_name: str,

@@ -5,8 +5,10 @@ and — for a NIK the register does not hold — the resident the listing names.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 
 from dukcapil_tui.domain import cards as card_rules
 from dukcapil_tui.domain import nik as nik_rules
@@ -105,6 +107,26 @@ RESIDENT_COLUMNS = {
     "AGAMA": "religion", "PEKERJAAN": "occupation", "KEWARGANEGARAAN": "citizenship",
 }
 SIAK_REGION_PARTS = ("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL")
+
+
+def open_listing(path: Path, aliases: dict[str, str], required: Sequence[str]):
+    """A listing's table (CSV/XLSX), refused with its reason when it cannot be read or lacks a
+    column of ``required`` (``KODE_DESA`` may be SIAK's four region parts instead)."""
+    from dukcapil_tui.services.context import ServiceError
+    from dukcapil_tui.tabular import TabularError, describe_columns, open_table
+
+    try:
+        table = open_table(path, aliases)
+    except TabularError as exc:
+        if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
+            raise ServiceError(t("import.unsupported", suffix=path.suffix or "-")) from None
+        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
+    parts = all(part in table.columns for part in SIAK_REGION_PARTS)
+    missing = [c for c in required if c not in table.columns and not (c == "KODE_DESA" and parts)]
+    if missing:
+        raise ServiceError(t("import.missing_columns", columns=", ".join(missing),
+                             found=describe_columns(table.columns)))
+    return table
 
 
 def siak_desa(row) -> str:

@@ -24,9 +24,8 @@ from dukcapil_tui.domain import residents as rules
 from dukcapil_tui.i18n import get_language, t
 from dukcapil_tui.services import audit, card_status, context, import_report, import_worker, regions
 from dukcapil_tui.services.context import Actor, ServiceError, require_role
-from dukcapil_tui.services.import_rows import (COLUMNS, KECAMATAN, SIAK_REGION_PARTS, STORED, BrokePartWay, Rejection,
+from dukcapil_tui.services.import_rows import (COLUMNS, KECAMATAN, STORED, BrokePartWay, Rejection,
                                                RowReader, Who)
-from dukcapil_tui.tabular import TabularError, describe_columns, open_table
 
 __all__ = ["COLUMNS", "ImportResult", "Rejection", "import_residents"]
 
@@ -111,19 +110,7 @@ def import_residents(
 
     path = Path(path)
     aliases = {**listing_rows.CARD_ALIASES, **ALIASES}
-    try:
-        table = open_table(path, aliases)
-    except TabularError as exc:
-        if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
-            raise ServiceError(t("import.unsupported", suffix=path.suffix or "-")) from None
-        raise ServiceError(t("import.unreadable", path=path.name, reason=exc)) from None
-
-    has_siak_parts = all(part in table.columns for part in SIAK_REGION_PARTS)
-    missing = [c for c in REQUIRED if c not in table.columns and not (c == "KODE_DESA" and has_siak_parts)]
-    if missing:
-        raise ServiceError(
-            t("import.missing_columns", columns=", ".join(missing), found=describe_columns(table.columns))
-        )
+    table = listing_rows.open_listing(path, aliases, REQUIRED)
     has_recording = "STATUS_REKAM" in table.columns
     has_life = "STATUS_HIDUP" in table.columns
     absent_details = tuple(name for column, name in _DETAILS.items() if column not in table.columns)
