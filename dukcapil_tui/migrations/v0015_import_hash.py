@@ -7,7 +7,9 @@ codes; ``services/resident_import.row_digest``). NULL when no import stored the 
 current values. Every other write to a resident clears it (the trigger): an UPDATE that does
 not set a new digest itself — a change at the counter, a field merge, a SIAK status listing, a
 card's effect on the recording status — leaves NULL, so the next import of the same row checks
-and compares it in full and writes the listing's values again where they differ.
+and compares it in full and writes the listing's values again where they differ. (The
+trigger is the safety net: the services' own resident UPDATEs set ``import_hash = NULL``
+themselves, so a bulk write does not pay a second UPDATE of each row.)
 """
 
 DESCRIPTION = "resident import_hash: the listing row an import stored, cleared by every other write"

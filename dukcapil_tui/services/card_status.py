@@ -96,7 +96,7 @@ def _send_back(actor: Actor, changes: list[Change]) -> list[int]:
     sent = []
     now = context.now_utc()
     for c in changes:
-        updated = Resident.update(recording_status="belum", updated_at=now).where(
+        updated = Resident.update(recording_status="belum", updated_at=now, import_hash=None).where(
             (Resident.id == c.resident_id) & (Resident.recording_status != "belum")).execute()
         if updated:
             audit.record(actor, "resident.update", "resident", c.resident_id, {
@@ -247,7 +247,9 @@ def register_status(actor: Actor, resident_ids: list[int], status: str, *, singl
     if not changed:
         return []
     now = str(context.now_utc())
-    database.cursor().executemany("UPDATE resident SET recording_status = ?, updated_at = ? WHERE id = ?",
+    # import_hash cleared here, not by migration 15's trigger (a second UPDATE of each row)
+    database.cursor().executemany("UPDATE resident SET recording_status = ?, updated_at = ?, import_hash = NULL "
+                                  "WHERE id = ?",
                                   [(status, now, resident_id) for resident_id in changed])
     before = "belum" if status == "sudah" else "sudah"
     if single:

@@ -73,7 +73,8 @@ def record_resident(actor: Actor, resident: Resident, *, reason: str = "baru", n
         card_status.change(actor, previous, "perekaman", "card.replaced", office="replaced", note=note,
                            detail={"ticket": ticket_id})
     if resident.recording_status != "sudah":
-        Resident.update(recording_status="sudah", updated_at=now).where(Resident.id == resident.id).execute()
+        Resident.update(recording_status="sudah", updated_at=now, import_hash=None).where(
+            Resident.id == resident.id).execute()
         audit.record(actor, "resident.update", "resident", resident.id,
                      {"recording_status": [resident.recording_status, "sudah"], "ticket": ticket_id})
     where = settings.get("office_name") or actor.workstation

@@ -295,7 +295,8 @@ def update(actor: Actor, resident_id: int, raw: dict, today: date) -> SaveResult
         changes = audit.diff(before, values)
         if not changes:
             return SaveResult(resident, warnings, changed=False)
-        Resident.update(updated_at=context.now_utc(), **values).where(Resident.id == resident_id).execute()
+        Resident.update(updated_at=context.now_utc(), import_hash=None, **values).where(
+            Resident.id == resident_id).execute()
         audit.record(actor, "resident.update", "resident", resident_id, changes)
         # Died, moved away, missing: the cards on the way leave the backlog; back to HIDUP: they return.
         if before["life_status"] == rules.ALIVE and data.life_status != rules.ALIVE:
