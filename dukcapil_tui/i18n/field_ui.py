@@ -9,6 +9,10 @@ MESSAGES = {
     "field_ui.ui.laptop_title": ("Perekaman keliling — laptop", "Field recording — laptop"),
     "field_ui.ui.hint": ("F3 paket baru untuk laptop keliling, M gabungkan hasil yang dibawa kembali, Esc kembali.",
                          "F3 new package for a field laptop, M merge a result brought back, Esc back."),
+    "field_ui.ui.staff_hint": ("Paket yang disiapkan dan hasilnya; kepala dinas menyiapkan paket dan menggabungkan "
+                               "hasil. Esc kembali.",
+                               "The packages prepared and their results; the head prepares packages and merges "
+                               "results. Esc back."),
     "field_ui.ui.laptop_hint": ("R rekam NIK, H buat hasil untuk kantor; penduduk baru: Penduduk (F2, lalu F3).",
                                 "R record a NIK, H seal the result for the office; newcomers: Penduduk (F2, then F3)."),
     "field_ui.ui.laptop_heading": ("Laptop {laptop}: {residents} penduduk ({newcomers} baru), {recorded} direkam, "

@@ -48,6 +48,8 @@ class FieldScreen(LogScreen):
         self.columns = LAPTOP_COLUMNS if self.laptop else OFFICE_COLUMNS
         if self.laptop:
             self.screen_title, self.hint = t("field_ui.ui.laptop_title"), t("field_ui.ui.laptop_hint")
+        elif getattr(self.app.actor, "role", None) != "admin":
+            self.hint = t("field_ui.ui.staff_hint")
 
     # --- the table ---------------------------------------------------------------------------
     def read(self) -> tuple[list, object]:

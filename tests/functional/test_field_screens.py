@@ -220,6 +220,7 @@ async def test_a_counter_clerk_sees_the_drives_but_neither_prepares_nor_merges(a
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "loket1")
         screen = await _open_field_screen(pilot)
+        assert str(screen.query_one(".hint").render()).startswith("Paket yang disiapkan dan hasilnya; kepala dinas")
         assert [r.laptop for r in screen.rows] == [r for r, in query_db(
             demo_db, "SELECT laptop FROM field_package ORDER BY created_at DESC")]
         for key in ("f3", "m", "r", "h"):
