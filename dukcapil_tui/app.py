@@ -73,11 +73,8 @@ class DukcapilApp(App):
             if database.obj is not None:
                 database.close()  # workers open their own connections
         self.title = self.office_settings.get("office_name") or t("app.title")
-        if "field_package" in self.office_settings:  # a field laptop's database (perekaman keliling)
-            import json
-
-            laptop = json.loads(self.office_settings["field_package"])["laptop"]
-            self.title += " — " + t("fieldcli.title", laptop=laptop)
+        if self.field_laptop:
+            self.title += " — " + t("fieldcli.title", laptop=self.field_laptop)
         from dukcapil_tui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen())
@@ -85,6 +82,16 @@ class DukcapilApp(App):
     @property
     def office_name(self) -> str:
         return self.office_settings.get("office_name", "")
+
+    @property
+    def field_laptop(self) -> str | None:
+        """On a field laptop's database (perekaman keliling): the laptop's code; else None."""
+        header = self.office_settings.get("field_package")
+        if not header:
+            return None
+        import json
+
+        return json.loads(header)["laptop"]
 
     @property
     def timezone(self) -> str:

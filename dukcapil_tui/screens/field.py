@@ -44,7 +44,7 @@ class FieldScreen(LogScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.laptop = "field_package" in getattr(self.app, "office_settings", {})
+        self.laptop = self.app.field_laptop is not None
         self.columns = LAPTOP_COLUMNS if self.laptop else OFFICE_COLUMNS
         if self.laptop:
             self.screen_title, self.hint = t("field_ui.ui.laptop_title"), t("field_ui.ui.laptop_hint")
@@ -116,7 +116,9 @@ class FieldScreen(LogScreen):
 
         def run(values: dict):
             text = values["path"].strip()
-            if not text or not Path(text).expanduser().is_file():
+            if not text:
+                raise ValidationError({"path": t("field.required", field=t("field_ui.field.result_file"))})
+            if not Path(text).expanduser().is_file():
                 raise ValidationError({"path": t("backlog.file_missing", path=text)})
             from dukcapil_tui.services import field_merge
 
@@ -149,7 +151,7 @@ class FieldScreen(LogScreen):
 
     def action_result(self) -> None:
         actor = self.app.actor
-        laptop = self._laptop_code()
+        laptop = self.app.field_laptop
 
         def run(values: dict):
             return field_package.write_result(actor, _path(values, "out", field_package.default_out(
@@ -158,11 +160,6 @@ class FieldScreen(LogScreen):
         self.app.push_screen(FormModal(t("field_ui.ui.result"), [
             FormField("out", t("field_ui.field.result_out"), placeholder=t("field_ui.default_file")),
         ], run, intro=t("field_ui.result_intro"), submit_label=t("field_ui.ui.result")), self._sealed)
-
-    def _laptop_code(self) -> str:
-        import json
-
-        return json.loads(self.app.office_settings["field_package"])["laptop"]
 
     def _sealed(self, done) -> None:
         if done is None:

@@ -159,6 +159,12 @@ async def test_the_head_prepares_a_package_and_merges_its_result_on_the_field_sc
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "admin")
         screen = await _open_field_screen(pilot)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, FormModal), what="the merge form")
+        await pilot.press("ctrl+s")  # no file named
+        await wait_until(pilot, lambda: "Berkas hasil wajib diisi." in _modal_text(app), what="the empty path refused")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, what="the form closed")
         for round_ in ("merged", "again"):
             await pilot.press("m")
             await wait_until(pilot, lambda: isinstance(app.screen, FormModal), what="the merge form")
