@@ -157,6 +157,7 @@ class Card(BaseModel):
     priority = BooleanField(default=False)
     status_changed_at = DateTimeField(null=True)
     kecamatan_code = CharField(default="")  # where the resident lived when recorded (set by a trigger)
+    holder_desa_code = CharField(default="")  # where the holder lives now (card_status and triggers keep it)
     recorded_at = DateTimeField()
     recorded_where = CharField()
     ticket = ForeignKeyField(Ticket, null=True, column_name="ticket_id", backref="cards")

@@ -10,7 +10,8 @@ statement by statement, so each migration module stays the one description of it
   ``DATETIME``/``DATE`` columns are ``TEXT`` holding the same ISO text as on SQLite
   (db/postgres.py says why); ``COLLATE NOCASE`` moves after the type and names the ICU
   collation ``nocase`` made by the prelude.
-- A trigger (``BEFORE … WHEN … BEGIN SELECT RAISE(ABORT, '…'); END``) becomes a PL/pgSQL
+- A trigger (``BEFORE … WHEN … BEGIN SELECT RAISE(ABORT, '…'); END``, also ``AFTER UPDATE OF
+  column``) becomes a PL/pgSQL
   function and a ``CREATE OR REPLACE TRIGGER … FOR EACH ROW``; ``RAISE(ABORT, m)`` becomes
   ``RAISE EXCEPTION``, ``IS NOT x`` becomes ``IS DISTINCT FROM x``.
 - SQLite's ``randomblob``/``strftime('now')`` become ``gen_random_uuid``/``now()``.
@@ -133,7 +134,8 @@ def _tables_before_references(groups: list[list[str]]) -> list[list[str]]:
 
 
 _TRIGGER = re.compile(
-    r"^\s*CREATE TRIGGER (?P<name>\w+) (?P<when>BEFORE|AFTER) (?P<event>INSERT|UPDATE|DELETE) ON (?P<table>\w+)"
+    r"^\s*CREATE TRIGGER (?P<name>\w+) (?P<when>BEFORE|AFTER) (?P<event>INSERT|UPDATE(?: OF \w+(?:, \w+)*)?|DELETE)"
+    r" ON (?P<table>\w+)"
     r"(?:\s+WHEN (?P<cond>.*?))?\s+BEGIN (?P<body>.*?);\s*END\s*$", re.DOTALL | re.IGNORECASE)
 _RAISE = re.compile(r"^\s*SELECT RAISE\(ABORT, ('(?:[^']|'')*')\)\s*$", re.IGNORECASE)
 _ROWID_TABLE = re.compile(r"^\s*CREATE TABLE (\w+) \(\s*id INTEGER PRIMARY KEY\b(?!\s+REFERENCES)", re.IGNORECASE)

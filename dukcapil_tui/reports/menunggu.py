@@ -30,10 +30,12 @@ STATUS_LABELS = {"waiting_prr": "Menunggu PRR", "ready_to_print": "Siap cetak", 
 PROGRESS_EVERY = 2000
 
 
-def _sql(day: date, select: str | None = None, tail: str = "ORDER BY cs.recorded_at, cs.card_id") -> tuple[str, dict]:
+def _sql(day: date, select: str | None = None, tail: str = "ORDER BY cs.recorded_at, cs.card_id",
+         holder: bool = True) -> tuple[str, dict]:
     """(nik, name, sex, desa, address, rt, rw, recorded_at, office status, suket number, suket end)
     of every card waiting at the end of ``day``, oldest first; or ``select`` and ``tail`` over
-    the same rows (the counts)."""
+    the same rows (the counts: without ``holder``, the register is not joined, as the card
+    carries its holder's desa)."""
     states, params = common.card_states_sql(day)
     _, end = common.utc_bounds(day, day)
     params = dict(params, suket_end=end)
@@ -41,8 +43,8 @@ def _sql(day: date, select: str | None = None, tail: str = "ORDER BY cs.recorded
     sql = (
         "SELECT " + (select or "r.nik, r.name, r.sex, r.desa_code, r.address, r.rt, r.rw, cs.recorded_at, "
                                "cs.office_status, s.number, s.valid_until ")
-        + f" FROM ({states}) cs JOIN resident r ON r.id = cs.resident_id "
-        "LEFT JOIN (SELECT resident_id, MAX(id) AS id FROM suket WHERE issued_at < :suket_end "
+        + f" FROM ({states}) cs " + ("JOIN resident r ON r.id = cs.resident_id " if holder else "")
+        + "LEFT JOIN (SELECT resident_id, MAX(id) AS id FROM suket WHERE issued_at < :suket_end "
         "           AND (closed_at IS NULL OR closed_at >= :suket_end) GROUP BY resident_id) held "
         "       ON held.resident_id = cs.resident_id "
         "LEFT JOIN suket s ON s.id = held.id "
@@ -72,10 +74,11 @@ class WaitingCounts:
 
 
 def counts(period: Period) -> WaitingCounts:
-    """How many residents the list will hold, per kecamatan and per card state (one GROUP BY;
-    the oldest recording per kecamatan is its earliest ``recorded_at``, the list's first row)."""
-    sql, params = _sql(period.end, "substr(r.desa_code, 1, 8), cs.office_status, COUNT(*), COUNT(s.number), "
-                                   "MIN(cs.recorded_at)", "GROUP BY 1, 2")
+    """How many residents the list will hold, per kecamatan (the holder's now, as the list
+    shows it) and per card state (one GROUP BY over the cards alone; the oldest recording per
+    kecamatan is its earliest ``recorded_at``, the list's first row)."""
+    sql, params = _sql(period.end, "substr(cs.holder_desa_code, 1, 8), cs.office_status, COUNT(*), "
+                                   "COUNT(s.number), MIN(cs.recorded_at)", "GROUP BY 1, 2", holder=False)
     data = WaitingCounts(period)
     oldest: dict[str, str] = {}
     for kecamatan, status, waiting, with_suket, first in common.query(sql, params):

@@ -147,6 +147,7 @@ class NewCard:
     note: str = ""
     uuid: str | None = None  # None: a new one; a card made elsewhere (a field laptop) keeps its own
     workstation: str | None = None  # None: the actor's; a card made elsewhere keeps the one that made it
+    desa_code: str = ""  # the holder's desa now ("": looked up here)
 
 
 @dataclass
@@ -188,6 +189,7 @@ def create_many(actor: Actor, cards: list[NewCard], source: str, *, action: str 
     now = context.now_utc()
     first = database.execute_sql("SELECT COALESCE(MAX(id), 0) + 1 FROM card").fetchone()[0]
     ids = list(range(first, first + len(cards)))
+    desa = holder_desa([c.resident_id for c in cards if not c.desa_code])
     rows, events = [], []
     for card_id, new in zip(ids, cards, strict=True):
         office = rules.office_status_for(new.central)
@@ -205,6 +207,7 @@ def create_many(actor: Actor, cards: list[NewCard], source: str, *, action: str 
                 office,
                 str(now),
                 new.kecamatan_code,
+                new.desa_code or desa[new.resident_id],
                 new.site_code,
                 new.origin,
                 new.workstation or actor.workstation,
@@ -214,8 +217,9 @@ def create_many(actor: Actor, cards: list[NewCard], source: str, *, action: str 
         )
         events.append((card_id, str(now), new.central, office, actor.username, source, new.note[:200]))
     dbmod.insert_rows("card", ("id", "uuid", "resident_id", "reason", "recorded_at", "recorded_where", "ticket_id",
-                               "central_status", "office_status", "status_changed_at", "kecamatan_code", "site_code",
-                               "origin", "workstation", "created_at", "updated_at"), rows)
+                               "central_status", "office_status", "status_changed_at", "kecamatan_code",
+                               "holder_desa_code", "site_code", "origin", "workstation", "created_at", "updated_at"),
+                      rows)
     dbmod.insert_rows("card_event", ("card_id", "at", "central_status", "office_status", "username", "source",
                                      "note"), events)
     if action is not None:
@@ -231,6 +235,18 @@ def create_many(actor: Actor, cards: list[NewCard], source: str, *, action: str 
     rerecord = register_status(actor, [c.resident_id for c in cards if c.central in rules.ENROLL_FAILURES],
                                 "belum", single=action is not None)
     return Created(ids, recorded, rerecord)
+
+
+def holder_desa(resident_ids: list[int]) -> dict[int, str]:
+    """Each resident's desa now, for the cards they hold (``card.holder_desa_code``: the recaps
+    count cards per desa without looking up their holders; migration 16)."""
+    found: dict[int, str] = {}
+    wanted = list(dict.fromkeys(resident_ids))
+    for start in range(0, len(wanted), 900):
+        part = wanted[start:start + 900]
+        found.update(database.execute_sql(
+            f"SELECT id, desa_code FROM resident WHERE id IN ({', '.join('?' * len(part))})", part).fetchall())
+    return found
 
 
 def register_status(actor: Actor, resident_ids: list[int], status: str, *, single: bool) -> list[int]:

@@ -58,6 +58,8 @@ TRIGGERS = {
     "audit_log_no_delete": "DELETE only",
     "audit_log_links_card_events": "AFTER INSERT on audit_log: audit_log is copied before card_event",
     "card_kecamatan": "AFTER INSERT on card: a source card with an empty kecamatan_code gets it back",
+    "card_holder_desa": "AFTER INSERT on card: a source card with an empty holder_desa_code gets it back",
+    "resident_moved_cards": "UPDATE only: the copy only inserts",
     "blangko_movement_append_only_u": "UPDATE only",
     "blangko_movement_append_only_d": "DELETE only",
     "blangko_movement_closed_month": "BEFORE INSERT: blangko_movement is copied before blangko_month",
@@ -106,7 +108,7 @@ AFTER = {
 }
 # (table, column, value): an AFTER INSERT trigger rewrites a row inserted with this value; the
 # copy writes the source's value back in the same transaction.
-REWRITTEN = (("card", "kecamatan_code", ""),)
+REWRITTEN = (("card", "kecamatan_code", ""), ("card", "holder_desa_code", ""))
 
 
 def q(name: str) -> str:

@@ -129,14 +129,15 @@ def apply(actor: Actor, filename: str, planned: Plan, life_left: list[tuple[int,
         done.changed = len(planned.changes)
     if planned.creations:
         niks = [nik for nik, _, _ in planned.creations]
-        ids: dict[str, int] = {}
+        holders: dict[str, tuple[int, str]] = {}  # nik -> (id, desa now)
         for start in range(0, len(niks), 900):
             part = niks[start:start + 900]
-            ids.update(database.execute_sql(
-                f"SELECT nik, id FROM resident WHERE nik IN ({', '.join('?' * len(part))})", part).fetchall())
+            holders.update((nik, (rid, desa)) for nik, rid, desa in database.execute_sql(
+                f"SELECT nik, id, desa_code FROM resident WHERE nik IN ({', '.join('?' * len(part))})", part))
         created = card_status.create_many(actor, [
-            card_status.NewCard(ids[nik], kecamatan, intent.facts.reason, intent.facts.recorded_where, intent.central,
-                                intent.facts.site_code, intent.facts.recorded_at, "siak")
+            card_status.NewCard(holders[nik][0], kecamatan, intent.facts.reason, intent.facts.recorded_where,
+                                intent.central, intent.facts.site_code, intent.facts.recorded_at, "siak",
+                                desa_code=holders[nik][1])
             for nik, kecamatan, intent in planned.creations], "import", detail={"file": filename})
         done.created = len(created.card_ids)
     if done.closed or reopened or planned.replaced or planned.changes:
