@@ -193,3 +193,7 @@ def test_the_migration_gives_existing_cards_their_holders_desa(tmp_path):
     db = open_database(path, backup_dir=tmp_path / "cadangan")
     assert db.execute_sql("SELECT resident_id, holder_desa_code FROM card ORDER BY resident_id").fetchall() == [
         (1, REMBITAN), (2, KUTA)]
+    indexes = dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN "
+                                  "('card_recorded', 'card_event_card')").fetchall())
+    assert "(recorded_at, id, resident_id, reason)" in indexes["card_recorded"]
+    assert "(card_id, id, at)" in indexes["card_event_card"]
