@@ -197,3 +197,22 @@ def test_the_migration_gives_existing_cards_their_holders_desa(tmp_path):
                                   "('card_recorded', 'card_event_card')").fetchall())
     assert "(recorded_at, id, resident_id, reason)" in indexes["card_recorded"]
     assert "(card_id, id, at)" in indexes["card_event_card"]
+
+
+def test_the_database_check_finds_a_card_whose_holder_desa_went_astray(office):  # noqa: F811
+    from dukcapil_tui.services.check import run_checks
+
+    def findings() -> list[str]:
+        return [p for p in run_checks() if p.startswith("kartu:")]
+
+    with database.atomic():
+        card = _card(_resident(1), datetime(2026, 11, 1), [(datetime(2026, 11, 1), "waiting_prr")])
+    assert findings() == []
+    database.execute_sql("UPDATE card SET holder_desa_code = ? WHERE id = ?", (REMBITAN, card))
+    assert findings() == ["kartu: 1 kartu mencatat desa pemegang yang berbeda dari register: angka kartu per desa "
+                          "dalam rekap akan salah"]
+    from dukcapil_tui import db as dbmod
+
+    on_table = " ON resident" if dbmod.dialect() == "postgres" else ""
+    database.execute_sql(f"DROP TRIGGER resident_moved_cards{on_table}")
+    assert any("trigger resident_moved_cards hilang" in p for p in findings())

@@ -7,6 +7,7 @@ MESSAGES = {
     "check.section.residents": ("penduduk", "residents"),
     "check.section.nik": ("NIK", "NIK"),
     "check.section.life": ("status hidup", "life status"),
+    "check.section.cards": ("kartu", "cards"),
     "check.section.chain": ("rantai catatan", "record chain"),
     "check.section.ledger": ("buku blangko", "blank ledger"),
     "check.section.audit": ("log audit", "audit log"),
@@ -28,6 +29,12 @@ MESSAGES = {
                            "{count} resident(s) whose life status and its date disagree (a date only when not alive)"),
     "check.life_carded": ("{count} kartu masih dalam antrean cetak untuk penduduk yang meninggal atau pindah",
                           "{count} card(s) still in the backlog for residents who died or moved away"),
+    "check.holder_trigger": ("trigger {name} hilang: desa pemegang pada kartu tidak lagi mengikuti register",
+                             "trigger {name} is missing: the holder's desa on cards no longer follows the register"),
+    "check.holder_desa": ("{count} kartu mencatat desa pemegang yang berbeda dari register: angka kartu per desa "
+                          "dalam rekap akan salah",
+                          "{count} card(s) record a holder's desa other than the register's: the per-desa card "
+                          "figures of the recaps would be wrong"),
     "check.lock_unreadable": ("hari {day}: ringkasan kuncinya tidak terbaca (kunci #{lock})",
                               "day {day}: the lock's summary is unreadable (lock #{lock})"),
     "check.lock_changed": ("hari {day} berubah setelah dikunci (kunci #{lock}): {parts}",

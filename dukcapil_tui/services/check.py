@@ -107,12 +107,29 @@ def _life() -> list[str]:
     return problems
 
 
+def _card_holders() -> list[str]:
+    """Every card carries its holder's desa now (migration 16: the recaps count cards per desa
+    from it); a trigger dropped or a row written around the services would skew them."""
+    problems = []
+    triggers = dbmod.trigger_names()
+    for name in ("card_holder_desa", "resident_moved_cards"):
+        if name not in triggers:
+            problems.append(t("check.holder_trigger", name=name))
+    astray = database.execute_sql(
+        "SELECT COUNT(*) FROM card c JOIN resident r ON r.id = c.resident_id "
+        "WHERE c.holder_desa_code != r.desa_code").fetchone()[0]
+    if astray:
+        problems.append(t("check.holder_desa", count=astray))
+    return problems
+
+
 INVARIANTS: list[tuple[str, Callable[[], list[str]]]] = [
     ("schema", _schema),
     ("office", _office),
     ("residents", _residents),
     ("nik", _nik_twins),
     ("life", _life),
+    ("cards", _card_holders),
 ]
 INVARIANTS += check_record.INVARIANTS  # the protected record: chains, stock by day, audit coverage
 INVARIANTS.append(("daylock", day_review.changed_since_lock))  # locked days as the head saw them
