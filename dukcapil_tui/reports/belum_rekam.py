@@ -90,10 +90,8 @@ def write(period: Period, path, letterhead: common.Letterhead,
 def _write(wb, period: Period, path, letterhead: common.Letterhead, progress, expected: int | None) -> int:
     from datetime import date
 
-    from openpyxl.cell import WriteOnlyCell
-
-    from dukcapil_tui.reports.layout import (CENTER, DATE, INT, TEXT, Column, Formula, Heading, Table, sheet_title,
-                                             text_cell)
+    from dukcapil_tui.reports.layout import (CENTER, DATE, INT, TEXT, Column, Formula, Heading, Table, formatted,
+                                             sheet_title, text_cell)
 
     index = regions.index()
     day = period.end
@@ -141,19 +139,16 @@ def _write(wb, period: Period, path, letterhead: common.Letterhead, progress, ex
             ws = wb.create_sheet(sheet_title(index.name(kecamatan), taken))
             sheet = Table(ws, list_columns, Heading(f"{TITLE} — Kecamatan {index.name(kecamatan)}", label, notes),
                           letterhead, freeze_columns=3, styled_rows=False, label_key="nik")
+            as_text, as_date = formatted(ws, TEXT), formatted(ws, DATE)
             number = 0
         number += 1
         birth_date = birth if isinstance(birth, date) else date.fromisoformat(str(birth)[:10])
-        nik_cell = WriteOnlyCell(ws, value=nik)
-        nik_cell.number_format = TEXT
-        birth_cell = WriteOnlyCell(ws, value=birth_date)
-        birth_cell.number_format = DATE
         if name[:1] == "=" or not name.isprintable():
             name = text_cell(ws, name)
         if address and (address[0] == "=" or not address.isprintable()):
             address = text_cell(ws, address)
-        sheet.append([number, nik_cell, name, sex, birth_cell, age_on(birth_date, day), MARITAL.get(marital, marital),
-                      address, f"{rt}/{rw}" if rt or rw else "", index.name(desa_code)])
+        sheet.append([number, as_text(nik), name, sex, as_date(birth_date), age_on(birth_date, day),
+                      MARITAL.get(marital, marital), address, f"{rt}/{rw}" if rt or rw else "", index.name(desa_code)])
         sheet.last_data_row = sheet.next_row - 1
         counts_row = per_desa.setdefault(desa_code, [0, 0])
         counts_row[0 if sex == "L" else 1] += 1

@@ -14,11 +14,11 @@ of 100,000 rows). Imported only by the writers: openpyxl loads only when exporti
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -282,6 +282,28 @@ def streamed(fill) -> int:
     except BaseException:
         discard(wb)
         raise
+
+
+class _FormattedCell(Cell):
+    """A write-only cell with a number format (``formatted``). openpyxl's write-only ``append``
+    tries every value as a plain value first and takes a cell from the ValueError that follows,
+    whose message carries the value's repr: a constant one keeps that cheap."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<formatted cell>"
+
+
+def formatted(ws, number_format: str) -> Callable[[object], Cell]:
+    """A maker of write-only cells on ``ws`` shown with ``number_format`` (a NIK as text, a
+    date), for the streamed lists: the format is registered once and each cell copies its
+    style, instead of every cell setting it (two such cells a row: a 100,000-row list about
+    0.25 s faster)."""
+    template = WriteOnlyCell(ws)
+    template.number_format = number_format
+    style = template._style
+    return lambda value: _FormattedCell(ws, value=value, style_array=style)
 
 
 def text_cell(ws, value: str):

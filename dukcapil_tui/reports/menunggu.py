@@ -117,10 +117,8 @@ def write(period: Period, path, letterhead: common.Letterhead,
 
 
 def _write(wb, period: Period, path, letterhead: common.Letterhead, progress, expected: int | None) -> int:
-    from openpyxl.cell import WriteOnlyCell
-
-    from dukcapil_tui.reports.layout import (CENTER, DATE, INT, TEXT, Column, Formula, Heading, Table, sheet_title,
-                                             text_cell)
+    from dukcapil_tui.reports.layout import (CENTER, DATE, INT, TEXT, Column, Formula, Heading, Table, formatted,
+                                             sheet_title, text_cell)
 
     index = regions.index()
     day = period.end
@@ -152,25 +150,21 @@ def _write(wb, period: Period, path, letterhead: common.Letterhead, progress, ex
         Column("suket", "No. Suket", 24, TEXT),
         Column("berlaku", "Suket Berlaku s.d.", 12, DATE),
     ], Heading(TITLE, label, notes), letterhead, freeze_columns=3, styled_rows=False, label_key="nik")
+    as_text, as_date = formatted(ws, TEXT), formatted(ws, DATE)
     per_kecamatan: dict[str, list] = {}
     written = 0
     for nik, name, sex, desa, address, rt, rw, recorded, status, number, until in rows(period):
         written += 1
         since = _local_day(recorded)
-        nik_cell = WriteOnlyCell(ws, value=nik)
-        nik_cell.number_format = TEXT
-        since_cell = WriteOnlyCell(ws, value=since)
-        since_cell.number_format = DATE
         until_cell = None
         if until is not None:
-            until_cell = WriteOnlyCell(ws, value=until if isinstance(until, date) else date.fromisoformat(str(until)))
-            until_cell.number_format = DATE
+            until_cell = as_date(until if isinstance(until, date) else date.fromisoformat(str(until)))
         if name[:1] == "=" or not name.isprintable():
             name = text_cell(ws, name)
         where = " ".join(part for part in (address, f"RT {rt}/RW {rw}" if rt or rw else "") if part)
         if where and (where[0] == "=" or not where.isprintable()):
             where = text_cell(ws, where)
-        listing.append([written, nik_cell, name, sex, index.name(desa), index.name(desa[:8]), where, since_cell,
+        listing.append([written, as_text(nik), name, sex, index.name(desa), index.name(desa[:8]), where, as_date(since),
                         (day - since).days, STATUS_LABELS.get(status, status), number or "-", until_cell])
         listing.last_data_row = listing.next_row - 1
         row = per_kecamatan.setdefault(desa[:8], [0, 0, 0])
