@@ -77,6 +77,16 @@ def test_a_delete_trigger_returns_the_old_row_and_an_after_trigger_nothing():
     assert "BEGIN UPDATE u SET x = NEW.id WHERE x IS NULL; RETURN NULL;" in after
 
 
+def test_an_update_of_columns_trigger_keeps_its_columns():
+    function, trigger = pgm.translate(
+        "CREATE TRIGGER moved AFTER UPDATE OF desa_code,\n  kecamatan_code ON resident WHEN NEW.desa_code IS NOT "
+        "OLD.desa_code BEGIN UPDATE card SET holder_desa_code = NEW.desa_code WHERE resident_id = NEW.id; END")
+    assert ("BEGIN IF NEW.desa_code IS DISTINCT FROM OLD.desa_code THEN UPDATE card SET holder_desa_code = "
+            "NEW.desa_code WHERE resident_id = NEW.id; END IF; RETURN NULL;") in function
+    assert trigger.startswith("CREATE OR REPLACE TRIGGER moved AFTER UPDATE OF desa_code,\n  kecamatan_code ON "
+                              "resident FOR EACH ROW")
+
+
 def test_is_not_a_value_becomes_is_distinct_from():
     function, _ = pgm.translate(
         "CREATE TRIGGER c BEFORE UPDATE ON t WHEN NEW.a IS NOT OLD.a OR NEW.b IS NOT NULL OR NEW.c IS 'x' "

@@ -134,7 +134,7 @@ def _tables_before_references(groups: list[list[str]]) -> list[list[str]]:
 
 
 _TRIGGER = re.compile(
-    r"^\s*CREATE TRIGGER (?P<name>\w+) (?P<when>BEFORE|AFTER) (?P<event>INSERT|UPDATE(?: OF \w+(?:, \w+)*)?|DELETE)"
+    r"^\s*CREATE TRIGGER (?P<name>\w+) (?P<when>BEFORE|AFTER) (?P<event>INSERT|UPDATE(?:\s+OF\s+\w+(?:\s*,\s*\w+)*)?|DELETE)"
     r" ON (?P<table>\w+)"
     r"(?:\s+WHEN (?P<cond>.*?))?\s+BEGIN (?P<body>.*?);\s*END\s*$", re.DOTALL | re.IGNORECASE)
 _RAISE = re.compile(r"^\s*SELECT RAISE\(ABORT, ('(?:[^']|'')*')\)\s*$", re.IGNORECASE)

@@ -207,7 +207,7 @@ def create_many(actor: Actor, cards: list[NewCard], source: str, *, action: str 
                 office,
                 str(now),
                 new.kecamatan_code,
-                new.desa_code or desa[new.resident_id],
+                new.desa_code or desa.get(new.resident_id, ""),  # "": the foreign key refuses it
                 new.site_code,
                 new.origin,
                 new.workstation or actor.workstation,

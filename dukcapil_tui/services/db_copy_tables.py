@@ -59,7 +59,8 @@ TRIGGERS = {
     "audit_log_links_card_events": "AFTER INSERT on audit_log: audit_log is copied before card_event",
     "card_kecamatan": "AFTER INSERT on card: a source card with an empty kecamatan_code gets it back",
     "card_holder_desa": "AFTER INSERT on card: a source card with an empty holder_desa_code gets it back",
-    "resident_moved_cards": "UPDATE only: the copy only inserts",
+    "resident_moved_cards": "AFTER UPDATE OF desa_code on resident: a resumed copy's fix pass sets the source's "
+                            "desa on its cards; card is copied (and fixed) after resident, with the source's",
     "blangko_movement_append_only_u": "UPDATE only",
     "blangko_movement_append_only_d": "DELETE only",
     "blangko_movement_closed_month": "BEFORE INSERT: blangko_movement is copied before blangko_month",
