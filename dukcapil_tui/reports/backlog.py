@@ -81,7 +81,7 @@ def collect(period: Period) -> BacklogData:
     from dukcapil_tui.models import RecordingSite
 
     day = period.end
-    states, params = common.card_states_sql(day)
+    parts, params = common.card_state_parts(day)
     params = {**params, "over_30": (day - timedelta(days=30)).isoformat()}
     marks = ", ".join(f"'{s}'" for s in STATUSES)
     index = regions.index()
@@ -90,11 +90,11 @@ def collect(period: Period) -> BacklogData:
     sites = {s.code: [s.code, s.name, index.name(s.kecamatan_code) if s.kecamatan_code else "-",
                       {b: 0 for b in UNSENT_LABELS}, 0] for s in RecordingSite.select().order_by(RecordingSite.code)}
     unsent_kec = {code: [code, name, name, {b: 0 for b in UNSENT_LABELS}, 0] for code, name in index.kecamatan}
-    for status, code, site, central, bucket, unsent_bucket, old, count, first in common.query(
-        f"SELECT s.office_status, s.kecamatan_code, s.site_code, s.central_status, {_bucket_sql(day)}, "
-        f"{_bucket_sql(day, UNSENT_BUCKETS)}, s.recorded_at < :over_30, COUNT(*), MIN(s.recorded_at) "
-        f"FROM ({states}) s WHERE s.office_status IN ({marks}) GROUP BY 1, 2, 3, 4, 5, 6, 7", params,
-    ):
+    for status, code, site, central, bucket, unsent_bucket, old, count, first in (row for states in parts for row in
+        common.query(
+            f"SELECT s.office_status, s.kecamatan_code, s.site_code, s.central_status, {_bucket_sql(day)}, "
+            f"{_bucket_sql(day, UNSENT_BUCKETS)}, s.recorded_at < :over_30, COUNT(*), MIN(s.recorded_at) "
+            f"FROM ({states}) s WHERE s.office_status IN ({marks}) GROUP BY 1, 2, 3, 4, 5, 6, 7", params)):
         by_status_age[status][bucket] += count
         row = kecamatan.setdefault(code, [code, index.name(code), {s: 0 for s in STATUSES}, 0, 0])
         row[2][status] += count

@@ -105,29 +105,35 @@ def card_states_sql(day: date) -> tuple[str, dict]:
     card's last event up to the end of the day (every status change writes a ``card_event``);
     a card that has no events at all keeps its current statuses, and a card whose events all
     came after the end is not in it."""
+    parts, params = card_state_parts(day)
+    return " UNION ALL ".join(parts), params
+
+
+def card_state_parts(day: date) -> tuple[list[str], dict]:
+    """``card_states_sql`` as sub-selects that hold no card twice (one for today, two for an
+    earlier day), for counts that add up: grouping each part on its own spares SQLite carrying
+    every row through a ``UNION ALL`` (0.19 s -> 0.17 s for 170,000 cards)."""
     _, end = utc_bounds(day, day)
     columns = "c.site_code, c.kecamatan_code, c.origin, c.holder_desa_code"
     if is_current(day):
-        return ("SELECT c.id AS card_id, c.resident_id, c.reason, c.recorded_at, c.office_status, "
-                f"c.central_status, {columns} FROM card c", {})
+        return ["SELECT c.id AS card_id, c.resident_id, c.reason, c.recorded_at, c.office_status, "
+                f"c.central_status, {columns} FROM card c"], {}
     # Two parts, one pass each: the cards with an event before the end take their last one's
     # statuses (the events grouped per card, then each card and event found by id), and the
     # cards without any event keep theirs. Not one LEFT JOIN from every card to its grouped
     # events, for which SQLite builds a temporary index each time: 0.41 s -> 0.15 s for 170,000
     # cards and 310,000 events (docs/performance.md). A card with events but none before the
     # end did not stand yet: it is in neither part.
-    sql = (
+    return [
         "SELECT c.id AS card_id, c.resident_id, c.reason, c.recorded_at, e.office_status, e.central_status, "
         f"{columns} FROM (SELECT card_id, MAX(id) AS last_id FROM card_event WHERE at < :card_end "
         "                 GROUP BY card_id) l "
         "JOIN card_event e ON e.id = l.last_id JOIN card c ON c.id = l.card_id "
-        "WHERE +c.recorded_at < :card_end "
-        "UNION ALL "
+        "WHERE +c.recorded_at < :card_end",
         "SELECT c.id AS card_id, c.resident_id, c.reason, c.recorded_at, c.office_status, c.central_status, "
         f"{columns} FROM card c WHERE +c.recorded_at < :card_end "
-        "AND NOT EXISTS (SELECT 1 FROM card_event x WHERE x.card_id = c.id)"
-    )
-    return sql, {"card_end": end}
+        "AND NOT EXISTS (SELECT 1 FROM card_event x WHERE x.card_id = c.id)",
+    ], {"card_end": end}
 
 
 def first_recorded_since_sql() -> str:

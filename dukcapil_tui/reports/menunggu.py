@@ -31,12 +31,13 @@ PROGRESS_EVERY = 2000
 
 
 def _sql(day: date, select: str | None = None, tail: str = "ORDER BY cs.recorded_at, cs.card_id",
-         holder: bool = True) -> tuple[str, dict]:
+         holder: bool = True, states: str | None = None) -> tuple[str, dict]:
     """(nik, name, sex, desa, address, rt, rw, recorded_at, office status, suket number, suket end)
     of every card waiting at the end of ``day``, oldest first; or ``select`` and ``tail`` over
     the same rows (the counts: without ``holder``, the register is not joined, as the card
-    carries its holder's desa)."""
-    states, params = common.card_states_sql(day)
+    carries its holder's desa; ``states``: one of ``common.card_state_parts`` instead of all)."""
+    whole, params = common.card_states_sql(day)
+    states = states or whole
     _, end = common.utc_bounds(day, day)
     params = dict(params, suket_end=end)
     marks = ", ".join(f"'{s}'" for s in WAITING)
@@ -77,11 +78,13 @@ def counts(period: Period) -> WaitingCounts:
     """How many residents the list will hold, per kecamatan (the holder's now, as the list
     shows it) and per card state (one GROUP BY over the cards alone; the oldest recording per
     kecamatan is its earliest ``recorded_at``, the list's first row)."""
-    sql, params = _sql(period.end, "substr(cs.holder_desa_code, 1, 8), cs.office_status, COUNT(*), "
-                                   "COUNT(s.number), MIN(cs.recorded_at)", "GROUP BY 1, 2", holder=False)
+    queries = [_sql(period.end, "substr(cs.holder_desa_code, 1, 8), cs.office_status, COUNT(*), "
+                                "COUNT(s.number), MIN(cs.recorded_at)", "GROUP BY 1, 2", holder=False, states=part)
+               for part in common.card_state_parts(period.end)[0]]
     data = WaitingCounts(period)
     oldest: dict[str, str] = {}
-    for kecamatan, status, waiting, with_suket, first in common.query(sql, params):
+    for kecamatan, status, waiting, with_suket, first in (row for sql, params in queries
+                                                           for row in common.query(sql, params)):
         row = data.per_kecamatan.setdefault(kecamatan, [0, 0, None])
         row[0] += waiting
         row[1] += with_suket
