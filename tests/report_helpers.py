@@ -82,6 +82,17 @@ def wita(hour: int, minute: int = 0, day: date = TODAY) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute) - timedelta(hours=8)
 
 
+def adult_resident(tag: str, number: int, desa: str = KUTA) -> Resident:
+    """A married resident of ``desa`` born on 1 January 1990, recorded (SUDAH REKAM): wajib KTP
+    on every day the recaps ask about; ``tag`` keeps the UUIDs and NIKs of tests apart."""
+    birth = date(1990, 1, 1)
+    return Resident.create(
+        uuid=f"{tag}-{number}", nik=nik_rules.compose(desa[:8], birth, "L", number), name=f"WARGA {number}",
+        birth_place="PRAYA", birth_date=birth, sex="L", desa_code=desa, kecamatan_code=desa[:8], address="X",
+        rt="001", rw="001", marital_status="kawin", recording_status="sudah", workstation="TEST-01",
+        created_at=datetime(2026, 1, 1), updated_at=datetime(2026, 1, 1))
+
+
 def _card(resident: Resident, events: list[tuple[datetime, str, str]], reason: str = "baru") -> Card:
     first, last = events[0], events[-1]
     number = next(_numbers)

@@ -10,7 +10,6 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from dukcapil_tui.db import database, open_database
-from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.migrations import MIGRATIONS
 from dukcapil_tui.models import Card, CardEvent, Resident, Suket
 from dukcapil_tui.reports import capaian, common, menunggu
@@ -18,19 +17,15 @@ from dukcapil_tui.reports.periods import Period
 from dukcapil_tui.services import card_status
 from dukcapil_tui.services.context import system_actor
 
-from report_helpers import KUTA, PRAYA, REMBITAN, TODAY, clock, office, report_template  # noqa: F401
+from report_helpers import (  # noqa: F401
+    KUTA, PRAYA, REMBITAN, TODAY, adult_resident, clock, office, report_template)
 
 DAY = date(2026, 11, 10)
 SECOND = timedelta(seconds=1)
 
 
 def _resident(number: int, desa: str = KUTA) -> Resident:
-    birth = date(1990, 1, 1)
-    return Resident.create(
-        uuid=f"holder-{number}", nik=nik_rules.compose(desa[:8], birth, "L", 800 + number), name=f"WARGA {number}",
-        birth_place="PRAYA", birth_date=birth, sex="L", desa_code=desa, kecamatan_code=desa[:8], address="X",
-        rt="001", rw="001", marital_status="kawin", recording_status="sudah", workstation="TEST-01",
-        created_at=datetime(2026, 1, 1), updated_at=datetime(2026, 1, 1))
+    return adult_resident("holder", 800 + number, desa)
 
 
 def _card(resident: Resident, recorded: datetime, events: list[tuple[datetime, str]], office_status: str = "",

@@ -6,22 +6,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from dukcapil_tui.db import database, sum_true
-from dukcapil_tui.domain import nik as nik_rules
 from dukcapil_tui.models import Card, CardEvent, Resident
 from dukcapil_tui.reports import common
 
-from report_helpers import KUTA, clock, office, report_template  # noqa: F401
+from report_helpers import KUTA, adult_resident, clock, office, report_template  # noqa: F401
 
 DAY = date(2026, 11, 10)
 
 
 def _resident(number: int) -> Resident:
-    birth = date(1990, 1, 1)
-    return Resident.create(
-        uuid=f"edge-{number}", nik=nik_rules.compose(KUTA[:8], birth, "L", 900 + number), name=f"WARGA {number}",
-        birth_place="PRAYA", birth_date=birth, sex="L", desa_code=KUTA, kecamatan_code=KUTA[:8], address="X",
-        rt="001", rw="001", marital_status="kawin", recording_status="sudah", workstation="TEST-01",
-        created_at=datetime(2026, 1, 1), updated_at=datetime(2026, 1, 1))
+    return adult_resident("edge", 900 + number)
 
 
 def _card(resident: Resident, recorded: datetime, office_status: str, events, reason: str = "baru") -> int:
