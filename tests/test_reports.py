@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dukcapil_tui import reports
+from dukcapil_tui.domain.residents import age_on
 from dukcapil_tui.models import AuditLog, WajibKtpFigure
 from dukcapil_tui.reports import capaian as capaian_report
 from dukcapil_tui.reports.periods import Period
@@ -477,6 +478,8 @@ def test_named_list_admin_only_and_audited(office, admin, tmp_path):
     listed = [values(pujut, r) for r in range(8, 11)]
     assert [row[2] for row in listed] == ["=BAIQ SITI", "INAQ SAHNUN", "LALU RIZKI"]  # by name within the desa
     assert [row[5] for row in listed] == [26, 16, 17]
+    # the birth dates read back as dates, and are the ones the ages were counted from
+    assert [age_on(row[4].date(), TODAY) for row in listed] == [26, 16, 17]
     assert [row[8:] for row in listed] == [["001/002", "Rembitan"]] * 3
     assert listed[0][7] == '=HYPERLINK("x")'  # text, never a formula
     for r in range(8, 11):
