@@ -228,13 +228,15 @@ class LaporanScreen(BaseScreen):
     # --- export ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export":
-            return (self._preview is not None and not self._busy) or None
+            return not self._busy or None
         if action == "record_sent":
             return self._report in report_deadlines.MONTHLY or None
         return True
 
     def action_export(self) -> None:
-        if self._preview is None or self._busy:
+        """Export the period the field holds now (not the one last previewed: the field may have
+        changed since, or the preview may have refused it)."""
+        if self._busy:
             return
         self._busy = True
         self.query_one("#laporan-result", Label).update(t("laporan.exporting"))
@@ -242,15 +244,20 @@ class LaporanScreen(BaseScreen):
         bar.update(total=None, progress=0)
         bar.display = True  # shown while an export runs (and full once it is written)
         folder = self.query_one("#laporan-folder", Input).value.strip() or None
-        self._export(self._report, self._preview.period, folder)
+        date_text, month_text = self._period_texts()
+        self._export(self._report, date_text, month_text, folder)
         self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="laporan-export", exit_on_error=False)
-    def _export(self, report: str, period, folder: str | None) -> None:
+    def _export(self, report: str, date_text: str | None, month_text: str | None, folder: str | None) -> None:
         def progress(done: int, total: int) -> None:
             self.post_message(self.Progressed(done, total))
 
-        path, problems = try_service(reports.export, report, period, folder, self.app.actor, progress)
+        def run():
+            period = reports.parse_period(report, date_text=date_text, month_text=month_text)
+            return reports.export(report, period, folder, self.app.actor, progress)
+
+        path, problems = try_service(run)
         self.post_message(self.Exported(None, refusal_text(problems)) if problems else self.Exported(path))
 
     @on(Progressed)
@@ -270,6 +277,7 @@ class LaporanScreen(BaseScreen):
             bar.update(total=bar.total or 1, progress=bar.total or 1)
             result.update(escape(t("laporan.written", path=message.path)))
             self.app.notify(escape(t("laporan.written", path=message.path)), timeout=10)
+            self.action_preview()  # the figures beside it are the file's
             if self.app.is_web:  # a browser tab (dukcapil serve): the file is on the server; send a copy
                 self.app.deliver_binary(message.path, open_method="download", mime_type=XLSX_MIME)
                 self.app.notify(escape(t("laporan.sent_to_browser", name=message.path.name)), timeout=10)

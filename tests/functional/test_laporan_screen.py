@@ -73,3 +73,29 @@ async def test_a_future_month_is_refused_with_a_message(app):
         head = str(app.screen.query_one("#laporan-head", Label).render())
         assert "2027-01" in head
         assert app.screen.query_one(DataTable).row_count == 0
+
+
+async def test_export_writes_the_period_the_field_holds_even_after_a_preview_of_another(app, tmp_path):
+    out = tmp_path / "kirim"
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin")
+        await pilot.press("f12")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#laporan-folder", Input).value = str(out)
+        period = screen.query_one("#laporan-period", Input)
+        assert period.value == "2026-11"  # previewed on opening
+        period.value = "2026-10"  # changed, not previewed again
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        result = str(screen.query_one("#laporan-result", Label).render()).replace("\n", "")
+        assert "5202_capaian-perekaman_2026-10.xlsx" in result
+        head = str(screen.query_one("#laporan-head", Label).render()).upper()
+        assert "31 OKTOBER 2026" in head  # the preview follows the file written
+        # a period the preview would refuse: the export says so too, and writes nothing
+        period.value = "31-02-2026"
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        result = str(screen.query_one("#laporan-result", Label).render()).replace("\n", " ")
+        assert "31-02-2026" in result and "Berkas tersimpan" not in result
+    assert sorted(p.name for p in out.iterdir()) == ["5202_capaian-perekaman_2026-10.xlsx"]
