@@ -70,8 +70,8 @@ def test_periods_and_file_names(office):
 
 
 @pytest.mark.parametrize("report, kwargs, message", [
-    ("blangko", {"date_text": "01-11-2026"}, "laporan bulanan: gunakan --month"),
-    ("harian", {"month_text": "2026-11"}, "dibuat per tanggal: gunakan --date"),
+    ("blangko", {"date_text": "01-11-2026"}, "laporan bulanan: isi bulan YYYY-MM"),
+    ("harian", {"month_text": "2026-11"}, "dibuat per tanggal: isi tanggal DD-MM-YYYY"),
     ("capaian", {"date_text": "31-02-2026"}, "Tanggal '31-02-2026' tidak dikenal"),
     ("capaian", {"date_text": "23-11-2026"}, "belum terjadi"),
     ("capaian", {"month_text": "2026-12"}, "Bulan 2026-12 belum dimulai"),

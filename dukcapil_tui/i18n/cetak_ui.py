@@ -138,6 +138,7 @@ MESSAGES.update({
     "laporan.title": ("Laporan", "Reports"),
     "laporan.choose": ("Pilih laporan", "Choose a report"),
     "laporan.period": ("Periode", "Period"),
+    "laporan.period_problem": ("Periode: {problem}", "Period: {problem}"),
     "laporan.hint_month": ("Bulan: YYYY-MM (misalnya 2026-11)", "Month: YYYY-MM (e.g. 2026-11)"),
     "laporan.hint_date": ("Tanggal: DD-MM-YYYY", "Date: DD-MM-YYYY"),
     "laporan.hint_both": ("Bulan YYYY-MM, atau keadaan s.d. tanggal DD-MM-YYYY", "Month YYYY-MM, or as of a date DD-MM-YYYY"),

@@ -198,13 +198,19 @@ class LaporanScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="laporan-preview", exit_on_error=False)
     def _load_preview(self, token: int, report: str, date_text: str | None, month_text: str | None) -> None:
-        def read():
-            period = reports.parse_period(report, date_text=date_text, month_text=month_text)
-            return reports.preview(report, period)
-
-        shown, problems = try_service(read)
+        period, problem = self._period(report, date_text, month_text)
+        if problem:
+            self.post_message(self.Previewed(token, None, problem))
+            return
+        shown, problems = try_service(reports.preview, report, period)
         self.post_message(self.Previewed(token, None, refusal_text(problems)) if problems
                           else self.Previewed(token, shown))
+
+    @staticmethod
+    def _period(report: str, date_text: str | None, month_text: str | None) -> tuple[object, str | None]:
+        """The period the field names, or the refusal's message under the field's name."""
+        period, problems = try_service(reports.parse_period, report, date_text=date_text, month_text=month_text)
+        return period, t("laporan.period_problem", problem=refusal_text(problems)) if problems else None
 
     @on(Previewed)
     def _show_preview(self, message: Previewed) -> None:
@@ -253,11 +259,11 @@ class LaporanScreen(BaseScreen):
         def progress(done: int, total: int) -> None:
             self.post_message(self.Progressed(done, total))
 
-        def run():
-            period = reports.parse_period(report, date_text=date_text, month_text=month_text)
-            return reports.export(report, period, folder, self.app.actor, progress)
-
-        path, problems = try_service(run)
+        period, problem = self._period(report, date_text, month_text)
+        if problem:
+            self.post_message(self.Exported(None, problem))
+            return
+        path, problems = try_service(reports.export, report, period, folder, self.app.actor, progress)
         self.post_message(self.Exported(None, refusal_text(problems)) if problems else self.Exported(path))
 
     @on(Progressed)
