@@ -160,8 +160,13 @@ def test_the_device_report_gives_days_out_and_the_share_broken(device_register, 
     assert {c: (r["Alat Terdaftar"], r["Tidak Berfungsi"], r["Hari-Alat Tidak Berfungsi"]) for c, r in rows.items()} \
         == {"DINAS": (2, 0, 2), "UPT-PUJUT": (2, 1, 22)}
     listed = _table(wb["Daftar alat rusak"], "No")
-    assert [(r["Jenis"], r["Nomor Seri"], r["Status"], r["Sejak"], r["Hari"], r["Tempat Perbaikan / Dokumen"])
-            for r in listed] == [("Perangkat rekam", "SET-1", "dalam perbaikan", "20-09-2026", 64, "Provinsi BA-3")]
+    assert [(r["Jenis"], r["Nomor Seri"], r["Status"], r["Sejak"], r["Lama s.d. Akhir Periode (hari)"],
+             r["Tempat Perbaikan / Dokumen"]) for r in listed] == [
+        ("Perangkat rekam", "SET-1", "dalam perbaikan", "20-09-2026", 64, "Provinsi BA-3")]
+    # how long each has been out is not summed: the device-days of the month are on "Per lokasi"
+    sheet = wb["Daftar alat rusak"]
+    total = next(r for r in sheet.iter_rows(values_only=True) if "JUMLAH" in r)
+    assert 64 not in total and not any(str(v).startswith("=SUM(H") for v in total if v)
     # October: PR-1 was in service; SET-1 out all month
     october = reports.preview("alat", Period.for_month(2026, 10, TODAY))
     assert dict(october.lines())["Hari-alat tidak berfungsi"] == "31"

@@ -96,9 +96,12 @@ def write(data: AlatData, path, letterhead: common.Letterhead,
         Column("lokasi", "Lokasi", 18),
         Column("status", "Status", 16),
         Column("sejak", "Sejak", 12),
-        Column("hari", "Hari", 8, INT, "sum"),
+        Column("hari", "Lama s.d. Akhir Periode (hari)", 12, INT),
         Column("tempat", "Tempat Perbaikan / Dokumen", 36),
-    ], Heading(f"{TITLE}: daftar alat", label), letterhead, freeze_columns=3, label_key="jenis")
+    ], Heading(f"{TITLE}: daftar alat", label, (
+        "Lama: hari sejak alat tidak berfungsi (tanggal Sejak) sampai akhir periode, termasuk hari sebelum "
+        "periode ini; tidak dijumlahkan. Hari-alat dalam periode: lembar Per lokasi.",)),
+        letterhead, freeze_columns=3, label_key="jenis")
     for number, row in enumerate(data.out, start=1):
         listed.add({"no": number, "nomor": row.id, "jenis": KIND_LABELS[row.kind], "seri": row.serial or "-",
                     "lokasi": row.site_code, "status": STATUS_LABELS[row.status], "sejak": format_date(row.since),
