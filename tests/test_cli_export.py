@@ -53,8 +53,10 @@ def test_export_defaults_to_the_exports_folder_and_today(db):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["export", "blangko", "--date", "01-11-2026"], "laporan bulanan: isi bulan YYYY-MM (di baris perintah --month), bukan tanggal"),
-    (["export", "harian", "--month", "2026-11"], "dibuat per tanggal: isi tanggal DD-MM-YYYY (di baris perintah --date)"),
+    (["export", "blangko", "--date", "01-11-2026"],
+     "laporan bulanan: isi bulan YYYY-MM (di baris perintah --month), bukan tanggal"),
+    (["export", "harian", "--month", "2026-11"],
+     "dibuat per tanggal: isi tanggal DD-MM-YYYY (di baris perintah --date)"),
     (["export", "capaian", "--month", "2026-12"], "Bulan 2026-12 belum dimulai (hari ini 22-11-2026)."),
     (["export", "capaian", "--month", "nov"], "Bulan 'nov' tidak dikenal; gunakan YYYY-MM"),
     (["export", "backlog", "--date", "32-11-2026"], "Tanggal '32-11-2026' tidak dikenal; gunakan DD-MM-YYYY"),

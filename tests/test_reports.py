@@ -151,6 +151,7 @@ def test_capaian_hand_computed(office, admin, tmp_path):
     jumlah = find_row(desa, 4, "JUMLAH")
     assert desa.cell(jumlah, 5).value == f"=SUM(E10:E{jumlah - 1})"
 
+    assert wb["Grafik"]["A1"].value.endswith("per kecamatan — keadaan s.d. 22 November 2026")  # month capitalised
     chart = wb["Grafik"]._charts[0]
     refs = [s.val.numRef.f for s in chart.series]
     assert refs == ["'Kecamatan'!$H$10:$H$21", "'Kecamatan'!$I$10:$I$21"]

@@ -352,7 +352,9 @@ def write(data: CapaianData, path, letterhead: common.Letterhead,
         progress(2, 3)
 
     chart_sheet = wb.create_sheet("Grafik")
-    chart_sheet["A1"] = f"{TITLE} per kecamatan — {label.lower()}"
+    from dukcapil_tui.reports.periods import long_date
+
+    chart_sheet["A1"] = f"{TITLE} per kecamatan — keadaan s.d. {long_date(data.period.end)}"
     chart_sheet["A1"].font = layout.TITLE_FONT
     chart = BarChart()
     chart.type = "col"

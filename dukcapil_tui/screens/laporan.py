@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from dukcapil_tui import paths
 from dukcapil_tui import reports
-from dukcapil_tui.domain.formatting import format_date
+from dukcapil_tui.domain.formatting import format_date, format_int
 from dukcapil_tui.domain.problems import ValidationError
 from dukcapil_tui.domain.residents import parse_date
 from dukcapil_tui.i18n import t
@@ -228,7 +228,7 @@ class LaporanScreen(BaseScreen):
             for label, value in p.lines():
                 table.add_row(label, value)
             if p.rows is not None:
-                table.add_row(t("laporan.named_rows"), str(p.rows))
+                table.add_row(t("laporan.named_rows"), format_int(p.rows))
         self.refresh_bindings()
 
     # --- export ----------------------------------------------------------------------------
