@@ -76,7 +76,7 @@ def test_the_residents_first_recorded_since_a_moment_are_exactly_those(office): 
         f"AND {new_recordings} > 0", {"end": str(end)})}
 
 
-def test_the_backlog_recap_counts_a_card_in_the_kecamatan_it_was_recorded_for(office):  # noqa: F811
+def test_the_backlog_recap_counts_a_card_in_the_kecamatan_it_was_recorded_for(office, tmp_path):  # noqa: F811
     """As the backlog screen does: a holder who moved to another kecamatan afterwards does not
     move the card (the card's kecamatan_code, set when it was made)."""
     from dukcapil_tui.reports import backlog
@@ -93,6 +93,16 @@ def test_the_backlog_recap_counts_a_card_in_the_kecamatan_it_was_recorded_for(of
     after = {row[0]: sum(row[2].values()) for row in backlog.collect(Period.for_date(today)).by_kecamatan}
     assert after[KUTA[:8]] == before[KUTA[:8]] + 1
     assert after[PRAYA[:8]] == before[PRAYA[:8]]
+    # and the sheet says so, beside the capaian recap that counts where the holder lives now
+    from openpyxl import load_workbook
+
+    from dukcapil_tui.reports.common import letterhead
+
+    path = tmp_path / "backlog.xlsx"
+    backlog.write(backlog.collect(Period.for_date(today)), path, letterhead())
+    heading = " ".join(str(c.value) for row in load_workbook(path)["Per kecamatan"].iter_rows(max_row=8) for c in row
+                       if c.value)
+    assert "tempat tinggal pemegang saat kartu direkam" in heading and "desa pemegang sekarang" in heading
 
 
 def test_the_backlog_recap_ages_cards_by_whole_days_at_each_bucket_edge(office):  # noqa: F811

@@ -396,12 +396,12 @@ def test_backlog_today_and_on_a_past_day(office, admin, tmp_path):
     assert values(ws, 12)[1:] == ["JUMLAH", "=SUM(C8:C11)", "=SUM(D8:D11)", "=SUM(E8:E11)", "=SUM(F8:F11)",
                                   "=SUM(C12:F12)"]
     kec = wb["Per kecamatan"]
-    rows = {kec.cell(r, 2).value: by_header(kec, 7, r) for r in range(8, 20)}
+    rows = {kec.cell(r, 2).value: by_header(kec, 8, r) for r in range(9, 21)}  # two notes above the header
     assert (rows["Pujut"]["Menunggu PRR"], rows["Pujut"]["Siap cetak (PRR)"],
             rows["Pujut"]["Sudah dicetak, belum diserahkan"]) == (1, 1, 1)
     assert (rows["Pujut"]["Lebih dari 30 hari"], rows["Pujut"]["Tertua (hari)"]) == (1, 113)
     assert (rows["Praya"]["Menunggu PRR"], rows["Praya"]["Tertua (hari)"]) == (1, 0)
-    assert values(kec, 20)[1] == "JUMLAH" and values(kec, 20)[-1] == "=MAX(I8:I19)"
+    assert values(kec, 21)[1] == "JUMLAH" and values(kec, 21)[-1] == "=MAX(I9:I20)"
     past = reports.preview("backlog", YESTERDAY)
     assert [(f.label, f.value) for f in past.figures[:5]] == [
         ("Kartu belum diserahkan", 4), ("Menunggu PRR", 2), ("Siap cetak (PRR)", 0),

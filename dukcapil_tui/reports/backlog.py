@@ -155,7 +155,10 @@ def write(data: BacklogData, path, letterhead: common.Letterhead,
         Column("lama", "Lebih dari 30 hari", 11, INT, "sum"),
         Column("tertua", "Tertua (hari)", 10, INT, "max"),
     ]
-    table = Table(wb.create_sheet("Per kecamatan"), columns, Heading(TITLE + " per kecamatan", label, notes),
+    where = ("Kecamatan: tempat tinggal pemegang saat kartu direkam, seperti layar Cetak. Rekap capaian menghitung "
+             "kartu menurut desa pemegang sekarang: untuk penduduk yang pindah sesudah direkam, angka per kecamatan "
+             "kedua laporan berbeda.",)
+    table = Table(wb.create_sheet("Per kecamatan"), columns, Heading(TITLE + " per kecamatan", label, notes + where),
                   letterhead, freeze_columns=2, label_key="kecamatan")
     for number, (_code, name, counts, old, oldest) in enumerate(data.by_kecamatan, start=1):
         table.add({"no": number, "kecamatan": name, **counts, "lama": old, "tertua": oldest})
