@@ -99,7 +99,7 @@ MESSAGES = {
     "dash.queue.no_wait_yet": ("Belum ada yang dipanggil hari ini.", "Nobody called yet today."),
     "dash.queue.longest": ("Terlama menunggu sekarang: {minutes} menit", "Longest wait now: {minutes} min"),
     "dash.queue.done": ("Tiket selesai hari ini: {done}", "Tickets finished today: {done}"),
-    "dash.recordings.title": ("Perekaman hari ini", "Recordings today"),
+    "dash.recordings.title": ("Perekaman kantor hari ini", "Office recordings today"),
     "dash.recordings.none": ("Belum ada perekaman hari ini.", "No recordings today yet."),
     "dash.recordings.more": ("{sites} tempat lain: {count}", "{sites} other places: {count}"),
     "dash.backlog.title": ("Backlog cetak (kartu belum diserahkan)", "Printing backlog (cards not handed over)"),
