@@ -97,6 +97,7 @@ MESSAGES = {
     "residents.save": ("Simpan", "Save"),
     "residents.cancel": ("Batal", "Cancel"),
     "residents.pick_kecamatan": ("Pilih kecamatan dulu", "Choose the district first"),
+    "residents.pick_desa": ("Pilih desa/kelurahan", "Choose the village"),
     "residents.date_hint": ("DD-MM-YYYY", "DD-MM-YYYY"),
     "region.entity": ("Wilayah", "Region"),
     "region.unknown_regency": (

@@ -171,6 +171,7 @@ class ResidentFormScreen(BaseScreen):
         self._desa_for = kecamatan
         desa = self.query_one("#desa_code", Select)
         options = self._index.desa_by_kecamatan.get(kecamatan, ()) if (self._index and kecamatan) else ()
+        desa.prompt = t("residents.pick_desa") if options else t("residents.pick_kecamatan")  # before the options
         desa.set_options([(name, code) for code, name in options])
         if self._pending_desa and any(code == self._pending_desa for code, _ in options):
             desa.value = self._pending_desa

@@ -169,6 +169,7 @@ async def test_create_resident_with_form_validation(app, demo_db):
         assert form.query_one("#birth_date", Input).value == "17-08-2005"
         assert form.query_one("#sex", Select).value == "P"
         assert form.query_one("#kecamatan", Select).value == "52.02.04"
+        assert form.query_one("#desa_code", Select).prompt == "Pilih desa/kelurahan"  # no longer "kecamatan first"
         await choose(pilot, "desa_code", "Rembitan")
         form.query_one("#address", Input).focus()
         await type_text(pilot, "dusun sade")
