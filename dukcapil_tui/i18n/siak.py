@@ -29,7 +29,7 @@ MESSAGES = {
     "resident.field.life_status": ("Status hidup", "Life status"),
     "resident.field.life_status_on": ("Tanggal status hidup", "Life status date"),
     "resident.life_before_birth": ("{field} tidak boleh sebelum tanggal lahir.", "{field} cannot be before the date of birth."),
-    "resident.life_date_hint": ("DD-MM-YYYY; kosong = hari ini (untuk mati/pindah/hilang)", "DD-MM-YYYY; empty = today (for died/moved/missing)"),
+    "resident.life_date_hint": ("DD-MM-YYYY (kosong: hari ini)", "DD-MM-YYYY (empty: today)"),
     "wajib.reason_life": ("tidak lagi: berstatus {status}", "no longer: {status}"),
     "life.not_alive": ("Penduduk berstatus {status}: tidak ada kartu yang dibuat atau diubah untuknya.", "The resident is {status}: no card is made or changed for them."),
     # recording sites
