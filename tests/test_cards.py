@@ -475,6 +475,7 @@ def test_backlog_page_filters_oldest_first(backlog, flt, expected):
     names = {c.id: k for k, c in backlog.items()}
     assert [names[r.card_id] for r in page] == expected
     assert cursor is None
+    assert cards.backlog_total(flt, TODAY) == len(expected)  # the screen's "N kartu sesuai saringan"
 
 
 def test_backlog_page_rows_and_keyset_paging(backlog):
@@ -530,6 +531,7 @@ def test_page_filters_agree_with_the_counts_at_every_age_boundary(office):
 
     for label, expected in counts.by_age.items():
         assert len(everything(BacklogFilter(age=label))) == expected, label
+        assert cards.backlog_total(BacklogFilter(age=label), TODAY) == expected, label
     for code, expected in counts.by_kecamatan.items():
         rows = everything(BacklogFilter(kecamatan_code=code))
         assert len(rows) == expected and {r.kecamatan_code for r in rows} == {code}

@@ -31,6 +31,7 @@ MESSAGES = {
     "backlog.breakdown": ("Rincian", "Breakdown"),
     "backlog.print_batch": ("Batch cetak", "Print batch"),
     "backlog.empty": ("Tidak ada kartu yang cocok.", "No matching cards."),
+    "backlog.filter_total": ("{count} kartu sesuai saringan", "{count} cards match the filter"),
     "backlog.field.central_status": ("Status pusat baru (dari SIAK)", "New central status (from SIAK)"),
     "backlog.status_title": ("Status pusat: {name}", "Central status: {name}"),
     "backlog.status_intro": ("NIK {nik}, status sekarang {status}.", "NIK {nik}, now {status}."),

@@ -48,7 +48,7 @@ class BacklogScreen(BaseScreen):
 
     class Loaded(Message):
         def __init__(self, token: int, rows: list[BacklogRow], cursor, counts, stock: int, index, waiting,
-                     site_list) -> None:
+                     site_list, total: int | None) -> None:
             super().__init__()
             self.token, self.rows, self.cursor, self.counts, self.stock, self.index = (
                 token,
@@ -58,7 +58,7 @@ class BacklogScreen(BaseScreen):
                 stock,
                 index,
             )
-            self.waiting, self.site_list = waiting, site_list
+            self.waiting, self.site_list, self.total = waiting, site_list, total
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,6 +68,7 @@ class BacklogScreen(BaseScreen):
         self._waiting: unsent.UnsentCounts | None = None
         self._site_codes: list[str] = []
         self._filters_ready = False
+        self._total: int | None = None  # cards the filter holds, counted with its first page
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -121,7 +122,8 @@ class BacklogScreen(BaseScreen):
             rows, cursor = cards.backlog_page(flt, today, after, size)
             counts = cards.backlog_counts(today) if with_counts else None
             waiting = unsent.counts(today) if with_counts else None
-            return rows, cursor, counts, blangko.balance(), regions.index(), waiting, sites.list_sites()
+            total = cards.backlog_total(flt, today) if after is None else None
+            return rows, cursor, counts, blangko.balance(), regions.index(), waiting, sites.list_sites(), total
 
         self.post_message(self.Loaded(token, *in_db(read)))
 
@@ -159,7 +161,12 @@ class BacklogScreen(BaseScreen):
                     t(f"cards.office.{r.office_status}"), t("yes") if r.priority else "")
 
         table.fill(((str(r.card_id), cells(r)) for r in message.rows), message.cursor)
-        self.query_one("#backlog-status", Label).update(table.status(t("backlog.empty")))
+        if message.total is not None:
+            self._total = message.total
+        status = table.status(t("backlog.empty"))
+        if message.rows and self._total is not None:
+            status += " · " + t("backlog.filter_total", count=format_int(self._total))
+        self.query_one("#backlog-status", Label).update(status)
         self.refresh_bindings()
 
     @on(Select.Changed)

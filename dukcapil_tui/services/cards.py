@@ -142,18 +142,10 @@ class BacklogFilter:
     stage: str | None = None  # unsent | at_centre (domain.cards.STAGES)
 
 
-def backlog_page(flt: BacklogFilter, today: date, after: tuple | None = None, limit: int = 100
-                 ) -> tuple[list[BacklogRow], tuple | None]:
-    """Oldest first, keyset-paged on (recorded_at, id).
-
-    Query plan (bench/bench_cetak.py checks it): the unary ``+`` keeps SQLite from reading the
-    backlog through the office-status indexes and sorting it all (0.4 s at 100,000 cards); it
-    walks ``card_recorded`` in list order instead and stops at the page, or seeks
-    ``card_office_status`` when one status is asked for. The age filter is a range on
-    ``recorded_at`` for the same reason (the ranges ``backlog_counts`` groups by).
-    """
+def _backlog_where(flt: BacklogFilter, today: date) -> tuple[list[str], dict]:
+    """The conditions on ``card c`` (and their parameters) that ``flt`` names."""
     where = ["+c.office_status IN ({})".format(", ".join(f"'{s}'" for s in WAITING))]
-    params: dict = {"limit": limit + 1}
+    params: dict = {}
     if flt.office_status:
         where.append("c.office_status = :status")
         params["status"] = flt.office_status
@@ -182,6 +174,27 @@ def backlog_page(flt: BacklogFilter, today: date, after: tuple | None = None, li
         if until is not None:
             where.append("c.recorded_at < :age_to")
             params["age_to"] = until
+    return where, params
+
+
+def backlog_total(flt: BacklogFilter, today: date) -> int:
+    """How many cards ``flt`` holds, every page together (the backlog screen's status line)."""
+    where, params = _backlog_where(flt, today)
+    return database.execute_sql(f"SELECT COUNT(*) FROM card c WHERE {' AND '.join(where)}", params).fetchone()[0]
+
+
+def backlog_page(flt: BacklogFilter, today: date, after: tuple | None = None, limit: int = 100
+                 ) -> tuple[list[BacklogRow], tuple | None]:
+    """Oldest first, keyset-paged on (recorded_at, id).
+
+    Query plan (bench/bench_cetak.py checks it): the unary ``+`` keeps SQLite from reading the
+    backlog through the office-status indexes and sorting it all (0.4 s at 100,000 cards); it
+    walks ``card_recorded`` in list order instead and stops at the page, or seeks
+    ``card_office_status`` when one status is asked for. The age filter is a range on
+    ``recorded_at`` for the same reason (the ranges ``backlog_counts`` groups by).
+    """
+    where, params = _backlog_where(flt, today)
+    params["limit"] = limit + 1
     if after:
         where.append("(c.recorded_at, c.id) > (:after_at, :after_id)")
         params.update(after_at=str(after[0]), after_id=after[1])

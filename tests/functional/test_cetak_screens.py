@@ -54,6 +54,11 @@ async def test_print_batch_with_keys(cards_db):
         await pilot.press("f7")
         await settle(pilot)
         assert isinstance(app.screen, BacklogScreen)
+        # the status line counts every card the filter holds, not only the page's
+        status = str(app.screen.query_one("#backlog-status", Label).render())
+        waiting = query_db(path, "SELECT COUNT(*) FROM card WHERE office_status IN "
+                                 "('waiting_prr', 'ready_to_print', 'printed', 'needs_rerecording')")[0][0]
+        assert f"{waiting:,}".replace(",", ".") + " kartu sesuai saringan" in status
         await pilot.press("b")
         await settle(pilot)
         assert isinstance(app.screen, PrintBatchScreen)
