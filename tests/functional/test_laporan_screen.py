@@ -11,16 +11,21 @@ from .conftest import login, query_db, settle
 SIZE = (120, 40)
 
 
+async def open_laporan(pilot, user: str = "admin") -> LaporanScreen:
+    """Logged in as ``user``, the Laporan screen (F12) with its first preview shown."""
+    await login(pilot, user)
+    await pilot.press("f12")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, LaporanScreen)
+    return pilot.app.screen
+
+
 async def test_export_capaian_from_the_screen(app, demo_db, tmp_path):
     from openpyxl import load_workbook
 
     out = tmp_path / "kirim"
     async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, "admin")
-        await pilot.press("f12")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, LaporanScreen)
+        screen = await open_laporan(pilot)
         figures = screen.query_one(DataTable)
         shown = {figures.get_row_at(i)[0]: figures.get_row_at(i)[1] for i in range(figures.row_count)}
         wajib = query_db(demo_db, "SELECT COUNT(*) FROM resident WHERE birth_date <= '2009-11-22' "
@@ -52,20 +57,14 @@ async def test_export_capaian_from_the_screen(app, demo_db, tmp_path):
 
 async def test_named_list_is_offered_to_the_head_only(app):
     async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, "loket1")
-        await pilot.press("f12")
-        await settle(pilot)
-        menu = app.screen.query_one(OptionList)
+        menu = (await open_laporan(pilot, "loket1")).query_one(OptionList)
         ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
         assert "belum-rekam" not in ids and "capaian" in ids
 
 
 async def test_a_future_month_is_refused_with_a_message(app):
     async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, "admin")
-        await pilot.press("f12")
-        await settle(pilot)
-        period = app.screen.query_one("#laporan-period", Input)
+        period = (await open_laporan(pilot)).query_one("#laporan-period", Input)
         period.value = "2027-01"
         period.focus()
         await pilot.press("enter")
@@ -78,10 +77,7 @@ async def test_a_future_month_is_refused_with_a_message(app):
 async def test_export_writes_the_period_the_field_holds_even_after_a_preview_of_another(app, tmp_path):
     out = tmp_path / "kirim"
     async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, "admin")
-        await pilot.press("f12")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_laporan(pilot)
         screen.query_one("#laporan-folder", Input).value = str(out)
         period = screen.query_one("#laporan-period", Input)
         assert period.value == "2026-11"  # previewed on opening
